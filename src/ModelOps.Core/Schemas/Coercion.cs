@@ -1,0 +1,256 @@
+using ModelOps.Core.Data;
+
+namespace ModelOps.Core.Schemas;
+
+/// <summary>
+/// Converts a column to another type. A value that does not convert becomes null and its row
+/// is reported in the failures list. Text columns are parsed once per distinct value.
+/// </summary>
+internal static class Coercion
+{
+    public static Column Convert(Column source, ColumnType target, List<int> failures)
+    {
+        if (source.Type == target)
+        {
+            return source;
+        }
+
+        return target switch
+        {
+            ColumnType.Float64 => ToFloat64(source, failures),
+            ColumnType.Int64 => ToInt64(source, failures),
+            ColumnType.Bool => ToBool(source, failures),
+            ColumnType.DateTime => ToDateTime(source, failures),
+            ColumnType.String => ToText(source),
+            _ => throw new ArgumentOutOfRangeException(nameof(target), target, "Unknown column type."),
+        };
+    }
+
+    private static Column ToFloat64(Column source, List<int> failures)
+    {
+        var builder = new Float64ColumnBuilder(source.Length);
+        switch (source)
+        {
+            case Int64Column ints:
+                for (var i = 0; i < ints.Length; i++)
+                {
+                    if (ints.IsNull(i))
+                    {
+                        builder.AppendNull();
+                    }
+                    else
+                    {
+                        builder.Append(ints[i]);
+                    }
+                }
+
+                break;
+            case BoolColumn bools:
+                for (var i = 0; i < bools.Length; i++)
+                {
+                    if (bools.IsNull(i))
+                    {
+                        builder.AppendNull();
+                    }
+                    else
+                    {
+                        builder.Append(bools[i] ? 1.0 : 0.0);
+                    }
+                }
+
+                break;
+            case StringColumn text:
+                var parsed = ParseCategories<double>(text, ValueParsing.TryParseDouble);
+                AppendParsed(text, parsed, builder, failures);
+                break;
+            default:
+                AppendAllFailed(source, builder, failures);
+                break;
+        }
+
+        return builder.Build(source.Name);
+    }
+
+    private static Column ToInt64(Column source, List<int> failures)
+    {
+        var builder = new Int64ColumnBuilder(source.Length);
+        switch (source)
+        {
+            case Float64Column floats:
+                for (var i = 0; i < floats.Length; i++)
+                {
+                    if (floats.IsNull(i))
+                    {
+                        builder.AppendNull();
+                    }
+                    else if (ValueParsing.TryToInt64(floats[i], out var value))
+                    {
+                        builder.Append(value);
+                    }
+                    else
+                    {
+                        failures.Add(i);
+                        builder.AppendNull();
+                    }
+                }
+
+                break;
+            case BoolColumn bools:
+                for (var i = 0; i < bools.Length; i++)
+                {
+                    if (bools.IsNull(i))
+                    {
+                        builder.AppendNull();
+                    }
+                    else
+                    {
+                        builder.Append(bools[i] ? 1L : 0L);
+                    }
+                }
+
+                break;
+            case StringColumn text:
+                var parsed = ParseCategories<long>(text, ValueParsing.TryParseInt64);
+                AppendParsed(text, parsed, builder, failures);
+                break;
+            default:
+                AppendAllFailed(source, builder, failures);
+                break;
+        }
+
+        return builder.Build(source.Name);
+    }
+
+    private static Column ToBool(Column source, List<int> failures)
+    {
+        var builder = new BoolColumnBuilder(source.Length);
+        switch (source)
+        {
+            case Int64Column ints:
+                for (var i = 0; i < ints.Length; i++)
+                {
+                    AppendBool(builder, failures, i, ints.IsNull(i), ints[i] == 0 ? 0 : ints[i] == 1 ? 1 : -1);
+                }
+
+                break;
+            case Float64Column floats:
+                for (var i = 0; i < floats.Length; i++)
+                {
+                    AppendBool(builder, failures, i, floats.IsNull(i), floats[i] == 0 ? 0 : floats[i] == 1 ? 1 : -1);
+                }
+
+                break;
+            case StringColumn text:
+                var parsed = ParseCategories<bool>(text, ValueParsing.TryParseBool);
+                AppendParsed(text, parsed, builder, failures);
+                break;
+            default:
+                AppendAllFailed(source, builder, failures);
+                break;
+        }
+
+        return builder.Build(source.Name);
+    }
+
+    private static void AppendBool(BoolColumnBuilder builder, List<int> failures, int row, bool isNull, int bit)
+    {
+        if (isNull)
+        {
+            builder.AppendNull();
+        }
+        else if (bit < 0)
+        {
+            failures.Add(row);
+            builder.AppendNull();
+        }
+        else
+        {
+            builder.Append(bit == 1);
+        }
+    }
+
+    private static Column ToDateTime(Column source, List<int> failures)
+    {
+        var builder = new DateTimeColumnBuilder(source.Length);
+        if (source is StringColumn text)
+        {
+            var parsed = ParseCategories<DateTime>(text, ValueParsing.TryParseDateTime);
+            AppendParsed(text, parsed, builder, failures);
+        }
+        else
+        {
+            AppendAllFailed(source, builder, failures);
+        }
+
+        return builder.Build(source.Name);
+    }
+
+    private static Column ToText(Column source)
+    {
+        var builder = new StringColumnBuilder(source.Length);
+        for (var i = 0; i < source.Length; i++)
+        {
+            var text = source.Format(i);
+            if (text is null)
+            {
+                builder.AppendNull();
+            }
+            else
+            {
+                builder.Append(text);
+            }
+        }
+
+        return builder.Build(source.Name);
+    }
+
+    private delegate bool TryParse<T>(ReadOnlySpan<char> text, out T value);
+
+    private static (bool Ok, T Value)[] ParseCategories<T>(StringColumn text, TryParse<T> parse)
+    {
+        var categories = text.Categories;
+        var parsed = new (bool Ok, T Value)[categories.Count];
+        for (var c = 0; c < parsed.Length; c++)
+        {
+            parsed[c].Ok = parse(categories[c], out parsed[c].Value);
+        }
+
+        return parsed;
+    }
+
+    private static void AppendParsed<T>(StringColumn text, (bool Ok, T Value)[] parsed, ValueColumnBuilder<T> builder, List<int> failures)
+        where T : unmanaged
+    {
+        var codes = text.Codes;
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var code = codes[i];
+            if (code < 0)
+            {
+                builder.AppendNull();
+            }
+            else if (parsed[code].Ok)
+            {
+                builder.Append(parsed[code].Value);
+            }
+            else
+            {
+                failures.Add(i);
+                builder.AppendNull();
+            }
+        }
+    }
+
+    private static void AppendAllFailed(Column source, ColumnBuilder builder, List<int> failures)
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            if (!source.IsNull(i))
+            {
+                failures.Add(i);
+            }
+
+            builder.AppendNull();
+        }
+    }
+}
