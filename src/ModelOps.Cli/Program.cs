@@ -1,0 +1,14 @@
+using System.CommandLine;
+using ModelOps.Cli;
+using ModelOps.Cli.Commands;
+
+var verbose = new Option<bool>("--verbose", "-v")
+{
+    Description = "Print the stack trace of a failure.",
+    Recursive = true,
+};
+var root = new RootCommand("ModelOps: tune, train, evaluate, explain, register and serve tabular models.");
+root.Options.Add(verbose);
+root.Subcommands.Add(DemoCommand.Create(verbose));
+root.Subcommands.Add(DataCommand.Create(verbose));
+return root.Parse(args).Invoke();

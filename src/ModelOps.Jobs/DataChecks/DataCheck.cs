@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using ModelOps.Core.Data;
+using ModelOps.Core.Schemas;
+using ModelOps.Jobs.Datasets;
+using ModelOps.Jobs.Schemas;
+
+namespace ModelOps.Jobs.DataChecks;
+
+/// <summary>What <see cref="DataCheck.Run"/> found in one data file.</summary>
+/// <param name="Path">The data file.</param>
+/// <param name="Schemas">The names of the schemas it passed.</param>
+/// <param name="Rows">The number of rows.</param>
+/// <param name="Columns">A summary of each column, after coercion to the schemas' types.</param>
+/// <param name="ReadTime">The time to read and parse the file.</param>
+public sealed record DataCheckResult(string Path, IReadOnlyList<string> Schemas, int Rows, IReadOnlyList<ColumnSummary> Columns, TimeSpan ReadTime);
+
+/// <summary>
+/// Reads a CSV file with the column types its schemas declare, checks it against every schema
+/// and summarizes each column. The first thing a user runs on new data.
+/// </summary>
+public static class DataCheck
+{
+    /// <summary>Reads <paramref name="csvPath"/>, checks it against each schema file and summarizes it.</summary>
+    /// <exception cref="Configuration.ConfigException">A schema file is missing or invalid.</exception>
+    /// <exception cref="DatasetException">The file cannot be read as CSV.</exception>
+    /// <exception cref="SchemaException">The data breaks a schema; the message lists every violation of every schema.</exception>
+    public static DataCheckResult Run(string csvPath, IReadOnlyList<string> schemaPaths)
+    {
+        ArgumentNullException.ThrowIfNull(csvPath);
+        ArgumentNullException.ThrowIfNull(schemaPaths);
+        var schemas = new List<Schema>(schemaPaths.Count);
+        var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+        foreach (var path in schemaPaths)
+        {
+            var schema = SchemaDocument.Load(path);
+            schemas.Add(schema);
+            foreach (var (column, type) in schema.ColumnTypes)
+            {
+                types[column] = type;
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        var frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = types });
+        var readTime = clock.Elapsed;
+
+        var violations = new List<SchemaViolation>();
+        var names = new List<string>(schemas.Count);
+        foreach (var schema in schemas)
+        {
+            frame = schema.Validate(frame, out var found);
+            violations.AddRange(found);
+            names.Add(schema.Name);
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new SchemaException(string.Join(" + ", names), violations);
+        }
+
+        return new DataCheckResult(csvPath, names, frame.RowCount, ColumnSummary.Summarize(frame), readTime);
+    }
+}
