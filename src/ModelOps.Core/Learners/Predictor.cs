@@ -1,0 +1,74 @@
+using ModelOps.Core.Learning;
+
+namespace ModelOps.Core.Learners;
+
+/// <summary>How a predictor's raw output maps to a prediction.</summary>
+public enum Link
+{
+    /// <summary>The raw output is the prediction (regression value, or a probability averaged over trees).</summary>
+    Identity,
+
+    /// <summary>The raw output is a log-odds margin; the probability is 1 / (1 + exp(-raw)).</summary>
+    Logistic,
+}
+
+/// <summary>
+/// A fitted learner: computes the raw output (margin) of one feature row. Predictors are
+/// immutable and safe to call from many threads.
+/// </summary>
+public abstract class Predictor
+{
+    private protected Predictor()
+    {
+    }
+
+    /// <summary>The number of features a row must have.</summary>
+    public abstract int FeatureCount { get; }
+
+    /// <summary>How the raw output maps to a prediction.</summary>
+    public abstract Link Link { get; }
+
+    /// <summary>The raw output (regression value, probability or log-odds margin, see <see cref="Link"/>) of one row.</summary>
+    public abstract double PredictRaw(ReadOnlySpan<double> row);
+
+    /// <summary>The raw outputs of every row of <paramref name="features"/>, computed in parallel over blocks of rows.</summary>
+    public void PredictRaw(FeatureMatrix features, Span<double> output)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.Columns != FeatureCount)
+        {
+            throw new ArgumentException($"The model needs {FeatureCount} features but the matrix has {features.Columns}.", nameof(features));
+        }
+
+        if (output.Length != features.Rows)
+        {
+            throw new ArgumentException($"The output has room for {output.Length} rows but the matrix has {features.Rows}.", nameof(output));
+        }
+
+        const int Block = 1024;
+        if (features.Rows <= Block)
+        {
+            for (var r = 0; r < features.Rows; r++)
+            {
+                output[r] = PredictRaw(features.Row(r));
+            }
+
+            return;
+        }
+
+        var result = new double[features.Rows];
+        var blocks = (features.Rows + Block - 1) / Block;
+        Parallel.For(0, blocks, b =>
+        {
+            var end = Math.Min(features.Rows, (b + 1) * Block);
+            for (var r = b * Block; r < end; r++)
+            {
+                result[r] = PredictRaw(features.Row(r));
+            }
+        });
+        result.CopyTo(output);
+    }
+
+    /// <summary>Applies <paramref name="link"/> to a raw output.</summary>
+    public static double ApplyLink(Link link, double raw) => link == Link.Logistic ? 1.0 / (1.0 + Math.Exp(-raw)) : raw;
+}
