@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ModelOps.Core.Splitting;
 
 /// <summary>Growing (or sliding) training windows before consecutive test windows, as scikit-learn's <c>TimeSeriesSplit</c>; see <see cref="TimeSeriesSplitOptions"/>.</summary>
@@ -49,5 +51,5 @@ internal sealed class TimeSeriesSplitter(TimeSeriesSplitOptions options) : ISpli
     }
 
     public override string ToString() =>
-        $"{Kind}(NSplits={_nSplits}, TestSize={_testSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}, Gap={_gap}, MaxTrainSize={_maxTrainSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"})";
+        $"{Kind}(NSplits={_nSplits}, TestSize={_testSize?.ToString(CultureInfo.InvariantCulture) ?? "default"}, Gap={_gap}, MaxTrainSize={_maxTrainSize?.ToString(CultureInfo.InvariantCulture) ?? "none"})";
 }
