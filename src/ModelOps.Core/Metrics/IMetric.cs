@@ -12,7 +12,7 @@ namespace ModelOps.Core.Metrics;
 /// <list type="bullet">
 /// <item><description>
 /// label metrics (<c>accuracy</c>, <c>precision</c>, <c>recall</c>, <c>f1</c>) turn each probability into a
-/// label: 1 when it is above <see cref="Metrics.LabelThreshold"/> (0.5), else 0, so hard labels 0 and 1
+/// label: 1 when it is above <see cref="MetricCatalog.LabelThreshold"/> (0.5), else 0, so hard labels 0 and 1
 /// pass through unchanged and 0.5 itself counts as 0 (as scikit-learn's <c>predict</c> does);
 /// </description></item>
 /// <item><description>

@@ -1,4 +1,4 @@
-using MetricCatalog = ModelOps.Core.Metrics.Metrics;
+using ModelOps.Core.Metrics;
 
 namespace ModelOps.Core.Tests.Metrics;
 

@@ -1,5 +1,4 @@
 using ModelOps.Core.Metrics;
-using MetricCatalog = ModelOps.Core.Metrics.Metrics;
 
 namespace ModelOps.Core.Tests.Metrics;
 

@@ -1,9 +1,8 @@
 using ModelOps.Core.Metrics;
-using MetricCatalog = ModelOps.Core.Metrics.Metrics;
 
 namespace ModelOps.Core.Tests.Metrics;
 
-public sealed class MetricsCatalogTests
+public sealed class MetricCatalogTests
 {
     [Fact]
     public void All_Catalog_ListsRegressionThenClassificationNames()

@@ -9,11 +9,7 @@ namespace ModelOps.Core.Metrics;
 /// <c>accuracy</c>, <c>precision</c>, <c>recall</c>, <c>f1</c>, <c>log_loss</c>, <c>roc_auc</c>,
 /// <c>average_precision</c>, <c>brier</c>. Every value equals scikit-learn 1.2.1's (see <see cref="IMetric"/>).
 /// </summary>
-/// <remarks>
-/// Code inside a <c>ModelOps.Core.*</c> namespace sees the namespace <c>ModelOps.Core.Metrics</c> before this class
-/// when it writes <c>Metrics</c>; there, write <c>Metrics.Metrics</c> or use an alias.
-/// </remarks>
-public static class Metrics
+public static class MetricCatalog
 {
     /// <summary>
     /// The probability above which label metrics (<c>accuracy</c>, <c>precision</c>, <c>recall</c>, <c>f1</c>) count a
