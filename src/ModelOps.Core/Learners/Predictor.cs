@@ -45,14 +45,10 @@ public abstract class Predictor
             throw new ArgumentException($"The output has room for {output.Length} rows but the matrix has {features.Rows}.", nameof(output));
         }
 
-        const int Block = 1024;
+        const int Block = 512;
         if (features.Rows <= Block)
         {
-            for (var r = 0; r < features.Rows; r++)
-            {
-                output[r] = PredictRaw(features.Row(r));
-            }
-
+            PredictBlock(features, 0, features.Rows, output);
             return;
         }
 
@@ -60,13 +56,20 @@ public abstract class Predictor
         var blocks = (features.Rows + Block - 1) / Block;
         Parallel.For(0, blocks, b =>
         {
-            var end = Math.Min(features.Rows, (b + 1) * Block);
-            for (var r = b * Block; r < end; r++)
-            {
-                result[r] = PredictRaw(features.Row(r));
-            }
+            var start = b * Block;
+            var end = Math.Min(features.Rows, start + Block);
+            PredictBlock(features, start, end, result.AsSpan(start, end - start));
         });
         result.CopyTo(output);
+    }
+
+    /// <summary>Raw outputs of rows <paramref name="start"/> to <paramref name="end"/> (exclusive) into <paramref name="output"/>.</summary>
+    private protected virtual void PredictBlock(FeatureMatrix features, int start, int end, Span<double> output)
+    {
+        for (var r = start; r < end; r++)
+        {
+            output[r - start] = PredictRaw(features.Row(r));
+        }
     }
 
     /// <summary>Applies <paramref name="link"/> to a raw output.</summary>

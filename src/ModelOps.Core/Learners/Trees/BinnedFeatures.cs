@@ -3,16 +3,14 @@ using ModelOps.Core.Learning;
 namespace ModelOps.Core.Learners.Trees;
 
 /// <summary>
-/// Features quantized to at most 255 bins each (bin 255 holds missing values), stored row-major
-/// as bytes. A feature with at most <c>maxBins</c> distinct values gets one bin per value, so its
+/// Features quantized to at most 255 bins each, stored row-major as bytes; missing values of a
+/// feature go to the bin just after its last value bin (<see cref="MissingBinOf"/>). A feature with at most <c>maxBins</c> distinct values gets one bin per value, so its
 /// splits are exact; others get quantile bins. Bin <c>b</c> holds the values at most
 /// <see cref="Thresholds"/>[f][b], the midpoint between the largest value of bin b and the
 /// smallest of bin b + 1.
 /// </summary>
 internal sealed class BinnedFeatures
 {
-    public const int MissingBin = 255;
-    public const int HistogramWidth = 256;
     private const int ThresholdSampleSize = 200_000;
 
     private BinnedFeatures(byte[] bins, int rows, double[][] thresholds, bool[] hasMissing)
@@ -21,7 +19,18 @@ internal sealed class BinnedFeatures
         Rows = rows;
         Thresholds = thresholds;
         HasMissing = hasMissing;
+        Offsets = new int[thresholds.Length + 1];
+        for (var f = 0; f < thresholds.Length; f++)
+        {
+            Offsets[f + 1] = Offsets[f] + BinCount(f) + 1;
+        }
     }
+
+    /// <summary>Where each feature's bins start in a histogram (value bins, then the missing bin); the last entry is the histogram length.</summary>
+    public int[] Offsets { get; }
+
+    /// <summary>The length of a histogram over every feature.</summary>
+    public int HistogramLength => Offsets[^1];
 
     /// <summary>Row-major bins: <c>Bins[row * Features + feature]</c>.</summary>
     public byte[] Bins { get; }
@@ -37,6 +46,9 @@ internal sealed class BinnedFeatures
     public bool[] HasMissing { get; }
 
     public int BinCount(int feature) => Thresholds[feature].Length + 1;
+
+    /// <summary>The bin that holds feature <paramref name="feature"/>'s missing values.</summary>
+    public int MissingBinOf(int feature) => Thresholds[feature].Length + 1;
 
     /// <summary>Learns bin edges from <paramref name="features"/> and bins every value; features are processed in parallel.</summary>
     public static BinnedFeatures Create(FeatureMatrix features, int maxBins, ulong seed)
@@ -65,7 +77,7 @@ internal sealed class BinnedFeatures
     {
         if (double.IsNaN(value))
         {
-            return MissingBin;
+            return (byte)(edges.Length + 1);
         }
 
         // First edge >= value; values above every edge go to the last bin.
