@@ -74,7 +74,12 @@ public static class Parameters
         for (var i = 0; i < propertyName.Length; i++)
         {
             var c = propertyName[i];
-            if (char.IsUpper(c) && i > 0 && (char.IsLower(propertyName[i - 1]) || char.IsDigit(propertyName[i - 1])))
+            var previous = i > 0 ? propertyName[i - 1] : '\0';
+            var next = i + 1 < propertyName.Length ? propertyName[i + 1] : '\0';
+
+            // A word starts at an upper-case letter after a lower-case letter or digit, or at the last
+            // capital of an acronym before a lower-case letter (NEstimators: n_estimators).
+            if (char.IsUpper(c) && i > 0 && (char.IsLower(previous) || char.IsDigit(previous) || (char.IsUpper(previous) && char.IsLower(next))))
             {
                 builder.Append('_');
             }
