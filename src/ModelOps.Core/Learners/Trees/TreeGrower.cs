@@ -46,6 +46,7 @@ internal sealed class TreeGrower
     private readonly bool _allFeatures;
     private readonly int[] _featureOrder;
     private readonly int[] _scratch;
+    private readonly bool _unitHessian;
     private SplitMix64 _rng;
 
     private readonly List<int> _nodeFeature = [];
@@ -73,6 +74,7 @@ internal sealed class TreeGrower
 
         _scratch = new int[rowCount];
         _rng = new SplitMix64(seed);
+        _unitHessian = Array.TrueForAll(h, v => v == 1.0);
     }
 
     /// <summary>Grows a tree over <paramref name="rows"/> (the array is reordered: rows end up grouped by leaf).</summary>
@@ -276,38 +278,72 @@ internal sealed class TreeGrower
     private BinStats[] BuildHistogram(ReadOnlySpan<int> rows)
     {
         var histogram = Rent();
-        var p = _p;
-        if (_settings.ParallelHistograms && (long)rows.Length * p >= ParallelWorkThreshold && p > 1)
+        if (_settings.ParallelHistograms && (long)rows.Length * _p >= ParallelWorkThreshold)
         {
+            // Two halves of the rows into two histograms, then one sum: each core reads half the data.
             var rowArray = rows.ToArray();
-            var half = p / 2;
+            var half = rowArray.Length / 2;
+            var second = Rent();
             Parallel.Invoke(
-                () => Accumulate(rowArray, 0, half, histogram),
-                () => Accumulate(rowArray, half, p, histogram));
+                () => Accumulate(rowArray.AsSpan(0, half), histogram),
+                () => Accumulate(rowArray.AsSpan(half), second));
+            for (var i = 0; i < histogram.Length; i++)
+            {
+                histogram[i].G += second[i].G;
+                histogram[i].H += second[i].H;
+                histogram[i].N += second[i].N;
+            }
+
+            Release(second);
         }
         else
         {
-            Accumulate(rows, 0, p, histogram);
+            Accumulate(rows, histogram);
+        }
+
+        if (_unitHessian)
+        {
+            for (var i = 0; i < histogram.Length; i++)
+            {
+                histogram[i].H = histogram[i].N;
+            }
         }
 
         return histogram;
     }
 
     // Row-outer accumulation: each row's bins are contiguous, and g, h are read once per row.
-    private void Accumulate(ReadOnlySpan<int> rows, int fromFeature, int toFeature, BinStats[] histogram)
+    private void Accumulate(ReadOnlySpan<int> rows, BinStats[] histogram)
     {
         var bins = _data.Bins;
-        var offsets0 = _data.Offsets;
+        var offsets = _data.Offsets.AsSpan(0, _p);
         var g = _g;
         var h = _h;
         var p = _p;
+        if (_unitHessian)
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var r = rows[i];
+                var gi = g[r];
+                var rowBins = bins.AsSpan(r * p, p);
+                for (var f = 0; f < rowBins.Length; f++)
+                {
+                    ref var stats = ref histogram[offsets[f] + rowBins[f]];
+                    stats.G += gi;
+                    stats.N++;
+                }
+            }
+
+            return;
+        }
+
         for (var i = 0; i < rows.Length; i++)
         {
             var r = rows[i];
             var gi = g[r];
             var hi = h[r];
-            var rowBins = bins.AsSpan((r * p) + fromFeature, toFeature - fromFeature);
-            var offsets = offsets0.AsSpan(fromFeature, rowBins.Length);
+            var rowBins = bins.AsSpan(r * p, p);
             for (var f = 0; f < rowBins.Length; f++)
             {
                 ref var stats = ref histogram[offsets[f] + rowBins[f]];
