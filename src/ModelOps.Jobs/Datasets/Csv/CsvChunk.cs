@@ -78,8 +78,8 @@ internal sealed class CsvChunk
     /// <summary>A guess of the file's total row count (0 when unknown), used to size column arrays once.</summary>
     public int EstimatedTotalRows { get; set; }
 
-    /// <summary>Makes room for <paramref name="rows"/> rows.</summary>
-    public void EnsureRows(int rows)
+    /// <summary>Makes room for <paramref name="rows"/> rows, keeping the first <paramref name="filled"/>.</summary>
+    public void EnsureRows(int rows, int filled)
     {
         if (RowLines.Length >= rows)
         {
@@ -87,9 +87,9 @@ internal sealed class CsvChunk
         }
 
         var capacity = Math.Max(rows, Math.Max(1024, RowLines.Length * 2));
-        RowLines = Grow(RowLines, capacity, RowCount);
-        RowStarts = Grow(RowStarts, capacity, RowCount);
-        Fields = Grow(Fields, capacity * FieldsPerRow, RowCount * FieldsPerRow);
+        RowLines = Grow(RowLines, capacity, filled);
+        RowStarts = Grow(RowStarts, capacity, filled);
+        Fields = Grow(Fields, capacity * FieldsPerRow, filled * FieldsPerRow);
     }
 
     /// <summary>Hands the pooled arrays back; the chunk must not be used afterwards.</summary>

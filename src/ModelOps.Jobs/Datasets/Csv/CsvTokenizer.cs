@@ -76,7 +76,7 @@ internal sealed class CsvTokenizer
                 }
             }
 
-            chunk.EnsureRows(rows + 1);
+            chunk.EnsureRows(rows + 1, rows);
             var rowStart = pos;
             var fields = chunk.Fields.AsSpan(rows * _fieldCount, _fieldCount);
             var status = ReadRow(span, ref pos, isFinal, fields, out var found, out var extraLines, out var error);
