@@ -27,12 +27,12 @@ internal static class Utf8ValueParser
     /// <summary>The first type, in inference order, that accepts <paramref name="text"/>: int64, float64, bool, datetime, string.</summary>
     public static ColumnType Infer(ReadOnlySpan<byte> text)
     {
-        if (TryParseInt64(text, out _, out _))
+        if (TryParseInt64(text, false, out _, out _))
         {
             return ColumnType.Int64;
         }
 
-        if (TryParseFloat64(text, out _, out _))
+        if (TryParseFloat64(text, false, out _, out _))
         {
             return ColumnType.Float64;
         }
@@ -48,8 +48,8 @@ internal static class Utf8ValueParser
     /// <summary>Whether <paramref name="text"/> parses as a value of <paramref name="type"/>.</summary>
     public static bool Accepts(ColumnType type, ReadOnlySpan<byte> text) => type switch
     {
-        ColumnType.Int64 => TryParseInt64(text, out _, out _),
-        ColumnType.Float64 => TryParseFloat64(text, out _, out _),
+        ColumnType.Int64 => TryParseInt64(text, false, out _, out _),
+        ColumnType.Float64 => TryParseFloat64(text, false, out _, out _),
         ColumnType.Bool => TryParseBool(text, out _, out _),
         ColumnType.DateTime => TryParseDateTime(text, out _, out _),
         _ => true,
@@ -59,12 +59,16 @@ internal static class Utf8ValueParser
     public static ColumnType Widen(ColumnType? current, ReadOnlySpan<byte> text) => current switch
     {
         null => Infer(text),
-        ColumnType.Int64 when TryParseFloat64(text, out _, out _) => ColumnType.Float64,
+        ColumnType.Int64 when TryParseFloat64(text, false, out _, out _) => ColumnType.Float64,
         _ => ColumnType.String,
     };
 
     /// <summary>Parses an integer: an optional sign and digits, surrounding white space allowed.</summary>
-    public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value, out bool canonical)
+    public static bool TryParseInt64(ReadOnlySpan<byte> text, out long value, out bool canonical) =>
+        TryParseInt64(text, checkCanonical: true, out value, out canonical);
+
+    /// <summary>Parses an integer; <paramref name="canonical"/> is only computed when <paramref name="checkCanonical"/> (else false).</summary>
+    public static bool TryParseInt64(ReadOnlySpan<byte> text, bool checkCanonical, out long value, out bool canonical)
     {
         var length = text.Length;
         if (length is > 0 and <= 18)
@@ -94,8 +98,7 @@ internal static class Utf8ValueParser
 
         if (long.TryParse(text, IntegerStyle, CultureInfo.InvariantCulture, out value))
         {
-            Span<char> buffer = stackalloc char[24];
-            canonical = ValueFormat.TryFormat(value, buffer, out var written) && SameAscii(text, buffer[..written]);
+            canonical = checkCanonical && FormatsAs(value, text);
             return true;
         }
 
@@ -104,7 +107,11 @@ internal static class Utf8ValueParser
     }
 
     /// <summary>Parses a double: decimal or exponent notation, <c>NaN</c>, <c>Infinity</c>, surrounding white space allowed.</summary>
-    public static bool TryParseFloat64(ReadOnlySpan<byte> text, out double value, out bool canonical)
+    public static bool TryParseFloat64(ReadOnlySpan<byte> text, out double value, out bool canonical) =>
+        TryParseFloat64(text, checkCanonical: true, out value, out canonical);
+
+    /// <summary>Parses a double; <paramref name="canonical"/> is only computed when <paramref name="checkCanonical"/> (else false).</summary>
+    public static bool TryParseFloat64(ReadOnlySpan<byte> text, bool checkCanonical, out double value, out bool canonical)
     {
         var length = text.Length;
         if (length is > 0 and <= 21)
@@ -148,15 +155,15 @@ internal static class Utf8ValueParser
             {
                 var magnitude = fracDigits == 0 ? (double)mantissa : mantissa / ExactPowersOfTen[fracDigits];
                 value = negative ? -magnitude : magnitude;
-                canonical = IsCanonicalDecimal(text, intStart, intDigits, fracDigits);
+                var plain = IsCanonicalDecimal(text, intStart, intDigits, fracDigits);
+                canonical = plain ?? (checkCanonical && FormatsAs(value, text));
                 return true;
             }
         }
 
         if (double.TryParse(text, FloatStyle, CultureInfo.InvariantCulture, out value))
         {
-            Span<char> buffer = stackalloc char[32];
-            canonical = ValueFormat.TryFormat(value, buffer, out var written) && SameAscii(text, buffer[..written]);
+            canonical = checkCanonical && FormatsAs(value, text);
             return true;
         }
 
@@ -166,15 +173,25 @@ internal static class Utf8ValueParser
 
     /// <summary>
     /// Whether a plain decimal (digits, optional point and digits) is what the shortest round-trip format
-    /// writes: no leading or trailing zeros, at most 15 significant digits (so no shorter text maps to the
-    /// same double) and a magnitude written in fixed notation (1e-4 and up, below 1e15).
+    /// writes. No when it has a leading zero or a trailing fractional zero; yes when it has at most 15
+    /// significant digits (so no shorter text maps to the same double) and a magnitude written in fixed
+    /// notation (1e-4 and up, below 1e15); otherwise unknown (null), and the caller formats to compare.
     /// </summary>
-    private static bool IsCanonicalDecimal(ReadOnlySpan<byte> text, int intStart, int intDigits, int fracDigits)
+    private static bool? IsCanonicalDecimal(ReadOnlySpan<byte> text, int intStart, int intDigits, int fracDigits)
     {
-        var zeroInteger = intDigits == 1 && text[intStart] == (byte)'0';
-        if ((intDigits > 1 && text[intStart] == (byte)'0') || intDigits > 15)
+        if (intDigits > 1 && text[intStart] == (byte)'0')
         {
             return false;
+        }
+
+        if (fracDigits > 0 && text[^1] == (byte)'0')
+        {
+            return false;
+        }
+
+        if (intDigits > 15)
+        {
+            return null;
         }
 
         if (fracDigits == 0)
@@ -182,14 +199,9 @@ internal static class Utf8ValueParser
             return true;
         }
 
-        if (text[^1] == (byte)'0')
+        if (intDigits > 1 || text[intStart] != (byte)'0')
         {
-            return false;
-        }
-
-        if (!zeroInteger)
-        {
-            return intDigits + fracDigits <= 15;
+            return intDigits + fracDigits <= 15 ? true : null;
         }
 
         var fracStart = intStart + 2;
@@ -199,7 +211,19 @@ internal static class Utf8ValueParser
             leadingZeros++;
         }
 
-        return leadingZeros <= 3 && fracDigits - leadingZeros <= 15;
+        return leadingZeros <= 3 && fracDigits - leadingZeros <= 15 ? true : null;
+    }
+
+    private static bool FormatsAs(double value, ReadOnlySpan<byte> text)
+    {
+        Span<char> buffer = stackalloc char[32];
+        return ValueFormat.TryFormat(value, buffer, out var written) && SameAscii(text, buffer[..written]);
+    }
+
+    private static bool FormatsAs(long value, ReadOnlySpan<byte> text)
+    {
+        Span<char> buffer = stackalloc char[24];
+        return ValueFormat.TryFormat(value, buffer, out var written) && SameAscii(text, buffer[..written]);
     }
 
     /// <summary>Parses <c>true</c> or <c>false</c>, case-insensitive.</summary>
@@ -351,31 +375,34 @@ internal interface IUtf8ValueParser<T>
     /// <summary>The value stored in null rows.</summary>
     static abstract T NullValue { get; }
 
-    /// <summary>Parses <paramref name="text"/>; see <see cref="Utf8ValueParser"/> for <paramref name="canonical"/>.</summary>
-    static abstract bool TryParse(ReadOnlySpan<byte> text, out T value, out bool canonical);
+    /// <summary>
+    /// Parses <paramref name="text"/>; see <see cref="Utf8ValueParser"/> for <paramref name="canonical"/>, which
+    /// may be left false when <paramref name="checkCanonical"/> is false and knowing costs time.
+    /// </summary>
+    static abstract bool TryParse(ReadOnlySpan<byte> text, bool checkCanonical, out T value, out bool canonical);
 }
 
 internal readonly struct Int64Parser : IUtf8ValueParser<long>
 {
     public static long NullValue => 0L;
 
-    public static bool TryParse(ReadOnlySpan<byte> text, out long value, out bool canonical) =>
-        Utf8ValueParser.TryParseInt64(text, out value, out canonical);
+    public static bool TryParse(ReadOnlySpan<byte> text, bool checkCanonical, out long value, out bool canonical) =>
+        Utf8ValueParser.TryParseInt64(text, checkCanonical, out value, out canonical);
 }
 
 internal readonly struct Float64Parser : IUtf8ValueParser<double>
 {
     public static double NullValue => double.NaN;
 
-    public static bool TryParse(ReadOnlySpan<byte> text, out double value, out bool canonical) =>
-        Utf8ValueParser.TryParseFloat64(text, out value, out canonical);
+    public static bool TryParse(ReadOnlySpan<byte> text, bool checkCanonical, out double value, out bool canonical) =>
+        Utf8ValueParser.TryParseFloat64(text, checkCanonical, out value, out canonical);
 }
 
 internal readonly struct BoolParser : IUtf8ValueParser<bool>
 {
     public static bool NullValue => false;
 
-    public static bool TryParse(ReadOnlySpan<byte> text, out bool value, out bool canonical) =>
+    public static bool TryParse(ReadOnlySpan<byte> text, bool checkCanonical, out bool value, out bool canonical) =>
         Utf8ValueParser.TryParseBool(text, out value, out canonical);
 }
 
@@ -383,6 +410,6 @@ internal readonly struct DateTimeParser : IUtf8ValueParser<DateTime>
 {
     public static DateTime NullValue => default;
 
-    public static bool TryParse(ReadOnlySpan<byte> text, out DateTime value, out bool canonical) =>
+    public static bool TryParse(ReadOnlySpan<byte> text, bool checkCanonical, out DateTime value, out bool canonical) =>
         Utf8ValueParser.TryParseDateTime(text, out value, out canonical);
 }

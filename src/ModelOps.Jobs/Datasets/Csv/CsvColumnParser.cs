@@ -120,7 +120,7 @@ internal sealed class CsvColumnParser
                 continue;
             }
 
-            if (!TParser.TryParse(text, out values[r], out var canonical))
+            if (!TParser.TryParse(text, tracksRawText, out values[r], out var canonical))
             {
                 return r;
             }

@@ -240,7 +240,7 @@ internal sealed class JsonLinesReader
                 break;
             case JsonTokenType.Number:
                 text = reader.ValueSpan;
-                kind = Utf8ValueParser.TryParseInt64(text, out _, out _) ? ColumnType.Int64 : ColumnType.Float64;
+                kind = Utf8ValueParser.TryParseInt64(text, false, out _, out _) ? ColumnType.Int64 : ColumnType.Float64;
                 break;
             default:
                 text = StringValue(ref reader);
