@@ -79,7 +79,7 @@ internal static class JsonLinesWriter
                     case StringColumn strings:
                         var code = strings.Codes[row];
                         var encoded = categories[c][code] ??= JsonEncodedText.Encode(strings.Categories[code], WriterOptions.Encoder);
-                        writer.WriteString(name, encoded.Value);
+                        writer.WriteString(name, encoded);
                         break;
                     default:
                         throw new NotSupportedException($"Column '{column.Name}' has type {column.Type.ToName()}, which JSON lines cannot write.");
