@@ -11,4 +11,17 @@ var root = new RootCommand("ModelOps: tune, train, evaluate, explain, register a
 root.Options.Add(verbose);
 root.Subcommands.Add(DemoCommand.Create(verbose));
 root.Subcommands.Add(DataCommand.Create(verbose));
-return root.Parse(args).Invoke();
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    Console.Error.WriteLine("(run 'modelops --help' for the commands and options)");
+    return ExitCodes.ConfigError;
+}
+
+return parsed.Invoke();
