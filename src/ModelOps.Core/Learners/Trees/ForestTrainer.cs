@@ -1,4 +1,5 @@
 using ModelOps.Core.Learning;
+using ModelOps.Core.Randomness;
 
 namespace ModelOps.Core.Learners.Trees;
 

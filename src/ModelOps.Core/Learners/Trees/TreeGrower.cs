@@ -1,3 +1,5 @@
+using ModelOps.Core.Randomness;
+
 namespace ModelOps.Core.Learners.Trees;
 
 /// <summary>How one tree is grown: limits, regularization and feature sampling.</summary>

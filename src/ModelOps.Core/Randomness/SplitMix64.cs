@@ -1,4 +1,4 @@
-namespace ModelOps.Core.Learners.Trees;
+namespace ModelOps.Core.Randomness;
 
 /// <summary>
 /// SplitMix64 (Steele, Lea and Flood 2014): a small, fast generator whose sequence is fixed by its
