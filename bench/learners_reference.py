@@ -35,7 +35,7 @@ def emit(name, metric, value):
 
 def bike():
     d = pd.read_csv(os.path.join(ROOT, "data", "bike_sharing", "hour.csv"))
-    ct = ColumnTransformer([("onehot", OneHotEncoder(handle_unknown="ignore", sparse=False), BIKE_ONE_HOT),
+    ct = ColumnTransformer([("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False), BIKE_ONE_HOT),
                             ("pass", "passthrough", BIKE_NUMERIC)])
     x = ct.fit_transform(d)
     y = d["cnt"].to_numpy(dtype=float)
@@ -90,7 +90,7 @@ def quality():
                             ("GradientBoostingClassifier", HistGradientBoostingClassifier(early_stopping=False, random_state=0))]:
         aucs = []
         for train, test in StratifiedKFold(n_splits=5).split(d, y):
-            pipe = make_pipeline(ColumnTransformer([("onehot", OneHotEncoder(handle_unknown="ignore", sparse=False), CREDIT_TEXT),
+            pipe = make_pipeline(ColumnTransformer([("onehot", OneHotEncoder(handle_unknown="ignore", sparse_output=False), CREDIT_TEXT),
                                                     ("scale", StandardScaler(), CREDIT_NUMERIC)]), estimator)
             pipe.fit(d.iloc[train], y[train])
             aucs.append(roc_auc_score(y[test], pipe.predict_proba(d.iloc[test])[:, 1]))

@@ -41,7 +41,7 @@ internal static class TargetValues
 
         if (bad.Count > 0)
         {
-            throw new TrainingDataException($"The target '{target.Name}' has {Rows(bad)} that are null, NaN or infinite: {Shown(bad, target)}; targets must be finite numbers.");
+            throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} null, NaN or infinite: {Shown(bad, target)}; targets must be finite numbers.");
         }
 
         if (task == ModelTask.BinaryClassification)
@@ -66,7 +66,7 @@ internal static class TargetValues
 
             if (bad.Count > 0)
             {
-                throw new TrainingDataException($"The target '{target.Name}' has {Rows(bad)} that are not 0 or 1: {Shown(bad, target)}; binary classification needs 0/1 labels.");
+                throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} not 0 or 1: {Shown(bad, target)}; binary classification needs 0/1 labels.");
             }
 
             if (!seen0 || !seen1)
@@ -80,7 +80,7 @@ internal static class TargetValues
 
     private static double[] FittedStepValues(Column column) => Features.FittedStep.ToDoubles(column);
 
-    private static string Rows(List<int> rows) => rows.Count == 1 ? "1 row" : $"{rows.Count} rows";
+    private static string RowsThat(List<int> rows) => rows.Count == 1 ? "1 row that is" : $"{rows.Count} rows that are";
 
     private static string Shown(List<int> rows, Column column)
     {

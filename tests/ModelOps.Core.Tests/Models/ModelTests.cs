@@ -46,7 +46,7 @@ public sealed class ModelTests
 
         var error = Assert.Throws<TrainingDataException>(() => model.Fit(data, new Int64Column("label", [0L, 1L, 2L, 0L, 1L, 0L])));
 
-        Assert.Equal("The target 'label' has 1 row that are not 0 or 1: row 2 = 2; binary classification needs 0/1 labels.", error.Message);
+        Assert.Equal("The target 'label' has 1 row that is not 0 or 1: row 2 = 2; binary classification needs 0/1 labels.", error.Message);
     }
 
     [Fact]
