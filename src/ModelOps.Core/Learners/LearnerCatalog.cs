@@ -1,3 +1,4 @@
+using ModelOps.Core.Learners.Linear;
 using ModelOps.Core.Learners.Trees;
 
 namespace ModelOps.Core.Learners;
@@ -13,6 +14,9 @@ public static class LearnerCatalog
         ["RandomForestClassifier"] = () => new RandomForestClassifierOptions(),
         ["GradientBoostingRegressor"] = () => new GradientBoostingRegressorOptions(),
         ["GradientBoostingClassifier"] = () => new GradientBoostingClassifierOptions(),
+        ["LinearRegression"] = () => new LinearRegressionOptions(),
+        ["Ridge"] = () => new RidgeOptions(),
+        ["LogisticRegression"] = () => new LogisticRegressionOptions(),
     };
 
     /// <summary>The learner names, sorted.</summary>
