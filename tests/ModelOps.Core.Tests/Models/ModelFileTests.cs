@@ -8,11 +8,11 @@ namespace ModelOps.Core.Tests.Models;
 
 public sealed class ModelFileTests
 {
-    public static TheoryData<string> TreeKinds => ["DecisionTreeRegressor", "RandomForestRegressor", "GradientBoostingRegressor", "DecisionTreeClassifier", "RandomForestClassifier", "GradientBoostingClassifier"];
+    public static TheoryData<string> LearnerKinds => [.. LearnerCatalog.Kinds];
 
     [Theory]
-    [MemberData(nameof(TreeKinds))]
-    public void SaveThenLoad_EveryTreeLearner_GivesIdenticalPredictions(string kind)
+    [MemberData(nameof(LearnerKinds))]
+    public void SaveThenLoad_EveryLearner_GivesIdenticalPredictions(string kind)
     {
         var learner = LearnerCatalog.Create(kind);
         learner = learner.ParameterNames.Contains("n_estimators") ? learner.WithParameter("n_estimators", 5) : learner;
