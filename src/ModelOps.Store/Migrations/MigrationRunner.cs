@@ -34,6 +34,7 @@ internal static class MigrationRunner
         CheckNotNewer(dialect, current, latest);
         while (current < latest)
         {
+            using var turn = await dialect.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
             await using var connection = await dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             await dialect.LockMigrationsAsync(connection, transaction, cancellationToken).ConfigureAwait(false);

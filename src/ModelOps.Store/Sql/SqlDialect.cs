@@ -27,6 +27,12 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Waits for this process's turn to write, when the database allows one writer at a time;
+    /// dispose the result to let the next writer in. <see langword="null"/> when writers need no turns.
+    /// </summary>
+    public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
     /// <summary>Serializes migrations between processes inside <paramref name="transaction"/>.</summary>
     public abstract Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 

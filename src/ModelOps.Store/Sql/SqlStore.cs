@@ -109,6 +109,7 @@ internal sealed partial class SqlStore : IModelStore
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         try
         {
+            using var turn = await _dialect.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
             await using var connection = await _dialect.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var transaction = await _dialect.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             var result = await body(connection, transaction).ConfigureAwait(false);
