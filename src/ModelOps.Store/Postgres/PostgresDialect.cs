@@ -1,8 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Net.Sockets;
-using Npgsql;
 using ModelOps.Store.Sql;
+using ModelOps.Store.Tracking;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace ModelOps.Store.Postgres;
 
@@ -57,6 +59,34 @@ internal sealed class PostgresDialect : SqlDialect
         command.Transaction = transaction;
         command.CommandText = string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({MigrationLockKey})");
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // Binary COPY streams the whole batch in one round trip: no per-row statement or parse.
+    public override async Task InsertMetricsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MetricPoint> metrics, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        await using var importer = await npgsql.BeginBinaryImportAsync(
+            "COPY run_metrics (run_id, key, value, step, logged_at) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            var metric = metrics[i];
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(runId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(metric.Key, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            if (double.IsNaN(metric.Value))
+            {
+                await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await importer.WriteAsync(metric.Value, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            }
+
+            await importer.WriteAsync(metric.Step, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(Microseconds(metric.Timestamp).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public override object ToDb(DateTimeOffset value) => value.UtcDateTime;

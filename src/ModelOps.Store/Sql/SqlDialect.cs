@@ -1,4 +1,5 @@
 using System.Data.Common;
+using ModelOps.Store.Tracking;
 
 namespace ModelOps.Store.Sql;
 
@@ -36,6 +37,41 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>Serializes migrations between processes inside <paramref name="transaction"/>.</summary>
     public abstract Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Inserts a batch of metric points of one run inside <paramref name="transaction"/>: the hot
+    /// path of tracking. The default reuses one prepared single-row INSERT for every point;
+    /// PostgreSQL overrides it with binary COPY.
+    /// </summary>
+    public virtual async Task InsertMetricsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MetricPoint> metrics, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO run_metrics (run_id, key, value, step, logged_at) VALUES (@run, @key, @value, @step, @at)";
+        var run = Parameter(command, "@run");
+        var key = Parameter(command, "@key");
+        var value = Parameter(command, "@value");
+        var step = Parameter(command, "@step");
+        var at = Parameter(command, "@at");
+        run.Value = runId;
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            var metric = metrics[i];
+            key.Value = metric.Key;
+            value.Value = double.IsNaN(metric.Value) ? DBNull.Value : metric.Value;
+            step.Value = metric.Step;
+            at.Value = ToDb(Microseconds(metric.Timestamp));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><paramref name="value"/> truncated to the microsecond, the precision both databases store.</summary>
+    public static DateTimeOffset Microseconds(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+
     /// <summary>Replaces the type placeholders of a migration: <c>{id}</c>, <c>{timestamp}</c>, <c>{real}</c>, <c>{bigint}</c>.</summary>
     public string Ddl(string template) => template
         .Replace("{id}", IdColumnType, StringComparison.Ordinal)
@@ -59,6 +95,14 @@ internal abstract class SqlDialect : IAsyncDisposable
     public abstract bool IsUniqueViolation(Exception error);
 
     public abstract ValueTask DisposeAsync();
+
+    private static DbParameter Parameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
 
     protected abstract string IdColumnType { get; }
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using ModelOps.Store.Artifacts;
 using ModelOps.Store.Tracking;
@@ -10,9 +9,6 @@ namespace ModelOps.Store.Sql;
 
 internal sealed partial class SqlStore
 {
-    // Rows per multi-row INSERT of a metric batch: 5 parameters each, far below both databases' limits.
-    private const int MetricRowsPerStatement = 200;
-
     private const string ExperimentSelect = """
         SELECT e.id, e.name, e.created_at, COUNT(r.id), MAX(r.started_at)
         FROM experiments e LEFT JOIN runs r ON r.experiment_id = e.id
@@ -205,33 +201,7 @@ internal sealed partial class SqlStore
         await WriteAsync(async (connection, transaction) =>
         {
             await RequireRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false);
-            DbCommand? full = null;
-            try
-            {
-                for (var offset = 0; offset < metrics.Count; offset += MetricRowsPerStatement)
-                {
-                    var rows = Math.Min(MetricRowsPerStatement, metrics.Count - offset);
-                    if (rows == MetricRowsPerStatement)
-                    {
-                        // One prepared statement of full size is reused for every full chunk.
-                        full ??= MetricInsert(connection, transaction, rows);
-                        await InsertMetricsAsync(full, runId, metrics, offset, rows, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await using var last = MetricInsert(connection, transaction, rows);
-                        await InsertMetricsAsync(last, runId, metrics, offset, rows, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-            finally
-            {
-                if (full is not null)
-                {
-                    await full.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-
+            await _dialect.InsertMetricsAsync(connection, transaction, runId, metrics, cancellationToken).ConfigureAwait(false);
             return 0;
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -328,45 +298,6 @@ internal sealed partial class SqlStore
         {
             throw new StoreException(StoreErrorKind.NotFound, $"artifact '{normalized}' of run '{runId}' is recorded at {uri} but the file is gone", error);
         }
-    }
-
-    private DbCommand MetricInsert(DbConnection connection, DbTransaction transaction, int rows)
-    {
-        var sql = new StringBuilder("INSERT INTO run_metrics (run_id, key, value, step, logged_at) VALUES ");
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        for (var i = 0; i < rows; i++)
-        {
-            sql.Append(i == 0 ? "(" : ", (");
-            for (var column = 0; column < 5; column++)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = $"@p{i * 5 + column}";
-                command.Parameters.Add(parameter);
-                sql.Append(column == 0 ? string.Empty : ", ").Append(parameter.ParameterName);
-            }
-
-            sql.Append(')');
-        }
-
-        command.CommandText = sql.ToString();
-        return command;
-    }
-
-    private async Task InsertMetricsAsync(DbCommand command, string runId, IReadOnlyList<MetricPoint> metrics, int offset, int rows, CancellationToken cancellationToken)
-    {
-        var parameters = command.Parameters;
-        for (var i = 0; i < rows; i++)
-        {
-            var metric = metrics[offset + i];
-            parameters[i * 5].Value = runId;
-            parameters[(i * 5) + 1].Value = metric.Key;
-            parameters[(i * 5) + 2].Value = ToDb(metric.Value);
-            parameters[(i * 5) + 3].Value = metric.Step;
-            parameters[(i * 5) + 4].Value = _dialect.ToDb(ToMicroseconds(metric.Timestamp));
-        }
-
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<long> EnsureExperimentAsync(DbConnection connection, DbTransaction transaction, string name, CancellationToken cancellationToken)

@@ -74,17 +74,7 @@ internal sealed partial class SqlStore : IModelStore
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The current time, to the microsecond (what both databases store).</summary>
-    private DateTimeOffset Now()
-    {
-        var now = _time.GetUtcNow().UtcTicks;
-        return new DateTimeOffset(now - (now % 10), TimeSpan.Zero);
-    }
-
-    private static DateTimeOffset ToMicroseconds(DateTimeOffset value)
-    {
-        var ticks = value.UtcTicks;
-        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
-    }
+    private DateTimeOffset Now() => SqlDialect.Microseconds(_time.GetUtcNow());
 
     private void Fault(string point) => FaultPoint?.Invoke(point);
 
