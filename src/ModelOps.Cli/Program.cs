@@ -9,6 +9,11 @@ var verbose = new Option<bool>("--verbose", "-v")
 };
 var root = new RootCommand("ModelOps: tune, train, evaluate, explain, register and serve tabular models.");
 root.Options.Add(verbose);
+var store = new StoreCommandOptions(verbose);
+root.Options.Add(store.Database);
 root.Subcommands.Add(DemoCommand.Create(verbose));
 root.Subcommands.Add(DataCommand.Create(verbose));
+root.Subcommands.Add(ExperimentsCommand.Create(store));
+root.Subcommands.Add(RunsCommand.Create(store));
+root.Subcommands.Add(ModelsCommand.Create(store));
 return root.Parse(args).Invoke();
