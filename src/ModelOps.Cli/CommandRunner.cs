@@ -58,7 +58,12 @@ internal static class Consoles
 
     private static IAnsiConsole Create(TextWriter writer, bool redirected, int redirectedWidth)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer) });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
         if (redirected)
         {
             console.Profile.Width = redirectedWidth;

@@ -16,4 +16,17 @@ root.Subcommands.Add(DataCommand.Create(verbose));
 root.Subcommands.Add(ExperimentsCommand.Create(store));
 root.Subcommands.Add(RunsCommand.Create(store));
 root.Subcommands.Add(ModelsCommand.Create(store));
-return root.Parse(args).Invoke();
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    foreach (var error in parsed.Errors)
+    {
+        Console.Error.WriteLine($"error: {error.Message}");
+    }
+
+    Console.Error.WriteLine("(run 'modelops --help' for the commands and options)");
+    return ExitCodes.ConfigError;
+}
+
+return parsed.Invoke();

@@ -34,7 +34,7 @@ internal static class DemoCommand
             {
                 console.WriteLine();
                 console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
-                var result = DataCheck.Run(Path.Combine(folder, data), Array.ConvertAll(schemas, s => Path.Combine(folder, s)));
+                var result = DataCheck.Run(InRoot(folder, data), Array.ConvertAll(schemas, s => InRoot(folder, s)));
                 DataCheckView.Render(console, result);
             }
 
@@ -42,4 +42,6 @@ internal static class DemoCommand
         }));
         return demo;
     }
+
+    private static string InRoot(string root, string path) => root == "." ? path : Path.Combine(root, path);
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using ModelOps.Core.Data;
 using ModelOps.Core.Schemas;
 using ModelOps.Jobs.Datasets;
+using ModelOps.Jobs.Datasets.Csv;
 using ModelOps.Jobs.Schemas;
 
 namespace ModelOps.Jobs.DataChecks;
@@ -15,8 +16,10 @@ namespace ModelOps.Jobs.DataChecks;
 public sealed record DataCheckResult(string Path, IReadOnlyList<string> Schemas, int Rows, IReadOnlyList<ColumnSummary> Columns, TimeSpan ReadTime);
 
 /// <summary>
-/// Reads a CSV file with the column types its schemas declare, checks it against every schema
-/// and summarizes each column. The first thing a user runs on new data.
+/// Reads a CSV file, checks it against every schema and summarizes each column. The first thing
+/// a user runs on new data. Columns the schemas list are read as text and coerced by the schemas,
+/// so every bad value of every column is reported at once (and codes such as <c>007</c> keep their
+/// zeros when the schema says string).
 /// </summary>
 public static class DataCheck
 {
@@ -29,19 +32,26 @@ public static class DataCheck
         ArgumentNullException.ThrowIfNull(csvPath);
         ArgumentNullException.ThrowIfNull(schemaPaths);
         var schemas = new List<Schema>(schemaPaths.Count);
-        var types = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
         foreach (var path in schemaPaths)
         {
-            var schema = SchemaDocument.Load(path);
-            schemas.Add(schema);
-            foreach (var (column, type) in schema.ColumnTypes)
-            {
-                types[column] = type;
-            }
+            schemas.Add(SchemaDocument.Load(path));
         }
 
         var clock = Stopwatch.StartNew();
-        var frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = types });
+        var header = Dataset.ReadCsv(csvPath, new CsvReadOptions { Limit = 0 });
+        var asText = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+        foreach (var schema in schemas)
+        {
+            foreach (var column in schema.ColumnNames)
+            {
+                if (header.Contains(column))
+                {
+                    asText[column] = ColumnType.String;
+                }
+            }
+        }
+
+        var frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = asText });
         var readTime = clock.Elapsed;
 
         var violations = new List<SchemaViolation>();

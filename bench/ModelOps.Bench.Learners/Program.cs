@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ModelOps.Core.Data;
+using ModelOps.Core.Features;
+using ModelOps.Core.Learners;
+using ModelOps.Core.Learners.Trees;
+using ModelOps.Core.Metrics;
+using ModelOps.Core.Models;
+using ModelOps.Core.Splitting;
+using ModelOps.Jobs.Datasets;
+
+// The ModelOps side of the learners benchmark; bench/learners.sh runs it next to
+// bench/learners_reference.py (scikit-learn, XGBoost) on the same data and parameters.
+// Usage: ModelOps.Bench.Learners quality|speed [--rows N] [--root DIR]
+var mode = args.Length > 0 ? args[0] : "quality";
+var rows = Option("--rows", 1_000_000);
+var root = args.Contains("--root") ? args[Array.IndexOf(args, "--root") + 1] : ".";
+string[] bikeOneHot = ["season", "weathersit"];
+string[] bikeNumeric = ["yr", "mnth", "hr", "holiday", "weekday", "workingday", "temp", "atemp", "hum", "windspeed"];
+string[] creditText = ["checking_status", "credit_history", "purpose", "savings_status", "employment", "personal_status", "other_parties", "property_magnitude", "other_payment_plans", "housing", "job", "own_telephone", "foreign_worker"];
+string[] creditNumeric = ["duration", "credit_amount", "installment_commitment", "residence_since", "age", "existing_credits", "num_dependents"];
+
+var bike = Dataset.ReadCsv(Path.Combine(root, "data", "bike_sharing", "hour.csv"));
+var trainRows = (int)(bike.RowCount * 0.8);
+var bikeTrain = bike.Take(Range(0, trainRows));
+var bikeTest = bike.Take(Range(trainRows, bike.RowCount));
+FeatureStep[] bikeSteps = [new OneHotStep(bikeOneHot), new PassthroughStep(bikeNumeric)];
+
+if (mode == "quality")
+{
+    var rf = Fit(bikeSteps, new RandomForestRegressorOptions { NEstimators = 200, MaxDepth = 20 }, bikeTrain, "cnt");
+    Emit("bike RandomForestRegressor", "rmse", Rmse(rf, bikeTest));
+    var gb = Fit(bikeSteps, new GradientBoostingRegressorOptions { MaxIter = 300, LearningRate = 0.1, MaxLeafNodes = 31 }, bikeTrain, "cnt");
+    Emit("bike GradientBoostingRegressor", "rmse", Rmse(gb, bikeTest));
+
+    var credit = Dataset.ReadCsv(Path.Combine(root, "data", "german_credit", "german_credit.csv"));
+    var labels = credit.Get<Int64Column>("default");
+    var labelValues = new double[labels.Length];
+    for (var i = 0; i < labelValues.Length; i++)
+    {
+        labelValues[i] = labels[i];
+    }
+
+    FeatureStep[] creditSteps = [new OneHotStep(creditText), new StandardScaleStep(creditNumeric)];
+    foreach (var learner in new[] { LearnerCatalog.Create("LogisticRegression"), new GradientBoostingClassifierOptions() })
+    {
+        var folds = Splitter.Create(new StratifiedKFoldOptions { NSplits = 5 }).Split(credit.RowCount, labelValues);
+        var auc = MetricCatalog.Get("roc_auc");
+        var total = 0.0;
+        foreach (var fold in folds)
+        {
+            var train = credit.Take(fold.Train.Span);
+            var test = credit.Take(fold.Test.Span);
+            var model = Fit(creditSteps, learner, train, "default");
+            var actual = Array.ConvertAll(test.Get<Int64Column>("default").Values.ToArray(), v => (double)v);
+            total += auc.Score(actual, model.PredictProbability(test));
+        }
+
+        Emit($"credit {learner.Kind}", "cv_roc_auc", total / folds.Count);
+    }
+}
+else
+{
+    var (synthetic, features) = Synthetic(rows);
+    FeatureStep[] syntheticSteps = [new PassthroughStep(features)];
+    var cases = new (string Data, FeatureStep[] Steps, Frame Train, Frame Predict, int Trees, int Depth, int Iterations, int Repeats)[]
+    {
+        ("bike", bikeSteps, bikeTrain, bikeTest, 200, 20, 300, 2),
+        ("synthetic", syntheticSteps, synthetic, synthetic, 20, 12, 100, 1),
+    };
+    foreach (var (data, steps, train, predict, trees, depth, iterations, repeats) in cases)
+    {
+        var target = data == "bike" ? "cnt" : "y";
+        var rf = TimedFit($"{data} RandomForestRegressor ModelOps", steps, new RandomForestRegressorOptions { NEstimators = trees, MaxDepth = depth }, train, target, repeats);
+        Emit($"{data} RandomForestRegressor ModelOps", "predict_rows_per_second", PredictRate(rf, predict));
+        var gb = TimedFit($"{data} GradientBoostingRegressor ModelOps", steps, new GradientBoostingRegressorOptions { MaxIter = iterations, LearningRate = 0.1, MaxLeafNodes = 31 }, train, target, repeats);
+        Emit($"{data} GradientBoostingRegressor ModelOps", "predict_rows_per_second", PredictRate(gb, predict));
+    }
+}
+
+static Model Fit(FeatureStep[] steps, LearnerOptions learner, Frame train, string target)
+{
+    var model = new Model(steps, learner);
+    model.Fit(train, train[target]);
+    return model;
+}
+
+static Model TimedFit(string name, FeatureStep[] steps, LearnerOptions learner, Frame train, string target, int repeats)
+{
+    Model? model = null;
+    var best = double.MaxValue;
+    for (var i = 0; i < repeats; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        model = Fit(steps, learner, train, target);
+        best = Math.Min(best, clock.Elapsed.TotalSeconds);
+    }
+
+    Emit(name, "fit_seconds", best);
+    return model!;
+}
+
+static double PredictRate(Model model, Frame frame)
+{
+    var best = double.MaxValue;
+    for (var i = 0; i < 3; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        model.PredictRaw(frame);
+        best = Math.Min(best, clock.Elapsed.TotalSeconds);
+    }
+
+    return frame.RowCount / best;
+}
+
+static double Rmse(Model model, Frame test)
+{
+    var predictions = model.Predict(test);
+    var actual = test.Get<Int64Column>("cnt");
+    var sum = 0.0;
+    for (var i = 0; i < predictions.Length; i++)
+    {
+        sum += (predictions[i] - actual[i]) * (predictions[i] - actual[i]);
+    }
+
+    return Math.Sqrt(sum / predictions.Length);
+}
+
+// Friedman #1 on SplitMix64 uniforms, number for number what learners_reference.py generates.
+static (Frame Frame, string[] Features) Synthetic(int rows, int p = 20)
+{
+    var columns = new double[p + 1][];
+    for (var j = 0; j <= p; j++)
+    {
+        columns[j] = new double[rows];
+    }
+
+    ulong k = 0;
+    for (var i = 0; i < rows; i++)
+    {
+        for (var j = 0; j <= p; j++)
+        {
+            k++;
+            var z = k * 0x9E3779B97F4A7C15UL;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            columns[j][i] = (z >> 11) * (1.0 / (1UL << 53));
+        }
+    }
+
+    var x = columns;
+    var y = new double[rows];
+    for (var i = 0; i < rows; i++)
+    {
+        y[i] = (10 * Math.Sin(Math.PI * x[0][i] * x[1][i])) + (20 * (x[2][i] - 0.5) * (x[2][i] - 0.5)) + (10 * x[3][i]) + (5 * x[4][i]) + x[p][i];
+    }
+
+    var names = new string[p];
+    var frameColumns = new List<Column>();
+    for (var j = 0; j < p; j++)
+    {
+        names[j] = $"x{j}";
+        frameColumns.Add(new Float64Column(names[j], x[j]));
+    }
+
+    frameColumns.Add(new Float64Column("y", y));
+    return (new Frame(frameColumns), names);
+}
+
+static int[] Range(int from, int to)
+{
+    var result = new int[to - from];
+    for (var i = 0; i < result.Length; i++)
+    {
+        result[i] = from + i;
+    }
+
+    return result;
+}
+
+static void Emit(string name, string metric, double value) =>
+    Console.WriteLine(JsonSerializer.Serialize(new { name, metric, value }));
+
+int Option(string name, int fallback) =>
+    args.Contains(name) ? int.Parse(args[Array.IndexOf(args, name) + 1], CultureInfo.InvariantCulture) : fallback;

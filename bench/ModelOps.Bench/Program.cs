@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using ModelOps.Core.Data;
+using ModelOps.Jobs.Datasets;
+
+namespace ModelOps.Bench;
+
+/// <summary>
+/// Stopwatch benchmarks run by bench/run.sh. Protocol (the same as the Python references): one warm-up
+/// run, then N timed runs; prints best and median seconds, rows per second and memory.
+/// Usage: modelops-bench csv FILE [--runs N]
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (args.Length < 2 || args[0] != "csv")
+        {
+            Console.Error.WriteLine("usage: modelops-bench csv FILE [--runs N]");
+            return 2;
+        }
+
+        var path = args[1];
+        var runs = 5;
+        for (var i = 2; i < args.Length - 1; i++)
+        {
+            if (args[i] == "--runs")
+            {
+                runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return CsvRead(path, runs);
+    }
+
+    private static int CsvRead(string path, int runs)
+    {
+        var frame = Dataset.ReadCsv(path);
+        Console.WriteLine($"warm-up: {frame}");
+        Console.WriteLine($"types: {string.Join(", ", Types(frame))}");
+        frame = null;
+        var seconds = new double[runs];
+        long allocated = 0;
+        var rows = 0;
+        for (var run = 0; run < runs; run++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            var before = GC.GetTotalAllocatedBytes(precise: true);
+            var watch = Stopwatch.StartNew();
+            var result = Dataset.ReadCsv(path);
+            watch.Stop();
+            allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+            rows = result.RowCount;
+            seconds[run] = watch.Elapsed.TotalSeconds;
+            Console.WriteLine(FormattableString.Invariant($"run {run + 1}: {seconds[run]:F3} s"));
+        }
+
+        Array.Sort(seconds);
+        var best = seconds[0];
+        var median = runs % 2 == 1 ? seconds[runs / 2] : (seconds[(runs / 2) - 1] + seconds[runs / 2]) / 2;
+        var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
+        Console.WriteLine(FormattableString.Invariant(
+            $"RESULT name=modelops rows={rows} best_s={best:F4} median_s={median:F4} rows_per_s={rows / best:F0} allocated_mb={allocated / 1048576.0:F0} peak_rss_mb={peakMb:F0}"));
+        return 0;
+    }
+
+    private static IEnumerable<string> Types(Frame frame)
+    {
+        foreach (var column in frame.Columns)
+        {
+            yield return $"{column.Name}:{column.Type.ToName()}";
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using ModelOps.Core.Learning;
+
+namespace ModelOps.Core.Learners;
+
+/// <summary>
+/// The hyper-parameters of one learner, chosen in configs by <see cref="Kind"/>. Records: a
+/// changed copy is made with <see cref="WithParameter"/>; <see cref="Validate"/> lists every
+/// problem at once.
+/// </summary>
+public abstract record LearnerOptions
+{
+    /// <summary>The learner's config name (<c>KIND</c>), e.g. <c>RandomForestRegressor</c>.</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>What the learner predicts.</summary>
+    public abstract ModelTask Task { get; }
+
+    /// <summary>The parameter names (snake_case), in declaration order.</summary>
+    public IReadOnlyList<string> ParameterNames => Parameters.NamesOf(GetType());
+
+    /// <summary>The value of parameter <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No such parameter.</exception>
+    public object? GetParameter(string name) => Parameters.Get(this, name);
+
+    /// <summary>A copy with parameter <paramref name="name"/> set to <paramref name="value"/>.</summary>
+    /// <exception cref="ArgumentException">No such parameter, or the value has the wrong type.</exception>
+    public LearnerOptions WithParameter(string name, object? value) => Parameters.With(this, name, value);
+
+    /// <summary>Checks every parameter.</summary>
+    /// <exception cref="ArgumentException">Parameters are out of range or inconsistent; the message lists them all.</exception>
+    public void Validate()
+    {
+        var problems = Parameters.CheckRanges(this);
+        AddProblems(problems);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"{Kind}: {string.Join("; ", problems)}.");
+        }
+    }
+
+    /// <summary>Fits the learner to a feature matrix and its targets (validated: finite, 0/1 for classifiers).</summary>
+    internal abstract Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation);
+
+    /// <summary>Adds problems that a <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/> cannot express.</summary>
+    private protected virtual void AddProblems(List<string> problems)
+    {
+    }
+}

@@ -1,0 +1,218 @@
+using ModelOps.Core.Learning;
+using ModelOps.Core.Randomness;
+
+namespace ModelOps.Core.Learners.Trees;
+
+/// <summary>
+/// Features quantized to at most 255 bins each, stored row-major as bytes; missing values of a
+/// feature go to the bin just after its last value bin (<see cref="MissingBinOf"/>). A feature with at most <c>maxBins</c> distinct values gets one bin per value, so its
+/// splits are exact; others get quantile bins. Bin <c>b</c> holds the values at most
+/// <see cref="Thresholds"/>[f][b], the midpoint between the largest value of bin b and the
+/// smallest of bin b + 1.
+/// </summary>
+internal sealed class BinnedFeatures
+{
+    private const int ThresholdSampleSize = 200_000;
+
+    private BinnedFeatures(byte[] bins, int rows, double[][] thresholds, bool[] hasMissing)
+    {
+        Bins = bins;
+        Rows = rows;
+        Thresholds = thresholds;
+        HasMissing = hasMissing;
+        Offsets = new int[thresholds.Length + 1];
+        for (var f = 0; f < thresholds.Length; f++)
+        {
+            Offsets[f + 1] = Offsets[f] + BinCount(f) + 1;
+        }
+    }
+
+    /// <summary>Where each feature's bins start in a histogram (value bins, then the missing bin); the last entry is the histogram length.</summary>
+    public int[] Offsets { get; }
+
+    /// <summary>The length of a histogram over every feature.</summary>
+    public int HistogramLength => Offsets[^1];
+
+    /// <summary>Row-major bins: <c>Bins[row * Features + feature]</c>.</summary>
+    public byte[] Bins { get; }
+
+    public int Rows { get; }
+
+    public int Features => Thresholds.Length;
+
+    /// <summary>Per feature, the upper edge of each bin but the last (bin count = length + 1).</summary>
+    public double[][] Thresholds { get; }
+
+    /// <summary>Per feature, whether any training value was missing.</summary>
+    public bool[] HasMissing { get; }
+
+    public int BinCount(int feature) => Thresholds[feature].Length + 1;
+
+    /// <summary>The bin that holds feature <paramref name="feature"/>'s missing values.</summary>
+    public int MissingBinOf(int feature) => Thresholds[feature].Length + 1;
+
+    /// <summary>Learns bin edges from <paramref name="features"/> and bins every value; features are processed in parallel.</summary>
+    public static BinnedFeatures Create(FeatureMatrix features, int maxBins, ulong seed)
+    {
+        var p = features.Columns;
+        var n = features.Rows;
+        var thresholds = new double[p][];
+        var hasMissing = new bool[p];
+        var bins = new byte[(long)n * p];
+        var sample = n > ThresholdSampleSize ? SampleRows(n, ThresholdSampleSize, seed) : null;
+        Parallel.For(0, p, f =>
+        {
+            var column = features.Column(f);
+            thresholds[f] = FindThresholds(column, sample, maxBins, out hasMissing[f]);
+            var edges = thresholds[f];
+            for (var r = 0; r < n; r++)
+            {
+                bins[((long)r * p) + f] = BinOf(column[r], edges);
+            }
+        });
+        return new BinnedFeatures(bins, n, thresholds, hasMissing);
+    }
+
+    /// <summary>The bin of <paramref name="value"/> given a feature's edges.</summary>
+    public static byte BinOf(double value, double[] edges)
+    {
+        if (double.IsNaN(value))
+        {
+            return (byte)(edges.Length + 1);
+        }
+
+        // First edge >= value; values above every edge go to the last bin.
+        int lo = 0, hi = edges.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (edges[mid] < value)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return (byte)lo;
+    }
+
+    private static double[] FindThresholds(double[] column, int[]? sample, int maxBins, out bool hasMissing)
+    {
+        hasMissing = false;
+        var values = new List<double>(sample?.Length ?? column.Length);
+        if (sample is null)
+        {
+            foreach (var v in column)
+            {
+                if (double.IsNaN(v))
+                {
+                    hasMissing = true;
+                }
+                else
+                {
+                    values.Add(v);
+                }
+            }
+        }
+        else
+        {
+            foreach (var v in column)
+            {
+                hasMissing |= double.IsNaN(v);
+            }
+
+            foreach (var r in sample)
+            {
+                if (!double.IsNaN(column[r]))
+                {
+                    values.Add(column[r]);
+                }
+            }
+        }
+
+        if (values.Count == 0)
+        {
+            return [];
+        }
+
+        values.Sort();
+        var distinct = new List<double>();
+        foreach (var v in values)
+        {
+            if (distinct.Count == 0 || distinct[^1] != v)
+            {
+                distinct.Add(v);
+            }
+        }
+
+        if (distinct.Count <= maxBins)
+        {
+            var edges = new double[distinct.Count - 1];
+            for (var i = 0; i < edges.Length; i++)
+            {
+                edges[i] = Midpoint(distinct[i], distinct[i + 1]);
+            }
+
+            return edges;
+        }
+
+        // Quantile edges: the midpoint of the two values around each of the maxBins - 1 inner quantiles.
+        var result = new List<double>(maxBins - 1);
+        for (var k = 1; k < maxBins; k++)
+        {
+            var position = (double)k / maxBins * (values.Count - 1);
+            var lower = values[(int)Math.Floor(position)];
+            var upper = values[(int)Math.Ceiling(position)];
+            var edge = lower == upper ? NextEdge(distinct, lower) : Midpoint(lower, upper);
+            if (result.Count == 0 || edge > result[^1])
+            {
+                result.Add(edge);
+            }
+        }
+
+        if (result.Count > 0 && result[^1] >= distinct[^1])
+        {
+            result.RemoveAt(result.Count - 1);
+        }
+
+        return [.. result];
+    }
+
+    // The edge just above a value that repeats across a quantile: between it and the next distinct value.
+    private static double NextEdge(List<double> distinct, double value)
+    {
+        var i = distinct.BinarySearch(value);
+        return i + 1 < distinct.Count ? Midpoint(distinct[i], distinct[i + 1]) : value;
+    }
+
+    private static double Midpoint(double a, double b)
+    {
+        var mid = a + ((b - a) / 2);
+
+        // Keep a < mid (so a goes left); with adjacent doubles the midpoint rounds to a, which is still correct for <=.
+        return mid >= b ? a : mid;
+    }
+
+    private static int[] SampleRows(int n, int size, ulong seed)
+    {
+        var rng = new SplitMix64(seed);
+        var rows = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            rows[i] = i;
+        }
+
+        for (var i = 0; i < size; i++)
+        {
+            var j = i + (int)rng.NextBounded((ulong)(n - i));
+            (rows[i], rows[j]) = (rows[j], rows[i]);
+        }
+
+        Array.Resize(ref rows, size);
+        Array.Sort(rows);
+        return rows;
+    }
+}

@@ -1,0 +1,204 @@
+using ModelOps.Core.Learning;
+using ModelOps.Core.Randomness;
+
+namespace ModelOps.Core.Learners.Trees;
+
+/// <summary>Fits a <see cref="TreeEnsemble"/> by gradient boosting (squared error or binary log loss).</summary>
+internal static class GradientBoostingTrainer
+{
+    public static TreeEnsemble Fit(GradientBoostingOptions options, FeatureMatrix features, double[] targets, bool classification, CancellationToken cancellation)
+    {
+        var (train, validation) = options.EarlyStopping
+            ? HoldOut(targets, options.ValidationFraction, classification, (ulong)options.Seed)
+            : (Enumerable.Range(0, features.Rows).ToArray(), Array.Empty<int>());
+        var x = validation.Length > 0 ? features.TakeRows(train) : features;
+        var y = validation.Length > 0 ? Gather(targets, train) : targets;
+        var xValidation = validation.Length > 0 ? features.TakeRows(validation) : null;
+        var yValidation = validation.Length > 0 ? Gather(targets, validation) : [];
+
+        var n = x.Rows;
+        var binned = BinnedFeatures.Create(x, options.MaxBins, (ulong)options.Seed);
+        var baseScore = BaseScore(y, classification);
+        var raw = new double[n];
+        Array.Fill(raw, baseScore);
+        var rawValidation = new double[yValidation.Length];
+        Array.Fill(rawValidation, baseScore);
+        var g = new double[n];
+        var h = new double[n];
+        var rows = new int[n];
+        var settings = options.Settings(x.Columns);
+        var trees = new List<Tree>(options.MaxIter);
+        var scores = new List<double>();
+        if (xValidation is not null)
+        {
+            scores.Add(-Loss(yValidation, rawValidation, classification));
+        }
+
+        for (var iteration = 0; iteration < options.MaxIter; iteration++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            Gradients(y, raw, g, h, classification);
+            for (var i = 0; i < n; i++)
+            {
+                rows[i] = i;
+            }
+
+            var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration);
+            trees.Add(grown.Tree);
+            var values = grown.Tree.Values;
+            foreach (var (node, start, end) in grown.Leaves)
+            {
+                var value = values[node];
+                for (var i = start; i < end; i++)
+                {
+                    raw[grown.Rows[i]] += value;
+                }
+            }
+
+            if (xValidation is not null)
+            {
+                for (var i = 0; i < rawValidation.Length; i++)
+                {
+                    rawValidation[i] += grown.Tree.Predict(xValidation.Row(i));
+                }
+
+                scores.Add(-Loss(yValidation, rawValidation, classification));
+                if (ShouldStop(scores, options.NIterNoChange, options.Tol))
+                {
+                    break;
+                }
+            }
+        }
+
+        return new TreeEnsemble(trees, baseScore, averaged: false, classification ? Link.Logistic : Link.Identity, features.Columns);
+    }
+
+    private static double BaseScore(double[] y, bool classification)
+    {
+        var mean = 0.0;
+        foreach (var v in y)
+        {
+            mean += v;
+        }
+
+        mean /= y.Length;
+        if (!classification)
+        {
+            return mean;
+        }
+
+        var p = Math.Clamp(mean, 1e-15, 1 - 1e-15);
+        return Math.Log(p / (1 - p));
+    }
+
+    private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification)
+    {
+        if (!classification)
+        {
+            for (var i = 0; i < y.Length; i++)
+            {
+                g[i] = raw[i] - y[i];
+                h[i] = 1;
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < y.Length; i++)
+        {
+            var p = 1.0 / (1.0 + Math.Exp(-raw[i]));
+            g[i] = p - y[i];
+            h[i] = p * (1 - p);
+        }
+    }
+
+    private static double Loss(double[] y, double[] raw, bool classification)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            if (classification)
+            {
+                // log(1 + exp(raw)) - y * raw, computed without overflow.
+                var r = raw[i];
+                sum += (r > 0 ? r + double.LogP1(Math.Exp(-r)) : double.LogP1(Math.Exp(r))) - (y[i] * r);
+            }
+            else
+            {
+                var d = raw[i] - y[i];
+                sum += d * d / 2;
+            }
+        }
+
+        return sum / y.Length;
+    }
+
+    // scikit-learn's rule: stop when none of the last n scores beats the score n + 1 iterations ago by more than tol.
+    private static bool ShouldStop(List<double> scores, int n, double tol)
+    {
+        if (scores.Count <= n)
+        {
+            return false;
+        }
+
+        var reference = scores[^(n + 1)] + tol;
+        for (var i = scores.Count - n; i < scores.Count; i++)
+        {
+            if (scores[i] > reference)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static (int[] Train, int[] Validation) HoldOut(double[] targets, double fraction, bool stratified, ulong seed)
+    {
+        var rng = new SplitMix64(seed);
+        var validation = new List<int>();
+        var train = new List<int>();
+        var groups = stratified ? new[] { 0.0, 1.0 } : [double.NaN];
+        foreach (var label in groups)
+        {
+            var members = new List<int>();
+            for (var i = 0; i < targets.Length; i++)
+            {
+                if (double.IsNaN(label) || targets[i] == label)
+                {
+                    members.Add(i);
+                }
+            }
+
+            for (var i = members.Count - 1; i > 0; i--)
+            {
+                var j = (int)rng.NextBounded((ulong)(i + 1));
+                (members[i], members[j]) = (members[j], members[i]);
+            }
+
+            var take = (int)Math.Ceiling(members.Count * fraction);
+            validation.AddRange(members.GetRange(0, take));
+            train.AddRange(members.GetRange(take, members.Count - take));
+        }
+
+        train.Sort();
+        validation.Sort();
+        if (train.Count == 0 || validation.Count == 0)
+        {
+            throw new ArgumentException($"early_stopping needs rows for both training and validation; {targets.Length} rows with validation_fraction = {fraction} leave none for one of them.");
+        }
+
+        return ([.. train], [.. validation]);
+    }
+
+    private static double[] Gather(double[] values, int[] rows)
+    {
+        var result = new double[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            result[i] = values[rows[i]];
+        }
+
+        return result;
+    }
+}

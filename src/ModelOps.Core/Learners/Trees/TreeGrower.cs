@@ -1,0 +1,492 @@
+using ModelOps.Core.Randomness;
+
+namespace ModelOps.Core.Learners.Trees;
+
+/// <summary>How one tree is grown: limits, regularization and feature sampling.</summary>
+/// <param name="MaxDepth">The deepest a leaf may be (root = 0), or null for no limit.</param>
+/// <param name="MaxLeafNodes">The most leaves, or null for no limit. With a limit the tree grows best-first (largest gain first); without, depth-first.</param>
+/// <param name="MinSamplesLeaf">The fewest training rows a leaf may hold.</param>
+/// <param name="MinSamplesSplit">The fewest training rows a node needs to be split.</param>
+/// <param name="MinHessianLeaf">The smallest hessian sum (weight) a leaf may hold.</param>
+/// <param name="L2">L2 regularization of leaf values (lambda).</param>
+/// <param name="Shrinkage">The factor applied to every node value (the learning rate).</param>
+/// <param name="MaxFeatures">How many non-constant features each node tries (all when it equals the feature count).</param>
+/// <param name="ParallelHistograms">Whether large histograms are built on several cores (off inside already-parallel forests).</param>
+internal sealed record GrowerSettings(
+    int? MaxDepth,
+    int? MaxLeafNodes,
+    int MinSamplesLeaf,
+    int MinSamplesSplit,
+    double MinHessianLeaf,
+    double L2,
+    double Shrinkage,
+    int MaxFeatures,
+    bool ParallelHistograms);
+
+/// <summary>A grown tree, and where each training row ended up.</summary>
+/// <param name="Tree">The tree.</param>
+/// <param name="Rows">The training rows, grouped by leaf.</param>
+/// <param name="Leaves">Per leaf: its node index and its segment of <paramref name="Rows"/>.</param>
+internal sealed record GrownTree(Tree Tree, int[] Rows, (int Node, int Start, int End)[] Leaves);
+
+/// <summary>
+/// Grows one regression tree on binned features from per-row gradients and hessians (second-order
+/// boosting; forests use g = -w*y, h = w so leaf values are weighted means and gains are squared-error
+/// reductions). Histograms per node; the larger child's histogram is the parent's minus the smaller's.
+/// </summary>
+internal sealed class TreeGrower
+{
+    private const int ParallelWorkThreshold = 1 << 18;
+    private const double MinGain = 1e-12;
+
+    private readonly BinnedFeatures _data;
+    private readonly double[] _g;
+    private readonly double[] _h;
+    private readonly GrowerSettings _settings;
+    private readonly Stack<BinStats[]> _pool = new();
+    private readonly int _p;
+    private readonly bool _allFeatures;
+    private readonly int[] _featureOrder;
+    private readonly int[] _scratch;
+    private readonly bool _unitHessian;
+    private SplitMix64 _rng;
+
+    private readonly List<int> _nodeFeature = [];
+    private readonly List<double> _nodeThreshold = [];
+    private readonly List<bool> _nodeDefaultLeft = [];
+    private readonly List<int> _nodeLeft = [];
+    private readonly List<int> _nodeRight = [];
+    private readonly List<double> _nodeValue = [];
+    private readonly List<double> _nodeCover = [];
+    private readonly List<double> _nodeGain = [];
+
+    private TreeGrower(BinnedFeatures data, double[] g, double[] h, int rowCount, GrowerSettings settings, ulong seed)
+    {
+        _data = data;
+        _g = g;
+        _h = h;
+        _settings = settings;
+        _p = data.Features;
+        _allFeatures = settings.MaxFeatures >= _p;
+        _featureOrder = new int[_p];
+        for (var f = 0; f < _p; f++)
+        {
+            _featureOrder[f] = f;
+        }
+
+        _scratch = new int[rowCount];
+        _rng = new SplitMix64(seed);
+        _unitHessian = Array.TrueForAll(h, v => v == 1.0);
+    }
+
+    /// <summary>Grows a tree over <paramref name="rows"/> (the array is reordered: rows end up grouped by leaf).</summary>
+    public static GrownTree Grow(BinnedFeatures data, double[] g, double[] h, int[] rows, GrowerSettings settings, ulong seed) =>
+        new TreeGrower(data, g, h, rows.Length, settings, seed).Run(rows);
+
+    private GrownTree Run(int[] rows)
+    {
+        var leaves = new List<(int Node, int Start, int End)>();
+        var rootStats = default(BinStats);
+        foreach (var r in rows)
+        {
+            rootStats.G += _g[r];
+            rootStats.H += _h[r];
+            rootStats.N++;
+        }
+
+        var root = new Frontier(AddNode(rootStats), 0, rows.Length, 0, rootStats, null, default);
+        Evaluate(rows, ref root);
+
+        var bestFirst = _settings.MaxLeafNodes is not null;
+        var queue = new PriorityQueue<Frontier, (double, int)>();
+        var stack = new Stack<Frontier>();
+        var leafCount = 1;
+        Push(root);
+
+        while (bestFirst ? queue.Count > 0 : stack.Count > 0)
+        {
+            var node = bestFirst ? queue.Dequeue() : stack.Pop();
+            if (bestFirst && leafCount >= _settings.MaxLeafNodes)
+            {
+                MakeLeaf(node);
+                continue;
+            }
+
+            var split = node.Split;
+            var mid = Partition(rows, node.Start, node.End, split.Feature, split.Bin, split.DefaultLeft);
+            var left = new Frontier(AddNode(split.Left), node.Start, mid, node.Depth + 1, split.Left, null, default);
+            var right = new Frontier(AddNode(split.Right), mid, node.End, node.Depth + 1, split.Right, null, default);
+            SetSplit(node, left.Node, right.Node);
+            leafCount++;
+
+            ChildHistograms(rows, node, ref left, ref right);
+            Evaluate(rows, ref left);
+            Evaluate(rows, ref right);
+            if (bestFirst)
+            {
+                Push(left);
+                Push(right);
+            }
+            else
+            {
+                Push(right);
+                Push(left);
+            }
+        }
+
+        return new GrownTree(BuildTree(), rows, [.. leaves]);
+
+        void Push(Frontier node)
+        {
+            if (node.Split.Gain <= MinGain)
+            {
+                MakeLeaf(node);
+            }
+            else if (bestFirst)
+            {
+                queue.Enqueue(node, (-node.Split.Gain, node.Node));
+            }
+            else
+            {
+                stack.Push(node);
+            }
+        }
+
+        void MakeLeaf(Frontier node)
+        {
+            Release(node.Histogram);
+            leaves.Add((node.Node, node.Start, node.End));
+        }
+    }
+
+    private bool CanSplit(in Frontier node)
+    {
+        var n = node.End - node.Start;
+        return (_settings.MaxDepth is not { } maxDepth || node.Depth < maxDepth)
+            && n >= _settings.MinSamplesSplit
+            && n >= 2 * _settings.MinSamplesLeaf
+            && node.Stats.H >= 2 * _settings.MinHessianLeaf;
+    }
+
+    // Finds the node's best split (Split.Gain stays 0 when there is none).
+    private void Evaluate(int[] rows, ref Frontier node)
+    {
+        node.Split = default;
+        if (!CanSplit(node))
+        {
+            return;
+        }
+
+        if (_allFeatures)
+        {
+            node.Histogram ??= BuildHistogram(rows.AsSpan(node.Start, node.End - node.Start));
+            for (var f = 0; f < _p; f++)
+            {
+                FindBestSplit(node.Histogram, f, node.Stats, ref node.Split);
+            }
+
+            return;
+        }
+
+        // Feature sampling (forests): try features in random order until MaxFeatures non-constant ones were tried.
+        var histogram = Rent();
+        var tried = 0;
+        for (var i = 0; i < _p && tried < _settings.MaxFeatures; i++)
+        {
+            var j = i + (int)_rng.NextBounded((ulong)(_p - i));
+            (_featureOrder[i], _featureOrder[j]) = (_featureOrder[j], _featureOrder[i]);
+            var f = _featureOrder[i];
+            BuildFeatureHistogram(rows.AsSpan(node.Start, node.End - node.Start), f, histogram);
+            if (IsConstant(histogram, f))
+            {
+                continue;
+            }
+
+            tried++;
+            FindBestSplit(histogram, f, node.Stats, ref node.Split);
+        }
+
+        Release(histogram);
+    }
+
+    private void ChildHistograms(int[] rows, Frontier parent, ref Frontier left, ref Frontier right)
+    {
+        if (parent.Histogram is null)
+        {
+            return;
+        }
+
+        var leftSmaller = left.End - left.Start <= right.End - right.Start;
+        ref var small = ref leftSmaller ? ref left : ref right;
+        ref var large = ref leftSmaller ? ref right : ref left;
+        if (!CanSplit(small) && !CanSplit(large))
+        {
+            Release(parent.Histogram);
+            return;
+        }
+
+        var smallHistogram = BuildHistogram(rows.AsSpan(small.Start, small.End - small.Start));
+        var parentHistogram = parent.Histogram;
+        Subtract(parentHistogram, smallHistogram);
+        small.Histogram = smallHistogram;
+        large.Histogram = parentHistogram;
+    }
+
+    private void FindBestSplit(BinStats[] histogram, int feature, in BinStats total, ref SplitCandidate best)
+    {
+        var bins = _data.BinCount(feature);
+        if (bins < 2)
+        {
+            return;
+        }
+
+        var offset = _data.Offsets[feature];
+        var missing = histogram[offset + bins];
+        var parentScore = Score(total);
+        var directions = missing.N > 0 ? 2 : 1;
+        for (var direction = 0; direction < directions; direction++)
+        {
+            // direction 0: missing values go right; 1: they go left.
+            var left = direction == 1 ? missing : default;
+            for (var b = 0; b < bins - 1; b++)
+            {
+                ref readonly var bin = ref histogram[offset + b];
+                left.G += bin.G;
+                left.H += bin.H;
+                left.N += bin.N;
+                var right = new BinStats { G = total.G - left.G, H = total.H - left.H, N = total.N - left.N };
+                if (right.N < _settings.MinSamplesLeaf || right.H < _settings.MinHessianLeaf)
+                {
+                    break;
+                }
+
+                if (left.N < _settings.MinSamplesLeaf || left.H < _settings.MinHessianLeaf || bin.N == 0)
+                {
+                    continue;
+                }
+
+                var gain = Score(left) + Score(right) - parentScore;
+                if (gain > best.Gain + (MinGain * Math.Abs(parentScore)))
+                {
+                    var defaultLeft = missing.N > 0 ? direction == 1 : left.N >= right.N;
+                    best = new SplitCandidate(gain, feature, b, defaultLeft, left, right);
+                }
+            }
+        }
+    }
+
+    private double Score(in BinStats stats) => stats.G * stats.G / (stats.H + _settings.L2);
+
+    private BinStats[] BuildHistogram(ReadOnlySpan<int> rows)
+    {
+        var histogram = Rent();
+        if (_settings.ParallelHistograms && (long)rows.Length * _p >= ParallelWorkThreshold)
+        {
+            // Two halves of the rows into two histograms, then one sum: each core reads half the data.
+            var rowArray = rows.ToArray();
+            var half = rowArray.Length / 2;
+            var second = Rent();
+            Parallel.Invoke(
+                () => Accumulate(rowArray.AsSpan(0, half), histogram),
+                () => Accumulate(rowArray.AsSpan(half), second));
+            for (var i = 0; i < histogram.Length; i++)
+            {
+                histogram[i].G += second[i].G;
+                histogram[i].H += second[i].H;
+                histogram[i].N += second[i].N;
+            }
+
+            Release(second);
+        }
+        else
+        {
+            Accumulate(rows, histogram);
+        }
+
+        if (_unitHessian)
+        {
+            for (var i = 0; i < histogram.Length; i++)
+            {
+                histogram[i].H = histogram[i].N;
+            }
+        }
+
+        return histogram;
+    }
+
+    // Row-outer accumulation: each row's bins are contiguous, and g, h are read once per row.
+    private void Accumulate(ReadOnlySpan<int> rows, BinStats[] histogram)
+    {
+        var bins = _data.Bins;
+        var offsets = _data.Offsets.AsSpan(0, _p);
+        var g = _g;
+        var h = _h;
+        var p = _p;
+        if (_unitHessian)
+        {
+            for (var i = 0; i < rows.Length; i++)
+            {
+                var r = rows[i];
+                var gi = g[r];
+                var rowBins = bins.AsSpan(r * p, p);
+                for (var f = 0; f < rowBins.Length; f++)
+                {
+                    ref var stats = ref histogram[offsets[f] + rowBins[f]];
+                    stats.G += gi;
+                    stats.N++;
+                }
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var r = rows[i];
+            var gi = g[r];
+            var hi = h[r];
+            var rowBins = bins.AsSpan(r * p, p);
+            for (var f = 0; f < rowBins.Length; f++)
+            {
+                ref var stats = ref histogram[offsets[f] + rowBins[f]];
+                stats.G += gi;
+                stats.H += hi;
+                stats.N++;
+            }
+        }
+    }
+
+    private void BuildFeatureHistogram(ReadOnlySpan<int> rows, int feature, BinStats[] histogram)
+    {
+        var offset = _data.Offsets[feature];
+        histogram.AsSpan(offset, _data.Offsets[feature + 1] - offset).Clear();
+        var bins = _data.Bins;
+        var p = _p;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var r = rows[i];
+            ref var stats = ref histogram[offset + bins[(r * p) + feature]];
+            stats.G += _g[r];
+            stats.H += _h[r];
+            stats.N++;
+        }
+    }
+
+    private bool IsConstant(BinStats[] histogram, int feature)
+    {
+        var nonEmpty = 0;
+        for (var b = _data.Offsets[feature]; b < _data.Offsets[feature + 1]; b++)
+        {
+            if (histogram[b].N > 0 && ++nonEmpty > 1)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static void Subtract(BinStats[] parent, BinStats[] child)
+    {
+        for (var i = 0; i < parent.Length; i++)
+        {
+            parent[i].G -= child[i].G;
+            parent[i].H -= child[i].H;
+            parent[i].N -= child[i].N;
+        }
+    }
+
+    // Stable partition of rows[start, end): rows going left first. Returns the first right position.
+    private int Partition(int[] rows, int start, int end, int feature, int bin, bool defaultLeft)
+    {
+        var bins = _data.Bins;
+        var p = _p;
+        var missingBin = _data.MissingBinOf(feature);
+        var write = start;
+        var spill = 0;
+        for (var i = start; i < end; i++)
+        {
+            var r = rows[i];
+            var b = bins[(r * p) + feature];
+            var goesLeft = b == missingBin ? defaultLeft : b <= bin;
+            if (goesLeft)
+            {
+                rows[write++] = r;
+            }
+            else
+            {
+                _scratch[spill++] = r;
+            }
+        }
+
+        _scratch.AsSpan(0, spill).CopyTo(rows.AsSpan(write));
+        return write;
+    }
+
+    private int AddNode(in BinStats stats)
+    {
+        _nodeFeature.Add(-1);
+        _nodeThreshold.Add(0);
+        _nodeDefaultLeft.Add(false);
+        _nodeLeft.Add(-1);
+        _nodeRight.Add(-1);
+        _nodeValue.Add(-stats.G / (stats.H + _settings.L2) * _settings.Shrinkage);
+        _nodeCover.Add(stats.H);
+        _nodeGain.Add(0);
+        return _nodeFeature.Count - 1;
+    }
+
+    private void SetSplit(in Frontier node, int left, int right)
+    {
+        var split = node.Split;
+        _nodeFeature[node.Node] = split.Feature;
+        _nodeThreshold[node.Node] = _data.Thresholds[split.Feature][split.Bin];
+        _nodeDefaultLeft[node.Node] = split.DefaultLeft;
+        _nodeLeft[node.Node] = left;
+        _nodeRight[node.Node] = right;
+        _nodeGain[node.Node] = split.Gain;
+    }
+
+    private Tree BuildTree() => new(
+        [.. _nodeFeature], [.. _nodeThreshold], [.. _nodeDefaultLeft], [.. _nodeLeft], [.. _nodeRight], [.. _nodeValue], [.. _nodeCover], [.. _nodeGain]);
+
+    private BinStats[] Rent()
+    {
+        if (_pool.TryPop(out var histogram))
+        {
+            Array.Clear(histogram);
+            return histogram;
+        }
+
+        return new BinStats[_data.HistogramLength];
+    }
+
+    private void Release(BinStats[]? histogram)
+    {
+        if (histogram is not null)
+        {
+            _pool.Push(histogram);
+        }
+    }
+
+    private struct Frontier(int node, int start, int end, int depth, BinStats stats, BinStats[]? histogram, SplitCandidate split)
+    {
+        public int Node = node;
+        public int Start = start;
+        public int End = end;
+        public int Depth = depth;
+        public BinStats Stats = stats;
+        public BinStats[]? Histogram = histogram;
+        public SplitCandidate Split = split;
+    }
+
+    private readonly record struct SplitCandidate(double Gain, int Feature, int Bin, bool DefaultLeft, BinStats Left, BinStats Right);
+}
+
+/// <summary>Sums of gradient, hessian and row count in one histogram bin.</summary>
+internal struct BinStats
+{
+    public double G;
+    public double H;
+    public int N;
+}

@@ -1,0 +1,28 @@
+using ModelOps.Core.Data;
+using ModelOps.Core.Learning;
+using ModelOps.Core.Metrics;
+using ModelOps.Core.Models;
+
+namespace ModelOps.Core.Search;
+
+/// <summary>What a fitted model hands a metric: values, labels or probabilities.</summary>
+internal static class ScoreInput
+{
+    private static readonly HashSet<string> LabelMetrics = new(StringComparer.OrdinalIgnoreCase)
+    {
+        MetricNames.Accuracy,
+        MetricNames.Precision,
+        MetricNames.Recall,
+        MetricNames.F1,
+    };
+
+    /// <summary>
+    /// Regression values; for classification, labels for the label metrics and the probability of
+    /// class 1 otherwise (log_loss, roc_auc, average_precision, brier, and any other metric, as
+    /// <see cref="IMetric"/> defines classification predictions as probabilities).
+    /// </summary>
+    public static double[] Predict(IModel model, IMetric metric, Frame inputs) =>
+        model.Task == ModelTask.Regression || LabelMetrics.Contains(metric.Name)
+            ? model.Predict(inputs)
+            : model.PredictProbability(inputs);
+}

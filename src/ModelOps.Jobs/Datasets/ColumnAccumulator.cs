@@ -1,0 +1,352 @@
+using System.Buffers;
+using System.Text;
+using ModelOps.Core.Data;
+
+namespace ModelOps.Jobs.Datasets;
+
+/// <summary>
+/// Collects one column's values while a dataset is read, in the column's current type, and widens the
+/// values read so far when a later value needs a wider type.
+/// </summary>
+/// <remarks>
+/// Inference order is int64, float64, bool, datetime, string: a column has the first type that accepts
+/// every non-null value. Values are parsed straight into an array of the current type. When a value is
+/// rejected the reader asks <see cref="ConvertTo"/> for the wider type (int64 to float64 is exact: the
+/// same correctly rounded double as parsing the text; anything to string uses the original text) and
+/// re-parses only the rows after <c>keepRows</c>. To turn parsed values back into their exact text
+/// without a copy of the input, the accumulator keeps the original bytes only of values whose text is not
+/// what <see cref="ValueFormat"/> writes for them (<c>007</c>, <c>1.50</c>, <c>TRUE</c>); every other
+/// value is formatted back. Columns whose type is given never widen and keep no text.
+/// A column without any non-null value has no type yet and builds as a string column of nulls.
+/// </remarks>
+internal sealed class ColumnAccumulator
+{
+    private Array? _values;
+    private StringColumnBuilder? _strings;
+    private ulong[]? _nulls;
+    private RawTextStore? _raw;
+    private int _count;
+
+    /// <summary>An empty column: of <paramref name="givenType"/> when given (it never changes), else inferred.</summary>
+    public ColumnAccumulator(ColumnType? givenType)
+    {
+        IsGiven = givenType is not null;
+        if (givenType is { } type)
+        {
+            Type = type;
+            CreateStorage(type, 0);
+        }
+    }
+
+    /// <summary>The current type; <see langword="null"/> while inferred and no non-null value has arrived.</summary>
+    public ColumnType? Type { get; private set; }
+
+    /// <summary>Whether the type was given (values that do not parse are errors, not a reason to widen).</summary>
+    public bool IsGiven { get; }
+
+    /// <summary>Whether non-canonical value text must be passed to <see cref="AddRawText"/>.</summary>
+    public bool TracksRawText => !IsGiven && Type is not ColumnType.String;
+
+    /// <summary>The expected final row count (0 when unknown): value arrays are sized for it once instead of growing.</summary>
+    public int CapacityHint { get; set; }
+
+    /// <summary>The number of rows held.</summary>
+    public int Count => _strings?.Count ?? _count;
+
+    /// <summary>The string builder when the type is string.</summary>
+    public StringColumnBuilder Strings => _strings ?? throw new InvalidOperationException("The column is not a string column.");
+
+    /// <summary>The value array (capacity may exceed <see cref="Count"/>) when the type is a value type.</summary>
+    public T[] Values<T>() => (T[])_values!;
+
+    /// <summary>Makes room for <paramref name="rows"/> rows in the value array (no-op for strings and untyped columns).</summary>
+    public void EnsureCapacity(int rows)
+    {
+        if (_values is null || _values.Length >= rows)
+        {
+            return;
+        }
+
+        var capacity = Math.Max(rows, (int)Math.Min(Array.MaxLength, (long)_values.Length * 3 / 2));
+        if (CapacityHint >= rows)
+        {
+            capacity = CapacityHint;
+        }
+
+        _values = _values switch
+        {
+            long[] values => Grow(values, capacity, _count),
+            double[] values => Grow(values, capacity, _count),
+            bool[] values => Grow(values, capacity, _count),
+            DateTime[] values => Grow(values, capacity, _count),
+            _ => throw new InvalidOperationException("Unknown value array."),
+        };
+    }
+
+    /// <summary>Marks <paramref name="row"/> null (value types and untyped columns; the caller stores the null value).</summary>
+    public void MarkNull(int row)
+    {
+        _nulls = NullMask.Ensure(_nulls, row + 1);
+        NullMask.Set(_nulls, row);
+    }
+
+    /// <summary>Sets the row count after rows were written straight into <see cref="Values{T}"/> (value types and untyped columns).</summary>
+    public void SetCount(int count) => _count = count;
+
+    /// <summary>Keeps the original text of <paramref name="row"/> (when <see cref="TracksRawText"/>).</summary>
+    public void AddRawText(int row, ReadOnlySpan<byte> text) => (_raw ??= new RawTextStore()).Add(row, text);
+
+    /// <summary>Appends null rows until the column holds <paramref name="rows"/> rows.</summary>
+    public void PadNulls(int rows)
+    {
+        if (_strings is not null)
+        {
+            while (_strings.Count < rows)
+            {
+                _strings.AppendNull();
+            }
+
+            return;
+        }
+
+        EnsureCapacity(rows);
+        for (var row = _count; row < rows; row++)
+        {
+            MarkNull(row);
+            if (_values is double[] doubles)
+            {
+                doubles[row] = double.NaN;
+            }
+            else if (_values is not null)
+            {
+                Array.Clear(_values, row, 1);
+            }
+        }
+
+        _count = Math.Max(_count, rows);
+    }
+
+    /// <summary>
+    /// Keeps the first <paramref name="keepRows"/> rows, converted to <paramref name="type"/>; later rows are
+    /// dropped (the caller parses them again in the new type). Valid conversions: from no type to any,
+    /// int64 to float64, any to string, and a type to itself.
+    /// </summary>
+    public void ConvertTo(ColumnType type, int keepRows)
+    {
+        _raw?.TruncateFrom(keepRows);
+        if (_nulls is not null)
+        {
+            ClearNullsFrom(keepRows);
+        }
+
+        var from = Type;
+        if (from == type)
+        {
+            if (_strings is not null && _strings.Count != keepRows)
+            {
+                throw new InvalidOperationException("A string column cannot drop rows.");
+            }
+
+            _count = keepRows;
+            return;
+        }
+
+        switch (from, type)
+        {
+            case (null, ColumnType.String):
+                _strings = new StringColumnBuilder(Math.Max(keepRows, 16));
+                for (var row = 0; row < keepRows; row++)
+                {
+                    _strings.AppendNull();
+                }
+
+                break;
+            case (null, _):
+                CreateStorage(type, keepRows);
+                if (_values is double[] doubles)
+                {
+                    doubles.AsSpan(0, keepRows).Fill(double.NaN);
+                }
+
+                for (var row = 0; row < keepRows; row++)
+                {
+                    MarkNull(row);
+                }
+
+                break;
+            case (ColumnType.Int64, ColumnType.Float64):
+                var longs = (long[])_values!;
+                var converted = GC.AllocateUninitializedArray<double>(longs.Length);
+                for (var row = 0; row < keepRows; row++)
+                {
+                    converted[row] = NullMask.IsSet(_nulls, row) ? double.NaN : longs[row];
+                }
+
+                _values = converted;
+                break;
+            case (_, ColumnType.String):
+                _strings = ToStrings(keepRows);
+                _values = null;
+                _nulls = null;
+                _raw = null;
+                break;
+            default:
+                throw new InvalidOperationException($"Cannot convert a {from?.ToName()} column to {type.ToName()}.");
+        }
+
+        Type = type;
+        _count = keepRows;
+    }
+
+    /// <summary>The finished column of <paramref name="rows"/> rows (missing rows at the end are null).</summary>
+    public Column Build(string name, int rows)
+    {
+        if (Type is null)
+        {
+            ConvertTo(ColumnType.String, Math.Min(_count, rows));
+        }
+
+        PadNulls(rows);
+        if (_strings is not null)
+        {
+            return _strings.Build(name);
+        }
+
+        var nulls = NullMask.Seal(_nulls, rows);
+        return _values switch
+        {
+            long[] values => new Int64Column(name, Exact(values, rows), nulls),
+            double[] values => new Float64Column(name, Exact(values, rows), nulls),
+            bool[] values => new BoolColumn(name, Exact(values, rows), nulls),
+            DateTime[] values => new DateTimeColumn(name, Exact(values, rows), nulls),
+            _ => throw new InvalidOperationException("Unknown value array."),
+        };
+    }
+
+    private void CreateStorage(ColumnType type, int capacity)
+    {
+        capacity = Math.Max(Math.Max(capacity, 16), type == ColumnType.String ? 0 : CapacityHint);
+        switch (type)
+        {
+            case ColumnType.Int64:
+                _values = new long[capacity];
+                break;
+            case ColumnType.Float64:
+                _values = new double[capacity];
+                break;
+            case ColumnType.Bool:
+                _values = new bool[capacity];
+                break;
+            case ColumnType.DateTime:
+                _values = new DateTime[capacity];
+                break;
+            case ColumnType.String:
+                _strings = new StringColumnBuilder(capacity);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column type.");
+        }
+    }
+
+    private void ClearNullsFrom(int row)
+    {
+        var nulls = _nulls!;
+        var word = row >> 6;
+        if (word >= nulls.Length)
+        {
+            return;
+        }
+
+        nulls[word] &= (1UL << (row & 63)) - 1;
+        Array.Clear(nulls, word + 1, nulls.Length - word - 1);
+    }
+
+    private StringColumnBuilder ToStrings(int rows)
+    {
+        var builder = new StringColumnBuilder(Math.Max(rows, 16));
+        var raw = _raw;
+        var next = 0;
+        Span<char> formatted = stackalloc char[64];
+        char[]? decoded = null;
+        try
+        {
+            for (var row = 0; row < rows; row++)
+            {
+                if (NullMask.IsSet(_nulls, row))
+                {
+                    builder.AppendNull();
+                    continue;
+                }
+
+                if (raw is not null && next < raw.Count && raw.RowAt(next) == row)
+                {
+                    var text = raw.TextAt(next++);
+                    if (decoded is null || decoded.Length < text.Length)
+                    {
+                        if (decoded is not null)
+                        {
+                            ArrayPool<char>.Shared.Return(decoded);
+                        }
+
+                        decoded = ArrayPool<char>.Shared.Rent(Math.Max(text.Length, 256));
+                    }
+
+                    var count = Encoding.UTF8.GetChars(text, decoded);
+                    builder.Append(decoded.AsSpan(0, count));
+                    continue;
+                }
+
+                builder.Append(Format(row, formatted));
+            }
+        }
+        finally
+        {
+            if (decoded is not null)
+            {
+                ArrayPool<char>.Shared.Return(decoded);
+            }
+        }
+
+        return builder;
+    }
+
+    private ReadOnlySpan<char> Format(int row, Span<char> buffer)
+    {
+        var written = 0;
+        var ok = _values switch
+        {
+            long[] values => ValueFormat.TryFormat(values[row], buffer, out written),
+            double[] values => ValueFormat.TryFormat(values[row], buffer, out written),
+            DateTime[] values => ValueFormat.TryFormat(values[row], buffer, out written),
+            bool[] values => Copy(ValueFormat.Format(values[row]), buffer, out written),
+            _ => false,
+        };
+        return ok ? buffer[..written] : throw new InvalidOperationException($"Cannot format row {row} as text.");
+    }
+
+    private static bool Copy(string text, Span<char> buffer, out int written)
+    {
+        text.CopyTo(buffer);
+        written = text.Length;
+        return true;
+    }
+
+    private static T[] Grow<T>(T[] values, int capacity, int count)
+    {
+        var grown = GC.AllocateUninitializedArray<T>(capacity);
+        values.AsSpan(0, Math.Min(count, values.Length)).CopyTo(grown);
+        return grown;
+    }
+
+    private static T[] Exact<T>(T[] values, int rows)
+    {
+        if (values.Length == rows)
+        {
+            return values;
+        }
+
+        var exact = GC.AllocateUninitializedArray<T>(rows);
+        values.AsSpan(0, rows).CopyTo(exact);
+        return exact;
+    }
+}

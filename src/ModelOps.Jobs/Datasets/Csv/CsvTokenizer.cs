@@ -1,0 +1,286 @@
+namespace ModelOps.Jobs.Datasets.Csv;
+
+/// <summary>
+/// Splits UTF-8 bytes into rows and fields (RFC 4180): fields end at the delimiter or a line feed
+/// (a CR before the LF is dropped); a field that starts with a double quote runs to the closing quote,
+/// with <c>""</c> for a quote and delimiters and line breaks as text; a quote inside an unquoted field is
+/// text. The delimiter and line feed are found with vectorised <c>IndexOfAny</c>, quotes with <c>IndexOf</c>.
+/// Keeps the physical line count (line feeds inside quotes included) across chunks.
+/// </summary>
+internal sealed class CsvTokenizer
+{
+    private readonly byte _delimiter;
+    private readonly int _fieldCount;
+    private readonly string _sourceName;
+    private readonly IReadOnlyList<string> _header;
+    private int _line;
+
+    public CsvTokenizer(byte delimiter, IReadOnlyList<string> header, string sourceName, int firstLine)
+    {
+        _delimiter = delimiter;
+        _header = header;
+        _fieldCount = header.Count;
+        _sourceName = sourceName;
+        _line = firstLine;
+    }
+
+    /// <summary>The number of fields of every row.</summary>
+    public int FieldCount => _fieldCount;
+
+    /// <summary>What reading one row found.</summary>
+    public enum RowStatus
+    {
+        /// <summary>A whole row (or a skipped blank line) was read.</summary>
+        Complete,
+
+        /// <summary>The row runs past the end of the bytes and more may follow.</summary>
+        NeedMoreData,
+
+        /// <summary>The row is malformed; the error says how.</summary>
+        Malformed,
+    }
+
+    /// <summary>
+    /// Tokenizes whole rows of <paramref name="chunk"/> from <paramref name="start"/>, at most
+    /// <paramref name="maxRows"/>, and returns the offset after the last whole row. A malformed row stops
+    /// the chunk and is left in <see cref="CsvChunk.Error"/>.
+    /// </summary>
+    public int Tokenize(CsvChunk chunk, int start, bool isFinal, int maxRows)
+    {
+        var span = chunk.Buffer.AsSpan(0, chunk.Length);
+        var pos = start;
+        var rows = chunk.RowCount;
+        while (rows < maxRows && pos < span.Length)
+        {
+            var first = span[pos];
+            if (_fieldCount > 1 && first is (byte)'\n' or (byte)'\r')
+            {
+                // A blank line between rows of a multi-column file is skipped (a one-column file reads it as a null).
+                if (first == (byte)'\n')
+                {
+                    pos++;
+                    _line++;
+                    continue;
+                }
+
+                if (pos + 1 == span.Length && !isFinal)
+                {
+                    break;
+                }
+
+                if (pos + 1 == span.Length || span[pos + 1] == (byte)'\n')
+                {
+                    pos += pos + 1 == span.Length ? 1 : 2;
+                    _line++;
+                    continue;
+                }
+            }
+
+            chunk.EnsureRows(rows + 1, rows);
+            var rowStart = pos;
+            var fields = chunk.Fields.AsSpan(rows * _fieldCount, _fieldCount);
+            var status = ReadRow(span, ref pos, isFinal, fields, out var found, out var extraLines, out var error);
+            if (status == RowStatus.NeedMoreData)
+            {
+                pos = rowStart;
+                break;
+            }
+
+            if (status == RowStatus.Complete && found != _fieldCount)
+            {
+                error = new DatasetException(
+                    $"{_sourceName} line {_line}: expected {_fieldCount} fields (the header's) but found {found}",
+                    _sourceName,
+                    _line,
+                    null);
+            }
+
+            if (error is not null)
+            {
+                chunk.Error = error;
+                pos = rowStart;
+                break;
+            }
+
+            chunk.RowLines[rows] = _line;
+            chunk.RowStarts[rows] = rowStart;
+            rows++;
+            _line += extraLines + 1;
+        }
+
+        chunk.RowCount = rows;
+        return pos;
+    }
+
+    /// <summary>
+    /// Reads one row from <paramref name="pos"/>, storing up to <paramref name="fields"/>.Length fields and
+    /// counting all of them in <paramref name="found"/>; on success <paramref name="pos"/> is after its line break.
+    /// </summary>
+    public RowStatus ReadRow(
+        ReadOnlySpan<byte> span,
+        ref int pos,
+        bool isFinal,
+        Span<CsvField> fields,
+        out int found,
+        out int extraLines,
+        out DatasetException? error)
+    {
+        var delimiter = _delimiter;
+        var p = pos;
+        found = 0;
+        extraLines = 0;
+        error = null;
+        while (true)
+        {
+            if (p < span.Length && span[p] == (byte)'"')
+            {
+                var status = ScanQuoted(span, p, isFinal, out var close, out var escaped, out var newlines);
+                if (status == RowStatus.NeedMoreData)
+                {
+                    return status;
+                }
+
+                if (status == RowStatus.Malformed)
+                {
+                    error = Error(_line + extraLines, found, "the quoted field is not closed before the end of the input");
+                    return status;
+                }
+
+                if (found < fields.Length)
+                {
+                    fields[found] = new CsvField(p + 1, close - p - 1, quoted: true, escaped);
+                }
+
+                extraLines += newlines;
+                p = close + 1;
+                if (p == span.Length)
+                {
+                    if (!isFinal)
+                    {
+                        return RowStatus.NeedMoreData;
+                    }
+
+                    found++;
+                    break;
+                }
+
+                var next = span[p];
+                if (next == delimiter)
+                {
+                    p++;
+                    found++;
+                    continue;
+                }
+
+                if (next == (byte)'\n')
+                {
+                    p++;
+                    found++;
+                    break;
+                }
+
+                if (next == (byte)'\r' && (p + 1 == span.Length || span[p + 1] == (byte)'\n'))
+                {
+                    if (p + 1 == span.Length && !isFinal)
+                    {
+                        return RowStatus.NeedMoreData;
+                    }
+
+                    p += p + 1 == span.Length ? 1 : 2;
+                    found++;
+                    break;
+                }
+
+                error = Error(_line + extraLines, found, $"unexpected {Describe(next)} after the closing quote (a quote inside a quoted field is written \"\")");
+                return RowStatus.Malformed;
+            }
+
+            var index = span[p..].IndexOfAny(delimiter, (byte)'\n');
+            if (index < 0)
+            {
+                if (!isFinal)
+                {
+                    return RowStatus.NeedMoreData;
+                }
+
+                var last = span.Length > p && span[^1] == (byte)'\r' ? span.Length - 1 : span.Length;
+                Store(fields, found++, p, last);
+                p = span.Length;
+                break;
+            }
+
+            var end = p + index;
+            if (span[end] == delimiter)
+            {
+                Store(fields, found++, p, end);
+                p = end + 1;
+                continue;
+            }
+
+            Store(fields, found++, p, end > p && span[end - 1] == (byte)'\r' ? end - 1 : end);
+            p = end + 1;
+            break;
+        }
+
+        pos = p;
+        return RowStatus.Complete;
+    }
+
+    private static void Store(Span<CsvField> fields, int index, int start, int end)
+    {
+        if (index < fields.Length)
+        {
+            fields[index] = new CsvField(start, end - start, quoted: false, escaped: false);
+        }
+    }
+
+    private static RowStatus ScanQuoted(ReadOnlySpan<byte> span, int open, bool isFinal, out int close, out bool escaped, out int newlines)
+    {
+        var q = open + 1;
+        escaped = false;
+        close = -1;
+        newlines = 0;
+        while (true)
+        {
+            var index = span[q..].IndexOf((byte)'"');
+            if (index < 0)
+            {
+                return isFinal ? RowStatus.Malformed : RowStatus.NeedMoreData;
+            }
+
+            q += index;
+            if (q + 1 < span.Length)
+            {
+                if (span[q + 1] == (byte)'"')
+                {
+                    escaped = true;
+                    q += 2;
+                    continue;
+                }
+
+                break;
+            }
+
+            if (!isFinal)
+            {
+                return RowStatus.NeedMoreData;
+            }
+
+            break;
+        }
+
+        close = q;
+        newlines = span[(open + 1)..q].Count((byte)'\n');
+        return RowStatus.Complete;
+    }
+
+    private DatasetException Error(int line, int field, string what)
+    {
+        var column = field < _header.Count ? _header[field] : null;
+        var where = column is null ? $"{_sourceName} line {line}" : $"{_sourceName} line {line}, column '{column}'";
+        return new DatasetException($"{where}: {what}", _sourceName, line, column);
+    }
+
+    private static string Describe(byte value) =>
+        value is >= 0x20 and < 0x7F ? $"'{(char)value}'" : $"byte 0x{value:X2}";
+}

@@ -1,0 +1,120 @@
+using ModelOps.Core.Data;
+using ModelOps.Jobs.Datasets.Csv;
+using ModelOps.Jobs.Datasets.JsonLines;
+
+namespace ModelOps.Jobs.Datasets;
+
+/// <summary>
+/// Reads and writes datasets (CSV, JSON lines) as <see cref="Frame"/>s, by path or on a stream.
+/// Writing to a path is atomic: the file is replaced all at once or not at all.
+/// </summary>
+/// <remarks>
+/// Content problems (malformed rows, values that do not parse as their given type, missing columns)
+/// raise <see cref="DatasetException"/> naming the file, line and column; invalid options raise
+/// <see cref="ArgumentException"/> listing every problem; I/O failures raise <see cref="IOException"/>.
+/// </remarks>
+public static class Dataset
+{
+    /// <summary>Reads the CSV file at <paramref name="path"/>; messages name the path unless <see cref="CsvReadOptions.SourceName"/> is set.</summary>
+    public static Frame ReadCsv(string path, CsvReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new CsvReadOptions();
+        using var stream = OpenRead(path);
+        return CsvReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
+    }
+
+    /// <summary>Reads CSV from <paramref name="stream"/> (left open) in one streaming pass.</summary>
+    public static Frame ReadCsv(Stream stream, CsvReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new CsvReadOptions();
+        return CsvReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="frame"/> as a CSV file at <paramref name="path"/>, replacing it atomically.</summary>
+    public static void WriteCsv(string path, Frame frame, CsvWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        options ??= new CsvWriteOptions();
+        options.Validate();
+        AtomicFile.Write(path, stream => CsvWriter.Write(stream, frame, options, cancellationToken));
+    }
+
+    /// <summary>Writes <paramref name="frame"/> as CSV to <paramref name="stream"/> (flushed, left open).</summary>
+    public static void WriteCsv(Stream stream, Frame frame, CsvWriteOptions? options = null, CancellationToken cancellationToken = default) =>
+        CsvWriter.Write(stream, frame, options ?? new CsvWriteOptions(), cancellationToken);
+
+    /// <summary>Reads the JSON lines file at <paramref name="path"/>; messages name the path unless <see cref="JsonLinesReadOptions.SourceName"/> is set.</summary>
+    public static Frame ReadJsonLines(string path, JsonLinesReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        options ??= new JsonLinesReadOptions();
+        using var stream = OpenRead(path);
+        return JsonLinesReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
+    }
+
+    /// <summary>Reads JSON lines from <paramref name="stream"/> (left open) in one streaming pass.</summary>
+    public static Frame ReadJsonLines(Stream stream, JsonLinesReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new JsonLinesReadOptions();
+        return JsonLinesReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="frame"/> as a JSON lines file at <paramref name="path"/>, replacing it atomically.</summary>
+    public static void WriteJsonLines(string path, Frame frame, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        AtomicFile.Write(path, stream => JsonLinesWriter.Write(stream, frame, cancellationToken));
+    }
+
+    /// <summary>Writes <paramref name="frame"/> as JSON lines to <paramref name="stream"/> (flushed, left open).</summary>
+    public static void WriteJsonLines(Stream stream, Frame frame, CancellationToken cancellationToken = default) =>
+        JsonLinesWriter.Write(stream, frame, cancellationToken);
+
+    /// <summary>Reads <paramref name="path"/> in <paramref name="format"/> (by default the one its extension names) with default options.</summary>
+    public static Frame Read(string path, DatasetFormat? format = null, CancellationToken cancellationToken = default) =>
+        (format ?? FormatOf(path)) switch
+        {
+            DatasetFormat.Csv => ReadCsv(path, null, cancellationToken),
+            DatasetFormat.JsonLines => ReadJsonLines(path, null, cancellationToken),
+            var other => throw new ArgumentOutOfRangeException(nameof(format), other, "Unknown dataset format."),
+        };
+
+    /// <summary>Writes <paramref name="frame"/> to <paramref name="path"/> in <paramref name="format"/> (by default the one its extension names), atomically.</summary>
+    public static void Write(string path, Frame frame, DatasetFormat? format = null, CancellationToken cancellationToken = default)
+    {
+        switch (format ?? FormatOf(path))
+        {
+            case DatasetFormat.Csv:
+                WriteCsv(path, frame, null, cancellationToken);
+                break;
+            case DatasetFormat.JsonLines:
+                WriteJsonLines(path, frame, cancellationToken);
+                break;
+            case var other:
+                throw new ArgumentOutOfRangeException(nameof(format), other, "Unknown dataset format.");
+        }
+    }
+
+    /// <summary>The format a file extension names: <c>.csv</c>, <c>.jsonl</c> or <c>.ndjson</c> (any case).</summary>
+    /// <exception cref="ArgumentException">The extension names no format; the message lists the known ones.</exception>
+    public static DatasetFormat FormatOf(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var extension = Path.GetExtension(path);
+        if (extension.Equals(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return DatasetFormat.Csv;
+        }
+
+        if (extension.Equals(".jsonl", StringComparison.OrdinalIgnoreCase) || extension.Equals(".ndjson", StringComparison.OrdinalIgnoreCase))
+        {
+            return DatasetFormat.JsonLines;
+        }
+
+        throw new ArgumentException($"Cannot tell the format of '{path}' from its extension; use .csv, .jsonl or .ndjson, or name the format.", nameof(path));
+    }
+
+    private static FileStream OpenRead(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+}

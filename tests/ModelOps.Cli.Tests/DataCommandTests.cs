@@ -1,0 +1,56 @@
+namespace ModelOps.Cli.Tests;
+
+public sealed class DataCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("modelops-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Demo_ShippedData_PassesSchemasAndSummarizes()
+    {
+        var result = CliProcess.Run("demo");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("data/bike_sharing/hour.csv: 17,379 rows x 17 columns", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("passed bike_inputs, bike_target", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("data/german_credit/german_credit.csv: 1,000 rows x 22 columns", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("passed credit_inputs, credit_target", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no checking (394), <0 (274), 0<=X<200 (269)", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Stderr);
+    }
+
+    [Fact]
+    public void DataCheck_BrokenData_ExitsThreeListingViolations()
+    {
+        var csv = Path.Combine(_folder, "target.csv");
+        File.WriteAllText(csv, "cnt\n3\n-1\nx\n");
+
+        var result = CliProcess.Run("data", "check", csv, "--schema", "configs/schemas/bike_target.yaml");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(
+            "error: Schema 'bike_target' failed with 2 violations:\n" +
+            "  - column 'cnt': type int64: 1 row, first: row 2 = x\n" +
+            "  - column 'cnt': minimum 0: 1 row, first: row 1 = -1\n",
+            result.Stderr);
+    }
+
+    [Fact]
+    public void DataCheck_MissingSchemaFile_ExitsTwo()
+    {
+        var result = CliProcess.Run("data", "check", "data/bike_sharing/hour.csv", "--schema", "configs/schemas/nope.yaml");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: configs/schemas/nope.yaml: schema file not found\n", result.Stderr);
+    }
+
+    [Fact]
+    public void DataCheck_NoSchemaOption_ExitsTwo()
+    {
+        var result = CliProcess.Run("data", "check", "data/bike_sharing/hour.csv");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: Option '--schema' is required.", result.Stderr, StringComparison.Ordinal);
+    }
+}
