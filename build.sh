@@ -10,11 +10,12 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Debian packages each command needs. Tests need none yet; the reference implementations
-# are only needed to regenerate fixtures (tests/fixtures/generate.sh) and for benchmarks.
-TEST_DEBS=()
+# Debian packages each command needs. The store tests and benchmarks start a throw-away
+# PostgreSQL 15 server (initdb, pg_ctl); the reference implementations are only needed to
+# regenerate fixtures (tests/fixtures/generate.sh) and for benchmarks.
+TEST_DEBS=(postgresql-15)
 DEMO_DEBS=()
-BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost)
+BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost postgresql-15)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 

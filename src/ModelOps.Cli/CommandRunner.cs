@@ -1,6 +1,7 @@
 using ModelOps.Core.Schemas;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
+using ModelOps.Store;
 using Spectre.Console;
 
 namespace ModelOps.Cli;
@@ -35,6 +36,10 @@ internal static class CommandRunner
     {
         ConfigException => ExitCodes.ConfigError,
         SchemaException or DatasetException => ExitCodes.DataError,
+        StoreException { Kind: StoreErrorKind.NotFound } => ExitCodes.NotFound,
+        StoreException { Kind: StoreErrorKind.Unavailable } => ExitCodes.StoreUnavailable,
+        StoreException { Kind: StoreErrorKind.Invalid } => ExitCodes.ConfigError,
+        StoreException { Kind: StoreErrorKind.Conflict } => ExitCodes.Conflict,
         _ => ExitCodes.Failure,
     };
 }
@@ -44,11 +49,14 @@ internal static class Consoles
 {
     private const int RedirectedWidth = 160;
 
-    public static IAnsiConsole Out { get; } = Create(Console.Out, Console.IsOutputRedirected);
+    // An error is one line however long (scripts read it); only tables need a finite width.
+    private const int RedirectedErrorWidth = 4096;
 
-    public static IAnsiConsole Error { get; } = Create(Console.Error, Console.IsErrorRedirected);
+    public static IAnsiConsole Out { get; } = Create(Console.Out, Console.IsOutputRedirected, RedirectedWidth);
 
-    private static IAnsiConsole Create(TextWriter writer, bool redirected)
+    public static IAnsiConsole Error { get; } = Create(Console.Error, Console.IsErrorRedirected, RedirectedErrorWidth);
+
+    private static IAnsiConsole Create(TextWriter writer, bool redirected, int redirectedWidth)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -58,7 +66,7 @@ internal static class Consoles
         });
         if (redirected)
         {
-            console.Profile.Width = RedirectedWidth;
+            console.Profile.Width = redirectedWidth;
         }
 
         return console;

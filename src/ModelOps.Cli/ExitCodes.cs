@@ -14,4 +14,13 @@ internal static class ExitCodes
 
     /// <summary>A data error: a file that cannot be read, or data that breaks its schema.</summary>
     public const int DataError = 3;
+
+    /// <summary>An experiment, run, model, version or alias that is not in the store.</summary>
+    public const int NotFound = 4;
+
+    /// <summary>The store cannot be used: the database is locked, read-only, corrupt, unreachable or newer than this build.</summary>
+    public const int StoreUnavailable = 5;
+
+    /// <summary>A request that conflicts with what the store holds (a model that already exists, a parameter logged twice).</summary>
+    public const int Conflict = 6;
 }

@@ -9,8 +9,13 @@ var verbose = new Option<bool>("--verbose", "-v")
 };
 var root = new RootCommand("ModelOps: tune, train, evaluate, explain, register and serve tabular models.");
 root.Options.Add(verbose);
+var store = new StoreCommandOptions(verbose);
+root.Options.Add(store.Database);
 root.Subcommands.Add(DemoCommand.Create(verbose));
 root.Subcommands.Add(DataCommand.Create(verbose));
+root.Subcommands.Add(ExperimentsCommand.Create(store));
+root.Subcommands.Add(RunsCommand.Create(store));
+root.Subcommands.Add(ModelsCommand.Create(store));
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ModelOps.Core.Text;
 using YamlDotNet.RepresentationModel;
 
 namespace ModelOps.Jobs.Configuration;

@@ -1,6 +1,6 @@
-using ModelOps.Jobs.Configuration;
+using ModelOps.Core.Text;
 
-namespace ModelOps.Jobs.Tests.Configuration;
+namespace ModelOps.Core.Tests.Text;
 
 public sealed class NameSuggestionsTests
 {
@@ -28,5 +28,12 @@ public sealed class NameSuggestionsTests
     public void Hint_NearMiss_IsMessageTail()
     {
         Assert.Equal(", did you mean max_depth?", NameSuggestions.Hint("max_dept", Keys));
+    }
+
+    [Fact]
+    public void Nearest_MoreCandidatesThanCount_ReturnsClosestFirst()
+    {
+        Assert.Equal(["max_depth", "max_features"], NameSuggestions.Nearest("max_dept", Keys, 2));
+        Assert.Equal(Keys.Length, NameSuggestions.Nearest("x", Keys, 10).Count);
     }
 }

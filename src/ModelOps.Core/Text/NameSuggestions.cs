@@ -1,4 +1,4 @@
-namespace ModelOps.Jobs.Configuration;
+namespace ModelOps.Core.Text;
 
 /// <summary>Finds the known name closest to a misspelt one, for "did you mean ...?" hints.</summary>
 public static class NameSuggestions
@@ -25,6 +25,32 @@ public static class NameSuggestions
         }
 
         return bestDistance <= limit ? best : null;
+    }
+
+    /// <summary>
+    /// Up to <paramref name="count"/> candidates, closest to <paramref name="name"/> first
+    /// (case-insensitive edit distance; ties keep the candidates' order).
+    /// </summary>
+    public static IReadOnlyList<string> Nearest(string name, IEnumerable<string> candidates, int count)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(candidates);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var lowered = name.ToLowerInvariant();
+        var ranked = new List<(int Distance, int Order, string Name)>();
+        foreach (var candidate in candidates)
+        {
+            ranked.Add((Distance(lowered, candidate.ToLowerInvariant()), ranked.Count, candidate));
+        }
+
+        ranked.Sort();
+        var nearest = new string[Math.Min(count, ranked.Count)];
+        for (var i = 0; i < nearest.Length; i++)
+        {
+            nearest[i] = ranked[i].Name;
+        }
+
+        return nearest;
     }
 
     /// <summary>The message tail <c>, did you mean X?</c> or an empty string.</summary>

@@ -1,0 +1,25 @@
+using ModelOps.Store.Artifacts;
+using ModelOps.Store.Registry;
+using ModelOps.Store.Tracking;
+
+namespace ModelOps.Store;
+
+/// <summary>
+/// The tracking store and the model registry over one database, opened by
+/// <see cref="StoreFactory"/>. Thread-safe: each call uses its own pooled connection, so one
+/// instance serves any number of concurrent callers. Disposing it closes its connections.
+/// </summary>
+public interface IModelStore : ITrackingStore, IModelRegistry, IAsyncDisposable, IDisposable
+{
+    /// <summary>The database behind this store.</summary>
+    StoreBackend Backend { get; }
+
+    /// <summary>Where the database is, for messages: the SQLite file path, or <c>host:port/database</c> (never a password).</summary>
+    string Location { get; }
+
+    /// <summary>The schema version of the database after migrations were applied.</summary>
+    int SchemaVersion { get; }
+
+    /// <summary>Where artifact files are kept.</summary>
+    IArtifactStore Artifacts { get; }
+}

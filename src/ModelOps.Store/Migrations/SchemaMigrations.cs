@@ -1,0 +1,132 @@
+namespace ModelOps.Store.Migrations;
+
+/// <summary>
+/// Every migration of the store's schema, in order. A migration is never edited once released:
+/// a change is a new migration appended here (the hub's inference-log catalog and job queue
+/// come as versions 2 and 3 in the same database). Each is applied in its own transaction.
+/// </summary>
+internal static class SchemaMigrations
+{
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "tracking and registry", """
+            CREATE TABLE experiments (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                created_at {timestamp} NOT NULL
+            );
+            CREATE TABLE runs (
+                id TEXT PRIMARY KEY,
+                experiment_id {bigint} NOT NULL REFERENCES experiments (id),
+                name TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('RUNNING', 'FINISHED', 'FAILED')),
+                started_at {timestamp} NOT NULL,
+                ended_at {timestamp},
+                description TEXT,
+                host TEXT NOT NULL,
+                user_name TEXT NOT NULL,
+                modelops_version TEXT NOT NULL,
+                runtime TEXT NOT NULL
+            );
+            CREATE INDEX runs_by_experiment ON runs (experiment_id, started_at);
+            CREATE INDEX runs_by_start ON runs (started_at);
+            CREATE TABLE run_tags (
+                run_id TEXT NOT NULL REFERENCES runs (id),
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_id, key)
+            );
+            CREATE TABLE run_params (
+                run_id TEXT NOT NULL REFERENCES runs (id),
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (run_id, key)
+            );
+            CREATE TABLE run_metrics (
+                id {id},
+                run_id TEXT NOT NULL REFERENCES runs (id),
+                key TEXT NOT NULL,
+                value {real},
+                step {bigint} NOT NULL,
+                logged_at {timestamp} NOT NULL
+            );
+            CREATE INDEX run_metrics_by_key ON run_metrics (run_id, key, step);
+            CREATE TABLE run_datasets (
+                id {id},
+                run_id TEXT NOT NULL REFERENCES runs (id),
+                name TEXT NOT NULL,
+                context TEXT NOT NULL,
+                source_uri TEXT,
+                digest TEXT NOT NULL,
+                row_count {bigint} NOT NULL,
+                column_count INTEGER NOT NULL,
+                columns_json TEXT NOT NULL,
+                logged_at {timestamp} NOT NULL
+            );
+            CREATE INDEX run_datasets_by_run ON run_datasets (run_id);
+            CREATE TABLE run_artifacts (
+                run_id TEXT NOT NULL REFERENCES runs (id),
+                path TEXT NOT NULL,
+                uri TEXT NOT NULL,
+                size_bytes {bigint} NOT NULL,
+                sha256 TEXT NOT NULL,
+                logged_at {timestamp} NOT NULL,
+                PRIMARY KEY (run_id, path)
+            );
+            CREATE TABLE registered_models (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                description TEXT,
+                created_at {timestamp} NOT NULL,
+                updated_at {timestamp} NOT NULL
+            );
+            CREATE TABLE model_tags (
+                model_id {bigint} NOT NULL REFERENCES registered_models (id),
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (model_id, key)
+            );
+            CREATE TABLE model_versions (
+                id {id},
+                model_id {bigint} NOT NULL REFERENCES registered_models (id),
+                version INTEGER NOT NULL CHECK (version > 0),
+                run_id TEXT REFERENCES runs (id),
+                artifact_uri TEXT NOT NULL,
+                signature TEXT,
+                status TEXT NOT NULL CHECK (status IN ('READY', 'ARCHIVED')),
+                description TEXT,
+                created_at {timestamp} NOT NULL,
+                UNIQUE (model_id, version)
+            );
+            CREATE INDEX model_versions_by_run ON model_versions (run_id);
+            CREATE TABLE model_version_tags (
+                version_id {bigint} NOT NULL REFERENCES model_versions (id),
+                key TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (version_id, key)
+            );
+            CREATE TABLE model_aliases (
+                model_id {bigint} NOT NULL REFERENCES registered_models (id),
+                alias TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                updated_at {timestamp} NOT NULL,
+                PRIMARY KEY (model_id, alias),
+                FOREIGN KEY (model_id, version) REFERENCES model_versions (model_id, version)
+            );
+            CREATE TABLE model_alias_history (
+                id {id},
+                model_id {bigint} NOT NULL REFERENCES registered_models (id),
+                alias TEXT NOT NULL,
+                from_version INTEGER,
+                to_version INTEGER,
+                actor TEXT NOT NULL,
+                reason TEXT,
+                changed_at {timestamp} NOT NULL
+            );
+            CREATE INDEX model_alias_history_by_model ON model_alias_history (model_id, alias, id);
+            """),
+    ];
+
+    /// <summary>The version of the newest migration this build knows.</summary>
+    public static int Latest => All[^1].Version;
+}

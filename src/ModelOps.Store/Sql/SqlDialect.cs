@@ -1,0 +1,114 @@
+using System.Data.Common;
+using ModelOps.Store.Tracking;
+
+namespace ModelOps.Store.Sql;
+
+/// <summary>
+/// What differs between the databases, and nothing else: how to connect and start a write
+/// transaction, the column types of the schema, how timestamps are stored, how to serialize
+/// migrations, and how driver errors read to a user. Every query is shared SQL that both
+/// SQLite (3.35 and later) and PostgreSQL accept.
+/// </summary>
+internal abstract class SqlDialect : IAsyncDisposable
+{
+    public abstract StoreBackend Backend { get; }
+
+    /// <summary>The database, for messages: a file path or <c>host:port/database</c>.</summary>
+    public abstract string Location { get; }
+
+    /// <summary>The SQL that counts tables named <c>@name</c> in the store's schema (0 or 1).</summary>
+    public abstract string TableExistsSql { get; }
+
+    /// <summary>Opens a pooled connection, ready for queries.</summary>
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a transaction that will write. SQLite takes the write lock at once (<c>BEGIN IMMEDIATE</c>),
+    /// waiting up to the busy timeout, so two writers never deadlock on a lock upgrade.
+    /// </summary>
+    public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Waits for this process's turn to write, when the database allows one writer at a time;
+    /// dispose the result to let the next writer in. <see langword="null"/> when writers need no turns.
+    /// </summary>
+    public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
+
+    /// <summary>Serializes migrations between processes inside <paramref name="transaction"/>.</summary>
+    public abstract Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Inserts a batch of metric points of one run inside <paramref name="transaction"/>: the hot
+    /// path of tracking. The default reuses one prepared single-row INSERT for every point;
+    /// PostgreSQL overrides it with binary COPY.
+    /// </summary>
+    public virtual async Task InsertMetricsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<MetricPoint> metrics, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO run_metrics (run_id, key, value, step, logged_at) VALUES (@run, @key, @value, @step, @at)";
+        var run = Parameter(command, "@run");
+        var key = Parameter(command, "@key");
+        var value = Parameter(command, "@value");
+        var step = Parameter(command, "@step");
+        var at = Parameter(command, "@at");
+        run.Value = runId;
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            var metric = metrics[i];
+            key.Value = metric.Key;
+            value.Value = double.IsNaN(metric.Value) ? DBNull.Value : metric.Value;
+            step.Value = metric.Step;
+            at.Value = ToDb(Microseconds(metric.Timestamp));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><paramref name="value"/> truncated to the microsecond, the precision both databases store.</summary>
+    public static DateTimeOffset Microseconds(DateTimeOffset value)
+    {
+        var ticks = value.UtcTicks;
+        return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
+    }
+
+    /// <summary>Replaces the type placeholders of a migration: <c>{id}</c>, <c>{timestamp}</c>, <c>{real}</c>, <c>{bigint}</c>.</summary>
+    public string Ddl(string template) => template
+        .Replace("{id}", IdColumnType, StringComparison.Ordinal)
+        .Replace("{timestamp}", TimestampType, StringComparison.Ordinal)
+        .Replace("{real}", RealType, StringComparison.Ordinal)
+        .Replace("{bigint}", BigIntType, StringComparison.Ordinal);
+
+    /// <summary>A timestamp as the parameter value the database stores.</summary>
+    public abstract object ToDb(DateTimeOffset value);
+
+    /// <summary>Reads a timestamp column written with <see cref="ToDb"/>.</summary>
+    public abstract DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal);
+
+    /// <summary>
+    /// The one-line <see cref="StoreException"/> for a driver error a user can act on (locked,
+    /// read-only, corrupt, unreachable, rejected), or <see langword="null"/> for any other error.
+    /// </summary>
+    public abstract StoreException? Translate(Exception error);
+
+    /// <summary>Whether <paramref name="error"/> is a unique-constraint violation.</summary>
+    public abstract bool IsUniqueViolation(Exception error);
+
+    public abstract ValueTask DisposeAsync();
+
+    private static DbParameter Parameter(DbCommand command, string name)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    protected abstract string IdColumnType { get; }
+
+    protected abstract string TimestampType { get; }
+
+    protected abstract string RealType { get; }
+
+    protected abstract string BigIntType { get; }
+}

@@ -1,0 +1,116 @@
+using ModelOps.Store.Artifacts;
+using ModelOps.Store.Postgres;
+using ModelOps.Store.Sql;
+using ModelOps.Store.Sqlite;
+
+namespace ModelOps.Store;
+
+/// <summary>
+/// Opens a store from where its database is, and brings the database's schema up to date
+/// (migrations are applied automatically, each in a transaction, at most once).
+/// </summary>
+/// <remarks>
+/// Locations:
+/// <list type="bullet">
+/// <item><c>postgresql://user:password@host:port/database?search_path=schema&amp;sslmode=require</c> (or <c>postgres://</c>): a PostgreSQL database.</item>
+/// <item><c>sqlite:///absolute/path.db</c>, <c>sqlite:relative/path.db</c>, or a plain file path: a SQLite file, created with its folder when missing.
+/// Add <c>?mode=ro</c> to open it read-only.</item>
+/// </list>
+/// </remarks>
+public static class StoreFactory
+{
+    /// <summary>Opens the store at <paramref name="location"/>; see <see cref="OpenAsync"/>.</summary>
+    public static IModelStore Open(string? location = null, StoreOptions? options = null) =>
+        OpenAsync(location, options).GetAwaiter().GetResult();
+
+    /// <summary>Opens the store at <paramref name="location"/> and applies missing migrations.</summary>
+    /// <param name="location">A URL or path (see the remarks). Default: <see cref="StoreDefaults.DatabaseLocation"/>.</param>
+    /// <param name="options">Clock, timeouts and artifact store. Default: <see cref="StoreOptions"/>'s defaults.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <exception cref="StoreException">The location is malformed, or the database cannot be used (one line: locked, read-only, corrupt, unreachable).</exception>
+    public static async Task<IModelStore> OpenAsync(string? location = null, StoreOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new StoreOptions();
+        location ??= StoreDefaults.DatabaseLocation();
+        if (location.Trim().Length == 0)
+        {
+            throw new StoreException(StoreErrorKind.Invalid, "the database location is empty; give a file path or a postgresql:// URL");
+        }
+
+        if (PostgresUrl.IsPostgresUrl(location))
+        {
+            var url = PostgresUrl.Parse(location);
+            var artifacts = options.Artifacts ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(".modelops", "artifacts"));
+            return await SqlStore.OpenAsync(new PostgresDialect(url, options.ConnectTimeout), artifacts, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (path, readOnly) = ParseSqlite(location);
+        var full = Path.GetFullPath(path);
+        if (readOnly && !File.Exists(full))
+        {
+            throw new StoreException(StoreErrorKind.Unavailable, $"SQLite database '{full}' does not exist (opened read-only, so it is not created)");
+        }
+
+        if (!readOnly && Path.GetDirectoryName(full) is { } folder)
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                throw new StoreException(StoreErrorKind.Unavailable, $"SQLite database '{full}' cannot be created: its folder cannot be made ({error.Message})", error);
+            }
+        }
+
+        var sqliteArtifacts = options.Artifacts
+            ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(Path.GetDirectoryName(full) ?? ".", "artifacts"));
+        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout);
+        try
+        {
+            await dialect.EnableWalAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (dialect.Translate(error) is { } translated)
+        {
+            await dialect.DisposeAsync().ConfigureAwait(false);
+            throw translated;
+        }
+
+        return await SqlStore.OpenAsync(dialect, sqliteArtifacts, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static (string Path, bool ReadOnly) ParseSqlite(string location)
+    {
+        var path = location;
+        var readOnly = false;
+        if (path.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        {
+            path = path["sqlite:".Length..];
+            if (path.StartsWith("//", StringComparison.Ordinal))
+            {
+                path = path[2..];
+            }
+
+            var query = path.IndexOf('?', StringComparison.Ordinal);
+            if (query >= 0)
+            {
+                var option = path[(query + 1)..];
+                path = path[..query];
+                readOnly = option switch
+                {
+                    "mode=ro" or "mode=readonly" => true,
+                    "mode=rw" or "mode=rwc" => false,
+                    _ => throw new StoreException(StoreErrorKind.Invalid, $"database URL '{location}' is invalid: unknown option '{option}' (known: mode=ro)"),
+                };
+            }
+
+            path = Uri.UnescapeDataString(path);
+            if (path.Length == 0)
+            {
+                throw new StoreException(StoreErrorKind.Invalid, $"database URL '{location}' is invalid: it names no file (write sqlite:///absolute/path.db)");
+            }
+        }
+
+        return (path, readOnly);
+    }
+}

@@ -1,0 +1,62 @@
+using ModelOps.Store.Artifacts;
+
+namespace ModelOps.Store;
+
+/// <summary>Options for <see cref="StoreFactory.Open"/>; every property has a working default.</summary>
+public sealed class StoreOptions
+{
+    /// <summary>The clock for run, metric, version and alias timestamps.</summary>
+    /// <value>Default: <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>How long a SQLite writer waits for another one to finish before it fails with "locked".</summary>
+    /// <value>Default: 10 seconds.</value>
+    public TimeSpan BusyTimeout { get; init; } = StoreDefaults.BusyTimeout;
+
+    /// <summary>How long to wait for a PostgreSQL server to accept a connection.</summary>
+    /// <value>Default: 10 seconds.</value>
+    public TimeSpan ConnectTimeout { get; init; } = StoreDefaults.ConnectTimeout;
+
+    /// <summary>
+    /// The folder of the local artifact store. Ignored when <see cref="Artifacts"/> is set.
+    /// </summary>
+    /// <value>Default: <c>artifacts/</c> next to a SQLite file, <c>.modelops/artifacts/</c> in the current folder for PostgreSQL.</value>
+    public string? ArtifactRoot { get; init; }
+
+    /// <summary>Another artifact store (object storage, a shared folder) instead of the local folder.</summary>
+    /// <value>Default: <see langword="null"/>, a local folder at <see cref="ArtifactRoot"/>.</value>
+    public IArtifactStore? Artifacts { get; init; }
+
+    /// <summary>Who is recorded as the actor of alias moves when a call does not name one.</summary>
+    /// <value>Default: the operating-system user name.</value>
+    public string Actor { get; init; } = Environment.UserName;
+}
+
+/// <summary>The defaults of the store, in one place.</summary>
+public static class StoreDefaults
+{
+    /// <summary>The SQLite file used when no database is named: <c>.modelops/modelops.db</c>.</summary>
+    public const string DatabasePath = ".modelops/modelops.db";
+
+    /// <summary>The environment variable that names the database: <c>MODELOPS_DATABASE_URL</c>.</summary>
+    public const string DatabaseUrlVariable = "MODELOPS_DATABASE_URL";
+
+    /// <summary>The experiment of runs started without one: <c>Default</c>.</summary>
+    public const string Experiment = "Default";
+
+    /// <summary>The alias a promotion moves when none is named: <c>Champion</c>.</summary>
+    public const string Alias = "Champion";
+
+    /// <summary>The SQLite busy timeout: 10 seconds.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The PostgreSQL connect timeout: 10 seconds.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The database to use when none is given: <see cref="DatabaseUrlVariable"/> when it is set
+    /// and not empty, else <see cref="DatabasePath"/>.
+    /// </summary>
+    public static string DatabaseLocation() =>
+        Environment.GetEnvironmentVariable(DatabaseUrlVariable) is { Length: > 0 } url ? url : DatabasePath;
+}

@@ -1,0 +1,44 @@
+namespace ModelOps.Store.Tests.Infrastructure;
+
+/// <summary>
+/// Base of every test class that runs on both backends: each test gets a fresh database, a
+/// store opened on it with a manual clock, and its own artifact folder.
+/// </summary>
+public abstract class StoreTests(IStoreBackend backend) : IAsyncLifetime
+{
+    private readonly List<IModelStore> _opened = [];
+
+    protected IStoreBackend Backend => backend;
+
+    protected ManualClock Clock { get; } = new();
+
+    protected string Location { get; private set; } = string.Empty;
+
+    protected IModelStore Store { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Location = await backend.CreateDatabaseAsync();
+        Store = await OpenAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+
+        backend.Dispose();
+    }
+
+    /// <summary>Opens another store on the same database (its own connections), closed at the end of the test.</summary>
+    protected async Task<IModelStore> OpenAsync(StoreOptions? options = null)
+    {
+        var store = await StoreFactory.OpenAsync(Location, options ?? Options());
+        _opened.Add(store);
+        return store;
+    }
+
+    protected StoreOptions Options() => new() { TimeProvider = Clock, ArtifactRoot = backend.ArtifactRoot, Actor = "tester" };
+}
