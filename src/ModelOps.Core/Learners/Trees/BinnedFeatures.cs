@@ -4,7 +4,7 @@ using ModelOps.Core.Randomness;
 namespace ModelOps.Core.Learners.Trees;
 
 /// <summary>
-/// Features quantized to at most 255 bins each, stored row-major as bytes; missing values of a
+/// Features quantized to at most 255 bins each, stored column by column as bytes; missing values of a
 /// feature go to the bin just after its last value bin (<see cref="MissingBinOf"/>). A feature with at most <c>maxBins</c> distinct values gets one bin per value, so its
 /// splits are exact; others get quantile bins. Bin <c>b</c> holds the values at most
 /// <see cref="Thresholds"/>[f][b], the midpoint between the largest value of bin b and the
@@ -33,8 +33,11 @@ internal sealed class BinnedFeatures
     /// <summary>The length of a histogram over every feature.</summary>
     public int HistogramLength => Offsets[^1];
 
-    /// <summary>Row-major bins: <c>Bins[row * Features + feature]</c>.</summary>
+    /// <summary>Column-major bins: <c>Bins[feature * Rows + row]</c>.</summary>
     public byte[] Bins { get; }
+
+    /// <summary>The bins of one feature, one byte per row.</summary>
+    public ReadOnlySpan<byte> Column(int feature) => Bins.AsSpan(feature * Rows, Rows);
 
     public int Rows { get; }
 
@@ -65,9 +68,10 @@ internal sealed class BinnedFeatures
             var column = features.Column(f);
             thresholds[f] = FindThresholds(column, sample, maxBins, out hasMissing[f]);
             var edges = thresholds[f];
+            var target = bins.AsSpan(f * n, n);
             for (var r = 0; r < n; r++)
             {
-                bins[((long)r * p) + f] = BinOf(column[r], edges);
+                target[r] = BinOf(column[r], edges);
             }
         });
         return new BinnedFeatures(bins, n, thresholds, hasMissing);

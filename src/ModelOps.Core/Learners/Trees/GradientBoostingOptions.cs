@@ -72,7 +72,7 @@ public abstract record GradientBoostingOptions : LearnerOptions
         GradientBoostingTrainer.Fit(this, features, targets, Task == ModelTask.BinaryClassification, cancellation);
 
     internal GrowerSettings Settings(int featureCount) => new(
-        MaxDepth, MaxLeafNodes, MinSamplesLeaf, 2, TreeDefaults.MinHessianLeaf, L2Regularization, LearningRate, featureCount, ParallelHistograms: true);
+        MaxDepth, MaxLeafNodes, MinSamplesLeaf, 2, TreeDefaults.MinHessianLeaf, L2Regularization, LearningRate, featureCount, ParallelHistograms: true, UnitHessian: Task == ModelTask.Regression);
 }
 
 /// <summary>Gradient boosting for regression (squared error).</summary>

@@ -26,6 +26,7 @@ internal static class GradientBoostingTrainer
         var g = new double[n];
         var h = new double[n];
         var rows = new int[n];
+        var buffers = new GrowerBuffers(n);
         var settings = options.Settings(x.Columns);
         var trees = new List<Tree>(options.MaxIter);
         var scores = new List<double>();
@@ -43,7 +44,7 @@ internal static class GradientBoostingTrainer
                 rows[i] = i;
             }
 
-            var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration);
+            var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration, buffers);
             trees.Add(grown.Tree);
             var values = grown.Tree.Values;
             foreach (var (node, start, end) in grown.Leaves)

@@ -12,6 +12,7 @@ namespace ModelOps.Core.Learners.Trees;
 /// <param name="Shrinkage">The factor applied to every node value (the learning rate).</param>
 /// <param name="MaxFeatures">How many non-constant features each node tries (all when it equals the feature count).</param>
 /// <param name="ParallelHistograms">Whether large histograms are built on several cores (off inside already-parallel forests).</param>
+/// <param name="UnitHessian">Whether every hessian is 1 (squared error): hessian sums are then row counts and are not accumulated.</param>
 internal sealed record GrowerSettings(
     int? MaxDepth,
     int? MaxLeafNodes,
@@ -21,7 +22,8 @@ internal sealed record GrowerSettings(
     double L2,
     double Shrinkage,
     int MaxFeatures,
-    bool ParallelHistograms);
+    bool ParallelHistograms,
+    bool UnitHessian = false);
 
 /// <summary>A grown tree, and where each training row ended up.</summary>
 /// <param name="Tree">The tree.</param>
@@ -48,7 +50,10 @@ internal sealed class TreeGrower
     private readonly bool _allFeatures;
     private readonly int[] _featureOrder;
     private readonly int[] _scratch;
+    private readonly double[] _orderedG;
+    private readonly double[] _orderedH;
     private readonly bool _unitHessian;
+    private bool _rootInOrder;
     private SplitMix64 _rng;
 
     private readonly List<int> _nodeFeature = [];
@@ -60,7 +65,7 @@ internal sealed class TreeGrower
     private readonly List<double> _nodeCover = [];
     private readonly List<double> _nodeGain = [];
 
-    private TreeGrower(BinnedFeatures data, double[] g, double[] h, int rowCount, GrowerSettings settings, ulong seed)
+    private TreeGrower(BinnedFeatures data, double[] g, double[] h, GrowerBuffers buffers, GrowerSettings settings, ulong seed)
     {
         _data = data;
         _g = g;
@@ -74,17 +79,24 @@ internal sealed class TreeGrower
             _featureOrder[f] = f;
         }
 
-        _scratch = new int[rowCount];
+        _scratch = buffers.Scratch;
+        _orderedG = buffers.OrderedG;
+        _orderedH = buffers.OrderedH;
         _rng = new SplitMix64(seed);
-        _unitHessian = Array.TrueForAll(h, v => v == 1.0);
+        _unitHessian = settings.UnitHessian;
     }
 
-    /// <summary>Grows a tree over <paramref name="rows"/> (the array is reordered: rows end up grouped by leaf).</summary>
-    public static GrownTree Grow(BinnedFeatures data, double[] g, double[] h, int[] rows, GrowerSettings settings, ulong seed) =>
-        new TreeGrower(data, g, h, rows.Length, settings, seed).Run(rows);
+    /// <summary>
+    /// Grows a tree over <paramref name="rows"/> (the array is reordered: rows end up grouped by leaf).
+    /// <paramref name="buffers"/> are work arrays for at least that many rows, reused across trees
+    /// of one thread; new ones are made when it is null.
+    /// </summary>
+    public static GrownTree Grow(BinnedFeatures data, double[] g, double[] h, int[] rows, GrowerSettings settings, ulong seed, GrowerBuffers? buffers = null) =>
+        new TreeGrower(data, g, h, buffers ?? new GrowerBuffers(rows.Length), settings, seed).Run(rows);
 
     private GrownTree Run(int[] rows)
     {
+        _rootInOrder = rows.Length == _data.Rows && IsIdentity(rows);
         var leaves = new List<(int Node, int Start, int End)>();
         var rootStats = default(BinStats);
         foreach (var r in rows)
@@ -159,6 +171,19 @@ internal sealed class TreeGrower
         }
     }
 
+    private static bool IsIdentity(int[] rows)
+    {
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i] != i)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private bool CanSplit(in Frontier node)
     {
         var n = node.End - node.Start;
@@ -179,7 +204,7 @@ internal sealed class TreeGrower
 
         if (_allFeatures)
         {
-            node.Histogram ??= BuildHistogram(rows.AsSpan(node.Start, node.End - node.Start));
+            node.Histogram ??= BuildHistogram(rows, node.Start, node.End - node.Start);
             for (var f = 0; f < _p; f++)
             {
                 FindBestSplit(node.Histogram, f, node.Stats, ref node.Split);
@@ -225,7 +250,7 @@ internal sealed class TreeGrower
             return;
         }
 
-        var smallHistogram = BuildHistogram(rows.AsSpan(small.Start, small.End - small.Start));
+        var smallHistogram = BuildHistogram(rows, small.Start, small.End - small.Start);
         var parentHistogram = parent.Histogram;
         Subtract(parentHistogram, smallHistogram);
         small.Histogram = smallHistogram;
@@ -277,30 +302,44 @@ internal sealed class TreeGrower
 
     private double Score(in BinStats stats) => stats.G * stats.G / (stats.H + _settings.L2);
 
-    private BinStats[] BuildHistogram(ReadOnlySpan<int> rows)
+    // Histograms feature by feature: one feature's bins (a few KB) stay in L1 while its byte column
+    // is read, and the node's gradients are gathered once into contiguous arrays (as LightGBM and
+    // scikit-learn's HistGradientBoosting do). Large nodes spread the features over the cores.
+    private BinStats[] BuildHistogram(int[] rows, int start, int length)
     {
         var histogram = Rent();
-        if (_settings.ParallelHistograms && (long)rows.Length * _p >= ParallelWorkThreshold)
+
+        // The root of a tree over every row in order reads gradients straight; other nodes gather theirs.
+        var whole = _rootInOrder && start == 0 && length == _data.Rows;
+        if (!whole)
         {
-            // Two halves of the rows into two histograms, then one sum: each core reads half the data.
-            var rowArray = rows.ToArray();
-            var half = rowArray.Length / 2;
-            var second = Rent();
-            Parallel.Invoke(
-                () => Accumulate(rowArray.AsSpan(0, half), histogram),
-                () => Accumulate(rowArray.AsSpan(half), second));
-            for (var i = 0; i < histogram.Length; i++)
+            var segment = rows.AsSpan(start, length);
+            var og = _orderedG.AsSpan(0, length);
+            for (var i = 0; i < segment.Length; i++)
             {
-                histogram[i].G += second[i].G;
-                histogram[i].H += second[i].H;
-                histogram[i].N += second[i].N;
+                og[i] = _g[segment[i]];
             }
 
-            Release(second);
+            if (!_unitHessian)
+            {
+                var oh = _orderedH.AsSpan(0, length);
+                for (var i = 0; i < segment.Length; i++)
+                {
+                    oh[i] = _h[segment[i]];
+                }
+            }
+        }
+
+        if (_settings.ParallelHistograms && (long)length * _p >= ParallelWorkThreshold)
+        {
+            Parallel.For(0, _p, f => AccumulateFeature(f, rows, start, length, whole, histogram));
         }
         else
         {
-            Accumulate(rows, histogram);
+            for (var f = 0; f < _p; f++)
+            {
+                AccumulateFeature(f, rows, start, length, whole, histogram);
+            }
         }
 
         if (_unitHessian)
@@ -314,58 +353,72 @@ internal sealed class TreeGrower
         return histogram;
     }
 
-    // Row-outer accumulation: each row's bins are contiguous, and g, h are read once per row.
-    private void Accumulate(ReadOnlySpan<int> rows, BinStats[] histogram)
+    private void AccumulateFeature(int feature, int[] rowArray, int start, int length, bool whole, BinStats[] histogram)
     {
-        var bins = _data.Bins;
-        var offsets = _data.Offsets.AsSpan(0, _p);
-        var g = _g;
-        var h = _h;
-        var p = _p;
-        if (_unitHessian)
+        var column = _data.Column(feature);
+        var offset = _data.Offsets[feature];
+        var bins = histogram.AsSpan(offset, _data.Offsets[feature + 1] - offset);
+        if (whole)
         {
-            for (var i = 0; i < rows.Length; i++)
+            var g = _g.AsSpan(0, column.Length);
+            if (_unitHessian)
             {
-                var r = rows[i];
-                var gi = g[r];
-                var rowBins = bins.AsSpan(r * p, p);
-                for (var f = 0; f < rowBins.Length; f++)
+                for (var i = 0; i < column.Length; i++)
                 {
-                    ref var stats = ref histogram[offsets[f] + rowBins[f]];
-                    stats.G += gi;
+                    ref var stats = ref bins[column[i]];
+                    stats.G += g[i];
                     stats.N++;
                 }
+
+                return;
+            }
+
+            var h = _h.AsSpan(0, column.Length);
+            for (var i = 0; i < column.Length; i++)
+            {
+                ref var stats = ref bins[column[i]];
+                stats.G += g[i];
+                stats.H += h[i];
+                stats.N++;
             }
 
             return;
         }
 
-        for (var i = 0; i < rows.Length; i++)
+        var rows = rowArray.AsSpan(start, length);
+        var og = _orderedG.AsSpan(0, length);
+        if (_unitHessian)
         {
-            var r = rows[i];
-            var gi = g[r];
-            var hi = h[r];
-            var rowBins = bins.AsSpan(r * p, p);
-            for (var f = 0; f < rowBins.Length; f++)
+            for (var i = 0; i < rows.Length; i++)
             {
-                ref var stats = ref histogram[offsets[f] + rowBins[f]];
-                stats.G += gi;
-                stats.H += hi;
+                ref var stats = ref bins[column[rows[i]]];
+                stats.G += og[i];
                 stats.N++;
             }
+
+            return;
+        }
+
+        var oh = _orderedH.AsSpan(0, length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            ref var stats = ref bins[column[rows[i]]];
+            stats.G += og[i];
+            stats.H += oh[i];
+            stats.N++;
         }
     }
 
     private void BuildFeatureHistogram(ReadOnlySpan<int> rows, int feature, BinStats[] histogram)
     {
         var offset = _data.Offsets[feature];
-        histogram.AsSpan(offset, _data.Offsets[feature + 1] - offset).Clear();
-        var bins = _data.Bins;
-        var p = _p;
+        var bins = histogram.AsSpan(offset, _data.Offsets[feature + 1] - offset);
+        bins.Clear();
+        var column = _data.Column(feature);
         for (var i = 0; i < rows.Length; i++)
         {
             var r = rows[i];
-            ref var stats = ref histogram[offset + bins[(r * p) + feature]];
+            ref var stats = ref bins[column[r]];
             stats.G += _g[r];
             stats.H += _h[r];
             stats.N++;
@@ -397,29 +450,27 @@ internal sealed class TreeGrower
     }
 
     // Stable partition of rows[start, end): rows going left first. Returns the first right position.
+    // Branch-free: every row is written to both sides and only the matching cursor advances.
     private int Partition(int[] rows, int start, int end, int feature, int bin, bool defaultLeft)
     {
-        var bins = _data.Bins;
-        var p = _p;
+        var column = _data.Column(feature);
         var missingBin = _data.MissingBinOf(feature);
+        var missingLeft = defaultLeft ? 1 : 0;
+        var scratch = _scratch;
         var write = start;
         var spill = 0;
         for (var i = start; i < end; i++)
         {
             var r = rows[i];
-            var b = bins[(r * p) + feature];
-            var goesLeft = b == missingBin ? defaultLeft : b <= bin;
-            if (goesLeft)
-            {
-                rows[write++] = r;
-            }
-            else
-            {
-                _scratch[spill++] = r;
-            }
+            int b = column[r];
+            var left = b == missingBin ? missingLeft : (b <= bin ? 1 : 0);
+            rows[write] = r;
+            scratch[spill] = r;
+            write += left;
+            spill += 1 - left;
         }
 
-        _scratch.AsSpan(0, spill).CopyTo(rows.AsSpan(write));
+        scratch.AsSpan(0, spill).CopyTo(rows.AsSpan(write));
         return write;
     }
 
@@ -481,6 +532,16 @@ internal sealed class TreeGrower
     }
 
     private readonly record struct SplitCandidate(double Gain, int Feature, int Bin, bool DefaultLeft, BinStats Left, BinStats Right);
+}
+
+/// <summary>Work arrays of the tree grower, sized for a number of rows and reused from tree to tree.</summary>
+internal sealed class GrowerBuffers(int rowCount)
+{
+    public int[] Scratch { get; } = new int[rowCount];
+
+    public double[] OrderedG { get; } = new double[rowCount];
+
+    public double[] OrderedH { get; } = new double[rowCount];
 }
 
 /// <summary>Sums of gradient, hessian and row count in one histogram bin.</summary>
