@@ -225,20 +225,23 @@ internal sealed class ColumnAccumulator
 
     private void CreateStorage(ColumnType type, int capacity)
     {
+        // Rows below the count are written before they are read, so large arrays skip zeroing; rows
+        // already held (all null when storage is created) get the null value by the caller.
+        var rows = capacity;
         capacity = Math.Max(Math.Max(capacity, 16), type == ColumnType.String ? 0 : CapacityHint);
         switch (type)
         {
             case ColumnType.Int64:
-                _values = new long[capacity];
+                _values = Allocate<long>(capacity, rows);
                 break;
             case ColumnType.Float64:
-                _values = new double[capacity];
+                _values = Allocate<double>(capacity, rows);
                 break;
             case ColumnType.Bool:
-                _values = new bool[capacity];
+                _values = Allocate<bool>(capacity, rows);
                 break;
             case ColumnType.DateTime:
-                _values = new DateTime[capacity];
+                _values = Allocate<DateTime>(capacity, rows);
                 break;
             case ColumnType.String:
                 _strings = new StringColumnBuilder(capacity);
@@ -246,6 +249,13 @@ internal sealed class ColumnAccumulator
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column type.");
         }
+    }
+
+    private static T[] Allocate<T>(int capacity, int cleared)
+    {
+        var values = GC.AllocateUninitializedArray<T>(capacity);
+        Array.Clear(values, 0, Math.Min(cleared, capacity));
+        return values;
     }
 
     private void ClearNullsFrom(int row)
