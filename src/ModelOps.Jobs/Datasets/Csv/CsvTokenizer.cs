@@ -20,7 +20,9 @@ internal sealed class CsvTokenizer
     private readonly int _fieldCount;
     private readonly string _sourceName;
     private readonly IReadOnlyList<string> _header;
+    private readonly CsvField[] _row;
     private int _line;
+    private double _bytesPerRow = 32;
 
     public CsvTokenizer(byte delimiter, IReadOnlyList<string> header, string sourceName, int firstLine)
     {
@@ -29,6 +31,7 @@ internal sealed class CsvTokenizer
         _fieldCount = header.Count;
         _sourceName = sourceName;
         _line = firstLine;
+        _row = new CsvField[_fieldCount];
     }
 
     /// <summary>The number of fields of every row.</summary>
@@ -57,6 +60,8 @@ internal sealed class CsvTokenizer
         var span = chunk.Buffer.AsSpan(0, chunk.Length);
         var pos = start;
         var rows = chunk.RowCount;
+        chunk.EnsureRows((int)Math.Min(Math.Min(maxRows, int.MaxValue / Math.Max(1, _fieldCount)), ((span.Length - start) / _bytesPerRow * 1.1) + 16), rows);
+        var fields = _row.AsSpan();
         while (rows < maxRows && pos < span.Length)
         {
             var first = span[pos];
@@ -85,11 +90,11 @@ internal sealed class CsvTokenizer
 
             chunk.EnsureRows(rows + 1, rows);
             var rowStart = pos;
-            var fields = chunk.Fields.AsSpan(rows * _fieldCount, _fieldCount);
             if (TryReadPlainRow(span, ref pos, fields, out var plainFound))
             {
                 if (plainFound == _fieldCount)
                 {
+                    chunk.SetRow(rows, fields);
                     chunk.RowLines[rows] = _line;
                     chunk.RowStarts[rows] = rowStart;
                     rows++;
@@ -123,6 +128,7 @@ internal sealed class CsvTokenizer
                 break;
             }
 
+            chunk.SetRow(rows, fields);
             chunk.RowLines[rows] = _line;
             chunk.RowStarts[rows] = rowStart;
             rows++;
@@ -130,6 +136,11 @@ internal sealed class CsvTokenizer
         }
 
         chunk.RowCount = rows;
+        if (rows > 0)
+        {
+            _bytesPerRow = Math.Max(1, (double)(pos - start) / rows);
+        }
+
         return pos;
     }
 
