@@ -102,6 +102,7 @@ internal sealed class CsvColumnParser
         var buffer = chunk.Buffer;
         var tracksRawText = accumulator.TracksRawText;
         var nullValue = TParser.NullValue;
+        var emptyOnly = _nulls.IsEmptyOnly;
         for (var r = 0; r < values.Length && r < fields.Length; r++)
         {
             var field = fields[r];
@@ -110,7 +111,7 @@ internal sealed class CsvColumnParser
             {
                 text = Unescape(text);
             }
-            else if (!field.IsQuoted && _nulls.IsNull(text))
+            else if (!field.IsQuoted && (emptyOnly ? text.IsEmpty : _nulls.IsNull(text)))
             {
                 values[r] = nullValue;
                 accumulator.MarkNull(first + r);
@@ -247,6 +248,9 @@ internal sealed class NullMatcher
 
         _emptyOnly = _markers.Length == 1 && _markers[0].Length == 0;
     }
+
+    /// <summary>Whether the only marker is the empty field (callers test <c>IsEmpty</c> inline).</summary>
+    public bool IsEmptyOnly => _emptyOnly;
 
     public bool IsNull(ReadOnlySpan<byte> text)
     {

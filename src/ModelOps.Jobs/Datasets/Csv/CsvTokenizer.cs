@@ -8,9 +8,8 @@ namespace ModelOps.Jobs.Datasets.Csv;
 /// Splits UTF-8 bytes into rows and fields (RFC 4180): fields end at the delimiter or a line feed
 /// (a CR before the LF is dropped); a field that starts with a double quote runs to the closing quote,
 /// with <c>""</c> for a quote and delimiters and line breaks as text; a quote inside an unquoted field is
-/// text. A row without quotes takes a fast path: its line feed is found with a vectorised <c>IndexOf</c>
-/// and its delimiters with one 16-byte vector compare per block (a bit mask walked with trailing-zero
-/// counts); any other row goes through the general <see cref="ReadRow"/>, which finds delimiters and line
+/// text. A row without quotes takes a fast path: its delimiters and line feed are found with 16-byte
+/// vector compares (bit masks walked with trailing-zero counts); any other row goes through the general <see cref="ReadRow"/>, which finds delimiters and line
 /// feeds with vectorised <c>IndexOfAny</c> and quotes with <c>IndexOf</c>. Keeps the physical line count
 /// (line feeds inside quotes included) across chunks.
 /// </summary>
@@ -90,11 +89,10 @@ internal sealed class CsvTokenizer
 
             chunk.EnsureRows(rows + 1, rows);
             var rowStart = pos;
-            if (TryReadPlainRow(span, ref pos, fields, out var plainFound))
+            if (TryReadPlainRow(span, ref pos, chunk, rows, out var plainFound))
             {
                 if (plainFound == _fieldCount)
                 {
-                    chunk.SetRow(rows, fields);
                     chunk.RowLines[rows] = _line;
                     chunk.RowStarts[rows] = rowStart;
                     rows++;
@@ -146,87 +144,67 @@ internal sealed class CsvTokenizer
 
     /// <summary>
     /// The fast path for a row that ends with a line feed inside <paramref name="span"/> and holds no quote:
-    /// stores its fields and moves <paramref name="pos"/> past the line feed. Returns false (touching
-    /// nothing) for any other row, which <see cref="ReadRow"/> then reads.
+    /// one pass of 16-byte vector compares finds its delimiters and line feed; fields go straight into
+    /// <paramref name="chunk"/>'s column-major array as row <paramref name="row"/>, and <paramref name="pos"/>
+    /// moves past the line feed. Returns false for any other row (a quote, no line feed in the bytes, or
+    /// fewer than 16 bytes left), which <see cref="ReadRow"/> then reads; what was stored is overwritten.
     /// </summary>
-    private bool TryReadPlainRow(ReadOnlySpan<byte> span, ref int pos, Span<CsvField> fields, out int found)
+    private bool TryReadPlainRow(ReadOnlySpan<byte> span, ref int pos, CsvChunk chunk, int row, out int found)
     {
         found = 0;
-        var start = pos;
-        var newline = span[start..].IndexOf((byte)'\n');
-        if (newline < 0)
-        {
-            return false;
-        }
-
-        var rowEnd = start + newline;
+        var all = chunk.Fields.AsSpan();
+        var capacity = chunk.RowCapacity;
+        var fieldCount = _fieldCount;
         var delimiters = Vector128.Create(_delimiter);
         var quotes = Vector128.Create((byte)'"');
+        var newlines = Vector128.Create((byte)'\n');
         ref var origin = ref MemoryMarshal.GetReference(span);
-        var fieldStart = start;
+        var fieldStart = pos;
         var count = 0;
-        var i = start;
-        for (; i < rowEnd && i + Vector128<byte>.Count <= span.Length; i += Vector128<byte>.Count)
+        var index = row;
+        for (var i = pos; i + Vector128<byte>.Count <= span.Length; i += Vector128<byte>.Count)
         {
             var block = Vector128.LoadUnsafe(ref origin, (nuint)i);
             var quoteBits = Vector128.Equals(block, quotes).ExtractMostSignificantBits();
             var delimiterBits = Vector128.Equals(block, delimiters).ExtractMostSignificantBits();
-            var valid = rowEnd - i;
-            if (valid < Vector128<byte>.Count)
-            {
-                var keep = (1u << valid) - 1;
-                quoteBits &= keep;
-                delimiterBits &= keep;
-            }
-
-            if (quoteBits != 0)
+            var newlineBits = Vector128.Equals(block, newlines).ExtractMostSignificantBits();
+            var keep = newlineBits == 0 ? uint.MaxValue : (newlineBits & (0u - newlineBits)) - 1;
+            if ((quoteBits & keep) != 0)
             {
                 return false;
             }
 
+            delimiterBits &= keep;
             while (delimiterBits != 0)
             {
                 var end = i + BitOperations.TrailingZeroCount(delimiterBits);
-                if (count < fields.Length)
+                if (count < fieldCount)
                 {
-                    fields[count] = new CsvField(fieldStart, end - fieldStart, quoted: false, escaped: false);
+                    all[index] = new CsvField(fieldStart, end - fieldStart, quoted: false, escaped: false);
+                    index += capacity;
                 }
 
                 count++;
                 fieldStart = end + 1;
                 delimiterBits &= delimiterBits - 1;
             }
-        }
 
-        for (; i < rowEnd; i++)
-        {
-            var value = span[i];
-            if (value == (byte)'"')
+            if (newlineBits != 0)
             {
-                return false;
-            }
-
-            if (value == _delimiter)
-            {
-                if (count < fields.Length)
+                var rowEnd = i + BitOperations.TrailingZeroCount(newlineBits);
+                var lastEnd = rowEnd > fieldStart && span[rowEnd - 1] == (byte)'\r' ? rowEnd - 1 : rowEnd;
+                if (count < fieldCount)
                 {
-                    fields[count] = new CsvField(fieldStart, i - fieldStart, quoted: false, escaped: false);
+                    all[index] = new CsvField(fieldStart, lastEnd - fieldStart, quoted: false, escaped: false);
                 }
 
-                count++;
-                fieldStart = i + 1;
+                found = count + 1;
+                pos = rowEnd + 1;
+                return true;
             }
         }
 
-        var lastEnd = rowEnd > fieldStart && span[rowEnd - 1] == (byte)'\r' ? rowEnd - 1 : rowEnd;
-        if (count < fields.Length)
-        {
-            fields[count] = new CsvField(fieldStart, lastEnd - fieldStart, quoted: false, escaped: false);
-        }
-
-        found = count + 1;
-        pos = rowEnd + 1;
-        return true;
+        return false;
     }
 
     /// <summary>
