@@ -328,10 +328,11 @@ internal sealed class CsvReader
                 var consumed = tokenizer.Tokenize(chunk, start, eof, _limit - rows);
                 if (chunk.RowCount == 0 && chunk.Error is null && !eof && consumed == start)
                 {
-                    // One row is longer than the buffer: keep its bytes and read into a buffer twice the size.
-                    chunk.Release();
+                    // One row is longer than the buffer: keep its bytes and read into a buffer twice the size
+                    // (copied before the chunk hands the old buffer back to the pool).
                     var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_options.ChunkBytes, (length - start) * 2));
                     buffer.AsSpan(start, length - start).CopyTo(grown);
+                    chunk.Release();
                     buffer = grown;
                     length -= start;
                     start = 0;
