@@ -11,8 +11,9 @@ namespace ModelOps.Jobs.Datasets;
 /// <remarks>
 /// Inference order is int64, float64, bool, datetime, string: a column has the first type that accepts
 /// every non-null value. Values are parsed straight into an array of the current type. When a value is
-/// rejected the reader asks <see cref="ConvertTo"/> for the wider type (int64 to float64 is exact: the
-/// same correctly rounded double as parsing the text; anything to string uses the original text) and
+/// rejected the reader asks <see cref="ConvertTo"/> for the wider type (int64 to float64 gives the same
+/// correctly rounded double as parsing the text would: the long converts exactly, and kept text such as
+/// <c>-0</c> is parsed again; anything to string uses the original text) and
 /// re-parses only the rows after <c>keepRows</c>. To turn parsed values back into their exact text
 /// without a copy of the input, the accumulator keeps the original bytes only of values whose text is not
 /// what <see cref="ValueFormat"/> writes for them (<c>007</c>, <c>1.50</c>, <c>TRUE</c>); every other
@@ -21,6 +22,9 @@ namespace ModelOps.Jobs.Datasets;
 /// </remarks>
 internal sealed class ColumnAccumulator
 {
+    /// <summary>The magnitude from which the shortest round-trip format of a double uses exponent notation.</summary>
+    internal const double LargestFixedNotation = 1e15;
+
     private Array? _values;
     private StringColumnBuilder? _strings;
     private ulong[]? _nulls;
@@ -177,9 +181,23 @@ internal sealed class ColumnAccumulator
             case (ColumnType.Int64, ColumnType.Float64):
                 var longs = (long[])_values!;
                 var converted = GC.AllocateUninitializedArray<double>(longs.Length);
+                var needsText = false;
+                var rawIndex = 0;
                 for (var row = 0; row < keepRows; row++)
                 {
-                    converted[row] = NullMask.IsSet(_nulls, row) ? double.NaN : longs[row];
+                    var isNull = NullMask.IsSet(_nulls, row);
+                    converted[row] = isNull ? double.NaN : longs[row];
+                    needsText |= !isNull && Math.Abs((double)longs[row]) >= LargestFixedNotation;
+                    if (_raw is not null && rawIndex < _raw.Count && _raw.RowAt(rawIndex) == row)
+                    {
+                        // Text kept because it is not how the integer is written (-0, 007): parse it as a double instead.
+                        Utf8ValueParser.TryParseFloat64(_raw.TextAt(rawIndex++), checkCanonical: false, out converted[row], out _);
+                    }
+                }
+
+                if (needsText)
+                {
+                    KeepIntegerText(longs, keepRows);
                 }
 
                 _values = converted;
@@ -225,20 +243,23 @@ internal sealed class ColumnAccumulator
 
     private void CreateStorage(ColumnType type, int capacity)
     {
+        // Rows below the count are written before they are read, so large arrays skip zeroing; rows
+        // already held (all null when storage is created) get the null value by the caller.
+        var rows = capacity;
         capacity = Math.Max(Math.Max(capacity, 16), type == ColumnType.String ? 0 : CapacityHint);
         switch (type)
         {
             case ColumnType.Int64:
-                _values = new long[capacity];
+                _values = Allocate<long>(capacity, rows);
                 break;
             case ColumnType.Float64:
-                _values = new double[capacity];
+                _values = Allocate<double>(capacity, rows);
                 break;
             case ColumnType.Bool:
-                _values = new bool[capacity];
+                _values = Allocate<bool>(capacity, rows);
                 break;
             case ColumnType.DateTime:
-                _values = new DateTime[capacity];
+                _values = Allocate<DateTime>(capacity, rows);
                 break;
             case ColumnType.String:
                 _strings = new StringColumnBuilder(capacity);
@@ -246,6 +267,41 @@ internal sealed class ColumnAccumulator
             default:
                 throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown column type.");
         }
+    }
+
+    /// <summary>
+    /// Keeps the digits of integers of 1e15 and more, whose double is written in exponent notation
+    /// (<c>1E+16</c>), so that a later widening to string still gives the text that was read.
+    /// </summary>
+    private void KeepIntegerText(long[] longs, int rows)
+    {
+        var kept = new RawTextStore();
+        var old = _raw;
+        var next = 0;
+        Span<char> chars = stackalloc char[24];
+        Span<byte> bytes = stackalloc byte[24];
+        for (var row = 0; row < rows; row++)
+        {
+            if (old is not null && next < old.Count && old.RowAt(next) == row)
+            {
+                kept.Add(row, old.TextAt(next++));
+            }
+            else if (!NullMask.IsSet(_nulls, row) && Math.Abs((double)longs[row]) >= LargestFixedNotation)
+            {
+                ValueFormat.TryFormat(longs[row], chars, out var written);
+                var length = Encoding.UTF8.GetBytes(chars[..written], bytes);
+                kept.Add(row, bytes[..length]);
+            }
+        }
+
+        _raw = kept;
+    }
+
+    private static T[] Allocate<T>(int capacity, int cleared)
+    {
+        var values = GC.AllocateUninitializedArray<T>(capacity);
+        Array.Clear(values, 0, Math.Min(cleared, capacity));
+        return values;
     }
 
     private void ClearNullsFrom(int row)

@@ -32,6 +32,10 @@ public static class Dataset
     }
 
     /// <summary>Writes <paramref name="frame"/> as a CSV file at <paramref name="path"/>, replacing it atomically.</summary>
+    /// <remarks>
+    /// Reading the file back gives an equal frame, except that a column with no non-null value comes back
+    /// as a string column unless <see cref="CsvReadOptions.ColumnTypes"/> names its type (CSV has no types).
+    /// </remarks>
     public static void WriteCsv(string path, Frame frame, CsvWriteOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);

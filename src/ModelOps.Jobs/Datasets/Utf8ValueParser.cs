@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using ModelOps.Core.Data;
 
@@ -68,8 +69,10 @@ internal static class Utf8ValueParser
         TryParseInt64(text, checkCanonical: true, out value, out canonical);
 
     /// <summary>Parses an integer; <paramref name="canonical"/> is only computed when <paramref name="checkCanonical"/> (else false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParseInt64(ReadOnlySpan<byte> text, bool checkCanonical, out long value, out bool canonical)
     {
+        // Plain digits (at most 18, so no overflow) with an optional minus: small enough to inline into the column loops.
         var length = text.Length;
         if (length is > 0 and <= 18)
         {
@@ -96,6 +99,11 @@ internal static class Utf8ValueParser
             }
         }
 
+        return TryParseInt64General(text, checkCanonical, out value, out canonical);
+    }
+
+    private static bool TryParseInt64General(ReadOnlySpan<byte> text, bool checkCanonical, out long value, out bool canonical)
+    {
         if (long.TryParse(text, IntegerStyle, CultureInfo.InvariantCulture, out value))
         {
             canonical = checkCanonical && FormatsAs(value, text);

@@ -34,9 +34,9 @@ internal readonly struct CsvField
 }
 
 /// <summary>
-/// A run of complete rows: the bytes they were read from and, per row, its fields' positions
-/// (row-major), the physical line it starts on and its first byte. Arrays are pooled and handed back
-/// by <see cref="Release"/> once every column has been parsed.
+/// A run of complete rows: the bytes they were read from, the fields' positions (column-major, so a
+/// column's parser reads them sequentially), and per row the physical line it starts on and its first
+/// byte. Arrays are pooled and handed back by <see cref="Release"/> once every column has been parsed.
 /// </summary>
 internal sealed class CsvChunk
 {
@@ -63,8 +63,14 @@ internal sealed class CsvChunk
     /// <summary>The number of complete rows tokenized.</summary>
     public int RowCount { get; set; }
 
-    /// <summary>Row-major fields: row <c>r</c>, column <c>c</c> is at <c>r * FieldsPerRow + c</c>.</summary>
+    /// <summary>Column-major fields: column <c>c</c>, row <c>r</c> is at <c>c * RowCapacity + r</c>.</summary>
     public CsvField[] Fields { get; private set; } = [];
+
+    /// <summary>The number of rows the arrays have room for.</summary>
+    public int RowCapacity { get; private set; }
+
+    /// <summary>The fields of column <paramref name="column"/> for rows <c>0..RowCount</c>.</summary>
+    public ReadOnlySpan<CsvField> Column(int column) => Fields.AsSpan(column * RowCapacity, RowCount);
 
     /// <summary>The 1-based physical line each row starts on.</summary>
     public int[] RowLines { get; private set; } = [];
@@ -78,18 +84,37 @@ internal sealed class CsvChunk
     /// <summary>A guess of the file's total row count (0 when unknown), used to size column arrays once.</summary>
     public int EstimatedTotalRows { get; set; }
 
-    /// <summary>Makes room for <paramref name="rows"/> rows, keeping the first <paramref name="filled"/>.</summary>
+    /// <summary>Makes room for <paramref name="rows"/> rows (at least), keeping the first <paramref name="filled"/>.</summary>
     public void EnsureRows(int rows, int filled)
     {
-        if (RowLines.Length >= rows)
+        if (RowCapacity >= rows)
         {
             return;
         }
 
-        var capacity = Math.Max(rows, Math.Max(1024, RowLines.Length * 2));
+        var capacity = Math.Max(rows, Math.Max(1024, RowCapacity * 2));
         RowLines = Grow(RowLines, capacity, filled);
         RowStarts = Grow(RowStarts, capacity, filled);
-        Fields = Grow(Fields, capacity * FieldsPerRow, filled * FieldsPerRow);
+        var fields = ArrayPool<CsvField>.Shared.Rent(capacity * FieldsPerRow);
+        for (var c = 0; c < FieldsPerRow; c++)
+        {
+            Fields.AsSpan(c * RowCapacity, filled).CopyTo(fields.AsSpan(c * capacity));
+        }
+
+        Return(Fields);
+        Fields = fields;
+        RowCapacity = capacity;
+    }
+
+    /// <summary>Stores row <paramref name="row"/>'s fields, given in field order.</summary>
+    public void SetRow(int row, ReadOnlySpan<CsvField> fields)
+    {
+        var capacity = RowCapacity;
+        var all = Fields;
+        for (var c = 0; c < fields.Length; c++)
+        {
+            all[(c * capacity) + row] = fields[c];
+        }
     }
 
     /// <summary>Hands the pooled arrays back; the chunk must not be used afterwards.</summary>
@@ -103,6 +128,7 @@ internal sealed class CsvChunk
         Fields = [];
         RowLines = [];
         RowStarts = [];
+        RowCapacity = 0;
     }
 
     private static T[] Grow<T>(T[] array, int capacity, int keep)

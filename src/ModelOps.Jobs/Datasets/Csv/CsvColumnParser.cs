@@ -73,12 +73,11 @@ internal sealed class CsvColumnParser
     /// <summary>For a column without a type yet: marks null rows; returns the first non-null row, or -1.</summary>
     private int SkipNulls(CsvChunk chunk)
     {
-        var fields = chunk.Fields;
-        var stride = chunk.FieldsPerRow;
+        var fields = chunk.Column(_fileIndex);
         var buffer = chunk.Buffer;
-        for (var r = 0; r < chunk.RowCount; r++)
+        for (var r = 0; r < fields.Length; r++)
         {
-            var field = fields[(r * stride) + _fileIndex];
+            var field = fields[r];
             if (field.IsQuoted || !_nulls.IsNull(buffer.AsSpan(field.Start, field.Length)))
             {
                 return r;
@@ -99,21 +98,20 @@ internal sealed class CsvColumnParser
         var rows = chunk.RowCount;
         accumulator.EnsureCapacity(first + rows);
         var values = accumulator.Values<T>().AsSpan(first, rows);
-        var fields = chunk.Fields;
-        var stride = chunk.FieldsPerRow;
+        var fields = chunk.Column(_fileIndex);
         var buffer = chunk.Buffer;
         var tracksRawText = accumulator.TracksRawText;
         var nullValue = TParser.NullValue;
-        var index = _fileIndex;
-        for (var r = 0; r < values.Length; r++, index += stride)
+        var emptyOnly = _nulls.IsEmptyOnly;
+        for (var r = 0; r < values.Length && r < fields.Length; r++)
         {
-            var field = fields[index];
+            var field = fields[r];
             ReadOnlySpan<byte> text = buffer.AsSpan(field.Start, field.Length);
             if (field.IsEscaped)
             {
                 text = Unescape(text);
             }
-            else if (!field.IsQuoted && _nulls.IsNull(text))
+            else if (!field.IsQuoted && (emptyOnly ? text.IsEmpty : _nulls.IsNull(text)))
             {
                 values[r] = nullValue;
                 accumulator.MarkNull(first + r);
@@ -138,13 +136,11 @@ internal sealed class CsvColumnParser
     private int ParseStrings(CsvChunk chunk)
     {
         var builder = Accumulator.Strings;
-        var fields = chunk.Fields;
-        var stride = chunk.FieldsPerRow;
+        var fields = chunk.Column(_fileIndex);
         var buffer = chunk.Buffer;
-        var index = _fileIndex;
-        for (var r = 0; r < chunk.RowCount; r++, index += stride)
+        for (var r = 0; r < fields.Length; r++)
         {
-            var field = fields[index];
+            var field = fields[r];
             ReadOnlySpan<byte> text = buffer.AsSpan(field.Start, field.Length);
             if (field.IsEscaped)
             {
@@ -197,14 +193,14 @@ internal sealed class CsvColumnParser
 
     private ReadOnlySpan<byte> Text(CsvChunk chunk, int row)
     {
-        var field = chunk.Fields[(row * chunk.FieldsPerRow) + _fileIndex];
+        var field = chunk.Column(_fileIndex)[row];
         ReadOnlySpan<byte> text = chunk.Buffer.AsSpan(field.Start, field.Length);
         return field.IsEscaped ? Unescape(text) : text;
     }
 
     private DatasetException NotA(CsvChunk chunk, int row, ReadOnlySpan<byte> text, ColumnType type)
     {
-        var field = chunk.Fields[(row * chunk.FieldsPerRow) + _fileIndex];
+        var field = chunk.Column(_fileIndex)[row];
         var rowStart = chunk.RowStarts[row];
         var line = chunk.RowLines[row] + chunk.Buffer.AsSpan(rowStart, field.Start - rowStart).Count((byte)'\n');
         var value = DatasetException.Shorten(Encoding.UTF8.GetString(text));
@@ -252,6 +248,9 @@ internal sealed class NullMatcher
 
         _emptyOnly = _markers.Length == 1 && _markers[0].Length == 0;
     }
+
+    /// <summary>Whether the only marker is the empty field (callers test <c>IsEmpty</c> inline).</summary>
+    public bool IsEmptyOnly => _emptyOnly;
 
     public bool IsNull(ReadOnlySpan<byte> text)
     {

@@ -328,10 +328,11 @@ internal sealed class CsvReader
                 var consumed = tokenizer.Tokenize(chunk, start, eof, _limit - rows);
                 if (chunk.RowCount == 0 && chunk.Error is null && !eof && consumed == start)
                 {
-                    // One row is longer than the buffer: keep its bytes and read into a buffer twice the size.
-                    chunk.Release();
+                    // One row is longer than the buffer: keep its bytes and read into a buffer twice the size
+                    // (copied before the chunk hands the old buffer back to the pool).
                     var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_options.ChunkBytes, (length - start) * 2));
                     buffer.AsSpan(start, length - start).CopyTo(grown);
+                    chunk.Release();
                     buffer = grown;
                     length -= start;
                     start = 0;
@@ -418,12 +419,9 @@ internal sealed class CsvReader
 
     private static Frame Build(CsvColumnParser[] parsers, int rows)
     {
+        // Building copies each column into an array of its exact length: worth doing in parallel.
         var columns = new Column[parsers.Length];
-        for (var i = 0; i < columns.Length; i++)
-        {
-            columns[i] = parsers[i].Accumulator.Build(parsers[i].Name, rows);
-        }
-
+        Parallel.For(0, columns.Length, i => columns[i] = parsers[i].Accumulator.Build(parsers[i].Name, rows));
         return new Frame(columns);
     }
 }

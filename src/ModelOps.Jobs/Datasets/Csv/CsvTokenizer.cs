@@ -1,11 +1,17 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace ModelOps.Jobs.Datasets.Csv;
 
 /// <summary>
 /// Splits UTF-8 bytes into rows and fields (RFC 4180): fields end at the delimiter or a line feed
 /// (a CR before the LF is dropped); a field that starts with a double quote runs to the closing quote,
 /// with <c>""</c> for a quote and delimiters and line breaks as text; a quote inside an unquoted field is
-/// text. The delimiter and line feed are found with vectorised <c>IndexOfAny</c>, quotes with <c>IndexOf</c>.
-/// Keeps the physical line count (line feeds inside quotes included) across chunks.
+/// text. A row without quotes takes a fast path: its delimiters and line feed are found with 16-byte
+/// vector compares (bit masks walked with trailing-zero counts); any other row goes through the general <see cref="ReadRow"/>, which finds delimiters and line
+/// feeds with vectorised <c>IndexOfAny</c> and quotes with <c>IndexOf</c>. Keeps the physical line count
+/// (line feeds inside quotes included) across chunks.
 /// </summary>
 internal sealed class CsvTokenizer
 {
@@ -13,7 +19,9 @@ internal sealed class CsvTokenizer
     private readonly int _fieldCount;
     private readonly string _sourceName;
     private readonly IReadOnlyList<string> _header;
+    private readonly CsvField[] _row;
     private int _line;
+    private double _bytesPerRow = 32;
 
     public CsvTokenizer(byte delimiter, IReadOnlyList<string> header, string sourceName, int firstLine)
     {
@@ -22,6 +30,7 @@ internal sealed class CsvTokenizer
         _fieldCount = header.Count;
         _sourceName = sourceName;
         _line = firstLine;
+        _row = new CsvField[_fieldCount];
     }
 
     /// <summary>The number of fields of every row.</summary>
@@ -50,6 +59,8 @@ internal sealed class CsvTokenizer
         var span = chunk.Buffer.AsSpan(0, chunk.Length);
         var pos = start;
         var rows = chunk.RowCount;
+        chunk.EnsureRows((int)Math.Min(Math.Min(maxRows, int.MaxValue / Math.Max(1, _fieldCount)), ((span.Length - start) / _bytesPerRow * 1.1) + 16), rows);
+        var fields = _row.AsSpan();
         while (rows < maxRows && pos < span.Length)
         {
             var first = span[pos];
@@ -78,7 +89,20 @@ internal sealed class CsvTokenizer
 
             chunk.EnsureRows(rows + 1, rows);
             var rowStart = pos;
-            var fields = chunk.Fields.AsSpan(rows * _fieldCount, _fieldCount);
+            if (TryReadPlainRow(span, ref pos, chunk, rows, out var plainFound))
+            {
+                if (plainFound == _fieldCount)
+                {
+                    chunk.RowLines[rows] = _line;
+                    chunk.RowStarts[rows] = rowStart;
+                    rows++;
+                    _line++;
+                    continue;
+                }
+
+                pos = rowStart;
+            }
+
             var status = ReadRow(span, ref pos, isFinal, fields, out var found, out var extraLines, out var error);
             if (status == RowStatus.NeedMoreData)
             {
@@ -102,6 +126,7 @@ internal sealed class CsvTokenizer
                 break;
             }
 
+            chunk.SetRow(rows, fields);
             chunk.RowLines[rows] = _line;
             chunk.RowStarts[rows] = rowStart;
             rows++;
@@ -109,7 +134,77 @@ internal sealed class CsvTokenizer
         }
 
         chunk.RowCount = rows;
+        if (rows > 0)
+        {
+            _bytesPerRow = Math.Max(1, (double)(pos - start) / rows);
+        }
+
         return pos;
+    }
+
+    /// <summary>
+    /// The fast path for a row that ends with a line feed inside <paramref name="span"/> and holds no quote:
+    /// one pass of 16-byte vector compares finds its delimiters and line feed; fields go straight into
+    /// <paramref name="chunk"/>'s column-major array as row <paramref name="row"/>, and <paramref name="pos"/>
+    /// moves past the line feed. Returns false for any other row (a quote, no line feed in the bytes, or
+    /// fewer than 16 bytes left), which <see cref="ReadRow"/> then reads; what was stored is overwritten.
+    /// </summary>
+    private bool TryReadPlainRow(ReadOnlySpan<byte> span, ref int pos, CsvChunk chunk, int row, out int found)
+    {
+        found = 0;
+        var all = chunk.Fields.AsSpan();
+        var capacity = chunk.RowCapacity;
+        var fieldCount = _fieldCount;
+        var delimiters = Vector128.Create(_delimiter);
+        var quotes = Vector128.Create((byte)'"');
+        var newlines = Vector128.Create((byte)'\n');
+        ref var origin = ref MemoryMarshal.GetReference(span);
+        var fieldStart = pos;
+        var count = 0;
+        var index = row;
+        for (var i = pos; i + Vector128<byte>.Count <= span.Length; i += Vector128<byte>.Count)
+        {
+            var block = Vector128.LoadUnsafe(ref origin, (nuint)i);
+            var quoteBits = Vector128.Equals(block, quotes).ExtractMostSignificantBits();
+            var delimiterBits = Vector128.Equals(block, delimiters).ExtractMostSignificantBits();
+            var newlineBits = Vector128.Equals(block, newlines).ExtractMostSignificantBits();
+            var keep = newlineBits == 0 ? uint.MaxValue : (newlineBits & (0u - newlineBits)) - 1;
+            if ((quoteBits & keep) != 0)
+            {
+                return false;
+            }
+
+            delimiterBits &= keep;
+            while (delimiterBits != 0)
+            {
+                var end = i + BitOperations.TrailingZeroCount(delimiterBits);
+                if (count < fieldCount)
+                {
+                    all[index] = new CsvField(fieldStart, end - fieldStart, quoted: false, escaped: false);
+                    index += capacity;
+                }
+
+                count++;
+                fieldStart = end + 1;
+                delimiterBits &= delimiterBits - 1;
+            }
+
+            if (newlineBits != 0)
+            {
+                var rowEnd = i + BitOperations.TrailingZeroCount(newlineBits);
+                var lastEnd = rowEnd > fieldStart && span[rowEnd - 1] == (byte)'\r' ? rowEnd - 1 : rowEnd;
+                if (count < fieldCount)
+                {
+                    all[index] = new CsvField(fieldStart, lastEnd - fieldStart, quoted: false, escaped: false);
+                }
+
+                found = count + 1;
+                pos = rowEnd + 1;
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -219,9 +219,15 @@ internal sealed class JsonLinesReader
     {
         var accumulator = column.Accumulator;
         accumulator.PadNulls(row);
+        var check = accumulator.TracksRawText;
         scoped ReadOnlySpan<byte> text;
         ColumnType kind;
         var isString = false;
+        var canonical = true;
+        long integer = 0;
+        double number = 0;
+        var flag = false;
+        var date = default(DateTime);
         switch (reader.TokenType)
         {
             case JsonTokenType.Null:
@@ -233,6 +239,7 @@ internal sealed class JsonLinesReader
             case JsonTokenType.True:
                 text = "true"u8;
                 kind = ColumnType.Bool;
+                flag = true;
                 break;
             case JsonTokenType.False:
                 text = "false"u8;
@@ -240,14 +247,30 @@ internal sealed class JsonLinesReader
                 break;
             case JsonTokenType.Number:
                 text = reader.ValueSpan;
-                kind = Utf8ValueParser.TryParseInt64(text, false, out _, out _) ? ColumnType.Int64 : ColumnType.Float64;
+                if (text.IndexOfAny((byte)'.', (byte)'e', (byte)'E') < 0 && Utf8ValueParser.TryParseInt64(text, check, out integer, out canonical))
+                {
+                    kind = ColumnType.Int64;
+                }
+                else
+                {
+                    Utf8ValueParser.TryParseFloat64(text, check, out number, out canonical);
+                    kind = ColumnType.Float64;
+                }
+
                 break;
             default:
                 text = StringValue(ref reader);
                 isString = true;
-                kind = IsFloatLiteral(text) ? ColumnType.Float64
-                    : Utf8ValueParser.TryParseDateTime(text, out _, out _) ? ColumnType.DateTime
-                    : ColumnType.String;
+                if (IsFloatLiteral(text))
+                {
+                    Utf8ValueParser.TryParseFloat64(text, check, out number, out canonical);
+                    kind = ColumnType.Float64;
+                }
+                else
+                {
+                    kind = Utf8ValueParser.TryParseDateTime(text, out date, out canonical) ? ColumnType.DateTime : ColumnType.String;
+                }
+
                 break;
         }
 
@@ -285,7 +308,40 @@ internal sealed class JsonLinesReader
             }
         }
 
-        Store(accumulator, type, text, row);
+        switch (type)
+        {
+            case ColumnType.Int64:
+                Set(accumulator, row, integer);
+                break;
+            case ColumnType.Float64 when kind == ColumnType.Int64:
+                // Parsed again as a double: exact for -0 and beyond 2^53, and canonical as a double's text.
+                Utf8ValueParser.TryParseFloat64(text, check, out number, out canonical);
+                Set(accumulator, row, number);
+                break;
+            case ColumnType.Float64:
+                Set(accumulator, row, number);
+                break;
+            case ColumnType.Bool:
+                Set(accumulator, row, flag);
+                break;
+            case ColumnType.DateTime:
+                Set(accumulator, row, date);
+                break;
+            default:
+                if (_chars.Length < text.Length)
+                {
+                    _chars = new char[Math.Max(text.Length, _chars.Length * 2)];
+                }
+
+                var count = Encoding.UTF8.GetChars(text, _chars);
+                accumulator.Strings.Append(_chars.AsSpan(0, count));
+                return;
+        }
+
+        if (!canonical && accumulator.TracksRawText)
+        {
+            accumulator.AddRawText(row, text);
+        }
     }
 
     private static bool IsFloatLiteral(ReadOnlySpan<byte> text) =>
@@ -306,44 +362,6 @@ internal sealed class JsonLinesReader
 
         var written = reader.CopyString(_unescaped);
         return _unescaped.AsSpan(0, written);
-    }
-
-    private void Store(ColumnAccumulator accumulator, ColumnType type, ReadOnlySpan<byte> text, int row)
-    {
-        bool canonical;
-        switch (type)
-        {
-            case ColumnType.Int64:
-                Utf8ValueParser.TryParseInt64(text, out var integer, out canonical);
-                Set(accumulator, row, integer);
-                break;
-            case ColumnType.Float64:
-                Utf8ValueParser.TryParseFloat64(text, out var number, out canonical);
-                Set(accumulator, row, number);
-                break;
-            case ColumnType.Bool:
-                Utf8ValueParser.TryParseBool(text, out var flag, out canonical);
-                Set(accumulator, row, flag);
-                break;
-            case ColumnType.DateTime:
-                Utf8ValueParser.TryParseDateTime(text, out var date, out canonical);
-                Set(accumulator, row, date);
-                break;
-            default:
-                if (_chars.Length < text.Length)
-                {
-                    _chars = new char[Math.Max(text.Length, _chars.Length * 2)];
-                }
-
-                var count = Encoding.UTF8.GetChars(text, _chars);
-                accumulator.Strings.Append(_chars.AsSpan(0, count));
-                return;
-        }
-
-        if (!canonical && accumulator.TracksRawText)
-        {
-            accumulator.AddRawText(row, text);
-        }
     }
 
     private static void Set<T>(ColumnAccumulator accumulator, int row, T value)

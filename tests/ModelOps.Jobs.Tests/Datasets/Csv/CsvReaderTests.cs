@@ -82,14 +82,16 @@ public sealed class CsvReaderTests
         }
 
         text.Append("0.25\n9007199254740993\n");
+        text.Insert(2, "-0\n");
 
         var frame = ReadCsvText(text.ToString(), new CsvReadOptions { ChunkBytes = 64 });
 
         var n = frame.Get<Float64Column>("n");
-        Assert.Equal(202, n.Length);
-        Assert.Equal(199.0, n[199]);
-        Assert.Equal(0.25, n[200]);
-        Assert.Equal(9007199254740992.0, n[201]);
+        Assert.Equal(203, n.Length);
+        Assert.True(double.IsNegative(n[0]));
+        Assert.Equal(199.0, n[200]);
+        Assert.Equal(0.25, n[201]);
+        Assert.Equal(9007199254740992.0, n[202]);
     }
 
     [Fact]
@@ -113,6 +115,30 @@ public sealed class CsvReaderTests
         var expectedRatios = Enumerable.Range(0, 60).Select(i => ratios[i % ratios.Length]).Append("n/a");
         AssertTexts(expectedCodes, frame["code"]);
         AssertTexts(expectedRatios, frame["ratio"]);
+    }
+
+    [Fact]
+    public void ReadCsv_LargeIntegersWidenedToFloatThenText_KeepTheirDigits()
+    {
+        var text = new StringBuilder("n\n10000000000000000\n-123456789012345678\n");
+        for (var i = 0; i < 20; i++)
+        {
+            text.Append(i).Append('\n');
+        }
+
+        text.Append("1.5\n");
+        for (var i = 0; i < 20; i++)
+        {
+            text.Append(i).Append('\n');
+        }
+
+        text.Append("x\n");
+
+        var frame = ReadCsvText(text.ToString(), new CsvReadOptions { ChunkBytes = 24 });
+
+        Assert.Equal(ColumnType.String, frame["n"].Type);
+        Assert.Equal(["10000000000000000", "-123456789012345678", "0"], Texts(frame["n"]).Take(3));
+        Assert.Equal("1.5", Texts(frame["n"])[22]);
     }
 
     [Fact]

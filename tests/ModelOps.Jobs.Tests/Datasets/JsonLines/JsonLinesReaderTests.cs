@@ -54,6 +54,23 @@ public sealed class JsonLinesReaderTests
     }
 
     [Fact]
+    public void ReadJsonLines_LargeIntegersAmongFloatsThenString_KeepTheirDigits()
+    {
+        var frame = ReadJsonText("{\"a\":10000000000000000,\"b\":1.5}\n{\"a\":2.5,\"b\":20000000000000000}\n{\"a\":\"x\",\"b\":\"y\"}\n");
+
+        AssertTexts(["10000000000000000", "2.5", "x"], frame["a"]);
+        AssertTexts(["1.5", "20000000000000000", "y"], frame["b"]);
+    }
+
+    [Fact]
+    public void ReadJsonLines_IntegersThenFloats_WidenToFloat64()
+    {
+        var frame = ReadJsonText("{\"a\":1}\n{\"a\":2.5}\n{\"a\":1e3}\n");
+
+        Assert.Equal([1.0, 2.5, 1000.0], frame.Get<Float64Column>("a").Values.ToArray());
+    }
+
+    [Fact]
     public void ReadJsonLines_GivenTypes_ParseAccordingly()
     {
         var types = new Dictionary<string, ColumnType> { ["d"] = ColumnType.DateTime, ["f"] = ColumnType.Float64, ["s"] = ColumnType.String };

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every benchmark, each side by side with its reference in the same run (docs/benchmarks.md).
+#   bash bench/run.sh [csv|learners|store|all] [options]    (./build.sh bench ... installs what is missing first)
+#   csv:      bench/csv.sh [--runs N]        ModelOps CSV reader vs pandas.read_csv
+#   learners: bench/learners.sh [--rows N]   ModelOps learners vs scikit-learn and XGBoost (quality and speed)
+#   store:    bench/store.sh                 metrics/s and registration latency on SQLite and PostgreSQL
+set -euo pipefail
+cd "$(dirname "$0")"
+what=${1:-all}
+[ $# -gt 0 ] && shift
+case "$what" in
+  csv) bash csv.sh "$@" ;;
+  learners) bash learners.sh "$@" ;;
+  store) bash store.sh "$@" ;;
+  all) bash csv.sh; bash learners.sh; bash store.sh ;;
+  *) echo "usage: bench/run.sh [csv|learners|store|all] [options]" >&2; exit 2 ;;
+esac
