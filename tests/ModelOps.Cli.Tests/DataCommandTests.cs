@@ -37,6 +37,15 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void DataCheck_MissingDataFile_ExitsThree()
+    {
+        var result = CliProcess.Run("data", "check", "data/none.csv", "--schema", "configs/schemas/bike_target.yaml");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("error: data/none.csv: file not found\n", result.Stderr);
+    }
+
+    [Fact]
     public void DataCheck_MissingSchemaFile_ExitsTwo()
     {
         var result = CliProcess.Run("data", "check", "data/bike_sharing/hour.csv", "--schema", "configs/schemas/nope.yaml");

@@ -119,6 +119,19 @@ public static class Dataset
         throw new ArgumentException($"Cannot tell the format of '{path}' from its extension; use .csv, .jsonl or .ndjson, or name the format.", nameof(path));
     }
 
-    private static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+    private static FileStream OpenRead(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new DatasetException($"{path}: file not found", error);
+        }
+        catch (UnauthorizedAccessException error)
+        {
+            throw new DatasetException($"{path}: permission denied", error);
+        }
+    }
 }

@@ -34,8 +34,23 @@ public sealed class DatasetTests
     }
 
     [Fact]
-    public void ReadCsv_MissingFile_ThrowsFileNotFound()
+    public void ReadCsv_MissingFile_NamesIt()
     {
-        Assert.Throws<FileNotFoundException>(() => Dataset.ReadCsv(Path.Combine(Path.GetTempPath(), "no-such-file-" + Guid.NewGuid().ToString("N") + ".csv")));
+        var path = Path.Combine(Path.GetTempPath(), "no-such-file-" + Guid.NewGuid().ToString("N") + ".csv");
+
+        var error = Assert.Throws<DatasetException>(() => Dataset.ReadCsv(path));
+
+        Assert.Equal($"{path}: file not found", error.Message);
+        Assert.IsType<FileNotFoundException>(error.InnerException);
+    }
+
+    [Fact]
+    public void ReadJsonLines_MissingFolder_NamesFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "no-such-folder-" + Guid.NewGuid().ToString("N"), "x.jsonl");
+
+        var error = Assert.Throws<DatasetException>(() => Dataset.ReadJsonLines(path));
+
+        Assert.Equal($"{path}: file not found", error.Message);
     }
 }
