@@ -103,7 +103,7 @@ def speed(rows):
     xs, ys = synthetic(rows)
     cases = [
         ("bike", x_train, y_train, x_test, 200, 20, 300, 2),
-        ("synthetic", xs, ys, xs, 20, 12, 100, 1),
+        ("synthetic", xs, ys, xs, 10, 10, 100, 1),
     ]
     for data, x, y, xp, trees, depth, iterations, repeats in cases:
         rf = RandomForestRegressor(n_estimators=trees, max_depth=depth, n_jobs=THREADS, random_state=0)

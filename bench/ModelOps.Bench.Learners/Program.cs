@@ -67,7 +67,7 @@ else
     var cases = new (string Data, FeatureStep[] Steps, Frame Train, Frame Predict, int Trees, int Depth, int Iterations, int Repeats)[]
     {
         ("bike", bikeSteps, bikeTrain, bikeTest, 200, 20, 300, 2),
-        ("synthetic", syntheticSteps, synthetic, synthetic, 20, 12, 100, 1),
+        ("synthetic", syntheticSteps, synthetic, synthetic, 10, 10, 100, 1),
     };
     foreach (var (data, steps, train, predict, trees, depth, iterations, repeats) in cases)
     {

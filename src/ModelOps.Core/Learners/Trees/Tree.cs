@@ -17,6 +17,7 @@ public sealed class Tree
     private readonly double[] _covers;
     private readonly double[] _gains;
     private readonly PackedNode[] _packed;
+    private readonly int[] _packedToNode;
 
     /// <summary>A tree over the given node arrays (all of the same length; owned by the tree from now on).</summary>
     /// <exception cref="ArgumentException">The arrays differ in length or a child index is invalid.</exception>
@@ -31,6 +32,11 @@ public sealed class Tree
 
         for (var i = 0; i < n; i++)
         {
+            if (features[i] > PackedNode.FeatureMask)
+            {
+                throw new ArgumentException($"Node {i} splits on feature {features[i]}; feature indices must be below {PackedNode.FeatureMask + 1}.", nameof(features));
+            }
+
             if (features[i] >= 0 && (left[i] <= i || left[i] >= n || right[i] <= i || right[i] >= n))
             {
                 throw new ArgumentException($"Node {i} has children {left[i]} and {right[i]}; children must come after their parent and within 0..{n - 1}.", nameof(left));
@@ -46,11 +52,7 @@ public sealed class Tree
         _covers = covers;
         _gains = gains;
         SplitRule = splitRule;
-        _packed = new PackedNode[n];
-        for (var i = 0; i < n; i++)
-        {
-            _packed[i] = new PackedNode(thresholds[i], features[i], left[i], right[i], defaultLeft[i]);
-        }
+        (_packed, _packedToNode) = Pack();
     }
 
     /// <summary>The number of nodes.</summary>
@@ -119,49 +121,96 @@ public sealed class Tree
     }
 
     /// <summary>The index of the leaf that <paramref name="row"/> reaches.</summary>
-    public int LeafIndex(ReadOnlySpan<double> row)
+    public int LeafIndex(ReadOnlySpan<double> row) => _packedToNode[PackedLeaf(row)];
+
+    /// <summary>The value of the leaf that <paramref name="row"/> reaches.</summary>
+    public double Predict(ReadOnlySpan<double> row) => _packed[PackedLeaf(row)].Value;
+
+    // Traversal over the packed copy: 16 bytes a node in depth-first order, so the left child is
+    // the next node and a path mostly walks forward through memory.
+    private int PackedLeaf(ReadOnlySpan<double> row)
     {
-        // One 24-byte record per node keeps a traversal step within one cache line.
         var nodes = _packed;
-        var node = 0;
+        var i = 0;
         if (SplitRule == SplitRule.LessOrEqual)
         {
             while (true)
             {
-                ref readonly var n = ref nodes[node];
-                if (n.Feature < 0)
+                ref readonly var node = ref nodes[i];
+                var feature = node.Feature;
+                if (feature < 0)
                 {
-                    return node;
+                    return i;
                 }
 
-                var value = row[n.Feature];
-                node = value <= n.Threshold ? n.Left : double.IsNaN(value) && n.DefaultLeft ? n.Left : n.Right;
+                var value = row[feature & PackedNode.FeatureMask];
+                var left = value <= node.Value || (double.IsNaN(value) && feature >= PackedNode.DefaultLeftBit);
+                i = left ? i + 1 : node.Right;
             }
         }
 
         while (true)
         {
-            ref readonly var n = ref nodes[node];
-            if (n.Feature < 0)
+            ref readonly var node = ref nodes[i];
+            var feature = node.Feature;
+            if (feature < 0)
             {
-                return node;
+                return i;
             }
 
-            var value = row[n.Feature];
-            node = value < n.Threshold ? n.Left : double.IsNaN(value) && n.DefaultLeft ? n.Left : n.Right;
+            var value = row[feature & PackedNode.FeatureMask];
+            var left = value < node.Value || (double.IsNaN(value) && feature >= PackedNode.DefaultLeftBit);
+            i = left ? i + 1 : node.Right;
         }
     }
 
-    /// <summary>The value of the leaf that <paramref name="row"/> reaches.</summary>
-    public double Predict(ReadOnlySpan<double> row) => _values[LeafIndex(row)];
+    private (PackedNode[] Packed, int[] PackedToNode) Pack()
+    {
+        var packed = new PackedNode[NodeCount];
+        var packedToNode = new int[NodeCount];
+        var stack = new Stack<(int Node, int Parent)>();
+        stack.Push((0, -1));
+        var next = 0;
+        while (stack.Count > 0)
+        {
+            var (node, parent) = stack.Pop();
+            var position = next++;
+            packedToNode[position] = node;
+            if (parent >= 0)
+            {
+                // A right child: its parent points to it. (A left child sits right after its parent.)
+                packed[parent] = packed[parent] with { Right = position };
+            }
+
+            if (_features[node] < 0)
+            {
+                packed[position] = new PackedNode(_values[node], -1, -1);
+                continue;
+            }
+
+            var feature = _features[node] | (_defaultLeft[node] ? PackedNode.DefaultLeftBit : 0);
+            packed[position] = new PackedNode(_thresholds[node], feature, -1);
+            stack.Push((_right[node], position));
+            stack.Push((_left[node], -1));
+        }
+
+        return (packed, packedToNode);
+    }
 
     /// <summary>Whether a present value goes left at <paramref name="node"/>.</summary>
     public bool GoesLeft(int node, double value) =>
         double.IsNaN(value) ? _defaultLeft[node] : SplitRule == SplitRule.LessOrEqual ? value <= _thresholds[node] : value < _thresholds[node];
 }
 
-/// <summary>The fields a traversal reads, side by side.</summary>
-internal readonly record struct PackedNode(double Threshold, int Feature, int Left, int Right, bool DefaultLeft);
+/// <summary>
+/// A node as traversal reads it: the threshold (the value, for a leaf), the feature with the
+/// default-left flag in bit 30 (-1 for a leaf) and the right child; the left child is the next node.
+/// </summary>
+internal readonly record struct PackedNode(double Value, int Feature, int Right)
+{
+    public const int DefaultLeftBit = 1 << 30;
+    public const int FeatureMask = DefaultLeftBit - 1;
+}
 
 /// <summary>How a tree compares a feature value with a threshold to go left.</summary>
 public enum SplitRule

@@ -38,7 +38,7 @@ internal sealed record GrownTree(Tree Tree, int[] Rows, (int Node, int Start, in
 /// </summary>
 internal sealed class TreeGrower
 {
-    private const int ParallelWorkThreshold = 1 << 18;
+    private const int ParallelWorkThreshold = 1 << 15;
     private const double MinGain = 1e-12;
 
     private readonly BinnedFeatures _data;
