@@ -58,25 +58,41 @@ cmd_test() {
   dotnet build ModelOps.slnx -c Release --no-restore --nologo -v quiet -clp:ErrorsOnly
   local results="$ROOT/TestResults"
   rm -rf "$results"
-  local status=0
-  dotnet test ModelOps.slnx -c Release --no-build --nologo \
-    --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
-  summarize_trx "$results"
+  mkdir -p "$results"
+  # One dotnet test per project, in parallel, each with its own results folder (so TRX file
+  # names cannot collide) and its own log (printed whole, in order, when all are done).
+  local status=0 pids=() names=() project name
+  for project in tests/*/*.Tests.csproj; do
+    name=$(basename "$project" .csproj)
+    dotnet test "$project" -c Release --no-build --nologo \
+      --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results/$name" "$@" \
+      > "$results/$name.log" 2>&1 &
+    pids+=($!)
+    names+=("$name")
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || status=1
+    cat "$results/${names[$i]}.log"
+  done
+  summarize_trx "$results" "${#names[@]}" || status=1
   return $status
 }
 
-# Sums the Counters of every TRX file into one plain line.
+# Sums the Counters of every TRX file into one plain line. One TRX file per test project is
+# expected; a missing one (a crashed test host) counts as one more failure.
 summarize_trx() {
-  local files
+  local files found missing=0
   files=$(find "$1" -name '*.trx' 2>/dev/null || true)
-  if [ -z "$files" ]; then
-    echo "0 passed, 1 failed, 0 skipped"
-    return 1
+  found=$(printf '%s' "$files" | grep -c . || true)
+  if [ "$found" -ne "$2" ]; then
+    echo "build.sh: expected $2 test result files, found $found" >&2
+    missing=1
   fi
   # shellcheck disable=SC2086
-  grep -ho '<Counters [^>]*>' $files | awk '
+  { [ -z "$files" ] || grep -ho '<Counters [^>]*>' $files || true; } | awk -v missing="$missing" '
     { for (i = 1; i <= NF; i++) { split($i, kv, "=\""); sub(/".*/, "", kv[2]); c[kv[1]] += kv[2] } }
-    END { printf "%d passed, %d failed, %d skipped\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"], c["notExecuted"] }'
+    END { printf "%d passed, %d failed, %d skipped\n", c["passed"], c["failed"] + c["error"] + c["timeout"] + c["aborted"] + missing, c["notExecuted"] }'
+  return "$missing"
 }
 
 cmd_bench() {
