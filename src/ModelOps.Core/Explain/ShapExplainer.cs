@@ -35,7 +35,10 @@ public static class ShapExplainer
     }
 
     /// <summary>Explains a predictor on a feature matrix (feature-level values), in parallel over blocks of rows.</summary>
-    public static ShapValues Explain(Predictor predictor, FeatureMatrix features)
+    public static ShapValues Explain(Predictor predictor, FeatureMatrix features) => Explain(predictor, features, TableBudget);
+
+    /// <summary>As <see cref="Explain(Predictor, FeatureMatrix)"/> with a budget of precomputed weights (0: Algorithm 2 only).</summary>
+    internal static ShapValues Explain(Predictor predictor, FeatureMatrix features, long tableBudget)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(features);
@@ -50,34 +53,7 @@ public static class ShapExplainer
         switch (predictor)
         {
             case TreeEnsemble ensemble:
-                var explainers = new TreeShap[ensemble.Trees.Count];
-                var pathLength = 1;
-                var expected = 0.0;
-                for (var t = 0; t < explainers.Length; t++)
-                {
-                    explainers[t] = new TreeShap(ensemble.Trees[t]);
-                    pathLength = Math.Max(pathLength, explainers[t].PathLength);
-                    expected += explainers[t].ExpectedValue;
-                }
-
-                var scale = ensemble.Averaged && explainers.Length > 0 ? 1.0 / explainers.Length : 1.0;
-                baseValue = ensemble.BaseScore + (ensemble.Averaged && explainers.Length > 0 ? expected / explainers.Length : expected);
-                var blocks = (features.Rows + Block - 1) / Block;
-                Parallel.For(0, blocks, () => new PathElement[pathLength], (b, _, path) =>
-                {
-                    var end = Math.Min(features.Rows, (b + 1) * Block);
-                    for (var r = b * Block; r < end; r++)
-                    {
-                        var row = features.Row(r);
-                        var phi = values.AsSpan(r * p, p);
-                        foreach (var explainer in explainers)
-                        {
-                            explainer.Explain(row, phi, path, scale);
-                        }
-                    }
-
-                    return path;
-                }, _ => { });
+                baseValue = ExplainTrees(ensemble, features, values, tableBudget);
                 break;
             case LinearPredictor linear:
                 var coefficients = linear.Coefficients;
@@ -103,6 +79,69 @@ public static class ShapExplainer
         }
 
         return new ShapValues(values, features.Rows, features.Names, baseValue);
+    }
+
+    /// <summary>
+    /// The most precomputed weights a fast explainer may hold for one ensemble (8 M doubles, 64 MB);
+    /// trees beyond the budget, or with paths of more than 12 distinct features, use Algorithm 2.
+    /// </summary>
+    private const long TableBudget = 8L << 20;
+
+    private static double ExplainTrees(TreeEnsemble ensemble, FeatureMatrix features, double[] values, long tableBudget)
+    {
+        var trees = ensemble.Trees;
+        var fast = new FastTreeShap?[trees.Count];
+        var slow = new TreeShap?[trees.Count];
+        var budget = tableBudget;
+        var pathLength = 1;
+        var nodes = 1;
+        var expected = 0.0;
+        for (var t = 0; t < trees.Count; t++)
+        {
+            var exact = new TreeShap(trees[t]);
+            expected += exact.ExpectedValue;
+            nodes = Math.Max(nodes, trees[t].NodeCount);
+            var size = FastTreeShap.TableSizeOf(trees[t]);
+            if (size >= 0 && size <= budget)
+            {
+                fast[t] = FastTreeShap.Create(trees[t], exact.ExpectedValue);
+                budget -= size;
+            }
+            else
+            {
+                slow[t] = exact;
+                pathLength = Math.Max(pathLength, exact.PathLength);
+            }
+        }
+
+        var count = trees.Count;
+        var scale = ensemble.Averaged && count > 0 ? 1.0 / count : 1.0;
+        var p = features.Columns;
+        var blocks = (features.Rows + Block - 1) / Block;
+        Parallel.For(0, blocks, () => (new PathElement[pathLength], new bool[nodes]), (b, _, buffers) =>
+        {
+            var end = Math.Min(features.Rows, (b + 1) * Block);
+            for (var r = b * Block; r < end; r++)
+            {
+                var row = features.Row(r);
+                var phi = values.AsSpan(r * p, p);
+                for (var t = 0; t < count; t++)
+                {
+                    if (fast[t] is { } table)
+                    {
+                        table.Explain(row, phi, buffers.Item2, scale);
+                    }
+                    else
+                    {
+                        slow[t]!.Explain(row, phi, buffers.Item1, scale);
+                    }
+                }
+            }
+
+            return buffers;
+        }, _ => { });
+
+        return ensemble.BaseScore + (ensemble.Averaged && count > 0 ? expected / count : expected);
     }
 
     /// <summary>Sums feature-level values into the input columns they come from.</summary>

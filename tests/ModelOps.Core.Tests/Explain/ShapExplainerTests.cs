@@ -75,6 +75,37 @@ public sealed class ShapExplainerTests
         }
     }
 
+    [Theory]
+    [InlineData("RandomForestClassifier")]
+    [InlineData("GradientBoostingRegressor")]
+    [InlineData("DecisionTreeRegressor")]
+    public void Explain_PrecomputedTablesAndAlgorithmTwo_Agree(string kind)
+    {
+        var learner = LearnerCatalog.Create(kind) switch
+        {
+            RandomForestOptions forest => forest with { NEstimators = 5, MaxDepth = 14 },
+            TreeLearnerOptions tree => tree with { MaxDepth = 16 },
+            var other => other,
+        };
+        var classification = learner.Task == ModelTask.BinaryClassification;
+        var data = classification ? ShippedData.Credit : ShippedData.Bike.Head(5000);
+        FeatureStep[] steps = classification
+            ? [new OneHotStep(CreditText), new StandardScaleStep(CreditNumeric)]
+            : [new OneHotStep(ShippedData.BikeOneHot), new PassthroughStep(ShippedData.BikeNumeric)];
+        var model = new Model(steps, learner);
+        model.Fit(data, data[classification ? "default" : "cnt"]);
+        var features = model.Pipeline!.Transform(data.Head(300));
+
+        var fast = ShapExplainer.Explain(model.Predictor!, features);
+        var exact = ShapExplainer.Explain(model.Predictor!, features, tableBudget: 0);
+
+        Assert.Equal(exact.BaseValue, fast.BaseValue);
+        for (var i = 0; i < exact.Values.Length; i++)
+        {
+            Assert.True(Math.Abs(exact.Values[i] - fast.Values[i]) <= 1e-9 * Math.Max(1, Math.Abs(exact.Values[i])), $"value {i}: Algorithm 2 {exact.Values[i]}, tables {fast.Values[i]}");
+        }
+    }
+
     [Fact]
     public void Explain_MissingValues_FollowDefaultDirections()
     {
