@@ -35,10 +35,14 @@ public static class ShapExplainer
     }
 
     /// <summary>Explains a predictor on a feature matrix (feature-level values), in parallel over blocks of rows.</summary>
-    public static ShapValues Explain(Predictor predictor, FeatureMatrix features) => Explain(predictor, features, TableBudget);
+    /// <param name="predictor">A fitted predictor.</param>
+    /// <param name="features">The feature rows.</param>
+    /// <param name="maxDegreeOfParallelism">The most cores to use; default all.</param>
+    public static ShapValues Explain(Predictor predictor, FeatureMatrix features, int? maxDegreeOfParallelism = null) =>
+        Explain(predictor, features, TableBudget, maxDegreeOfParallelism ?? -1);
 
-    /// <summary>As <see cref="Explain(Predictor, FeatureMatrix)"/> with a budget of precomputed weights (0: Algorithm 2 only).</summary>
-    internal static ShapValues Explain(Predictor predictor, FeatureMatrix features, long tableBudget)
+    /// <summary>As <see cref="Explain(Predictor, FeatureMatrix, int?)"/> with a budget of precomputed weights (0: Algorithm 2 only).</summary>
+    internal static ShapValues Explain(Predictor predictor, FeatureMatrix features, long tableBudget, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(predictor);
         ArgumentNullException.ThrowIfNull(features);
@@ -53,7 +57,7 @@ public static class ShapExplainer
         switch (predictor)
         {
             case TreeEnsemble ensemble:
-                baseValue = ExplainTrees(ensemble, features, values, tableBudget);
+                baseValue = ExplainTrees(ensemble, features, values, tableBudget, maxDegreeOfParallelism);
                 break;
             case LinearPredictor linear:
                 var coefficients = linear.Coefficients;
@@ -87,7 +91,7 @@ public static class ShapExplainer
     /// </summary>
     private const long TableBudget = 8L << 20;
 
-    private static double ExplainTrees(TreeEnsemble ensemble, FeatureMatrix features, double[] values, long tableBudget)
+    private static double ExplainTrees(TreeEnsemble ensemble, FeatureMatrix features, double[] values, long tableBudget, int maxDegreeOfParallelism)
     {
         var trees = ensemble.Trees;
         var fast = new FastTreeShap?[trees.Count];
@@ -118,7 +122,8 @@ public static class ShapExplainer
         var scale = ensemble.Averaged && count > 0 ? 1.0 / count : 1.0;
         var p = features.Columns;
         var blocks = (features.Rows + Block - 1) / Block;
-        Parallel.For(0, blocks, () => (new PathElement[pathLength], new bool[nodes]), (b, _, buffers) =>
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        Parallel.For(0, blocks, options, () => (new PathElement[pathLength], new bool[nodes]), (b, _, buffers) =>
         {
             var end = Math.Min(features.Rows, (b + 1) * Block);
             for (var r = b * Block; r < end; r++)
