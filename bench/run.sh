@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every benchmark, each side by side with its reference in the same run (docs/benchmarks.md).
-#   bash bench/run.sh [csv|learners|store|all] [options]    (./build.sh bench ... installs what is missing first)
+#   bash bench/run.sh [csv|learners|shap|store|all] [options]    (./build.sh bench ... installs what is missing first)
 #   csv:      bench/csv.sh [--runs N]        ModelOps CSV reader vs pandas.read_csv
 #   learners: bench/learners.sh [--rows N]   ModelOps learners vs scikit-learn and XGBoost (quality and speed)
+#   shap:     bench/shap.sh                  ModelOps TreeSHAP vs XGBoost pred_contribs on the same model
 #   store:    bench/store.sh                 metrics/s and registration latency on SQLite and PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -12,6 +13,7 @@ case "$what" in
   csv) bash csv.sh "$@" ;;
   learners) bash learners.sh "$@" ;;
   store) bash store.sh "$@" ;;
-  all) bash csv.sh; bash learners.sh; bash store.sh ;;
-  *) echo "usage: bench/run.sh [csv|learners|store|all] [options]" >&2; exit 2 ;;
+  shap) bash shap.sh "$@" ;;
+  all) bash csv.sh; bash learners.sh; bash shap.sh; bash store.sh ;;
+  *) echo "usage: bench/run.sh [csv|learners|shap|store|all] [options]" >&2; exit 2 ;;
 esac
