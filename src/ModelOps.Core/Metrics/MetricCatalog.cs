@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
+using ModelOps.Core.Text;
 
 namespace ModelOps.Core.Metrics;
 
@@ -82,51 +83,6 @@ public static class MetricCatalog
         return index;
     }
 
-    /// <summary>The known name within two edits of <paramref name="name"/> (ignoring case), if there is one.</summary>
-    private static string? Closest(string name)
-    {
-        string? best = null;
-        var bestDistance = 3;
-        foreach (var metric in Catalog)
-        {
-            var distance = EditDistance(name.ToLowerInvariant(), metric.Name);
-            if (distance < bestDistance)
-            {
-                best = metric.Name;
-                bestDistance = distance;
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours.</summary>
-    private static int EditDistance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-                {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-                }
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
+    /// <summary>The known name nearest to <paramref name="name"/> (ignoring case), if one is close.</summary>
+    private static string? Closest(string name) => NameSuggestions.Closest(name, Names);
 }

@@ -32,32 +32,10 @@ internal static class Coercion
         switch (source)
         {
             case Int64Column ints:
-                for (var i = 0; i < ints.Length; i++)
-                {
-                    if (ints.IsNull(i))
-                    {
-                        builder.AppendNull();
-                    }
-                    else
-                    {
-                        builder.Append(ints[i]);
-                    }
-                }
-
+                AppendMapped(ints, builder, v => v);
                 break;
             case BoolColumn bools:
-                for (var i = 0; i < bools.Length; i++)
-                {
-                    if (bools.IsNull(i))
-                    {
-                        builder.AppendNull();
-                    }
-                    else
-                    {
-                        builder.Append(bools[i] ? 1.0 : 0.0);
-                    }
-                }
-
+                AppendMapped(bools, builder, v => v ? 1.0 : 0.0);
                 break;
             case StringColumn text:
                 var parsed = ParseCategories<double>(text, ValueParsing.TryParseDouble);
@@ -96,18 +74,7 @@ internal static class Coercion
 
                 break;
             case BoolColumn bools:
-                for (var i = 0; i < bools.Length; i++)
-                {
-                    if (bools.IsNull(i))
-                    {
-                        builder.AppendNull();
-                    }
-                    else
-                    {
-                        builder.Append(bools[i] ? 1L : 0L);
-                    }
-                }
-
+                AppendMapped(bools, builder, v => v ? 1L : 0L);
                 break;
             case StringColumn text:
                 var parsed = ParseCategories<long>(text, ValueParsing.TryParseInt64);
@@ -150,6 +117,23 @@ internal static class Coercion
         }
 
         return builder.Build(source.Name);
+    }
+
+    private static void AppendMapped<TIn, TOut>(ValueColumn<TIn> source, ValueColumnBuilder<TOut> builder, Func<TIn, TOut> map)
+        where TIn : unmanaged
+        where TOut : unmanaged
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            if (source.IsNull(i))
+            {
+                builder.AppendNull();
+            }
+            else
+            {
+                builder.Append(map(source[i]));
+            }
+        }
     }
 
     private static void AppendBool(BoolColumnBuilder builder, List<int> failures, int row, bool isNull, int bit)
