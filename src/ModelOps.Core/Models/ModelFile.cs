@@ -208,6 +208,11 @@ public static class ModelFile
                 writer.WriteNumber("feature_count", ensemble.FeatureCount);
                 writer.WriteNumber("base_score", ensemble.BaseScore);
                 writer.WriteString("aggregation", ensemble.Averaged ? "mean" : "sum");
+                if (ensemble.Float32Sum)
+                {
+                    // Only imported XGBoost ensembles have it, so other files keep their bytes.
+                    writer.WriteString("sum_precision", "float32");
+                }
                 writer.WriteStartArray("trees");
                 foreach (var tree in ensemble.Trees)
                 {
@@ -350,7 +355,7 @@ public static class ModelFile
             }
 
             var targetElement = Property(signature, "target", "$.signature", null);
-            var target = targetElement.ValueKind == JsonValueKind.String ? targetElement.GetString()! : string.Empty;
+            var target = targetElement.ValueKind == JsonValueKind.String ? targetElement.GetString() : null;
             var (steps, fittedSteps) = ReadPipeline(Property(root, "pipeline", "$", JsonValueKind.Object));
             var pipeline = FeaturePipeline.Restore(fittedSteps, inputs);
             var predictor = ReadPredictor(Property(root, "predictor", "$", JsonValueKind.Object));
@@ -453,7 +458,14 @@ public static class ModelFile
                         trees.Add(ReadTree(tree, $"{Path}.trees[{t++}]", featureCount));
                     }
 
-                    return new TreeEnsemble(trees, Number(predictor, "base_score", Path), aggregation == "mean", link, featureCount);
+                    var precision = !predictor.TryGetProperty("sum_precision", out var precisionElement) ? "float64"
+                        : precisionElement.ValueKind == JsonValueKind.String ? precisionElement.GetString() : precisionElement.GetRawText();
+                    if (precision is not ("float64" or "float32") || (precision == "float32" && aggregation == "mean"))
+                    {
+                        throw new ModelFormatException($"{Path}.sum_precision is '{precision}'; expected float64, or float32 with aggregation sum.");
+                    }
+
+                    return new TreeEnsemble(trees, Number(predictor, "base_score", Path), aggregation == "mean", link, featureCount, precision == "float32");
                 case "linear":
                     var coefficients = Numbers(predictor, "coefficients", Path);
                     var featureMeans = Numbers(predictor, "feature_means", Path);
