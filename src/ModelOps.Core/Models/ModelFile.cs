@@ -96,6 +96,33 @@ public static class ModelFile
         return Load(buffer);
     }
 
+    /// <summary>
+    /// The signature of a fitted model as compact JSON, as the model file holds it:
+    /// <c>{"inputs":[{"name":"temp","type":"float64"},...],"target":"cnt"}</c> (target <c>null</c> when unknown).
+    /// The registry stores it with each version.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not fitted.</exception>
+    public static string SignatureJson(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Pipeline is not { } pipeline)
+        {
+            throw new InvalidOperationException($"The {model.Kind} model is not fitted; it has no signature yet.");
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            WriteSignature(writer, pipeline, model.TargetName);
+            writer.WriteEndObject();
+        }
+
+        // WriteSignature writes the "signature" property; the registry wants its value.
+        using var document = JsonDocument.Parse(buffer.ToArray());
+        return document.RootElement.GetProperty("signature").GetRawText();
+    }
+
     private static string TaskName(ModelTask task) => task == ModelTask.Regression ? "regression" : "binary_classification";
 
     private static string LinkName(Link link) => link == Link.Logistic ? "logistic" : "identity";
