@@ -139,6 +139,20 @@ public sealed class XGBoostModelReaderTests
         Assert.Equal(bytes, ModelFile.ToBytes(loaded));
     }
 
+    [Theory]
+    [InlineData("\"sum_precision\":\"float16\"", "$.predictor.sum_precision is 'float16'; expected float64, or float32 with aggregation sum.")]
+    [InlineData("\"aggregation\":\"mean\",\"sum_precision\":\"float32\"", "$.predictor.sum_precision is 'float32'; expected float64, or float32 with aggregation sum.")]
+    public void Load_BadSumPrecision_NamesField(string replacement, string message)
+    {
+        var json = Encoding.UTF8.GetString(ModelFile.ToBytes(ReadFixture("credit_logistic.json")))
+            .Replace("\"aggregation\":\"sum\",\"sum_precision\":\"float32\"", "\"aggregation\":\"sum\"," + replacement, StringComparison.Ordinal)
+            .Replace("\"aggregation\":\"sum\",\"aggregation\":\"mean\"", "\"aggregation\":\"mean\"", StringComparison.Ordinal);
+
+        var error = Assert.Throws<ModelFormatException>(() => ModelFile.FromBytes(Encoding.UTF8.GetBytes(json)));
+
+        Assert.Equal(message, error.Message);
+    }
+
     [Fact]
     public void Fit_ImportedModel_ThrowsNotSupported()
     {
