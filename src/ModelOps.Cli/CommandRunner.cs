@@ -1,3 +1,4 @@
+using ModelOps.Core.Models;
 using ModelOps.Core.Schemas;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
@@ -35,7 +36,7 @@ internal static class CommandRunner
     public static int ExitCodeOf(Exception error) => error switch
     {
         ConfigException => ExitCodes.ConfigError,
-        SchemaException or DatasetException => ExitCodes.DataError,
+        SchemaException or DatasetException or ModelFormatException => ExitCodes.DataError,
         StoreException { Kind: StoreErrorKind.NotFound } => ExitCodes.NotFound,
         StoreException { Kind: StoreErrorKind.Unavailable } => ExitCodes.StoreUnavailable,
         StoreException { Kind: StoreErrorKind.Invalid } => ExitCodes.ConfigError,

@@ -3,7 +3,10 @@ using ModelOps.Cli.Rendering;
 
 namespace ModelOps.Cli.Commands;
 
-/// <summary><c>modelops models list [--json]</c> and <c>modelops models show NAME [--json]</c>.</summary>
+/// <summary>
+/// <c>modelops models list [--json]</c>, <c>modelops models show NAME [--json]</c> and
+/// <c>modelops models import xgboost FILE --name NAME</c> (<see cref="ModelsImportCommand"/>).
+/// </summary>
 internal static class ModelsCommand
 {
     public static Command Create(StoreCommandOptions options)
@@ -55,6 +58,7 @@ internal static class ModelsCommand
         var models = new Command("models", "Work with the model registry.");
         models.Subcommands.Add(list);
         models.Subcommands.Add(show);
+        models.Subcommands.Add(ModelsImportCommand.Create(options));
         return models;
     }
 }

@@ -103,6 +103,18 @@ public sealed class FeaturePipeline
     /// <summary>Rebuilds a fitted pipeline from saved state (see <c>docs/model-format.md</c>).</summary>
     internal static FeaturePipeline Restore(FittedStep[] steps, IReadOnlyList<InputColumn> inputs) => new(steps, inputs);
 
+    /// <summary>A fitted pipeline that passes float64 columns <paramref name="names"/> through as the features (for imported models).</summary>
+    internal static FeaturePipeline Passthrough(IReadOnlyList<string> names)
+    {
+        var inputs = new InputColumn[names.Count];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = new InputColumn(names[i], ColumnType.Float64);
+        }
+
+        return new([new FittedPassthrough(new PassthroughStep([.. names]))], inputs);
+    }
+
     private static void Validate(IReadOnlyList<FeatureStep> steps, Frame frame)
     {
         var problems = new List<string>();

@@ -3,7 +3,11 @@ using ModelOps.Core.Learners.Trees;
 
 namespace ModelOps.Core.Learners;
 
-/// <summary>Every learner by its config name (<c>KIND</c>), with its default options.</summary>
+/// <summary>
+/// Every learner by its config name (<c>KIND</c>), with its default options. <see cref="Kinds"/>
+/// lists the learners that train; <see cref="Create"/> also knows <c>XGBoostImported</c>, the
+/// learner of imported XGBoost models, so their saved files load.
+/// </summary>
 public static class LearnerCatalog
 {
     private static readonly Dictionary<string, Func<LearnerOptions>> Factories = new(StringComparer.Ordinal)
@@ -19,7 +23,12 @@ public static class LearnerCatalog
         ["LogisticRegression"] = () => new LogisticRegressionOptions(),
     };
 
-    /// <summary>The learner names, sorted.</summary>
+    private static readonly Dictionary<string, Func<LearnerOptions>> Imported = new(StringComparer.Ordinal)
+    {
+        ["XGBoostImported"] = () => new XGBoostImportedOptions(),
+    };
+
+    /// <summary>The names of the learners that train, sorted (imported-model learners are not listed).</summary>
     public static IReadOnlyList<string> Kinds => [.. Factories.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>The default options of learner <paramref name="kind"/>.</summary>
@@ -27,7 +36,7 @@ public static class LearnerCatalog
     public static LearnerOptions Create(string kind)
     {
         ArgumentNullException.ThrowIfNull(kind);
-        return Factories.TryGetValue(kind, out var factory)
+        return Factories.TryGetValue(kind, out var factory) || Imported.TryGetValue(kind, out factory)
             ? factory()
             : throw new ArgumentException($"Unknown learner '{kind}'; learners are: {string.Join(", ", Kinds)}.");
     }

@@ -22,7 +22,7 @@ public sealed class Model : IModel
         _learner = learner;
     }
 
-    internal Model(IReadOnlyList<FeatureStep> steps, LearnerOptions learner, FeaturePipeline pipeline, Predictor predictor, string targetName, IReadOnlyDictionary<string, string> metadata)
+    internal Model(IReadOnlyList<FeatureStep> steps, LearnerOptions learner, FeaturePipeline pipeline, Predictor predictor, string? targetName, IReadOnlyDictionary<string, string> metadata)
         : this(steps, learner)
     {
         Pipeline = pipeline;

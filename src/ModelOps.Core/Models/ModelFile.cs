@@ -96,6 +96,33 @@ public static class ModelFile
         return Load(buffer);
     }
 
+    /// <summary>
+    /// The signature of a fitted model as compact JSON, as the model file holds it:
+    /// <c>{"inputs":[{"name":"temp","type":"float64"},...],"target":"cnt"}</c> (target <c>null</c> when unknown).
+    /// The registry stores it with each version.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is not fitted.</exception>
+    public static string SignatureJson(Model model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (model.Pipeline is not { } pipeline)
+        {
+            throw new InvalidOperationException($"The {model.Kind} model is not fitted; it has no signature yet.");
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            WriteSignature(writer, pipeline, model.TargetName);
+            writer.WriteEndObject();
+        }
+
+        // WriteSignature writes the "signature" property; the registry wants its value.
+        using var document = JsonDocument.Parse(buffer.ToArray());
+        return document.RootElement.GetProperty("signature").GetRawText();
+    }
+
     private static string TaskName(ModelTask task) => task == ModelTask.Regression ? "regression" : "binary_classification";
 
     private static string LinkName(Link link) => link == Link.Logistic ? "logistic" : "identity";
@@ -208,6 +235,11 @@ public static class ModelFile
                 writer.WriteNumber("feature_count", ensemble.FeatureCount);
                 writer.WriteNumber("base_score", ensemble.BaseScore);
                 writer.WriteString("aggregation", ensemble.Averaged ? "mean" : "sum");
+                if (ensemble.Float32Sum)
+                {
+                    // Only imported XGBoost ensembles have it, so other files keep their bytes.
+                    writer.WriteString("sum_precision", "float32");
+                }
                 writer.WriteStartArray("trees");
                 foreach (var tree in ensemble.Trees)
                 {
@@ -350,7 +382,7 @@ public static class ModelFile
             }
 
             var targetElement = Property(signature, "target", "$.signature", null);
-            var target = targetElement.ValueKind == JsonValueKind.String ? targetElement.GetString()! : string.Empty;
+            var target = targetElement.ValueKind == JsonValueKind.String ? targetElement.GetString() : null;
             var (steps, fittedSteps) = ReadPipeline(Property(root, "pipeline", "$", JsonValueKind.Object));
             var pipeline = FeaturePipeline.Restore(fittedSteps, inputs);
             var predictor = ReadPredictor(Property(root, "predictor", "$", JsonValueKind.Object));
@@ -453,7 +485,14 @@ public static class ModelFile
                         trees.Add(ReadTree(tree, $"{Path}.trees[{t++}]", featureCount));
                     }
 
-                    return new TreeEnsemble(trees, Number(predictor, "base_score", Path), aggregation == "mean", link, featureCount);
+                    var precision = !predictor.TryGetProperty("sum_precision", out var precisionElement) ? "float64"
+                        : precisionElement.ValueKind == JsonValueKind.String ? precisionElement.GetString() : precisionElement.GetRawText();
+                    if (precision is not ("float64" or "float32") || (precision == "float32" && aggregation == "mean"))
+                    {
+                        throw new ModelFormatException($"{Path}.sum_precision is '{precision}'; expected float64, or float32 with aggregation sum.");
+                    }
+
+                    return new TreeEnsemble(trees, Number(predictor, "base_score", Path), aggregation == "mean", link, featureCount, precision == "float32");
                 case "linear":
                     var coefficients = Numbers(predictor, "coefficients", Path);
                     var featureMeans = Numbers(predictor, "feature_means", Path);

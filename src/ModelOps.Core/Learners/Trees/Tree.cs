@@ -2,9 +2,10 @@ namespace ModelOps.Core.Learners.Trees;
 
 /// <summary>
 /// One decision tree stored as parallel node arrays (node 0 is the root). An internal node sends
-/// a row left when its feature value is at most <see cref="Thresholds"/> (or strictly below it
-/// when <see cref="SplitRule"/> is <see cref="SplitRule.LessThan"/>), and missing values (NaN)
-/// the way <see cref="DefaultLeft"/> says. Leaves have feature -1.
+/// a row left when its feature value is at most <see cref="Thresholds"/> (or, when
+/// <see cref="SplitRule"/> is <see cref="SplitRule.LessThan"/>, when the value and the threshold
+/// rounded to float32 compare strictly below, as XGBoost does), and missing values (NaN) the way
+/// <see cref="DefaultLeft"/> says. Leaves have feature -1.
 /// </summary>
 public sealed class Tree
 {
@@ -158,8 +159,10 @@ public sealed class Tree
                 return i;
             }
 
+            // XGBoost keeps features and thresholds as float32: compare as it does, so a value that
+            // rounds to the threshold goes right exactly as in XGBoost.
             var value = row[feature & PackedNode.FeatureMask];
-            var left = value < node.Value || (double.IsNaN(value) && feature >= PackedNode.DefaultLeftBit);
+            var left = (float)value < (float)node.Value || (double.IsNaN(value) && feature >= PackedNode.DefaultLeftBit);
             i = left ? i + 1 : node.Right;
         }
     }
@@ -197,9 +200,9 @@ public sealed class Tree
         return (packed, packedToNode);
     }
 
-    /// <summary>Whether a present value goes left at <paramref name="node"/>.</summary>
+    /// <summary>Whether <paramref name="value"/> goes left at <paramref name="node"/> (a NaN follows <see cref="DefaultLeft"/>).</summary>
     public bool GoesLeft(int node, double value) =>
-        double.IsNaN(value) ? _defaultLeft[node] : SplitRule == SplitRule.LessOrEqual ? value <= _thresholds[node] : value < _thresholds[node];
+        double.IsNaN(value) ? _defaultLeft[node] : SplitRule == SplitRule.LessOrEqual ? value <= _thresholds[node] : (float)value < (float)_thresholds[node];
 }
 
 /// <summary>
@@ -218,6 +221,9 @@ public enum SplitRule
     /// <summary><c>value &lt;= threshold</c> goes left (scikit-learn, ModelOps).</summary>
     LessOrEqual,
 
-    /// <summary><c>value &lt; threshold</c> goes left (XGBoost).</summary>
+    /// <summary>
+    /// <c>(float)value &lt; (float)threshold</c> goes left: both rounded to float32 and compared
+    /// strictly, as XGBoost does (it stores features and thresholds as float32).
+    /// </summary>
     LessThan,
 }
