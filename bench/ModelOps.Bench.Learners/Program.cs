@@ -12,7 +12,7 @@ using ModelOps.Jobs.Datasets;
 
 // The ModelOps side of the learners benchmark; bench/learners.sh runs it next to
 // bench/learners_reference.py (scikit-learn, XGBoost) on the same data and parameters.
-// Usage: ModelOps.Bench.Learners quality|speed [--rows N] [--root DIR]
+// Usage: ModelOps.Bench.Learners quality|speed|shap [--rows N] [--root DIR]
 var mode = args.Length > 0 ? args[0] : "quality";
 var rows = Option("--rows", 1_000_000);
 var root = args.Contains("--root") ? args[Array.IndexOf(args, "--root") + 1] : ".";
@@ -27,7 +27,11 @@ var bikeTrain = bike.Take(Range(0, trainRows));
 var bikeTest = bike.Take(Range(trainRows, bike.RowCount));
 FeatureStep[] bikeSteps = [new OneHotStep(bikeOneHot), new PassthroughStep(bikeNumeric)];
 
-if (mode == "quality")
+if (mode == "shap")
+{
+    ModelOps.Bench.Learners.ShapBench.Run(root);
+}
+else if (mode == "quality")
 {
     var rf = Fit(bikeSteps, new RandomForestRegressorOptions { NEstimators = 200, MaxDepth = 20 }, bikeTrain, "cnt");
     Emit("bike RandomForestRegressor", "rmse", Rmse(rf, bikeTest));
