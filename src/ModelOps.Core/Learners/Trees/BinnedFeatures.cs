@@ -85,22 +85,24 @@ internal sealed class BinnedFeatures
             return (byte)(edges.Length + 1);
         }
 
-        // First edge >= value; values above every edge go to the last bin.
-        int lo = 0, hi = edges.Length;
-        while (lo < hi)
+        // The index of the first edge >= value (values above every edge go to the last bin), by a
+        // branch-free binary search: the comparison feeds a conditional move, not a jump.
+        var edgesSpan = edges.AsSpan();
+        var position = 0;
+        var length = edgesSpan.Length;
+        while (length > 1)
         {
-            var mid = (lo + hi) >>> 1;
-            if (edges[mid] < value)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
+            var half = length >> 1;
+            position = edgesSpan[position + half - 1] < value ? position + half : position;
+            length -= half;
         }
 
-        return (byte)lo;
+        if (length == 1 && edgesSpan[position] < value)
+        {
+            position++;
+        }
+
+        return (byte)position;
     }
 
     private static double[] FindThresholds(double[] column, int[]? sample, int maxBins, out bool hasMissing)
