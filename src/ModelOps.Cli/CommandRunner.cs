@@ -36,7 +36,7 @@ internal static class CommandRunner
     public static int ExitCodeOf(Exception error) => error switch
     {
         ConfigException => ExitCodes.ConfigError,
-        SchemaException or DatasetException or ModelFormatException => ExitCodes.DataError,
+        SchemaException or DatasetException or ModelFormatException or TrainingDataException => ExitCodes.DataError,
         StoreException { Kind: StoreErrorKind.NotFound } => ExitCodes.NotFound,
         StoreException { Kind: StoreErrorKind.Unavailable } => ExitCodes.StoreUnavailable,
         StoreException { Kind: StoreErrorKind.Invalid } => ExitCodes.ConfigError,
