@@ -60,7 +60,9 @@ internal sealed class FittedPassthrough(PassthroughStep spec) : FittedStep
     {
         for (var j = 0; j < spec.Columns.Count; j++)
         {
-            var column = ToDoubles(frame[spec.Columns[j]]);
+            // Float columns are read in place (nulls already hold NaN); others are converted first.
+            var source = frame[spec.Columns[j]];
+            var column = source is Float64Column floats ? floats.Values : ToDoubles(source);
             for (var r = 0; r < column.Length; r++)
             {
                 values[(r * stride) + offset + j] = column[r];
