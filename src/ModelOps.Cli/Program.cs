@@ -20,9 +20,9 @@ root.Subcommands.Add(ModelsCommand.Create(store));
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
+    foreach (var message in ParseErrors.Describe(parsed))
     {
-        Console.Error.WriteLine($"error: {error.Message}");
+        Console.Error.WriteLine($"error: {message}");
     }
 
     Console.Error.WriteLine("(run 'modelops --help' for the commands and options)");

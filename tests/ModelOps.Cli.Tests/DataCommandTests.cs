@@ -55,6 +55,15 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_MisspeltCommand_SuggestsTheNearest()
+    {
+        var result = CliProcess.Run("modles", "list");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: Unrecognized command or argument 'modles', did you mean models?\n", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void DataCheck_NoSchemaOption_ExitsTwo()
     {
         var result = CliProcess.Run("data", "check", "data/bike_sharing/hour.csv");
