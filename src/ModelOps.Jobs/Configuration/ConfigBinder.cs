@@ -197,9 +197,8 @@ public sealed class ConfigBinder(ConfigKinds kinds)
                 var kind = (kindNode as YamlScalarNode)?.Value ?? string.Empty;
                 if (!choices.TryGetValue(kind, out var concrete))
                 {
-                    var hint = NameSuggestions.Hint(kind, choices.Keys);
-                    return Fail(kindNode, kindPath, hint.Length > 0
-                        ? $"unknown kind {YamlFields.Describe(kindNode)}{hint}"
+                    return Fail(kindNode, kindPath, SuggestKind(kind, choices.Keys) is { } suggestion
+                        ? $"unknown kind {YamlFields.Describe(kindNode)}, did you mean {suggestion}?"
                         : $"unknown kind {YamlFields.Describe(kindNode)}, expected one of {string.Join(", ", choices.Keys)}");
                 }
 
@@ -273,6 +272,11 @@ public sealed class ConfigBinder(ConfigKinds kinds)
 
             return instance;
         }
+
+        // A kind name is often written shortened (GradientBoost): when no name is close, the nearest of those it starts.
+        private static string? SuggestKind(string kind, IEnumerable<string> choices) =>
+            NameSuggestions.Closest(kind, choices)
+            ?? (kind.Length < 3 ? null : NameSuggestions.Nearest(kind, choices.Where(c => c.StartsWith(kind, StringComparison.OrdinalIgnoreCase)), 1).FirstOrDefault());
 
         private object? Fail(YamlNode node, string path, string message)
         {
