@@ -16,6 +16,9 @@ public abstract class ValueColumn<T> : Column
     /// <summary>All values; null rows hold <see cref="NullValue"/>.</summary>
     public ReadOnlySpan<T> Values => _values;
 
+    /// <summary>All values as memory (for use across calls and threads); null rows hold <see cref="NullValue"/>.</summary>
+    public ReadOnlyMemory<T> Memory => _values;
+
     /// <summary>The value at <paramref name="row"/> (<see cref="NullValue"/> when the row is null).</summary>
     public T this[int row] => _values[row];
 

@@ -10,6 +10,8 @@ namespace ModelOps.Core.Features;
 /// </summary>
 public sealed class FeaturePipeline
 {
+    private const int TransformBlock = 2048;
+
     private readonly FittedStep[] _steps;
     private readonly Schema _signature;
 
@@ -89,15 +91,39 @@ public sealed class FeaturePipeline
         ArgumentNullException.ThrowIfNull(frame);
         var inputs = _signature.Check(frame);
         var stride = FeatureNames.Count;
-        var values = new double[inputs.RowCount * stride];
-        var offset = 0;
-        foreach (var step in _steps)
+        var rows = inputs.RowCount;
+        var values = new double[rows * stride];
+        var prepared = new StepInput[_steps.Length];
+        var offsets = new int[_steps.Length];
+        for (var k = 0; k < _steps.Length; k++)
         {
-            step.Write(inputs, values, stride, offset);
-            offset += step.FeatureNames.Count;
+            prepared[k] = _steps[k].Prepare(inputs);
+            offsets[k] = k == 0 ? 0 : offsets[k - 1] + _steps[k - 1].FeatureNames.Count;
         }
 
-        return new FeatureMatrix(values, inputs.RowCount, FeatureNames);
+        // Row blocks: a block of the row-major matrix stays in cache while each step writes its
+        // columns into it, instead of every column striding over the whole matrix.
+        var blocks = (rows + TransformBlock - 1) / TransformBlock;
+        void WriteBlock(int b)
+        {
+            var start = b * TransformBlock;
+            var end = Math.Min(rows, start + TransformBlock);
+            for (var k = 0; k < _steps.Length; k++)
+            {
+                _steps[k].Write(prepared[k], values, stride, offsets[k], start, end);
+            }
+        }
+
+        if (blocks > 1)
+        {
+            Parallel.For(0, blocks, WriteBlock);
+        }
+        else if (blocks == 1)
+        {
+            WriteBlock(0);
+        }
+
+        return new FeatureMatrix(values, rows, FeatureNames);
     }
 
     /// <summary>Rebuilds a fitted pipeline from saved state (see <c>docs/model-format.md</c>).</summary>

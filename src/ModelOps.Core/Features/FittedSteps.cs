@@ -14,8 +14,24 @@ internal abstract class FittedStep
     /// <summary>For each output feature, the index (into <see cref="FeatureStep.Columns"/>) of the input column it comes from.</summary>
     public abstract IReadOnlyList<int> Sources { get; }
 
-    /// <summary>Writes this step's features of every row: <paramref name="values"/>[row * stride + offset + j].</summary>
-    public abstract void Write(Frame frame, double[] values, int stride, int offset);
+    /// <summary>Reads what the step needs from the frame, once: numbers as doubles, categories as codes.</summary>
+    public abstract StepInput Prepare(Frame frame);
+
+    /// <summary>Writes this step's features of rows <paramref name="rowStart"/> to <paramref name="rowEnd"/> (exclusive): <paramref name="values"/>[row * stride + offset + j].</summary>
+    public abstract void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd);
+
+    /// <summary>The step's numeric input columns as doubles; float columns are used in place.</summary>
+    private protected static StepInput Numbers(Frame frame, IReadOnlyList<string> columns)
+    {
+        var numbers = new ReadOnlyMemory<double>[columns.Count];
+        for (var j = 0; j < numbers.Length; j++)
+        {
+            var column = frame[columns[j]];
+            numbers[j] = column is Float64Column floats ? floats.Memory : ToDoubles(column);
+        }
+
+        return new StepInput(numbers, []);
+    }
 
     /// <summary>Reads a numeric (or boolean) column as doubles; nulls become NaN.</summary>
     public static double[] ToDoubles(Column column)
@@ -48,6 +64,9 @@ internal abstract class FittedStep
     }
 }
 
+/// <summary>What a step read from a frame: numeric columns as doubles, or category codes (-1: none).</summary>
+internal sealed record StepInput(ReadOnlyMemory<double>[] Numbers, int[][] Codes);
+
 internal sealed class FittedPassthrough(PassthroughStep spec) : FittedStep
 {
     public override FeatureStep Spec => spec;
@@ -56,14 +75,14 @@ internal sealed class FittedPassthrough(PassthroughStep spec) : FittedStep
 
     public override IReadOnlyList<int> Sources { get; } = [.. Enumerable.Range(0, spec.Columns.Count)];
 
-    public override void Write(Frame frame, double[] values, int stride, int offset)
+    public override StepInput Prepare(Frame frame) => Numbers(frame, spec.Columns);
+
+    public override void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd)
     {
-        for (var j = 0; j < spec.Columns.Count; j++)
+        for (var j = 0; j < input.Numbers.Length; j++)
         {
-            // Float columns are read in place (nulls already hold NaN); others are converted first.
-            var source = frame[spec.Columns[j]];
-            var column = source is Float64Column floats ? floats.Values : ToDoubles(source);
-            for (var r = 0; r < column.Length; r++)
+            var column = input.Numbers[j].Span;
+            for (var r = rowStart; r < rowEnd; r++)
             {
                 values[(r * stride) + offset + j] = column[r];
             }
@@ -129,14 +148,16 @@ internal sealed class FittedStandardScale : FittedStep
         return new FittedStandardScale(spec, means, scales);
     }
 
-    public override void Write(Frame frame, double[] values, int stride, int offset)
+    public override StepInput Prepare(Frame frame) => Numbers(frame, _spec.Columns);
+
+    public override void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd)
     {
-        for (var j = 0; j < _spec.Columns.Count; j++)
+        for (var j = 0; j < input.Numbers.Length; j++)
         {
-            var column = ToDoubles(frame[_spec.Columns[j]]);
+            var column = input.Numbers[j].Span;
             var mean = Means[j];
             var scale = Scales[j];
-            for (var r = 0; r < column.Length; r++)
+            for (var r = rowStart; r < rowEnd; r++)
             {
                 values[(r * stride) + offset + j] = (column[r] - mean) / scale;
             }
@@ -196,15 +217,25 @@ internal sealed class FittedOneHot : FittedStep
         return new FittedOneHot(spec, categories);
     }
 
-    public override void Write(Frame frame, double[] values, int stride, int offset)
+    public override StepInput Prepare(Frame frame)
     {
-        for (var j = 0; j < _spec.Columns.Count; j++)
+        var codes = new int[_spec.Columns.Count][];
+        for (var j = 0; j < codes.Length; j++)
         {
-            var column = frame[_spec.Columns[j]];
-            var codes = CodesOf(column, _lookup[j]);
+            codes[j] = CodesOf(frame[_spec.Columns[j]], _lookup[j]);
+        }
+
+        return new StepInput([], codes);
+    }
+
+    public override void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd)
+    {
+        for (var j = 0; j < input.Codes.Length; j++)
+        {
+            var codes = input.Codes[j];
             var start = offset + _offsets[j];
             var width = Categories[j].Length;
-            for (var r = 0; r < codes.Length; r++)
+            for (var r = rowStart; r < rowEnd; r++)
             {
                 var row = (r * stride) + start;
                 values.AsSpan(row, width).Clear();
