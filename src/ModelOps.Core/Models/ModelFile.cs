@@ -73,17 +73,7 @@ public static class ModelFile
     public static Model Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException error)
-        {
-            throw new ModelFormatException($"The model file is not valid JSON: {error.Message}", error);
-        }
-
-        using (document)
+        using (var document = ModelJson.Parse(stream, "The model file"))
         {
             return new Reader().Read(document.RootElement);
         }

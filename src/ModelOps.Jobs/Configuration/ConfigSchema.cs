@@ -98,7 +98,7 @@ public static class ConfigSchema
     {
         if (!defs.ContainsKey(type.Name))
         {
-            defs[type.Name] = new JsonObject(); // placeholder: stops recursion through self-referencing types
+            defs[type.Name] = new JsonObject(); // reserve the name first, so a type that refers to itself does not recurse
             defs[type.Name] = Object(type, kinds, defs);
         }
 

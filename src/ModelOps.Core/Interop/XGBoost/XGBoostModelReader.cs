@@ -33,17 +33,7 @@ public static class XGBoostModelReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 64 });
-        }
-        catch (JsonException error)
-        {
-            throw new ModelFormatException($"{sourceName} is not valid JSON: {error.Message}", error);
-        }
-
-        using (document)
+        using (var document = ModelJson.Parse(stream, sourceName))
         {
             return new Reader(sourceName).Read(document.RootElement, featureNames);
         }
