@@ -547,7 +547,7 @@ public static class ModelFile
         {
             if (element.ValueKind != kind)
             {
-                throw new ModelFormatException($"{path} is {Describe(element.ValueKind)}; expected {Describe(kind)}.");
+                throw new ModelFormatException($"{path} is {ModelJson.Describe(element.ValueKind)}; expected {ModelJson.Describe(kind)}.");
             }
         }
 
@@ -624,15 +624,5 @@ public static class ModelFile
             return result;
         }
 
-        private static string Describe(JsonValueKind kind) => kind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.String => "a string",
-            JsonValueKind.Number => "a number",
-            JsonValueKind.True or JsonValueKind.False => "a boolean",
-            JsonValueKind.Null => "null",
-            _ => "missing",
-        };
     }
 }

@@ -17,4 +17,16 @@ internal static class ModelJson
             throw new ModelFormatException($"{subject} is not valid JSON: {error.Message}", error);
         }
     }
+
+    /// <summary>A JSON value kind as messages say it: <c>an object</c>, <c>a string</c>, <c>null</c>, ...</summary>
+    public static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "missing",
+    };
 }

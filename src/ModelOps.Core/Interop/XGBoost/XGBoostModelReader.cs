@@ -90,7 +90,7 @@ public static class XGBoostModelReader
         {
             if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Error($"not an XGBoost model: the document is {Describe(root.ValueKind)}; an XGBoost JSON model (Booster.save_model) is an object with {Expected}.");
+                throw Error($"not an XGBoost model: the document is {ModelJson.Describe(root.ValueKind)}; an XGBoost JSON model (Booster.save_model) is an object with {Expected}.");
             }
 
             var missing = new List<string>();
@@ -314,7 +314,7 @@ public static class XGBoostModelReader
 
             if (kind is { } expected && value.ValueKind != expected)
             {
-                throw Error($"{path}.{name} is {Describe(value.ValueKind)}; expected {Describe(expected)}.");
+                throw Error($"{path}.{name} is {ModelJson.Describe(value.ValueKind)}; expected {ModelJson.Describe(expected)}.");
             }
 
             return value;
@@ -400,15 +400,5 @@ public static class XGBoostModelReader
 
         private ModelFormatException Error(string message) => new($"{source}: {message}");
 
-        private static string Describe(JsonValueKind kind) => kind switch
-        {
-            JsonValueKind.Object => "an object",
-            JsonValueKind.Array => "an array",
-            JsonValueKind.String => "a string",
-            JsonValueKind.Number => "a number",
-            JsonValueKind.True or JsonValueKind.False => "a boolean",
-            JsonValueKind.Null => "null",
-            _ => "missing",
-        };
     }
 }
