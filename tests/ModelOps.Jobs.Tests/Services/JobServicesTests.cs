@@ -252,6 +252,24 @@ public sealed class JobServicesTests : IDisposable
     }
 
     [Fact]
+    public async Task WebhookAlerts_GivenHandler_UsedAndLeftOpen()
+    {
+        using var server = new WebhookServer(200);
+        using var handler = new CountingHandler();
+        await using (var services = await JobServices.StartAsync(new LoggerService(), new WebhookAlerts { Url = server.Url }, Tracking(), Options() with { HttpHandler = handler }))
+        {
+            await services.Alerts.NotifyAsync("Training done", "bikes v3");
+        }
+
+        using var client = new HttpClient(handler, disposeHandler: false);
+        using var after = await client.PostAsync(server.Url, new StringContent("{}"));
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(2, server.Requests.Count);
+        Assert.Equal(2, handler.Sent);
+    }
+
+    [Fact]
     public async Task StartAsync_InvalidWebhookAndExperiment_ListsBothBeforeStartingAnything()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() =>
@@ -307,5 +325,18 @@ public sealed class JobServicesTests : IDisposable
         Assert.Equal(
             "09:26:53 warn: ModelOps.Alerts[22] notify-send not found; alerts go to the console\n[alert] First: one\n[alert] Second: two\n",
             _console.ToString());
+    }
+
+    private sealed class CountingHandler() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _sent;
+
+        public int Sent => _sent;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _sent);
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
