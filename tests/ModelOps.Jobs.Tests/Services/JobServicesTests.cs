@@ -218,6 +218,25 @@ public sealed class JobServicesTests : IDisposable
     }
 
     [Fact]
+    public async Task Logger_FileWritesFail_ReportedOnceJobGoesOn()
+    {
+        // /dev/full accepts the open and fails every write with "no space left on device".
+        await using (var services = await JobServices.StartAsync(new LoggerService { JsonPath = "/dev/full" }, new ConsoleAlerts(), Tracking(), Options()))
+        {
+            var log = services.CreateLogger("job");
+            log.LogInformation("first");
+            log.LogInformation("second");
+        }
+
+        var lines = _console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Equal("09:26:53 info: job[0] first", lines[0]);
+        Assert.StartsWith("log file '/dev/full' cannot be written: No space left on device", lines[1], StringComparison.Ordinal);
+        Assert.EndsWith("; later entries go to the console only", lines[1], StringComparison.Ordinal);
+        Assert.Equal("09:26:53 info: job[0] second", lines[2]);
+    }
+
+    [Fact]
     public async Task ConsoleAlerts_Notify_WritesAlertLine()
     {
         await using var services = await JobServices.StartAsync(new LoggerService(), new ConsoleAlerts(), Tracking(), Options());
