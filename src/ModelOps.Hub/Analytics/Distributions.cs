@@ -10,6 +10,7 @@ internal static class Distributions
     private const double Tiny = 1e-300;
     private const double FractionTolerance = 1e-16;
     private const int MaxFractionTerms = 10_000;
+    private const double StirlingFrom = 10.0;
 
     /// <summary>Lanczos (g = 7, nine terms) coefficients of the gamma function, good to about 1e-15.</summary>
     private static readonly double[] Lanczos =
@@ -78,7 +79,8 @@ internal static class Distributions
             return 1.0;
         }
 
-        var logFront = (a * Math.Log(x)) + (b * Math.Log(oneMinusX)) - LogBeta(a, b);
+        // ln x from 1 - x keeps the digits when x is near 1 (many degrees of freedom) and a is large.
+        var logFront = (a * LogOnePlus(-oneMinusX)) + (b * Math.Log(oneMinusX)) - LogBeta(a, b);
         if (x < (a + 1.0) / (a + b + 2.0))
         {
             return Math.Exp(logFront) * BetaFraction(x, a, b) / a;
@@ -123,7 +125,37 @@ internal static class Distributions
         return h;
     }
 
-    private static double LogBeta(double a, double b) => LogGamma(a) + LogGamma(b) - LogGamma(a + b);
+    /// <summary>
+    /// ln B(a, b). When the larger argument a is at least 10, ln Γ(a) - ln Γ(a + b) is taken from Stirling's series written as a difference,
+    /// -(a - ½) ln(1 + b/a) - b ln(a + b) + b + S(a) - S(a + b), so the large terms do not cancel.
+    /// </summary>
+    private static double LogBeta(double a, double b)
+    {
+        var (large, small) = a >= b ? (a, b) : (b, a);
+        if (large < StirlingFrom)
+        {
+            return LogGamma(a) + LogGamma(b) - LogGamma(a + b);
+        }
+
+        var difference = (-(large - 0.5) * LogOnePlus(small / large)) - (small * Math.Log(large + small)) + small
+            + StirlingCorrection(large) - StirlingCorrection(large + small);
+        return LogGamma(small) + difference;
+    }
+
+    /// <summary>S(x) = ln Γ(x) - ((x - ½) ln x - x + ½ ln 2π), by its asymptotic series (x ≥ 10: error below 1e-17).</summary>
+    private static double StirlingCorrection(double x)
+    {
+        var inverse = 1.0 / x;
+        var inverse2 = inverse * inverse;
+        return inverse * ((1.0 / 12.0) - (inverse2 * ((1.0 / 360.0) - (inverse2 * ((1.0 / 1260.0) - (inverse2 * ((1.0 / 1680.0) - (inverse2 / 1188.0))))))));
+    }
+
+    /// <summary>ln(1 + u) without losing the digits of small u (Kahan's trick: ln w · u / (w - 1), w = 1 + u).</summary>
+    private static double LogOnePlus(double u)
+    {
+        var w = 1.0 + u;
+        return w == 1.0 ? u : Math.Log(w) * u / (w - 1.0);
+    }
 
     /// <summary>ln Γ(x) for x &gt; 0 (Lanczos approximation; reflection is not needed for positive arguments ≥ ½).</summary>
     private static double LogGamma(double x)
