@@ -15,25 +15,29 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
     private const double Alpha = 0.05;
 
     /// <summary>
-    /// Under H0 both models' residuals are N(0, 1), so their squared errors (the per-row loss) have the same
-    /// distribution. A replication is a false positive when any of the 100 looks shows a difference.
+    /// Under H0 both models' per-row losses have the same distribution: squared errors of N(0, 1) residuals, or log losses
+    /// of the same noisy classifier (skewed, heavy right tail). A replication is a false positive when any of the 100
+    /// looks shows a difference.
     /// </summary>
-    [Fact]
-    public void ConfidenceSequence_NoDifferencePeekingEvery50Pairs_FalsePositiveRateAtMostSixPercent()
+    [Theory]
+    [InlineData(GroupAnalytics.SquaredErrorLoss, 20250301UL)]
+    [InlineData(GroupAnalytics.LogLossLoss, 20250302UL)]
+    public void ConfidenceSequence_NoDifferencePeekingEvery50Pairs_FalsePositiveRateAtMostSixPercent(string loss, ulong seed)
     {
-        var random = new TestRandom(20250301);
+        var random = new TestRandom(seed);
+        Func<double, double> draw = loss == GroupAnalytics.SquaredErrorLoss ? sd => SquaredError(random, sd) : _ => LogLoss(random);
         int sequenceFalsePositives = 0, naiveFalsePositives = 0;
         var z = Distributions.TwoSidedNormal(1.0 - Alpha);
         for (var r = 0; r < Replications; r++)
         {
-            var (sequenceRejected, naiveRejected, _) = Run(random, challengerSd: 1.0, z);
+            var (sequenceRejected, naiveRejected, _) = Run(draw, challengerSd: 1.0, z);
             sequenceFalsePositives += sequenceRejected ? 1 : 0;
             naiveFalsePositives += naiveRejected ? 1 : 0;
         }
 
         var sequenceRate = (double)sequenceFalsePositives / Replications;
         var naiveRate = (double)naiveFalsePositives / Replications;
-        output.WriteLine($"H0, {Replications} replications, looks every {PeekEvery} pairs up to {MaxPairs}: " +
+        output.WriteLine($"H0 ({loss}), {Replications} replications, looks every {PeekEvery} pairs up to {MaxPairs}: " +
             $"confidence sequence false positives {sequenceFalsePositives} ({sequenceRate:P2}), naive z-test {naiveFalsePositives} ({naiveRate:P2})");
 
         Assert.True(sequenceRate <= 0.06, $"confidence sequence false-positive rate {sequenceRate:P2} is above 6 %");
@@ -56,7 +60,7 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
         var detectionPairs = new List<int>();
         for (var r = 0; r < Replications; r++)
         {
-            var (_, _, firstDetection) = Run(random, challengerSd: 0.92, Distributions.TwoSidedNormal(1.0 - Alpha));
+            var (_, _, firstDetection) = Run(sd => SquaredError(random, sd), challengerSd: 0.92, Distributions.TwoSidedNormal(1.0 - Alpha));
             if (firstDetection > 0)
             {
                 detected++;
@@ -107,16 +111,14 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
     /// One replication: whether each test rejected (either side) at some look, and the pairs at the sequence's first
     /// challenger_better look (0: none).
     /// </summary>
-    private static (bool Sequence, bool Naive, int FirstDetection) Run(TestRandom random, double challengerSd, double z)
+    private static (bool Sequence, bool Naive, int FirstDetection) Run(Func<double, double> loss, double challengerSd, double z)
     {
         var sequence = new AsymptoticConfidenceSequence(Alpha, AnalyticsDefaults.SequenceOptimalPairs);
         bool sequenceRejected = false, naiveRejected = false;
         var firstDetection = 0;
         for (var n = 1; n <= MaxPairs; n++)
         {
-            var challenger = challengerSd * random.NextNormal();
-            var champion = random.NextNormal();
-            sequence.Add((challenger * challenger) - (champion * champion));
+            sequence.Add(loss(challengerSd) - loss(1.0));
             if (n % PeekEvery != 0)
             {
                 continue;
@@ -134,5 +136,23 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
         }
 
         return (sequenceRejected, naiveRejected, firstDetection);
+    }
+
+    /// <summary>The squared error of a N(0, sd²) residual.</summary>
+    private static double SquaredError(TestRandom random, double sd)
+    {
+        var e = sd * random.NextNormal();
+        return e * e;
+    }
+
+    /// <summary>
+    /// The log loss of one row of a classifier whose logit is 2 (y - 0.3) - 0.85 plus N(0, 1) noise, y ~ Bernoulli(0.3),
+    /// computed as the analytics compute it.
+    /// </summary>
+    private static double LogLoss(TestRandom random)
+    {
+        var y = random.NextDouble() < 0.3 ? 1.0 : 0.0;
+        var logit = (2.0 * (y - 0.3)) - 0.85 + random.NextNormal();
+        return GroupAnalytics.LogLoss(y, 1.0 / (1.0 + Math.Exp(-logit)));
     }
 }
