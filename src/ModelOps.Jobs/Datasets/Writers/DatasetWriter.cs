@@ -59,7 +59,7 @@ public abstract record DatasetWriter
                 write(full, frame, cancellationToken);
                 return full;
             },
-            cancellationToken);
+            CancellationToken.None); // the writer itself honours the token, so a cancelled write also cleans its temporary file
     }
 
     /// <summary>Adds a problem for an empty <c>path</c>.</summary>
