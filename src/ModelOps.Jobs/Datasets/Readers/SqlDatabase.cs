@@ -270,7 +270,8 @@ internal sealed partial class SqlDatabase
     /// <summary>A database error's message without the driver's prefixes, for the end of a dataset message.</summary>
     public static string Describe(Exception error) => error switch
     {
-        PostgresException postgres => postgres.MessageText + (postgres.Detail is { Length: > 0 } detail ? $" ({detail})" : string.Empty),
+        // Not the detail: Npgsql redacts it (it may hold row values) unless the connection asks for it.
+        PostgresException postgres => postgres.MessageText,
         SqliteException sqlite => sqlite.Message.StartsWith("SQLite Error ", StringComparison.Ordinal) && sqlite.Message.IndexOf(": '", StringComparison.Ordinal) is var start and > 0
             ? sqlite.Message[(start + 3)..].TrimEnd('.').TrimEnd('\'')
             : sqlite.Message,
