@@ -31,6 +31,23 @@ public sealed class DatasetKindsTests
     }
 
     [Fact]
+    public void ConfigSchema_DescribesReadersAndWriters()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(ConfigSchema.Generate(typeof(DatasetsConfig), ConfigKinds.CreateStandard().AddDatasets()));
+        var defs = schema.RootElement.GetProperty("$defs");
+
+        var sqlReader = defs.GetProperty("SqlReader");
+        Assert.Equal(["connection", "table"], sqlReader.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(
+            ["KIND", "limit", "schema", "connection", "table", "columns", "order_by"],
+            sqlReader.GetProperty("properties").EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, sqlReader.GetProperty("properties").GetProperty("limit").GetProperty("minimum").GetInt32());
+        Assert.Equal(
+            ["Replace", "Append", "Fail"],
+            defs.GetProperty("SqlWriter").GetProperty("properties").GetProperty("mode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public void Bind_CsvReaderWithEveryField_BindsThem()
     {
         var config = Bind(

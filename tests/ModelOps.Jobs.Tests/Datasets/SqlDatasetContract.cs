@@ -252,7 +252,7 @@ public abstract class SqlDatasetContract
         var connection = await ConnectionAsync();
         await ExecuteAsync(connection, "CREATE TABLE scores (id BIGINT NOT NULL, x DOUBLE PRECISION); INSERT INTO scores VALUES (1, 0.5); INSERT INTO scores VALUES (2, 1.5)");
 
-        var error = await Assert.ThrowsAsync<DatasetException>(() => new SqlWriter { Connection = connection, Table = "scores", Mode = SqlWriteMode.Append, BatchRows = 2 }
+        var error = await Assert.ThrowsAsync<DatasetException>(() => new SqlWriter { Connection = connection, Table = "scores", Mode = SqlWriteMode.Append, BatchRows = 1 }
             .WriteAsync(new Frame(new Int64Column("id", [10L, 11L, null, 13L]), new Float64Column("x", [1.0, 2.0, 3.0, 4.0]))));
         var read = await new SqlReader { Connection = connection, Table = "scores" }.ReadAsync();
 

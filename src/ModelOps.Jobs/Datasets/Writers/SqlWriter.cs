@@ -238,10 +238,13 @@ public sealed record SqlWriter : DatasetWriter
             {
                 await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (PostgresException error) when (error.BatchCommand is { } failed)
+            catch (PostgresException error)
             {
-                var row = start + batch.BatchCommands.IndexOf(failed) + 1;
-                throw database.Error(string.Create(CultureInfo.InvariantCulture, $"table '{Table}' row {row}: {SqlDatabase.Describe(error)}"), error);
+                // PostgreSQL does not say which statement of a batch failed; name the batch's rows.
+                var rows = end - start == 1
+                    ? string.Create(CultureInfo.InvariantCulture, $"row {end}")
+                    : string.Create(CultureInfo.InvariantCulture, $"rows {start + 1} to {end}");
+                throw database.Error($"table '{Table}' {rows}: {SqlDatabase.Describe(error)}", error);
             }
 
             RowsWritten?.Invoke(end);
