@@ -114,6 +114,10 @@ internal sealed class HashingReadStream(Stream inner) : Stream
         {
             throw new DatasetException($"{path}: file not found", error);
         }
+        catch (UnauthorizedAccessException error) when (Directory.Exists(path))
+        {
+            throw new DatasetException($"{path}: is a folder, not a file", error);
+        }
         catch (UnauthorizedAccessException error)
         {
             throw new DatasetException($"{path}: permission denied", error);
