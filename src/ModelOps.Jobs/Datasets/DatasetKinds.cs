@@ -1,0 +1,29 @@
+using ModelOps.Jobs.Configuration;
+using ModelOps.Jobs.Datasets.Readers;
+using ModelOps.Jobs.Datasets.Writers;
+
+namespace ModelOps.Jobs.Datasets;
+
+/// <summary>Registers the dataset readers and writers as config kinds.</summary>
+public static class DatasetKinds
+{
+    /// <summary>
+    /// Registers <c>CsvReader</c>, <c>JsonLinesReader</c> and <c>SqlReader</c> as kinds of <see cref="DatasetReader"/>,
+    /// <c>CsvWriter</c>, <c>JsonLinesWriter</c> and <c>SqlWriter</c> as kinds of <see cref="DatasetWriter"/>, and their
+    /// checks (<see cref="DatasetReader.Validate"/>, <see cref="DatasetWriter.Validate"/>: limit at least 1, non-empty
+    /// paths, valid connections and table names), reported at the node's config path.
+    /// </summary>
+    public static ConfigKinds AddDatasets(this ConfigKinds kinds)
+    {
+        ArgumentNullException.ThrowIfNull(kinds);
+        return kinds
+            .Add<DatasetReader, CsvReader>(nameof(CsvReader))
+            .Add<DatasetReader, JsonLinesReader>(nameof(JsonLinesReader))
+            .Add<DatasetReader, SqlReader>(nameof(SqlReader))
+            .Add<DatasetWriter, CsvWriter>(nameof(CsvWriter))
+            .Add<DatasetWriter, JsonLinesWriter>(nameof(JsonLinesWriter))
+            .Add<DatasetWriter, SqlWriter>(nameof(SqlWriter))
+            .AddCheck<DatasetReader>(reader => reader.Validate())
+            .AddCheck<DatasetWriter>(writer => writer.Validate());
+    }
+}

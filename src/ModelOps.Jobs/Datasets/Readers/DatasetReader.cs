@@ -1,0 +1,146 @@
+using System.ComponentModel.DataAnnotations;
+using ModelOps.Core.Data;
+using ModelOps.Core.Learners;
+using ModelOps.Jobs.Schemas;
+using ModelOps.Store.Tracking;
+
+namespace ModelOps.Jobs.Datasets;
+
+/// <summary>
+/// A config node that reads one frame; its <c>KIND</c> is <c>CsvReader</c>, <c>JsonLinesReader</c> or
+/// <c>SqlReader</c> (see <see cref="DatasetKinds.AddDatasets"/> and <c>docs/datasets.md</c>).
+/// </summary>
+/// <remarks>
+/// Content problems (a missing file or table, a malformed row, an unknown column) raise
+/// <see cref="DatasetException"/> naming the path or table; a frame that breaks <see cref="Schema"/>
+/// raises <see cref="Core.Schemas.SchemaException"/> listing every violation; an invalid schema file
+/// raises <see cref="Configuration.ConfigException"/>; invalid settings raise one
+/// <see cref="ArgumentException"/> listing every problem.
+/// </remarks>
+public abstract record DatasetReader
+{
+    /// <summary>At most this many rows (the first rows in file or table order); must be 1 or more.</summary>
+    /// <value>Default <see langword="null"/>: every row.</value>
+    [Range(1, long.MaxValue)]
+    public long? Limit { get; init; }
+
+    /// <summary>
+    /// A schema file (YAML or JSON, see <c>docs/schemas.md</c>) the frame read is checked and coerced with;
+    /// relative to the current directory.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: the frame is returned as read.</value>
+    public string? Schema { get; init; }
+
+    /// <summary>Reads the frame; relative paths are relative to the current directory.</summary>
+    /// <exception cref="DatasetException">The source is missing or its content cannot be read.</exception>
+    /// <exception cref="Core.Schemas.SchemaException">The frame breaks <see cref="Schema"/>.</exception>
+    /// <exception cref="ArgumentException">The settings are invalid (see <see cref="Validate"/>).</exception>
+    public abstract Task<DatasetRead> ReadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every problem of the settings (empty when they are valid), as <c>field: what is wrong</c>.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = Parameters.CheckRanges(this);
+        if (Schema is { Length: 0 })
+        {
+            problems.Add("schema: must not be empty (leave it out to read without a schema)");
+        }
+
+        CollectProblems(problems);
+        return problems;
+    }
+
+    /// <summary>Adds the problems of the settings of a concrete reader to <paramref name="problems"/>.</summary>
+    protected virtual void CollectProblems(List<string> problems)
+    {
+    }
+
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every problem of the settings.</summary>
+    protected void ThrowIfInvalid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid {GetType().Name}: {string.Join("; ", problems)}.");
+        }
+    }
+
+    /// <summary>Adds a problem for each empty or repeated name of the list <paramref name="field"/>.</summary>
+    private protected static void CheckNames(List<string> problems, string field, IReadOnlyList<string>? names)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names ?? [])
+        {
+            if (string.IsNullOrEmpty(name))
+            {
+                problems.Add($"{field}: has an empty name");
+            }
+            else if (!seen.Add(name))
+            {
+                problems.Add($"{field}: '{name}' is listed more than once");
+            }
+        }
+    }
+
+    /// <summary>Adds a problem for an empty <c>path</c>.</summary>
+    private protected static void CheckPath(List<string> problems, string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            problems.Add("path: must not be empty");
+        }
+    }
+
+    /// <summary>Reads <paramref name="path"/> through <paramref name="parse"/> on a pool thread, hashing every byte of the file.</summary>
+    private protected Task<DatasetRead> ReadFileAsync(string path, Func<Stream, CancellationToken, Frame> parse, CancellationToken cancellationToken)
+    {
+        ThrowIfInvalid();
+        return Task.Run(
+            () =>
+            {
+                using var stream = Readers.HashingReadStream.Open(path);
+                var frame = parse(stream, cancellationToken);
+                var digest = stream.Finish(cancellationToken);
+                return ApplySchema(new DatasetRead(frame, System.IO.Path.GetFullPath(path), digest));
+            },
+            cancellationToken);
+    }
+
+    /// <summary>The limit as a frame row count (a frame holds at most <see cref="int.MaxValue"/> rows).</summary>
+    private protected int? RowLimit => Limit is { } limit ? (int)Math.Min(limit, int.MaxValue) : null;
+
+    /// <summary>Checks and coerces <paramref name="read"/>'s frame with <see cref="Schema"/>, when one is set.</summary>
+    private protected DatasetRead ApplySchema(DatasetRead read)
+    {
+        if (Schema is null)
+        {
+            return read;
+        }
+
+        var schema = SchemaDocument.Load(Schema);
+        return read with { Frame = schema.Check(read.Frame) };
+    }
+}
+
+/// <summary>A frame read by a <see cref="DatasetReader"/> and what lineage needs to know about it.</summary>
+/// <param name="Frame">The rows read (after the limit and the schema).</param>
+/// <param name="SourceUri">
+/// Where it was read from: the absolute file path, <c>sqlite:/absolute/path.db#table</c>, or
+/// <c>postgresql://user@host:port/database#table</c> (never a password).
+/// </param>
+/// <param name="Digest">
+/// <c>sha256:</c> and 64 hex digits: of the file's bytes (the whole file, as <c>sha256sum</c> prints it,
+/// even when a limit stops reading early), or for SQL of a canonical encoding of the rows read.
+/// </param>
+public sealed record DatasetRead(Frame Frame, string SourceUri, string Digest)
+{
+    /// <summary>The lineage record to log with <see cref="ITrackingStore.LogDatasetAsync"/>.</summary>
+    /// <param name="name">The data set name, such as <c>inputs</c> or <c>targets</c>.</param>
+    /// <param name="context">What it is used for: <c>training</c>, <c>tuning</c>, <c>evaluation</c>, <c>inference</c>.</param>
+    public DatasetLineage ToLineage(string name, string context)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(context);
+        return DatasetLineages.FromFrame(name, context, SourceUri, Digest, Frame);
+    }
+}
