@@ -2,6 +2,7 @@ using ModelOps.Core.Models;
 using ModelOps.Core.Schemas;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
+using ModelOps.Jobs.Jobs;
 using ModelOps.Store;
 using Spectre.Console;
 
@@ -36,6 +37,7 @@ internal static class CommandRunner
     public static int ExitCodeOf(Exception error) => error switch
     {
         ConfigException => ExitCodes.ConfigError,
+        EvaluationFailedException => ExitCodes.EvaluationFailed,
         SchemaException or DatasetException or ModelFormatException or TrainingDataException => ExitCodes.DataError,
         StoreException { Kind: StoreErrorKind.NotFound } => ExitCodes.NotFound,
         StoreException { Kind: StoreErrorKind.Unavailable } => ExitCodes.StoreUnavailable,

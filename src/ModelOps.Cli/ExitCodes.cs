@@ -23,4 +23,7 @@ internal static class ExitCodes
 
     /// <summary>A request that conflicts with what the store holds (a model that already exists, a parameter logged twice).</summary>
     public const int Conflict = 6;
+
+    /// <summary>An evaluation job ran, and a metric missed its threshold.</summary>
+    public const int EvaluationFailed = 7;
 }

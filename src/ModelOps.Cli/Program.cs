@@ -11,7 +11,8 @@ var root = new RootCommand("ModelOps: tune, train, evaluate, explain, register a
 root.Options.Add(verbose);
 var store = new StoreCommandOptions(verbose);
 root.Options.Add(store.Database);
-root.Subcommands.Add(DemoCommand.Create(verbose));
+root.Subcommands.Add(DemoCommand.Create(store));
+root.Subcommands.Add(RunCommand.Create(store));
 root.Subcommands.Add(DataCommand.Create(verbose));
 root.Subcommands.Add(ExperimentsCommand.Create(store));
 root.Subcommands.Add(RunsCommand.Create(store));

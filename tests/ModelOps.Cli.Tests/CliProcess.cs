@@ -7,11 +7,14 @@ internal static class CliProcess
 {
     public static string RepoRoot { get; } = FindRoot();
 
-    public static CliResult Run(params string[] args)
+    public static CliResult Run(params string[] args) => RunIn(RepoRoot, args);
+
+    /// <summary>Runs <c>modelops</c> with <paramref name="args"/> in <paramref name="workingDirectory"/>, with <paramref name="environment"/> added.</summary>
+    public static CliResult RunIn(string workingDirectory, string[] args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepoRoot,
+            WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -19,6 +22,11 @@ internal static class CliProcess
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

@@ -7,17 +7,19 @@ public sealed class DataCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public void Demo_ShippedData_PassesSchemasAndSummarizes()
+    public void DataCheck_ShippedData_PassesSchemasAndSummarizes()
     {
-        var result = CliProcess.Run("demo");
+        var bike = CliProcess.Run("data", "check", "data/bike_sharing/hour.csv", "--schema", "configs/schemas/bike_inputs.yaml", "configs/schemas/bike_target.yaml");
+        var credit = CliProcess.Run("data", "check", "data/german_credit/german_credit.csv", "--schema", "configs/schemas/credit_inputs.yaml", "configs/schemas/credit_target.yaml");
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("data/bike_sharing/hour.csv: 17,379 rows x 17 columns", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("passed bike_inputs, bike_target", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("data/german_credit/german_credit.csv: 1,000 rows x 22 columns", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("passed credit_inputs, credit_target", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("no checking (394), <0 (274), 0<=X<200 (269)", result.Stdout, StringComparison.Ordinal);
-        Assert.Equal(string.Empty, result.Stderr);
+        Assert.Equal(0, bike.ExitCode);
+        Assert.Contains("data/bike_sharing/hour.csv: 17,379 rows x 17 columns", bike.Stdout, StringComparison.Ordinal);
+        Assert.Contains("passed bike_inputs, bike_target", bike.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, credit.ExitCode);
+        Assert.Contains("data/german_credit/german_credit.csv: 1,000 rows x 22 columns", credit.Stdout, StringComparison.Ordinal);
+        Assert.Contains("passed credit_inputs, credit_target", credit.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no checking (394), <0 (274), 0<=X<200 (269)", credit.Stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, bike.Stderr + credit.Stderr);
     }
 
     [Fact]

@@ -1,47 +1,85 @@
 using System.CommandLine;
+using System.Globalization;
 using ModelOps.Cli.Rendering;
-using ModelOps.Jobs.DataChecks;
+using ModelOps.Jobs.Configuration;
+using ModelOps.Jobs.Jobs;
 using Spectre.Console;
 
 namespace ModelOps.Cli.Commands;
 
 /// <summary>
-/// <c>modelops demo</c>: the main job on the shipped data. For now it reads both data sets,
-/// checks them against their schemas and summarizes every column.
+/// <c>modelops demo</c>: the main job. Runs the bike pipeline of <c>configs/bike/</c> on the store
+/// (the embedded SQLite file unless <c>--database</c> or <c>MODELOPS_DATABASE_URL</c> say otherwise):
+/// tuning with a small grid, training with the best parameters, promotion to Champion, inference with
+/// SHAP, evaluations against thresholds and explanations; then a summary.
 /// </summary>
 internal static class DemoCommand
 {
-    private static readonly (string Title, string Data, string[] Schemas)[] DataSets =
-    [
-        ("Bike Sharing (regression, target cnt)", "data/bike_sharing/hour.csv", ["configs/schemas/bike_inputs.yaml", "configs/schemas/bike_target.yaml"]),
-        ("German Credit (classification, target default)", "data/german_credit/german_credit.csv", ["configs/schemas/credit_inputs.yaml", "configs/schemas/credit_target.yaml"]),
-    ];
+    private const string Folder = "configs/bike";
 
-    public static Command Create(Option<bool> verbose)
+    // The demo's own settings, merged after each config file: quiet logs under the progress bars.
+    private const string Quiet = "{job: {logger_service: {level: Warning}, alerts_service: {KIND: ConsoleAlerts, enabled: false}}}";
+
+    public static Command Create(StoreCommandOptions store)
     {
         var root = new Option<string>("--root")
         {
             Description = "The ModelOps checkout holding data/ and configs/.",
             DefaultValueFactory = _ => ".",
         };
-        var demo = new Command("demo", "Run the demo on the shipped data sets: read, check against their schemas, summarize.");
+        var demo = new Command("demo", "Run the whole bike pipeline (tune, train, promote, predict, evaluate, explain) on the shipped data.");
         demo.Options.Add(root);
-        demo.SetAction(parse => CommandRunner.Run(parse.GetValue(verbose), console =>
+        demo.SetAction(parse => CommandRunner.Run(parse.GetValue(store.Verbose), console =>
         {
-            var folder = parse.GetRequiredValue(root);
-            console.MarkupLine("[bold]ModelOps demo[/]: the shipped data sets, checked against their schemas");
-            foreach (var (title, data, schemas) in DataSets)
+            var folder = Path.GetFullPath(parse.GetRequiredValue(root));
+            if (!File.Exists(Path.Combine(folder, Folder, "training.yaml")))
             {
-                console.WriteLine();
-                console.Write(new Rule($"[bold]{Markup.Escape(title)}[/]").LeftJustified());
-                var result = DataCheck.Run(InRoot(folder, data), Array.ConvertAll(schemas, s => InRoot(folder, s)));
-                DataCheckView.Render(console, result);
+                throw new ConfigException(new ConfigProblem("modelops demo", 0, string.Empty, $"{Path.Combine(folder, Folder)}: the bike configs are not there; run the demo from the ModelOps checkout or pass --root"));
             }
 
+            Environment.CurrentDirectory = folder;
+            var database = parse.GetRequiredValue(store.Database);
+            console.MarkupLine("[bold]ModelOps demo[/]: the bike pipeline of configs/bike/ on the UCI Bike Sharing data");
+            console.MarkupLineInterpolated($"[grey]store: {database}[/]");
+            var progress = new ConsoleJobProgress(console);
+            var tuning = (TuningResult)Run(console, progress, database, "tuning.yaml");
+            var best = string.Join(", ", tuning.BestParameters.Select(p => $"{p.Key}: {p.Value}"));
+            var training = (TrainingResult)Run(console, progress, database, "training.yaml", $"{{job: {{model: {{{best}}}}}}}");
+            var promotion = (PromotionResult)Run(console, progress, database, "promotion.yaml", $"{{job: {{version: {training.Version}}}}}");
+            var inference = (InferenceResult)Run(console, progress, database, "inference.yaml");
+            var evaluations = (EvaluationsResult)Run(console, progress, database, "evaluations.yaml");
+            var explanations = (ExplanationsResult)Run(console, progress, database, "explanations.yaml");
+            Summarize(console, database, tuning, training, promotion, inference, evaluations, explanations);
             return ExitCodes.Success;
         }));
         return demo;
     }
 
-    private static string InRoot(string root, string path) => root == "." ? path : Path.Combine(root, path);
+    private static JobResult Run(IAnsiConsole console, ConsoleJobProgress progress, string database, string file, string? extra = null)
+    {
+        var path = $"{Folder}/{file}";
+        var document = new ConfigLoader().Load([path], extra is null ? [Quiet] : [Quiet, extra]);
+        var job = new ConfigBinder(JobKinds.Create()).Bind<JobConfig>(document).Job;
+        console.MarkupLineInterpolated($"[bold]{job.Kind}[/] [grey]({path}{(extra is null ? string.Empty : $" -e '{extra}'")})[/]");
+        var result = RunCommand.Execute(console, job, database, progress);
+        console.MarkupLineInterpolated($"  [green]✓[/] {result.Summary}");
+        return result;
+    }
+
+    private static void Summarize(IAnsiConsole console, string database, TuningResult tuning, TrainingResult training, PromotionResult promotion, InferenceResult inference, EvaluationsResult evaluations, ExplanationsResult explanations)
+    {
+        console.WriteLine();
+        console.Write(new Rule("[bold]Summary[/]").LeftJustified());
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("step").AddColumn("result");
+        table.AddRow("tuning", Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"best {tuning.Metric} {tuning.BestScore:F2} over {tuning.Trials} candidates ({string.Join(", ", tuning.BestParameters.Select(p => $"{p.Key}={p.Value}"))})")));
+        table.AddRow("registered", Markup.Escape($"{training.ModelName} version {training.Version} ({training.TrainRows:N0} training rows, {training.TestRows:N0} test rows)"));
+        table.AddRow("test metrics", Markup.Escape(string.Join(", ", training.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:F4}")))));
+        table.AddRow("promoted", Markup.Escape($"{promotion.ModelName} version {promotion.Version} @ {promotion.Alias}"));
+        table.AddRow("evaluations", Markup.Escape(string.Join(", ", evaluations.Outcomes.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Metric} {o.Value:F4}{(o.Threshold is null ? string.Empty : $" {o.Bound} passed")}")))));
+        table.AddRow("files written", Markup.Escape(string.Join("\n", new[] { inference.Output, explanations.ModelsOutput, explanations.SamplesOutput })));
+        table.AddRow("top features", Markup.Escape(string.Join(", ", explanations.TopFeatures)));
+        console.Write(table);
+        console.MarkupLineInterpolated($"Browse the runs: [bold]modelops runs list --database {database}[/]");
+        console.MarkupLineInterpolated($"Start the hub:   [bold]modelops serve --urls http://127.0.0.1:5080 --database {database}[/]");
+    }
 }

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ModelOps.Core.Data;
+using ModelOps.Core.Models;
+using ModelOps.Jobs.Datasets;
+using ModelOps.Jobs.Services;
+using ModelOps.Store;
+using ModelOps.Store.Registry;
+
+namespace ModelOps.Jobs.Jobs;
+
+/// <summary>
+/// What a running job gets: its started services, its open run, a progress sink and the cancellation
+/// token; plus the steps every job shares — reading inputs with lineage, writing outputs, loading a
+/// registered model — so each job does them the same way.
+/// </summary>
+public sealed class JobContext
+{
+    /// <summary>The job's logger.</summary>
+    public required ILogger Logger { get; init; }
+
+    /// <summary>The tracking store and registry.</summary>
+    public required IModelStore Store { get; init; }
+
+    /// <summary>The job's notifications.</summary>
+    public required IAlerts Alerts { get; init; }
+
+    /// <summary>The experiment of the job's run.</summary>
+    public required string Experiment { get; init; }
+
+    /// <summary>The job's run in the tracking store.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Where long steps report progress.</summary>
+    public IJobProgress Progress { get; init; } = JobProgress.None;
+
+    /// <summary>Stops the job.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>
+    /// Reads <paramref name="reader"/> (checked against its schema when it names one), logs the shape and
+    /// records the dataset as lineage of the run under <paramref name="name"/>.
+    /// </summary>
+    /// <param name="name">The dataset's role in the job (<c>inputs</c>, <c>targets</c>).</param>
+    /// <param name="reader">The config's reader.</param>
+    /// <returns>The frame read.</returns>
+    public async Task<Frame> ReadAsync(string name, DatasetReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var read = await reader.ReadAsync(CancellationToken).ConfigureAwait(false);
+        Logger.LogInformation("{Name}: read {Rows} rows x {Columns} columns from {Source}", name, read.Frame.RowCount, read.Frame.ColumnCount, read.SourceUri);
+        await Store.LogDatasetAsync(RunId, read.ToLineage(name, "input"), CancellationToken).ConfigureAwait(false);
+        return read.Frame;
+    }
+
+    /// <summary>Writes <paramref name="frame"/> atomically with <paramref name="writer"/>, logs its shape and tags the run with where it went.</summary>
+    /// <param name="name">The output's role (<c>outputs</c>, <c>samples_explanations</c>).</param>
+    /// <param name="writer">The config's writer.</param>
+    /// <param name="frame">What to write.</param>
+    /// <returns>The target's URI.</returns>
+    public async Task<string> WriteAsync(string name, DatasetWriter writer, Frame frame)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(frame);
+        var uri = await writer.WriteAsync(frame, CancellationToken).ConfigureAwait(false);
+        Logger.LogInformation("{Name}: wrote {Rows} rows x {Columns} columns to {Target}", name, frame.RowCount, frame.ColumnCount, uri);
+        await Store.SetRunTagsAsync(RunId, new Dictionary<string, string>(StringComparer.Ordinal) { [$"output.{name}"] = uri }, CancellationToken).ConfigureAwait(false);
+        return uri;
+    }
+
+    /// <summary>
+    /// Reads labelled data: the inputs and the target column, taken from <paramref name="targets"/> when
+    /// given, else from the inputs (and dropped from them).
+    /// </summary>
+    /// <exception cref="DatasetException">The target column is missing, or inputs and targets differ in row count.</exception>
+    public async Task<(Frame Inputs, Column Target)> ReadLabelledAsync(DatasetReader inputs, DatasetReader? targets, string target)
+    {
+        var inputFrame = await ReadAsync("inputs", inputs).ConfigureAwait(false);
+        if (targets is null)
+        {
+            return (inputFrame.Drop(target), TargetColumn(inputFrame, target, "inputs"));
+        }
+
+        var targetFrame = await ReadAsync("targets", targets).ConfigureAwait(false);
+        if (targetFrame.RowCount != inputFrame.RowCount)
+        {
+            throw new DatasetException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"targets: {targetFrame.RowCount} rows, but inputs have {inputFrame.RowCount}; they must be the same rows in the same order"));
+        }
+
+        return (inputFrame.Contains(target) ? inputFrame.Drop(target) : inputFrame, TargetColumn(targetFrame, target, "targets"));
+    }
+
+    /// <summary>Resolves <paramref name="reference"/> (<c>name@alias</c>, <c>name/3</c> or <c>name</c> for the latest) and loads its model file.</summary>
+    /// <returns>The version and the loaded model.</returns>
+    public async Task<(ModelVersion Version, Model Model)> LoadModelAsync(string reference)
+    {
+        var version = await Store.ResolveAsync(reference, CancellationToken).ConfigureAwait(false);
+        Model model;
+        await using (var stream = await Store.Artifacts.OpenAsync(version.ArtifactUri, CancellationToken).ConfigureAwait(false))
+        {
+            model = ModelFile.Load(stream);
+        }
+
+        Logger.LogInformation("loaded {Model} version {Version} ({Kind}, {Features} features)", version.Model, version.Version, model.Kind, model.FeatureNames.Count);
+        await Store.SetRunTagsAsync(RunId, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["model"] = version.Model,
+            ["model_version"] = version.Version.ToString(CultureInfo.InvariantCulture),
+        }, CancellationToken).ConfigureAwait(false);
+        return (version, model);
+    }
+
+    private static Column TargetColumn(Frame frame, string target, string source) =>
+        frame.TryGetColumn(target, out var column)
+            ? column
+            : throw new DatasetException($"{source}: target column '{target}' not found{Core.Text.NameSuggestions.Hint(target, frame.ColumnNames)}");
+}

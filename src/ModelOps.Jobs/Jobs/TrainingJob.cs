@@ -1,0 +1,142 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ModelOps.Core.Data;
+using ModelOps.Core.Models;
+using ModelOps.Core.Search;
+using ModelOps.Core.Splitting;
+using ModelOps.Jobs.Metrics;
+using ModelOps.Store.Registry;
+using ModelOps.Store.Tracking;
+
+namespace ModelOps.Jobs.Jobs;
+
+/// <summary>
+/// Trains and registers a model: reads and checks the labelled data, records its lineage, splits it
+/// (the splitter's last fold: for time-series folds the latest rows are the test part), fits the
+/// pipeline and learner on the training part, scores every metric on the test part and logs them,
+/// saves the model file as the run's artifact <c>model.json</c> with its signature, and registers it
+/// as a new version of <see cref="ModelName"/>.
+/// </summary>
+public sealed record TrainingJob : FittingJob
+{
+    /// <summary>The kind name.</summary>
+    public const string KindName = "TrainingJob";
+
+    /// <inheritdoc />
+    public override string Kind => KindName;
+
+    /// <summary>The registered model the new version belongs to (created when new).</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>Train and test parts: the last fold is used; a 20% unshuffled test part when not set.</summary>
+    public SplitterOptions Splitter { get; init; } = new TrainTestSplitOptions { TestSize = SplitSize.FromFraction(0.2) };
+
+    /// <summary>The metrics scored on the test part; <c>rmse, mae, r2</c> or <c>roc_auc, log_loss, accuracy, brier</c> when not set.</summary>
+    public IReadOnlyList<JobMetric>? Metrics { get; init; }
+
+    /// <inheritdoc />
+    public override async Task<JobResult> RunAsync(JobContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target).ConfigureAwait(false);
+        var model = new Model(Features, Model);
+        var metrics = Metrics ?? DefaultMetrics.All(model.Task);
+        var folds = Core.Splitting.Splitter.Create(Splitter).Split(inputs.RowCount, Labels(target, Splitter));
+        var fold = folds[^1];
+        var (trainInputs, trainTarget) = (inputs.Take(fold.Train.Span), target.Take(fold.Train.Span));
+        var testInputs = inputs.Take(fold.Test.Span);
+        context.Logger.LogInformation("split by {Splitter}: {Train} training rows, {Test} test rows", Splitter.Kind, fold.Train.Length, fold.Test.Length);
+
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["model"] = Model.Kind,
+            ["splitter"] = Splitter.Kind,
+            ["train_rows"] = fold.Train.Length.ToString(CultureInfo.InvariantCulture),
+            ["test_rows"] = fold.Test.Length.ToString(CultureInfo.InvariantCulture),
+            ["features"] = string.Join(", ", Features.Select(f => $"{f.Kind}({string.Join(", ", f.Columns)})")),
+        };
+        foreach (var name in model.ParameterNames)
+        {
+            parameters[$"model.{name}"] = ParameterSet.Format(model.GetParameter(name));
+        }
+
+        await context.Store.LogParametersAsync(context.RunId, parameters, context.CancellationToken).ConfigureAwait(false);
+        using (var step = context.Progress.Start($"Training {Model.Kind} on {fold.Train.Length:N0} rows", 1))
+        {
+            await Task.Run(() => model.Fit(trainInputs, trainTarget, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+            step.Complete();
+        }
+
+        var scores = Scores.Compute(model, metrics, testInputs, target.Take(fold.Test.Span));
+        var now = DateTimeOffset.UtcNow;
+        await context.Store.LogMetricsAsync(context.RunId, [.. scores.Select(s => new MetricPoint(s.Key, s.Value, 0, now))], context.CancellationToken).ConfigureAwait(false);
+        foreach (var (name, value) in scores)
+        {
+            context.Logger.LogInformation("test {Metric} = {Value}", name, value);
+        }
+
+        ModelVersion version;
+        using (var content = new MemoryStream(ModelFile.ToBytes(model), writable: false))
+        {
+            var artifact = await context.Store.LogArtifactAsync(context.RunId, "model.json", content, context.CancellationToken).ConfigureAwait(false);
+            version = await context.Store.RegisterVersionAsync(new NewModelVersion(ModelName, artifact.Uri)
+            {
+                RunId = context.RunId,
+                Signature = ModelFile.SignatureJson(model),
+                Description = $"{Model.Kind} trained on {fold.Train.Length} rows",
+                Tags = scores.ToDictionary(s => s.Key, s => s.Value.ToString("R", CultureInfo.InvariantCulture), StringComparer.Ordinal),
+            }, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return new TrainingResult { ModelName = version.Model, Version = version.Version, Metrics = scores, TrainRows = fold.Train.Length, TestRows = fold.Test.Length };
+    }
+
+    // A stratified splitter needs the class of every row.
+    private static double[] Labels(Column target, SplitterOptions splitter) =>
+        splitter is StratifiedKFoldOptions ? TargetValues.Read(target, target.Length, Core.Learning.ModelTask.BinaryClassification) : [];
+}
+
+/// <summary>What a <see cref="TrainingJob"/> registered.</summary>
+public sealed record TrainingResult : JobResult
+{
+    /// <summary>The registered model.</summary>
+    public required string ModelName { get; init; }
+
+    /// <summary>The new version.</summary>
+    public required int Version { get; init; }
+
+    /// <summary>Every metric on the test part, by name.</summary>
+    public required IReadOnlyDictionary<string, double> Metrics { get; init; }
+
+    /// <summary>Rows fitted on.</summary>
+    public required int TrainRows { get; init; }
+
+    /// <summary>Rows scored.</summary>
+    public required int TestRows { get; init; }
+
+    /// <inheritdoc />
+    public override string Summary => string.Create(
+        CultureInfo.InvariantCulture,
+        $"registered {ModelName} version {Version}; test {string.Join(", ", Metrics.Select(m => $"{m.Key} {m.Value:G6}"))}");
+}
+
+/// <summary>Scores a fitted model with job metrics.</summary>
+internal static class Scores
+{
+    public static IReadOnlyDictionary<string, double> Compute(Model model, IReadOnlyList<JobMetric> metrics, Frame inputs, Column target)
+    {
+        var actual = TargetValues.Read(target, target.Length, model.Task);
+        var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in metrics)
+        {
+            if (metric.Metric.Task != (model.Task == Core.Learning.ModelTask.Regression ? Core.Metrics.MetricTask.Regression : Core.Metrics.MetricTask.Classification))
+            {
+                throw new ArgumentException($"metric {metric.Name} is for {metric.Metric.Task.ToString().ToLowerInvariant()}, but {model.Kind} does {(model.Task == Core.Learning.ModelTask.Regression ? "regression" : "classification")}");
+            }
+
+            scores[metric.Name] = metric.Metric.Score(actual, ScoreInput.Predict(model, metric.Metric, inputs));
+        }
+
+        return scores;
+    }
+}
