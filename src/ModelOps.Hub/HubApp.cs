@@ -67,6 +67,7 @@ public static class HubApp
             app.MapGroupsApi();
             app.MapPredictApi();
             app.MapInferencesApi();
+            app.MapAnalyticsApi();
 
             // The first requests already see every group.
             await app.Services.GetRequiredService<RoutingSnapshots>().RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
