@@ -11,6 +11,7 @@ using ModelOps.Hub.Auth;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.Logging;
 using ModelOps.Hub.Routing;
+using ModelOps.Hub.Scoring;
 using ModelOps.Store;
 using ModelOps.Store.Groups;
 
@@ -43,6 +44,7 @@ public static class HubApp
             services.AddSingleton<IHubStore>(_ => store.Hub());
             services.AddSingleton<HubCounters>();
             services.AddSingleton<ModelCache>();
+            services.AddSingleton<ShapBatcher>();
             services.AddSingleton<RoutingSnapshots>();
             services.AddHostedService(provider => provider.GetRequiredService<RoutingSnapshots>());
             services.AddSingleton<InferenceLogWriter>();

@@ -16,10 +16,10 @@ namespace ModelOps.Hub.Scoring;
 /// <param name="Error">Why scoring failed, or <see langword="null"/>.</param>
 internal sealed record ModelScores(double[] Predictions, double[]? Probabilities, ShapValues? Shap, double LatencyMs, string? Error);
 
-/// <summary>Scores a frame with one member's model, with exact input-level SHAP when asked.</summary>
+/// <summary>Scores a frame with one member's model, with exact input-level SHAP (batched with concurrent requests, see <see cref="ShapBatcher"/>) when asked.</summary>
 internal static class ModelScorer
 {
-    public static ModelScores Score(RouteMember member, Frame frame, bool explain)
+    public static async Task<ModelScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapBatcher shapBatcher)
     {
         var start = Stopwatch.GetTimestamp();
         try
@@ -42,7 +42,7 @@ internal static class ModelScorer
                 predictions = model.PredictRaw(frame);
             }
 
-            var shap = explain ? ShapExplainer.Explain(model, frame) : null;
+            var shap = explain ? await shapBatcher.ExplainAsync(model, frame).ConfigureAwait(false) : null;
             return new ModelScores(predictions, probabilities, shap, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
