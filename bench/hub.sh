@@ -47,6 +47,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("HUB_TOKEN")
 wrk.body = '{"record":{"season":3,"hr":17,"weekday":4,"workingday":1,"weathersit":1,"temp":0.72,"hum":0.45,"windspeed":0.2239}}'
 LUA
+sed 's/{"record"/{"explain":false,"record"/' "$WORK/predict.lua" > "$WORK/predict-noshap.lua"
 
 # Requests/s, p50 and p99 (ms) of one wrk run.
 measure() {
@@ -76,6 +77,7 @@ for target in "SQLite (WAL, file)=$WORK/sqlite/modelops.db" "PostgreSQL 15 (loca
   wrk -t2 -c"$CONNECTIONS" -d3s -s "$WORK/predict.lua" "$URL/api/groups/bike/predict" >/dev/null   # warm-up
   echo "| $NAME | GET /health | $(measure "$URL/health") |"
   echo "| $NAME | POST predict (1 record, SHAP, logged) | $(measure -s "$WORK/predict.lua" "$URL/api/groups/bike/predict") |"
+  echo "| $NAME | POST predict (1 record, explain=false, logged) | $(measure -s "$WORK/predict-noshap.lua" "$URL/api/groups/bike/predict") |"
   curl -s "$URL/health" > "$WORK/health.json"
   kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
   echo "  (log counters after the run: $(cat "$WORK/health.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["log"])'))" >&2
