@@ -28,9 +28,11 @@ public static class HubApp
     /// <param name="options">Database, addresses, limits.</param>
     /// <param name="cancellationToken">Cancels opening the store.</param>
     /// <exception cref="StoreException">The database cannot be opened.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (every problem listed).</exception>
     public static async Task<WebApplication> CreateAsync(HubOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         var store = await StoreFactory.OpenAsync(options.Database, options.Store, cancellationToken).ConfigureAwait(false);
         try
         {

@@ -49,6 +49,39 @@ public sealed class HubOptions
     /// <summary>The clock of log timestamps; also given to the store when <see cref="Store"/> keeps its default clock.</summary>
     /// <value>Default: <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks every option once.</summary>
+    /// <exception cref="ArgumentException">Any option is out of range; the message lists every problem with the option's name.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        var context = new ValidationContext(this);
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, context, results, validateAllProperties: true))
+        {
+            problems.AddRange(results.Select(r => r.ErrorMessage ?? string.Join(", ", r.MemberNames)));
+        }
+
+        if (RefreshInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"The field {nameof(RefreshInterval)} must be positive.");
+        }
+
+        if (TokenCacheDuration < TimeSpan.Zero)
+        {
+            problems.Add($"The field {nameof(TokenCacheDuration)} must not be negative.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            problems.Add($"The field {nameof(Urls)} must name at least one address.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid hub options: {string.Join(" ", problems)}");
+        }
+    }
 }
 
 /// <summary>The defaults of <see cref="HubOptions"/>, in one place.</summary>

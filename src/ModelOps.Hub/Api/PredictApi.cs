@@ -109,7 +109,7 @@ internal static class PredictApi
 
         var committed = writer.TryAppend(rows) ?? throw new HubException(
             StatusCodes.Status503ServiceUnavailable,
-            string.Create(CultureInfo.InvariantCulture, $"the inference log is busy: {options.LogQueueCapacity} requests are waiting to be written; retry after 1 s"));
+            string.Create(CultureInfo.InvariantCulture, $"the inference log is busy: its queue of {options.LogQueueCapacity} requests is full; retry after 1 s"));
         try
         {
             await committed.ConfigureAwait(false);

@@ -64,30 +64,57 @@ internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions opt
                 rows.AddRange(pending.Rows);
             }
 
-            try
+            if (!await CommitAsync(batch, rows).ConfigureAwait(false) && batch.Count > 1)
             {
-                // Not cancellable: a started commit finishes, so an answered request's rows are there.
-                await store.AppendInferencesAsync(rows, CancellationToken.None).ConfigureAwait(false);
-                counters.Committed(batch.Count, rows.Count);
-                foreach (var done in batch)
+                // One group's failure (its table just dropped, say) must not fail the others:
+                // retry each group's requests in a transaction of their own.
+                foreach (var part in batch.GroupBy(p => p.Group))
                 {
-                    done.Done.TrySetResult();
+                    var partRows = part.SelectMany(p => p.Rows).ToList();
+                    await CommitAsync([.. part], partRows).ConfigureAwait(false);
                 }
             }
-            catch (Exception error)
+        }
+    }
+
+    /// <summary>Appends <paramref name="rows"/> in one transaction and completes the requests; on failure, fails them only when <paramref name="batch"/> cannot be split further.</summary>
+    private async Task<bool> CommitAsync(List<Pending> batch, List<InferenceRecord> rows)
+    {
+        try
+        {
+            // Not cancellable: a started commit finishes, so an answered request's rows are there.
+            await store.AppendInferencesAsync(rows, CancellationToken.None).ConfigureAwait(false);
+            counters.Committed(batch.Count, rows.Count);
+            foreach (var done in batch)
             {
-                LogWriteFailed(logger, error, rows.Count, batch.Count);
-                counters.Failed(batch.Count);
-                foreach (var done in batch)
-                {
-                    done.Done.TrySetException(error);
-                }
+                done.Done.TrySetResult();
             }
+
+            return true;
+        }
+        catch (Exception error)
+        {
+            if (batch.Select(p => p.Group).Distinct(StringComparer.Ordinal).Skip(1).Any())
+            {
+                return false;
+            }
+
+            LogWriteFailed(logger, error, rows.Count, batch.Count);
+            counters.Failed(batch.Count);
+            foreach (var done in batch)
+            {
+                done.Done.TrySetException(error);
+            }
+
+            return false;
         }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Writing {Rows} inference-log rows of {Requests} requests failed; they were answered 503")]
     private static partial void LogWriteFailed(ILogger logger, Exception error, int rows, int requests);
 
-    private sealed record Pending(IReadOnlyList<InferenceRecord> Rows, TaskCompletionSource Done);
+    private sealed record Pending(IReadOnlyList<InferenceRecord> Rows, TaskCompletionSource Done)
+    {
+        public string Group => Rows.Count == 0 ? string.Empty : Rows[0].Group;
+    }
 }
