@@ -69,7 +69,7 @@ for target in "SQLite (WAL, file)=$WORK/sqlite/modelops.db" "PostgreSQL 15 (loca
   NAME=${target%%=*}
   DB=${target#*=}
   export HUB_TOKEN
-  HUB_TOKEN=$($SETUP "$DB" "$PWD" 2>/dev/null)
+  HUB_TOKEN=$($SETUP "$DB" "$PWD" "$WORK/artifacts" 2>/dev/null)
   $MODELOPS serve --urls http://127.0.0.1:0 --database "$DB" > "$WORK/serve.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 100); do grep -q "Listening on" "$WORK/serve.log" && break; sleep 0.1; done

@@ -12,10 +12,10 @@ using ModelOps.Store.Tracking;
 // Prepares a hub database for bench/hub.sh: trains a gradient-boosting regressor on the bike data
 // (100 iterations, 8 inputs), registers it, creates group 'bike' (the model as 100% Champion) and a
 // predictor token, and prints the token's secret on stdout.
-//   hub-setup DATABASE REPO_ROOT
-if (args is not [var database, var root])
+//   hub-setup DATABASE REPO_ROOT ARTIFACT_FOLDER
+if (args is not [var database, var root, var artifacts])
 {
-    await Console.Error.WriteLineAsync("usage: hub-setup DATABASE REPO_ROOT");
+    await Console.Error.WriteLineAsync("usage: hub-setup DATABASE REPO_ROOT ARTIFACT_FOLDER");
     return 2;
 }
 
@@ -24,7 +24,7 @@ var data = Dataset.ReadCsv(Path.Combine(root, "data", "bike_sharing", "hour.csv"
 var model = new Model([new PassthroughStep(inputs)], new GradientBoostingRegressorOptions { MaxIter = 100 });
 model.Fit(data.Select(inputs), data["cnt"]);
 
-await using var store = await StoreFactory.OpenAsync(database);
+await using var store = await StoreFactory.OpenAsync(database, new StoreOptions { ArtifactRoot = artifacts });
 var run = await store.StartRunAsync("bench", new RunStart { Name = "bike-gbr-100" });
 using (var content = new MemoryStream(ModelFile.ToBytes(model), writable: false))
 {

@@ -14,21 +14,27 @@ using ModelOps.Store.Registry;
 namespace ModelOps.Cli.Tests;
 
 /// <summary><c>modelops tokens</c> and <c>modelops serve</c> as real processes, including a SIGKILL under load.</summary>
-public sealed class ServeCommandTests : IAsyncLifetime
+public abstract class ServeCommandTests : IAsyncLifetime
 {
     private const string Record = """{"season":1,"hr":3,"weekday":6,"workingday":0,"weathersit":1,"temp":0.2,"hum":0.8,"windspeed":0}""";
     private static readonly string[] Inputs = ["season", "hr", "weekday", "workingday", "weathersit", "temp", "hum", "windspeed"];
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "modelops-serve-" + Guid.NewGuid().ToString("N")[..12]);
 
-    private string Database => Path.Combine(_folder, "modelops.db");
+    protected string Database { get; private set; } = string.Empty;
+
+    protected string Folder => _folder;
+
+    protected abstract Task<string> CreateDatabaseAsync();
 
     public async Task InitializeAsync()
     {
+        Directory.CreateDirectory(_folder);
+        Database = await CreateDatabaseAsync();
         var data = Dataset.ReadCsv(Path.Combine(CliProcess.RepoRoot, "data", "bike_sharing", "hour.csv"));
         var model = new Model([new PassthroughStep(Inputs)], new GradientBoostingRegressorOptions { MaxIter = 10 });
         model.Fit(data.Select(Inputs), data["cnt"]);
-        await using var store = await StoreFactory.OpenAsync(Database);
+        await using var store = await StoreFactory.OpenAsync(Database, new StoreOptions { ArtifactRoot = Path.Combine(_folder, "artifacts") });
         var run = await store.StartRunAsync("serve-tests");
         using var content = new MemoryStream(ModelFile.ToBytes(model));
         var artifact = await store.LogArtifactAsync(run.Id, "model.json", content);
@@ -133,4 +139,15 @@ public sealed class ServeCommandTests : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         return client;
     }
+}
+
+public sealed class SqliteServeCommandTests : ServeCommandTests
+{
+    protected override Task<string> CreateDatabaseAsync() => Task.FromResult(Path.Combine(Folder, "modelops.db"));
+}
+
+[Collection(ModelOps.Store.Tests.Infrastructure.PostgresCollection.Name)]
+public sealed class PostgresServeCommandTests(ModelOps.Store.Tests.Infrastructure.PostgresServer server) : ServeCommandTests
+{
+    protected override Task<string> CreateDatabaseAsync() => server.CreateSchemaUrlAsync();
 }
