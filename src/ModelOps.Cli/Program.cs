@@ -17,6 +17,8 @@ root.Subcommands.Add(DataCommand.Create(verbose));
 root.Subcommands.Add(ExperimentsCommand.Create(store));
 root.Subcommands.Add(RunsCommand.Create(store));
 root.Subcommands.Add(ModelsCommand.Create(store));
+root.Subcommands.Add(ServeCommand.Create(store));
+root.Subcommands.Add(TokensCommand.Create(store));
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

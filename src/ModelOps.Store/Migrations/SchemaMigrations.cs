@@ -125,6 +125,48 @@ internal static class SchemaMigrations
             );
             CREATE INDEX model_alias_history_by_model ON model_alias_history (model_id, alias, id);
             """),
+        new(2, "model groups, audit, api tokens", """
+            CREATE TABLE hub_revision (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                revision {bigint} NOT NULL
+            );
+            INSERT INTO hub_revision (id, revision) VALUES (1, 0);
+            CREATE TABLE model_groups (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                table_name TEXT NOT NULL UNIQUE,
+                deletion_policy TEXT NOT NULL CHECK (deletion_policy IN ('archive', 'delete')),
+                description TEXT,
+                created_at {timestamp} NOT NULL,
+                updated_at {timestamp} NOT NULL,
+                revision {bigint} NOT NULL
+            );
+            CREATE TABLE model_group_members (
+                group_id {bigint} NOT NULL REFERENCES model_groups (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                model TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('champion', 'challenger', 'shadow')),
+                weight INTEGER NOT NULL,
+                PRIMARY KEY (group_id, position)
+            );
+            CREATE TABLE model_group_audit (
+                id {id},
+                group_name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                at {timestamp} NOT NULL
+            );
+            CREATE INDEX model_group_audit_by_group ON model_group_audit (group_name, id);
+            CREATE TABLE api_tokens (
+                id {id},
+                name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'scientist', 'predictor', 'viewer')),
+                token_hash TEXT NOT NULL UNIQUE,
+                created_at {timestamp} NOT NULL
+            );
+            """),
     ];
 
     /// <summary>The version of the newest migration this build knows.</summary>

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Hub benchmark: single-record predict (exact SHAP + inference logging) on a 100-tree bike
+# gradient-boosting model through the real 'modelops serve', on SQLite (a temp file) and on a
+# throw-away PostgreSQL 15 server (default durability), measured with wrk next to /health in the
+# same run. Prints a Markdown table.
+#   bench/hub.sh [--duration 10s] [--connections 32]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=10s
+CONNECTIONS=32
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION=$2; shift 2 ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    *) echo "bench/hub.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "bench/hub.sh: wrk not found; run: apt-get install -y wrk" >&2; exit 1; }
+PG_BIN=${MODELOPS_PG_BIN:-/usr/lib/postgresql/15/bin}
+[ -x "$PG_BIN/initdb" ] || { echo "bench/hub.sh: $PG_BIN/initdb not found; run: apt-get install -y postgresql-15" >&2; exit 1; }
+
+WORK=$(mktemp -d /tmp/modelops-bench-hub-XXXXXX)
+chmod 755 "$WORK"
+SERVER=
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+dotnet build src/ModelOps.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/hub-setup -c Release --nologo -v quiet -clp:ErrorsOnly
+MODELOPS="dotnet src/ModelOps.Cli/bin/Release/net10.0/modelops.dll"
+SETUP="dotnet bench/hub-setup/bin/Release/net10.0/hub-setup.dll"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres -E UTF8 --locale=C >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -k $WORK" start >/dev/null
+as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres modelops_bench
+
+cat > "$WORK/predict.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("HUB_TOKEN")
+wrk.body = '{"record":{"season":3,"hr":17,"weekday":4,"workingday":1,"weathersit":1,"temp":0.72,"hum":0.45,"windspeed":0.2239}}'
+LUA
+sed 's/{"record"/{"explain":false,"record"/' "$WORK/predict.lua" > "$WORK/predict-noshap.lua"
+
+# Requests/s, p50 and p99 (ms) of one wrk run.
+measure() {
+  local out
+  out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@")
+  echo "$out" >> "$WORK/wrk.log"
+  echo "$out" | awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec/ { rps = $2 }
+    $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
+    $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { bad = $NF }
+    END { printf "%.0f | %.2f | %.2f | %s\n", rps, p50, p99, (bad == "" ? 0 : bad) }'
+}
+
+echo "| database | endpoint | requests/s | p50 ms | p99 ms | non-2xx |"
+echo "|---|---|---:|---:|---:|---:|"
+for target in "SQLite (WAL, file)=$WORK/sqlite/modelops.db" "PostgreSQL 15 (local)=postgresql://postgres@127.0.0.1:$PORT/modelops_bench"; do
+  NAME=${target%%=*}
+  DB=${target#*=}
+  export HUB_TOKEN
+  HUB_TOKEN=$($SETUP "$DB" "$PWD" "$WORK/artifacts" 2>/dev/null)
+  $MODELOPS serve --urls http://127.0.0.1:0 --database "$DB" > "$WORK/serve.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 100); do grep -q "Listening on" "$WORK/serve.log" && break; sleep 0.1; done
+  URL=$(sed -n 's/^Listening on //p' "$WORK/serve.log" | head -1)
+  wrk -t2 -c"$CONNECTIONS" -d3s -s "$WORK/predict.lua" "$URL/api/groups/bike/predict" >/dev/null   # warm-up
+  echo "| $NAME | GET /health | $(measure "$URL/health") |"
+  echo "| $NAME | POST predict (1 record, SHAP, logged) | $(measure -s "$WORK/predict.lua" "$URL/api/groups/bike/predict") |"
+  echo "| $NAME | POST predict (1 record, explain=false, logged) | $(measure -s "$WORK/predict-noshap.lua" "$URL/api/groups/bike/predict") |"
+  curl -s "$URL/health" > "$WORK/health.json"
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+  echo "  (log counters after the run: $(cat "$WORK/health.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["log"])'))" >&2
+done

@@ -1,0 +1,117 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModelOps.Core.Learning;
+using ModelOps.Hub.Analytics;
+using ModelOps.Hub.Auth;
+using ModelOps.Hub.Errors;
+using ModelOps.Hub.Routing;
+using ModelOps.Store.Groups;
+
+namespace ModelOps.Hub.Api;
+
+/// <summary><c>GET /api/groups/{group}/analytics</c>: loads the group's logged outcomes and hands them to <see cref="GroupAnalytics.Compute"/>.</summary>
+internal static class AnalyticsApi
+{
+    public static void MapAnalyticsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/groups/{group}/analytics", AnalyticsAsync)
+            .Requires(HubPermission.Read)
+            .WithTags("Analytics")
+            .WithName("GroupAnalytics")
+            .WithSummary("Per model version side by side: traffic, mean prediction, latency percentiles, errors, labelled quality with 95% intervals, time buckets (bucket=15m|1h|1d), and each challenger's anytime-valid verdict against the champion; from/to (ISO 8601) limit the window.")
+            .Produces<GroupAnalyticsReport>().ProducesProblem(400).ProducesProblem(404);
+    }
+
+    private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, IHubStore store, ModelCache models)
+    {
+        GroupNames.Validate(group);
+        var errors = new JsonBody();
+        var q = request.Query;
+        var from = Time(q, "from", errors);
+        var to = Time(q, "to", errors);
+        var bucket = TimeSpan.FromHours(1);
+        if (q.TryGetValue("bucket", out var bucketText) && bucketText.ToString().Length > 0)
+        {
+            if (Duration(bucketText.ToString()) is { } parsed)
+            {
+                bucket = parsed;
+            }
+            else
+            {
+                errors.Error("bucket", $"'{bucketText}' is not a duration such as 15m, 1h or 1d");
+            }
+        }
+
+        var confidence = AnalyticsDefaults.Confidence;
+        if (q.TryGetValue("confidence", out var confidenceText) && confidenceText.ToString().Length > 0)
+        {
+            if (double.TryParse(confidenceText, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c is > 0 and < 1)
+            {
+                confidence = c;
+            }
+            else
+            {
+                errors.Error("confidence", $"'{confidenceText}' is not a number strictly between 0 and 1");
+            }
+        }
+
+        errors.ThrowIfAny("query string");
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var current = await store.GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
+        var champion = current.Champion;
+        var model = await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false);
+        var outcomes = await store.ReadOutcomesAsync(group, from, to, cancellationToken).ConfigureAwait(false);
+        var rows = new ScoredRow[outcomes.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var o = outcomes[i];
+            rows[i] = new ScoredRow(o.Model, o.Version, o.Role.ToName(), o.Timestamp, o.Prediction ?? double.NaN, o.Probability, o.Label, o.LatencyMs, o.Failed);
+        }
+
+        var task = model.Task == ModelTask.BinaryClassification ? AnalyticsTask.Classification : AnalyticsTask.Regression;
+        var report = GroupAnalytics.Compute(rows, task, new AnalyticsOptions
+        {
+            ChampionModel = champion.Model,
+            ChampionVersion = champion.Version,
+            BucketSize = bucket,
+            Confidence = confidence,
+        });
+        return Results.Ok(report);
+    }
+
+    private static DateTimeOffset? Time(IQueryCollection query, string name, JsonBody errors)
+    {
+        if (!query.TryGetValue(name, out var value) || value.ToString().Length == 0)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        errors.Error(name, $"'{value}' is not an ISO 8601 time");
+        return null;
+    }
+
+    /// <summary><c>30s</c>, <c>15m</c>, <c>1h</c>, <c>1d</c>: a positive whole number and a unit.</summary>
+    private static TimeSpan? Duration(string text)
+    {
+        if (text.Length < 2 || !long.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount <= 0 || amount > 100_000)
+        {
+            return null;
+        }
+
+        return text[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(amount),
+            'm' => TimeSpan.FromMinutes(amount),
+            'h' => TimeSpan.FromHours(amount),
+            'd' => TimeSpan.FromDays(amount),
+            _ => null,
+        };
+    }
+}

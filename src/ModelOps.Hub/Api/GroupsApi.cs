@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModelOps.Hub.Auth;
+using ModelOps.Hub.Errors;
+using ModelOps.Hub.Routing;
+using ModelOps.Store.Groups;
+
+namespace ModelOps.Hub.Api;
+
+/// <summary>Model groups: create, read, change the split, promote, delete, audit.</summary>
+internal static class GroupsApi
+{
+    public static void MapGroupsApi(this IEndpointRouteBuilder app)
+    {
+        var groups = app.MapGroup("/api/groups").WithTags("Groups");
+        groups.MapGet("/", async (IHubStore store, CancellationToken ct) => Results.Ok(await store.ListGroupsAsync(ct).ConfigureAwait(false)))
+            .Requires(HubPermission.Read).WithName("ListGroups").WithSummary("Every model group, by name.").Produces<IReadOnlyList<ModelGroup>>();
+        groups.MapGet("/{group}", async (string group, IHubStore store, CancellationToken ct) => Results.Ok(await store.GetGroupAsync(group, ct).ConfigureAwait(false)))
+            .Requires(HubPermission.Read).WithName("GetGroup").WithSummary("One model group: members, weights, policy, revision.").Produces<ModelGroup>().ProducesProblem(404);
+        groups.MapGet("/{group}/audit", AuditAsync)
+            .Requires(HubPermission.Read).WithName("GroupAudit").WithSummary("The audit of a group (also of a deleted one), oldest first.").Produces<IReadOnlyList<GroupAuditEntry>>();
+        groups.MapPost("/", CreateAsync)
+            .Requires(HubPermission.Manage).WithName("CreateGroup").WithSummary("Creates a group and its inference-log table.")
+            .Accepts<CreateGroupRequest>("application/json").Produces<ModelGroup>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        groups.MapPut("/{group}/split", SplitAsync)
+            .Requires(HubPermission.Manage).WithName("SetSplit").WithSummary("Replaces the members and weights of a group.")
+            .Accepts<SplitRequest>("application/json").Produces<ModelGroup>().ProducesProblem(400).ProducesProblem(404);
+        groups.MapPost("/{group}/promote", PromoteAsync)
+            .Requires(HubPermission.Manage).WithName("Promote").WithSummary("Makes a version the Champion in one atomic step and moves its Champion alias.")
+            .Accepts<PromoteRequest>("application/json").Produces<GroupPromotion>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+        groups.MapDelete("/{group}", DeleteAsync)
+            .Requires(HubPermission.Delete).WithName("DeleteGroup").WithSummary("Deletes a group following its policy (archive or delete); the audit remains.")
+            .Produces<GroupDeletion>().ProducesProblem(404);
+    }
+
+    private static async Task<IResult> AuditAsync(string group, IHubStore store, CancellationToken ct)
+    {
+        GroupNames.Validate(group);
+        return Results.Ok(await store.GetGroupAuditAsync(group, ct).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, IHubStore store, ModelCache models, RoutingSnapshots snapshots)
+    {
+        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = new JsonBody();
+        var root = body.Object(document.RootElement, "$");
+        body.ThrowIfAny();
+        var name = body.String(root!.Value, "name", "$", required: true);
+        var description = body.String(root.Value, "description", "$", required: false);
+        var policyName = body.String(root.Value, "deletionPolicy", "$", required: false) ?? "archive";
+        if (!GroupNames.TryParsePolicy(policyName, out var policy))
+        {
+            body.Error("$.deletionPolicy", $"'{policyName}' is not a policy (archive, delete)");
+        }
+
+        var members = Members(root.Value, body);
+        body.ThrowIfAny();
+        GroupNames.Validate(name!);
+        await CheckSignaturesAsync(members, models, context.RequestAborted).ConfigureAwait(false);
+        var created = await store.CreateGroupAsync(new NewModelGroup(name!, members, policy) { Description = description }, Actor(context), context.RequestAborted).ConfigureAwait(false);
+        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
+        return Results.Created($"/api/groups/{created.Name}", created);
+    }
+
+    private static async Task<IResult> SplitAsync(string group, HttpContext context, IHubStore store, ModelCache models, RoutingSnapshots snapshots)
+    {
+        GroupNames.Validate(group);
+        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = new JsonBody();
+        var root = body.Object(document.RootElement, "$");
+        body.ThrowIfAny();
+        var members = Members(root!.Value, body);
+        body.ThrowIfAny();
+        await CheckSignaturesAsync(members, models, context.RequestAborted).ConfigureAwait(false);
+        var changed = await store.SetMembersAsync(group, members, Actor(context), context.RequestAborted).ConfigureAwait(false);
+        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
+        return Results.Ok(changed);
+    }
+
+    private static async Task<IResult> PromoteAsync(string group, HttpContext context, IHubStore store, ModelCache models, RoutingSnapshots snapshots)
+    {
+        GroupNames.Validate(group);
+        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = new JsonBody();
+        var root = body.Object(document.RootElement, "$");
+        body.ThrowIfAny();
+        var model = body.String(root!.Value, "model", "$", required: true);
+        var version = body.Int(root.Value, "version", "$", required: true);
+        var takeAll = body.Bool(root.Value, "takeAllTraffic", "$", required: false) ?? false;
+        var reason = body.String(root.Value, "reason", "$", required: false);
+        body.ThrowIfAny();
+        var current = await store.GetGroupAsync(group, context.RequestAborted).ConfigureAwait(false);
+        var champion = current.Champion;
+        await CheckSignaturesAsync([champion, new GroupMember(model!, version!.Value, GroupRole.Challenger, 0)], models, context.RequestAborted).ConfigureAwait(false);
+        var promotion = await store.PromoteAsync(group, model!, version.Value, takeAll, Actor(context), reason, context.RequestAborted).ConfigureAwait(false);
+        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
+        return Results.Ok(promotion);
+    }
+
+    private static async Task<IResult> DeleteAsync(string group, HttpContext context, IHubStore store, RoutingSnapshots snapshots)
+    {
+        GroupNames.Validate(group);
+        var deletion = await store.DeleteGroupAsync(group, Actor(context), context.RequestAborted).ConfigureAwait(false);
+        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
+        return Results.Ok(deletion);
+    }
+
+    private static string Actor(HttpContext context) => TokenAuthMiddleware.Caller(context).Name;
+
+    /// <summary>
+    /// Reads <c>champion</c> ({model, version, weight?}), <c>challengers</c> ([{model, version, weight}]) and
+    /// <c>shadows</c> ([{model, version}]). The Champion's weight defaults to 100 minus the Challengers'.
+    /// </summary>
+    private static List<GroupMember> Members(JsonElement root, JsonBody body)
+    {
+        var members = new List<GroupMember>();
+        int? championWeight = null;
+        (string Model, int Version)? champion = null;
+        if (root.TryGetProperty("champion", out var championElement) && body.Object(championElement, "$.champion") is { } c)
+        {
+            var model = body.String(c, "model", "$.champion", required: true);
+            var version = body.Int(c, "version", "$.champion", required: true);
+            championWeight = body.Int(c, "weight", "$.champion", required: false);
+            if (model is not null && version is not null)
+            {
+                champion = (model, version.Value);
+            }
+        }
+        else if (championElement.ValueKind == JsonValueKind.Undefined)
+        {
+            body.Error("$.champion", "missing");
+        }
+
+        var challengerWeights = 0;
+        foreach (var (element, path) in Items(root, "challengers", body))
+        {
+            var model = body.String(element, "model", path, required: true);
+            var version = body.Int(element, "version", path, required: true);
+            var weight = body.Int(element, "weight", path, required: true);
+            if (model is not null && version is not null && weight is not null)
+            {
+                members.Add(new GroupMember(model, version.Value, GroupRole.Challenger, weight.Value));
+                challengerWeights += weight.Value;
+            }
+        }
+
+        foreach (var (element, path) in Items(root, "shadows", body))
+        {
+            var model = body.String(element, "model", path, required: true);
+            var version = body.Int(element, "version", path, required: true);
+            if (model is not null && version is not null)
+            {
+                members.Add(new GroupMember(model, version.Value, GroupRole.Shadow, 0));
+            }
+        }
+
+        if (champion is { } chosen)
+        {
+            members.Insert(0, new GroupMember(chosen.Model, chosen.Version, GroupRole.Champion, championWeight ?? 100 - challengerWeights));
+        }
+
+        return members;
+    }
+
+    private static List<(JsonElement Element, string Path)> Items(JsonElement root, string name, JsonBody body)
+    {
+        var items = new List<(JsonElement, string)>();
+        if (body.Array(root, name, "$", required: false) is not { } array)
+        {
+            return items;
+        }
+
+        var i = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"$.{name}[{i++}]");
+            if (body.Object(element, path) is { } item)
+            {
+                items.Add((item, path));
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>Every member must read the same inputs (names and types) as the Champion: one signature per group endpoint.</summary>
+    private static async Task CheckSignaturesAsync(IReadOnlyList<GroupMember> members, ModelCache models, CancellationToken cancellationToken)
+    {
+        if (members.Count == 0)
+        {
+            return;
+        }
+
+        var champion = members.FirstOrDefault(m => m.Role == GroupRole.Champion) ?? members[0];
+        var expected = await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false);
+        var problems = new List<string>();
+        foreach (var member in members)
+        {
+            if (member == champion)
+            {
+                continue;
+            }
+
+            var model = await models.GetAsync(member.Model, member.Version, cancellationToken).ConfigureAwait(false);
+            if (!model.Inputs.SequenceEqual(expected.Inputs) && !SameSet(model, expected))
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{member.Model}/{member.Version} reads inputs ({Describe(model)}), not the champion's ({Describe(expected)})"));
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new HubException(StatusCodes.Status400BadRequest, $"the members of a group must read the same inputs: {string.Join("; ", problems)}", problems);
+        }
+    }
+
+    private static bool SameSet(ModelOps.Core.Models.Model a, ModelOps.Core.Models.Model b) =>
+        a.Inputs.Count == b.Inputs.Count && a.Inputs.All(b.Inputs.Contains);
+
+    private static string Describe(ModelOps.Core.Models.Model model) =>
+        string.Join(", ", model.Inputs.Select(i => $"{i.Name} {ModelOps.Core.Data.ColumnTypeNames.ToName(i.Type)}"));
+}
+
+/// <summary>The body of <c>POST /api/groups</c>.</summary>
+/// <param name="Name">1 to 48 characters of <c>[a-z0-9_-]</c>.</param>
+/// <param name="Champion">The Champion; its weight defaults to 100 minus the Challengers'.</param>
+/// <param name="Challengers">Challengers with their weights (percent).</param>
+/// <param name="Shadows">Shadow models: they score every request, logged but never returned.</param>
+/// <param name="DeletionPolicy"><c>archive</c> (default) or <c>delete</c>.</param>
+/// <param name="Description">What the group serves.</param>
+public sealed record CreateGroupRequest(string Name, MemberRequest Champion, IReadOnlyList<MemberRequest>? Challengers, IReadOnlyList<MemberRequest>? Shadows, string? DeletionPolicy, string? Description);
+
+/// <summary>The body of <c>PUT /api/groups/{group}/split</c>.</summary>
+/// <param name="Champion">The Champion; its weight defaults to 100 minus the Challengers'.</param>
+/// <param name="Challengers">Challengers with their weights (percent).</param>
+/// <param name="Shadows">Shadow models.</param>
+public sealed record SplitRequest(MemberRequest Champion, IReadOnlyList<MemberRequest>? Challengers, IReadOnlyList<MemberRequest>? Shadows);
+
+/// <summary>A member in a request body.</summary>
+/// <param name="Model">The registered model.</param>
+/// <param name="Version">Its version.</param>
+/// <param name="Weight">Percent of the traffic (Challengers; optional for the Champion; absent for Shadows).</param>
+public sealed record MemberRequest(string Model, int Version, int? Weight);
+
+/// <summary>The body of <c>POST /api/groups/{group}/promote</c>.</summary>
+/// <param name="Model">The registered model.</param>
+/// <param name="Version">The version that becomes Champion.</param>
+/// <param name="TakeAllTraffic">Give it 100% and make every other member a Shadow (default false: it takes the old Champion's weight).</param>
+/// <param name="Reason">Why, for the alias history and the audit.</param>
+public sealed record PromoteRequest(string Model, int Version, bool? TakeAllTraffic, string? Reason);

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModelOps.Hub.Auth;
+using ModelOps.Hub.Logging;
+using ModelOps.Hub.Routing;
+using ModelOps.Store;
+
+namespace ModelOps.Hub.Api;
+
+/// <summary><c>/health</c> (no token) and <c>/api/metrics</c>.</summary>
+internal static class HealthApi
+{
+    public static void MapHealthApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", (IModelStore store, RoutingSnapshots snapshots, HubCounters counters) =>
+            Results.Ok(new HealthView("ok", store.Backend.ToString().ToLowerInvariant(), store.SchemaVersion, snapshots.Current.Groups.Count, snapshots.Current.Revision, counters.Snapshot())))
+            .WithTags("Health").WithName("Health").WithSummary("Liveness, the routing revision and the inference-log counters; needs no token.").Produces<HealthView>();
+        app.MapGet("/api/metrics", (RoutingSnapshots snapshots, HubCounters counters) =>
+            Results.Ok(new MetricsView(snapshots.Current.Revision, snapshots.Current.Groups.Count, counters.Snapshot())))
+            .Requires(HubPermission.Read).WithTags("Health").WithName("Metrics").WithSummary("The inference-log and prediction counters.").Produces<MetricsView>();
+    }
+}
+
+/// <summary>The answer of <c>/health</c>.</summary>
+/// <param name="Status"><c>ok</c>.</param>
+/// <param name="Database"><c>sqlite</c> or <c>postgres</c>.</param>
+/// <param name="SchemaVersion">The database schema version.</param>
+/// <param name="Groups">How many groups are routed.</param>
+/// <param name="RoutingRevision">The groups revision of the routing table.</param>
+/// <param name="Log">The counters.</param>
+public sealed record HealthView(string Status, string Database, int SchemaVersion, int Groups, long RoutingRevision, LogCounters Log);
+
+/// <summary>The answer of <c>/api/metrics</c>.</summary>
+/// <param name="RoutingRevision">The groups revision of the routing table.</param>
+/// <param name="Groups">How many groups are routed.</param>
+/// <param name="Log">The counters.</param>
+public sealed record MetricsView(long RoutingRevision, int Groups, LogCounters Log);

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModelOps.Hub.Auth;
+using ModelOps.Hub.Errors;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
+
+namespace ModelOps.Hub.Api;
+
+/// <summary>Browsing a group's inference log: filtered pages and one request's rows.</summary>
+internal static class InferencesApi
+{
+    public static void MapInferencesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/groups/{group}/inferences").WithTags("Inferences").Requires(HubPermission.Read);
+        api.MapGet("/", QueryAsync)
+            .WithName("QueryInferences")
+            .WithSummary("A page of log rows, newest first, filtered by model, version, role, time range (from/to, ISO 8601), prediction range (minPrediction/maxPrediction) and text in the inputs (q); page with limit and the cursor 'before'.")
+            .Produces<InferencePageView>().ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/{requestId}", RequestAsync)
+            .WithName("GetInferenceRequest").WithSummary("Every log row of one request (served and shadow).")
+            .Produces<IReadOnlyList<InferenceView>>().ProducesProblem(404);
+    }
+
+    private static async Task<IResult> QueryAsync(string group, HttpRequest request, IHubStore store)
+    {
+        GroupNames.Validate(group);
+        var q = request.Query;
+        var errors = new JsonBody();
+        var query = new InferenceQuery
+        {
+            Model = Text(q, "model"),
+            Version = Parse(q, "version", errors, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null, "an integer"),
+            Role = Parse(q, "role", errors, s => GroupNames.TryParseRole(s, out var r) ? r : (GroupRole?)null, "champion, challenger or shadow"),
+            From = Parse(q, "from", errors, Time, "an ISO 8601 time"),
+            To = Parse(q, "to", errors, Time, "an ISO 8601 time"),
+            MinPrediction = Parse(q, "minPrediction", errors, Number, "a number"),
+            MaxPrediction = Parse(q, "maxPrediction", errors, Number, "a number"),
+            Text = Text(q, "q"),
+            Before = Parse(q, "before", errors, s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (long?)null, "a row id"),
+            Limit = Parse(q, "limit", errors, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null, "an integer") ?? 50,
+        };
+        errors.ThrowIfAny("query string");
+        var page = await store.QueryInferencesAsync(group, query, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        return Results.Ok(new InferencePageView([.. page.Rows.Select(InferenceView.Of)], page.NextCursor));
+    }
+
+    private static async Task<IResult> RequestAsync(string group, string requestId, IHubStore store, CancellationToken ct)
+    {
+        GroupNames.Validate(group);
+        var rows = await store.GetRequestAsync(group, requestId, ct).ConfigureAwait(false);
+        return rows.Count == 0
+            ? throw HubException.NotFound($"request '{requestId}' not found in the inference log of group '{group}'")
+            : Results.Ok(rows.Select(InferenceView.Of).ToList());
+    }
+
+    private static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var value) && value.ToString().Length > 0 ? value.ToString() : null;
+
+    private static T? Parse<T>(IQueryCollection query, string name, JsonBody errors, Func<string, T?> parse, string expected)
+        where T : struct
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (parse(text) is { } value)
+        {
+            return value;
+        }
+
+        errors.Error(name, $"'{text}' is not {expected}");
+        return null;
+    }
+
+    private static DateTimeOffset? Time(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : null;
+
+    private static double? Number(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
+}
+
+/// <summary>A page of log rows, newest first.</summary>
+/// <param name="Rows">The rows.</param>
+/// <param name="NextCursor">Pass as <c>before</c> for the next page; absent on the last page.</param>
+public sealed record InferencePageView(IReadOnlyList<InferenceView> Rows, long? NextCursor);
+
+/// <summary>One log row, with its inputs and SHAP as JSON objects.</summary>
+/// <param name="Id">The row id.</param>
+/// <param name="RequestId">The request.</param>
+/// <param name="RecordIndex">The record's position in the request.</param>
+/// <param name="Timestamp">When it was scored.</param>
+/// <param name="Model">The model.</param>
+/// <param name="Version">Its version.</param>
+/// <param name="Role">champion, challenger or shadow.</param>
+/// <param name="RoutingKey">The routing key, if any.</param>
+/// <param name="Inputs">The record as sent.</param>
+/// <param name="Prediction">The prediction.</param>
+/// <param name="Probability">The probability (classifiers).</param>
+/// <param name="Shap">SHAP per input column.</param>
+/// <param name="LatencyMs">Scoring time.</param>
+/// <param name="Error">Why scoring failed.</param>
+/// <param name="Label">The actual value, once fed back.</param>
+/// <param name="LabeledAt">When the label arrived.</param>
+public sealed record InferenceView(
+    long Id,
+    string RequestId,
+    int RecordIndex,
+    DateTimeOffset Timestamp,
+    string Model,
+    int Version,
+    string Role,
+    string? RoutingKey,
+    JsonElement Inputs,
+    double? Prediction,
+    double? Probability,
+    JsonElement? Shap,
+    double LatencyMs,
+    string? Error,
+    double? Label,
+    DateTimeOffset? LabeledAt)
+{
+    /// <summary>The view of a stored row.</summary>
+    public static InferenceView Of(InferenceRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var r = row.Record;
+        return new InferenceView(row.Id, r.RequestId, r.RecordIndex, r.Timestamp, r.Model, r.Version, r.Role.ToName(), r.RoutingKey,
+            Json(r.Inputs), r.Prediction, r.Probability, r.Shap is null ? null : Json(r.Shap), r.LatencyMs, r.Error, row.Label, row.LabeledAt);
+    }
+
+    private static JsonElement Json(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}

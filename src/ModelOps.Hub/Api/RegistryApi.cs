@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ModelOps.Hub.Auth;
+using ModelOps.Store;
+using ModelOps.Store.Registry;
+using ModelOps.Store.Tracking;
+
+namespace ModelOps.Hub.Api;
+
+/// <summary>Read-only registry and tracking: experiments, runs, models, versions, aliases and their history.</summary>
+internal static class RegistryApi
+{
+    public static void MapRegistryApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Registry").Requires(HubPermission.Read);
+        api.MapGet("/experiments", async (IModelStore store, CancellationToken ct) => Results.Ok(await store.ListExperimentsAsync(ct).ConfigureAwait(false)))
+            .WithName("ListExperiments").WithSummary("Every experiment with its run count.").Produces<IReadOnlyList<Experiment>>();
+        api.MapGet("/experiments/{name}", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetExperimentAsync(name, ct).ConfigureAwait(false)))
+            .WithName("GetExperiment").WithSummary("One experiment.").Produces<Experiment>().ProducesProblem(404);
+        api.MapGet("/runs", async (string? experiment, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListRunsAsync(experiment, ct).ConfigureAwait(false)))
+            .WithName("ListRuns").WithSummary("Runs, newest first; of one experiment with ?experiment=NAME.").Produces<IReadOnlyList<RunInfo>>().ProducesProblem(404);
+        api.MapGet("/runs/{id}", async (string id, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetRunAsync(id, ct).ConfigureAwait(false)))
+            .WithName("GetRun").WithSummary("One run: tags, parameters, metrics, lineage, artifacts.").Produces<Run>().ProducesProblem(404);
+        api.MapGet("/models", async (IModelStore store, CancellationToken ct) => Results.Ok(await store.ListModelsAsync(ct).ConfigureAwait(false)))
+            .WithName("ListModels").WithSummary("Every registered model.").Produces<IReadOnlyList<RegisteredModel>>();
+        api.MapGet("/models/{name}", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetModelAsync(name, ct).ConfigureAwait(false)))
+            .WithName("GetModel").WithSummary("One registered model.").Produces<RegisteredModel>().ProducesProblem(404);
+        api.MapGet("/models/{name}/versions", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListVersionsAsync(name, ct).ConfigureAwait(false)))
+            .WithName("ListVersions").WithSummary("Every version of a model.").Produces<IReadOnlyList<ModelVersion>>().ProducesProblem(404);
+        api.MapGet("/models/{name}/versions/{version:int}", async (string name, int version, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetVersionAsync(name, version, ct).ConfigureAwait(false)))
+            .WithName("GetVersion").WithSummary("One version of a model, with its signature.").Produces<ModelVersion>().ProducesProblem(404);
+        api.MapGet("/models/{name}/aliases", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListAliasesAsync(name, ct).ConfigureAwait(false)))
+            .WithName("ListAliases").WithSummary("The aliases of a model.").Produces<IReadOnlyList<ModelAlias>>().ProducesProblem(404);
+        api.MapGet("/models/{name}/aliases/history", async (string name, string? alias, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetAliasHistoryAsync(name, alias, ct).ConfigureAwait(false)))
+            .WithName("AliasHistory").WithSummary("The alias moves of a model (of one alias with ?alias=NAME), oldest first.").Produces<IReadOnlyList<AliasChange>>().ProducesProblem(404);
+    }
+}

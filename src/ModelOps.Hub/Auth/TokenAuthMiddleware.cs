@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Http;
+using ModelOps.Hub.Errors;
+using ModelOps.Store.Auth;
+using ModelOps.Store.Groups;
+
+namespace ModelOps.Hub.Auth;
+
+/// <summary>
+/// Every request but <c>/health</c> needs <c>Authorization: Bearer &lt;token&gt;</c> (401 otherwise),
+/// and a token whose role has the endpoint's <see cref="RequiredPermission"/> (403 otherwise).
+/// Verified tokens are remembered for <see cref="HubOptions.TokenCacheDuration"/>, by their hash.
+/// </summary>
+internal sealed class TokenAuthMiddleware(RequestDelegate next, IHubStore store, HubOptions options)
+{
+    private const string Scheme = "Bearer ";
+    private readonly ConcurrentDictionary<string, (ApiToken Token, long Expires)> _verified = new(StringComparer.Ordinal);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Path.Equals("/health", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0)
+        {
+            await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, "missing token: send the header 'Authorization: Bearer <token>' (make one with 'modelops tokens create --role ROLE')").ConfigureAwait(false);
+            return;
+        }
+
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || header.Length == Scheme.Length)
+        {
+            await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, "the Authorization header is not 'Bearer <token>'").ConfigureAwait(false);
+            return;
+        }
+
+        var token = await FindAsync(header[Scheme.Length..].Trim(), context.RequestAborted).ConfigureAwait(false);
+        if (token is null)
+        {
+            await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, "unknown token").ConfigureAwait(false);
+            return;
+        }
+
+        context.Items[typeof(ApiToken)] = token;
+        var permission = context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>()?.Permission ?? HubPermission.Read;
+        if (!RequiredPermission.Allows(token.Role, permission))
+        {
+            await ProblemMiddleware.WriteAsync(
+                context,
+                StatusCodes.Status403Forbidden,
+                $"token '{token.Name}' has role {token.Role.ToName()}, which may not {RequiredPermission.Describe(permission)}; that needs role {RequiredPermission.Roles(permission)}").ConfigureAwait(false);
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>The token of the current request (set by the middleware).</summary>
+    public static ApiToken Caller(HttpContext context) =>
+        context.Items[typeof(ApiToken)] as ApiToken ?? throw new InvalidOperationException("The request was not authenticated.");
+
+    private async Task<ApiToken?> FindAsync(string secret, CancellationToken cancellationToken)
+    {
+        var hash = TokenSecrets.Hash(secret);
+        var now = options.TimeProvider.GetTimestamp();
+        if (_verified.TryGetValue(hash, out var cached) && cached.Expires > now)
+        {
+            return cached.Token;
+        }
+
+        var token = await store.FindTokenAsync(secret, cancellationToken).ConfigureAwait(false);
+        if (token is not null)
+        {
+            var ticks = (long)(options.TokenCacheDuration.TotalSeconds * options.TimeProvider.TimestampFrequency);
+            _verified[hash] = (token, now + ticks);
+        }
+
+        return token;
+    }
+}
+
+/// <summary>Declares the permission endpoints need.</summary>
+internal static class PermissionExtensions
+{
+    public static TBuilder Requires<TBuilder>(this TBuilder builder, HubPermission permission)
+        where TBuilder : Microsoft.AspNetCore.Builder.IEndpointConventionBuilder
+    {
+        builder.Add(endpoint => endpoint.Metadata.Add(new RequiredPermission(permission)));
+        return builder;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace ModelOps.Hub.Errors;
+
+/// <summary>
+/// Reads request bodies as JSON and their fields with exact messages (<c>$.members[0].weight: expected
+/// an integer, got string</c>), collecting every problem before answering 400.
+/// </summary>
+internal sealed class JsonBody
+{
+    private readonly List<string> _errors = [];
+
+    /// <summary>Parses the body; 400 when it is empty or not JSON, 413 (from Kestrel) when too large.</summary>
+    public static async Task<JsonDocument> ParseAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var document = await JsonDocument.ParseAsync(request.Body, default, cancellationToken).ConfigureAwait(false);
+            return document;
+        }
+        catch (JsonException error)
+        {
+            var line = (error.LineNumber ?? 0) + 1;
+            var position = (error.BytePositionInLine ?? 0) + 1;
+            var reason = error.Message;
+            var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            if (cut > 0)
+            {
+                reason = reason[..cut];
+            }
+
+            if (reason.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
+            {
+                throw HubException.BadRequest("request body is empty; send a JSON object");
+            }
+
+            throw HubException.BadRequest(string.Create(CultureInfo.InvariantCulture, $"request body is not valid JSON (line {line}, byte {position}): {reason}"));
+        }
+    }
+
+    /// <summary>Whether any problem was found.</summary>
+    public bool HasErrors => _errors.Count > 0;
+
+    /// <summary>Adds a problem at <paramref name="path"/>.</summary>
+    public void Error(string path, string problem) => _errors.Add($"{path}: {problem}");
+
+    /// <summary>400 listing every problem, when there is any.</summary>
+    public void ThrowIfAny(string what = "request body")
+    {
+        if (_errors.Count > 0)
+        {
+            throw new HubException(StatusCodes.Status400BadRequest, $"{what} is invalid: {string.Join("; ", _errors)}", [.. _errors]);
+        }
+    }
+
+    /// <summary><paramref name="element"/> when it is an object, else a problem and <see langword="null"/>.</summary>
+    public JsonElement? Object(JsonElement element, string path)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            return element;
+        }
+
+        Error(path, $"expected an object, got {Kind(element)}");
+        return null;
+    }
+
+    public string? String(JsonElement obj, string name, string path, bool required)
+    {
+        if (!Find(obj, name, path, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        Error($"{path}.{name}", $"expected a string, got {Kind(value)}");
+        return null;
+    }
+
+    public int? Int(JsonElement obj, string name, string path, bool required)
+    {
+        if (!Find(obj, name, path, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
+        {
+            return number;
+        }
+
+        Error($"{path}.{name}", $"expected an integer, got {Kind(value)}");
+        return null;
+    }
+
+    public double? Number(JsonElement obj, string name, string path, bool required)
+    {
+        if (!Find(obj, name, path, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number))
+        {
+            return number;
+        }
+
+        Error($"{path}.{name}", $"expected a number, got {Kind(value)}");
+        return null;
+    }
+
+    public bool? Bool(JsonElement obj, string name, string path, bool required)
+    {
+        if (!Find(obj, name, path, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        Error($"{path}.{name}", $"expected true or false, got {Kind(value)}");
+        return null;
+    }
+
+    public JsonElement? Array(JsonElement obj, string name, string path, bool required)
+    {
+        if (!Find(obj, name, path, required, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            return value;
+        }
+
+        Error($"{path}.{name}", $"expected an array, got {Kind(value)}");
+        return null;
+    }
+
+    /// <summary>How a JSON value reads in a message: <c>string "abc"</c>, <c>number 3.5</c>, <c>null</c>, <c>an object</c>.</summary>
+    public static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => $"string {Shorten(value.GetRawText())}",
+        JsonValueKind.Number => $"number {Shorten(value.GetRawText())}",
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        _ => "nothing",
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+
+    private bool Find(JsonElement obj, string name, string path, bool required, out JsonElement value)
+    {
+        if (obj.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (required)
+        {
+            Error($"{path}.{name}", "missing");
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelOps.Hub.Api;
+using ModelOps.Hub.Auth;
+using ModelOps.Hub.Errors;
+using ModelOps.Hub.Logging;
+using ModelOps.Hub.Routing;
+using ModelOps.Hub.Scoring;
+using ModelOps.Store;
+using ModelOps.Store.Groups;
+
+namespace ModelOps.Hub;
+
+/// <summary>
+/// Builds the hub server: opens the store, wires the API areas (health, registry, groups, predict,
+/// inferences), token auth, problem details, OpenAPI at <c>/openapi/v1.json</c>, the routing snapshots
+/// and the group-commit inference-log writer. Used by <c>modelops serve</c> and by tests.
+/// </summary>
+public static class HubApp
+{
+    /// <summary>Opens the store and builds the server (not started; call <c>StartAsync</c> or <c>RunAsync</c>).</summary>
+    /// <param name="options">Database, addresses, limits.</param>
+    /// <param name="cancellationToken">Cancels opening the store.</param>
+    /// <exception cref="StoreException">The database cannot be opened.</exception>
+    /// <exception cref="ArgumentException">An option is out of range (every problem listed).</exception>
+    public static async Task<WebApplication> CreateAsync(HubOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var store = await StoreFactory.OpenAsync(options.Database, options.Store, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.WebHost.UseUrls(options.Urls);
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+            var services = builder.Services;
+            services.AddSingleton(options);
+            services.AddSingleton<IModelStore>(_ => store);
+            services.AddSingleton<IHubStore>(_ => store.Hub());
+            services.AddSingleton<HubCounters>();
+            services.AddSingleton<ModelCache>();
+            services.AddSingleton<ShapBatcher>();
+            services.AddSingleton<RoutingSnapshots>();
+            services.AddHostedService(provider => provider.GetRequiredService<RoutingSnapshots>());
+            services.AddSingleton<InferenceLogWriter>();
+            services.AddHostedService(provider => provider.GetRequiredService<InferenceLogWriter>());
+            services.AddProblemDetails();
+            services.AddOpenApi();
+            services.ConfigureHttpJsonOptions(json =>
+            {
+                json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+                json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+                json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+            });
+
+            var app = builder.Build();
+            app.UseMiddleware<ProblemMiddleware>();
+            app.UseStatusCodePages();
+            app.UseRouting();
+            app.UseMiddleware<TokenAuthMiddleware>();
+            app.MapOpenApi().Requires(HubPermission.Read);
+            app.MapHealthApi();
+            app.MapRegistryApi();
+            app.MapGroupsApi();
+            app.MapPredictApi();
+            app.MapInferencesApi();
+            app.MapAnalyticsApi();
+
+            // The first requests already see every group.
+            await app.Services.GetRequiredService<RoutingSnapshots>().RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+            return app;
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The addresses the started server listens on (with the real port when port 0 was asked).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? []];
+    }
+}

@@ -1,4 +1,0 @@
-namespace ModelOps.Hub;
-
-/// <summary>Marks the hub assembly (the server is built in later steps).</summary>
-internal static class HubAssembly;

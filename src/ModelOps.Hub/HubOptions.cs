@@ -1,0 +1,110 @@
+using System.ComponentModel.DataAnnotations;
+using ModelOps.Store;
+
+namespace ModelOps.Hub;
+
+/// <summary>Options of the hub server (<see cref="HubApp"/>); every property has a working default.</summary>
+public sealed class HubOptions
+{
+    /// <summary>The database (a SQLite path or a <c>postgresql://</c> URL).</summary>
+    /// <value>Default: <see cref="StoreDefaults.DatabaseLocation"/> (<c>MODELOPS_DATABASE_URL</c>, else <c>.modelops/modelops.db</c>).</value>
+    public string? Database { get; init; }
+
+    /// <summary>Store options (clock, artifact folder, timeouts).</summary>
+    /// <value>Default: the store's defaults.</value>
+    public StoreOptions Store { get; init; } = new();
+
+    /// <summary>The addresses Kestrel listens on (<c>;</c>-separated); port 0 picks a free port.</summary>
+    /// <value>Default: <c>http://127.0.0.1:5080</c>.</value>
+    public string Urls { get; init; } = HubDefaults.Urls;
+
+    /// <summary>The largest request body accepted; larger bodies get 413.</summary>
+    /// <value>Default: 1 MiB.</value>
+    [Range(1024, int.MaxValue)]
+    public long MaxRequestBodyBytes { get; init; } = HubDefaults.MaxRequestBodyBytes;
+
+    /// <summary>The most records one predict request may carry.</summary>
+    /// <value>Default: 1000.</value>
+    [Range(1, 100_000)]
+    public int MaxRecordsPerRequest { get; init; } = HubDefaults.MaxRecordsPerRequest;
+
+    /// <summary>How many predict requests may wait for the inference-log writer; when full, predict answers 503 with Retry-After.</summary>
+    /// <value>Default: 4096.</value>
+    [Range(1, 1_000_000)]
+    public int LogQueueCapacity { get; init; } = HubDefaults.LogQueueCapacity;
+
+    /// <summary>The most rows the writer commits in one transaction.</summary>
+    /// <value>Default: 5000.</value>
+    [Range(1, 1_000_000)]
+    public int LogMaxBatchRows { get; init; } = HubDefaults.LogMaxBatchRows;
+
+    /// <summary>How often the routing snapshot checks the database for group changes made by other hub processes.</summary>
+    /// <value>Default: 1 second.</value>
+    public TimeSpan RefreshInterval { get; init; } = HubDefaults.RefreshInterval;
+
+    /// <summary>How long a verified token is remembered before it is checked against the database again.</summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan TokenCacheDuration { get; init; } = HubDefaults.TokenCacheDuration;
+
+    /// <summary>The clock of log timestamps; also given to the store when <see cref="Store"/> keeps its default clock.</summary>
+    /// <value>Default: <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Checks every option once.</summary>
+    /// <exception cref="ArgumentException">Any option is out of range; the message lists every problem with the option's name.</exception>
+    public void Validate()
+    {
+        var problems = new List<string>();
+        var context = new ValidationContext(this);
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(this, context, results, validateAllProperties: true))
+        {
+            problems.AddRange(results.Select(r => r.ErrorMessage ?? string.Join(", ", r.MemberNames)));
+        }
+
+        if (RefreshInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"The field {nameof(RefreshInterval)} must be positive.");
+        }
+
+        if (TokenCacheDuration < TimeSpan.Zero)
+        {
+            problems.Add($"The field {nameof(TokenCacheDuration)} must not be negative.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Urls))
+        {
+            problems.Add($"The field {nameof(Urls)} must name at least one address.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid hub options: {string.Join(" ", problems)}");
+        }
+    }
+}
+
+/// <summary>The defaults of <see cref="HubOptions"/>, in one place.</summary>
+public static class HubDefaults
+{
+    /// <summary><c>http://127.0.0.1:5080</c>.</summary>
+    public const string Urls = "http://127.0.0.1:5080";
+
+    /// <summary>1 MiB.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>1000 records.</summary>
+    public const int MaxRecordsPerRequest = 1000;
+
+    /// <summary>4096 requests.</summary>
+    public const int LogQueueCapacity = 4096;
+
+    /// <summary>5000 rows.</summary>
+    public const int LogMaxBatchRows = 5000;
+
+    /// <summary>1 second.</summary>
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>30 seconds.</summary>
+    public static readonly TimeSpan TokenCacheDuration = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,120 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
+
+namespace ModelOps.Hub.Logging;
+
+/// <summary>
+/// Group commit of inference-log rows: requests put their rows in a bounded queue and wait; one
+/// writer loop takes whatever is queued (up to <see cref="HubOptions.LogMaxBatchRows"/> rows),
+/// appends it in ONE transaction, then completes each request. A request is answered 2xx only
+/// after its rows are committed. A full queue is refused at once (the caller answers 503), never
+/// waited on or dropped silently. On shutdown the queue is closed and drained.
+/// </summary>
+internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions options, HubCounters counters, ILogger<InferenceLogWriter> logger) : IHostedService
+{
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.LogQueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private Task _loop = Task.CompletedTask;
+
+    /// <summary>Queues <paramref name="rows"/>; the task ends when they are committed. <see langword="null"/> when the queue is full or closed.</summary>
+    public Task? TryAppend(IReadOnlyList<InferenceRecord> rows)
+    {
+        var pending = new Pending(rows, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            counters.Rejected();
+            return null;
+        }
+
+        counters.Enqueued();
+        return pending.Done.Task;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Pending>();
+        var rows = new List<InferenceRecord>();
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            rows.Clear();
+            while (rows.Count < options.LogMaxBatchRows && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                rows.AddRange(pending.Rows);
+            }
+
+            if (!await CommitAsync(batch, rows).ConfigureAwait(false) && batch.Count > 1)
+            {
+                // One group's failure (its table just dropped, say) must not fail the others:
+                // retry each group's requests in a transaction of their own.
+                foreach (var part in batch.GroupBy(p => p.Group))
+                {
+                    var partRows = part.SelectMany(p => p.Rows).ToList();
+                    await CommitAsync([.. part], partRows).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="rows"/> in one transaction and completes the requests; on failure, fails them only when <paramref name="batch"/> cannot be split further.</summary>
+    private async Task<bool> CommitAsync(List<Pending> batch, List<InferenceRecord> rows)
+    {
+        try
+        {
+            // Not cancellable: a started commit finishes, so an answered request's rows are there.
+            await store.AppendInferencesAsync(rows, CancellationToken.None).ConfigureAwait(false);
+            counters.Committed(batch.Count, rows.Count);
+            foreach (var done in batch)
+            {
+                done.Done.TrySetResult();
+            }
+
+            return true;
+        }
+        catch (Exception error)
+        {
+            if (batch.Select(p => p.Group).Distinct(StringComparer.Ordinal).Skip(1).Any())
+            {
+                return false;
+            }
+
+            LogWriteFailed(logger, error, rows.Count, batch.Count);
+            counters.Failed(batch.Count);
+            foreach (var done in batch)
+            {
+                done.Done.TrySetException(error);
+            }
+
+            return false;
+        }
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "Writing {Rows} inference-log rows of {Requests} requests failed; they were answered 503")]
+    private static partial void LogWriteFailed(ILogger logger, Exception error, int rows, int requests);
+
+    private sealed record Pending(IReadOnlyList<InferenceRecord> Rows, TaskCompletionSource Done)
+    {
+        public string Group => Rows.Count == 0 ? string.Empty : Rows[0].Group;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ModelOps.Core.Data;
+using ModelOps.Core.Explain;
+using ModelOps.Core.Learning;
+using ModelOps.Hub.Routing;
+
+namespace ModelOps.Hub.Scoring;
+
+/// <summary>What one model made of a request's records.</summary>
+/// <param name="Predictions">Per record: the value (regression) or the class 0/1 (classification).</param>
+/// <param name="Probabilities">Per record, for classifiers: the positive-class probability.</param>
+/// <param name="Shap">Exact SHAP per input column (raw output space), or <see langword="null"/> when not asked.</param>
+/// <param name="LatencyMs">How long predicting and explaining took.</param>
+/// <param name="Error">Why scoring failed, or <see langword="null"/>.</param>
+internal sealed record ModelScores(double[] Predictions, double[]? Probabilities, ShapValues? Shap, double LatencyMs, string? Error);
+
+/// <summary>Scores a frame with one member's model, with exact input-level SHAP (batched with concurrent requests, see <see cref="ShapBatcher"/>) when asked.</summary>
+internal static class ModelScorer
+{
+    public static async Task<ModelScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapBatcher shapBatcher)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            var model = member.Model;
+            double[] predictions;
+            double[]? probabilities = null;
+            if (model.Task == ModelTask.BinaryClassification)
+            {
+                probabilities = model.PredictProbability(frame);
+                predictions = new double[probabilities.Length];
+                for (var i = 0; i < predictions.Length; i++)
+                {
+                    // The same threshold as Model.Predict.
+                    predictions[i] = probabilities[i] > 0.5 ? 1 : 0;
+                }
+            }
+            else
+            {
+                predictions = model.PredictRaw(frame);
+            }
+
+            var shap = explain ? await shapBatcher.ExplainAsync(model, frame).ConfigureAwait(false) : null;
+            return new ModelScores(predictions, probabilities, shap, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            return new ModelScores([], null, null, Stopwatch.GetElapsedTime(start).TotalMilliseconds, error.Message);
+        }
+    }
+
+    /// <summary>One record's SHAP values as a JSON object: input column name to value (round-trip precision).</summary>
+    public static string ShapJson(ShapValues shap, int row)
+    {
+        var values = shap.Row(row);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            for (var i = 0; i < values.Length; i++)
+            {
+                writer.WriteNumber(shap.Names[i], values[i]);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>One record's SHAP values by input column.</summary>
+    public static Dictionary<string, double> ShapMap(ShapValues shap, int row)
+    {
+        var values = shap.Row(row);
+        var map = new Dictionary<string, double>(values.Length, StringComparer.Ordinal);
+        for (var i = 0; i < values.Length; i++)
+        {
+            map[shap.Names[i]] = values[i];
+        }
+
+        return map;
+    }
+}

@@ -1,0 +1,326 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ModelOps.Store.Sql;
+
+/// <summary>The inference-log tables of groups: batch appends, labels, filtered pages, analytics reads.</summary>
+internal sealed partial class SqlStore
+{
+    private const string InsertColumns = "request_id, record_index, logged_at, model, version, role, routing_key, inputs, prediction, probability, shap, latency_ms, error";
+    private const string RowColumns = "id, " + InsertColumns + ", label, labeled_at";
+    private const int MaxPage = 1000;
+
+    public async Task AppendInferencesAsync(IReadOnlyList<InferenceRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        // One table at a time, in first-seen order; the records of one group keep their order.
+        var byTable = new Dictionary<string, List<InferenceRecord>>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var table = GroupRules.TableName(record.Group);
+            if (!byTable.TryGetValue(table, out var list))
+            {
+                byTable[table] = list = [];
+            }
+
+            list.Add(record);
+        }
+
+        await WriteAsync(async (connection, transaction) =>
+        {
+            foreach (var (table, list) in byTable)
+            {
+                if (connection is NpgsqlConnection npgsql)
+                {
+                    await CopyInferencesAsync(npgsql, table, list, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await InsertInferencesAsync(connection, transaction, table, list, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, CancellationToken cancellationToken = default)
+    {
+        var table = GroupRules.TableName(group);
+        ArgumentNullException.ThrowIfNull(requestId);
+        if (!double.IsFinite(label))
+        {
+            throw new StoreException(StoreErrorKind.Invalid, "the label must be a finite number");
+        }
+
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            await RequireGroupAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
+            var sql = $"UPDATE {GroupRules.Quote(table)} SET label = @label, labeled_at = @now WHERE request_id = @request"
+                + (recordIndex is null ? string.Empty : " AND record_index = @index");
+            (string, object?)[] parameters = recordIndex is null
+                ? [("@label", label), ("@now", Now()), ("@request", requestId)]
+                : [("@label", label), ("@now", Now()), ("@request", requestId), ("@index", recordIndex)];
+            var updated = await ExecuteAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false);
+            if (updated == 0)
+            {
+                var which = recordIndex is { } index
+                    ? string.Create(CultureInfo.InvariantCulture, $"record {index} of request '{requestId}'")
+                    : $"request '{requestId}'";
+                throw new StoreException(StoreErrorKind.NotFound, $"{which} not found in the inference log of group '{group}'");
+            }
+
+            return updated;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<InferencePage> QueryInferencesAsync(string group, InferenceQuery query, CancellationToken cancellationToken = default)
+    {
+        var table = GroupRules.TableName(group);
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > MaxPage)
+        {
+            throw new StoreException(StoreErrorKind.Invalid, string.Create(CultureInfo.InvariantCulture, $"limit {query.Limit} is outside 1 to {MaxPage}"));
+        }
+
+        var where = new StringBuilder();
+        var parameters = new List<(string, object?)>();
+        void Filter(string condition, string name, object? value)
+        {
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(condition);
+            parameters.Add((name, value));
+        }
+
+        if (query.Model is { } model)
+        {
+            Filter("model = @model", "@model", model);
+        }
+
+        if (query.Version is { } version)
+        {
+            Filter("version = @version", "@version", version);
+        }
+
+        if (query.Role is { } role)
+        {
+            Filter("role = @role", "@role", role.ToName());
+        }
+
+        if (query.From is { } from)
+        {
+            Filter("logged_at >= @from", "@from", SqlDialect.Microseconds(from));
+        }
+
+        if (query.To is { } to)
+        {
+            Filter("logged_at < @to", "@to", SqlDialect.Microseconds(to));
+        }
+
+        if (query.MinPrediction is { } min)
+        {
+            Filter("prediction >= @min", "@min", min);
+        }
+
+        if (query.MaxPrediction is { } max)
+        {
+            Filter("prediction <= @max", "@max", max);
+        }
+
+        if (query.Text is { Length: > 0 } text)
+        {
+            Filter("LOWER(inputs) LIKE @text ESCAPE '\\'", "@text", "%" + EscapeLike(text.ToLowerInvariant()) + "%");
+        }
+
+        if (query.Before is { } before)
+        {
+            Filter("id < @before", "@before", before);
+        }
+
+        parameters.Add(("@limit", query.Limit + 1));
+        return await ReadAsync(async connection =>
+        {
+            await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
+            var rows = await QueryAsync(connection, null, $"SELECT {RowColumns} FROM {GroupRules.Quote(table)}{where} ORDER BY id DESC LIMIT @limit",
+                r => ReadRow(r, group), cancellationToken, [.. parameters]).ConfigureAwait(false);
+            long? next = null;
+            if (rows.Count > query.Limit)
+            {
+                rows.RemoveAt(rows.Count - 1);
+                next = rows[^1].Id;
+            }
+
+            return new InferencePage(rows, next);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<InferenceRow>> GetRequestAsync(string group, string requestId, CancellationToken cancellationToken = default)
+    {
+        var table = GroupRules.TableName(group);
+        ArgumentNullException.ThrowIfNull(requestId);
+        return await ReadAsync(async connection =>
+        {
+            await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
+            var rows = await QueryAsync(connection, null, $"SELECT {RowColumns} FROM {GroupRules.Quote(table)} WHERE request_id = @request ORDER BY record_index, id",
+                r => ReadRow(r, group), cancellationToken, ("@request", requestId)).ConfigureAwait(false);
+            return (IReadOnlyList<InferenceRow>)[.. rows.OrderBy(r => r.Record.RecordIndex).ThenBy(r => r.Record.Role == GroupRole.Shadow).ThenBy(r => r.Id)];
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    {
+        var table = GroupRules.TableName(group);
+        var sql = $"SELECT model, version, role, logged_at, prediction, probability, label, latency_ms, error FROM {GroupRules.Quote(table)} WHERE 1 = 1"
+            + (from is null ? string.Empty : " AND logged_at >= @from")
+            + (to is null ? string.Empty : " AND logged_at < @to")
+            + " ORDER BY id";
+        var parameters = new List<(string, object?)>();
+        if (from is { } start)
+        {
+            parameters.Add(("@from", SqlDialect.Microseconds(start)));
+        }
+
+        if (to is { } end)
+        {
+            parameters.Add(("@to", SqlDialect.Microseconds(end)));
+        }
+
+        return await ReadAsync(async connection =>
+        {
+            await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<InferenceOutcome>)await QueryAsync(connection, null, sql, r => new InferenceOutcome(
+                r.GetString(0),
+                r.GetInt32(1),
+                ParseRole(r.GetString(2)),
+                _dialect.ReadTimestamp(r, 3),
+                NullableDouble(r, 4),
+                NullableDouble(r, 5),
+                NullableDouble(r, 6),
+                r.GetDouble(7),
+                !r.IsDBNull(8)), cancellationToken, [.. parameters]).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task InsertInferencesAsync(DbConnection connection, DbTransaction transaction, string table, List<InferenceRecord> records, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {GroupRules.Quote(table)} ({InsertColumns}) VALUES (@request, @index, @at, @model, @version, @role, @key, @inputs, @prediction, @probability, @shap, @latency, @error)";
+        DbParameter Parameter(string name)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+            return parameter;
+        }
+
+        var request = Parameter("@request");
+        var index = Parameter("@index");
+        var at = Parameter("@at");
+        var modelName = Parameter("@model");
+        var version = Parameter("@version");
+        var role = Parameter("@role");
+        var key = Parameter("@key");
+        var inputs = Parameter("@inputs");
+        var prediction = Parameter("@prediction");
+        var probability = Parameter("@probability");
+        var shap = Parameter("@shap");
+        var latency = Parameter("@latency");
+        var error = Parameter("@error");
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            request.Value = record.RequestId;
+            index.Value = record.RecordIndex;
+            at.Value = _dialect.ToDb(SqlDialect.Microseconds(record.Timestamp));
+            modelName.Value = record.Model;
+            version.Value = record.Version;
+            role.Value = record.Role.ToName();
+            key.Value = (object?)record.RoutingKey ?? DBNull.Value;
+            inputs.Value = record.Inputs;
+            prediction.Value = Db(record.Prediction);
+            probability.Value = Db(record.Probability);
+            shap.Value = (object?)record.Shap ?? DBNull.Value;
+            latency.Value = record.LatencyMs;
+            error.Value = (object?)record.Error ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Binary COPY streams the whole batch of a table in one round trip.
+    private static async Task CopyInferencesAsync(NpgsqlConnection connection, string table, List<InferenceRecord> records, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {GroupRules.Quote(table)} ({InsertColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
+        {
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.RecordIndex, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(SqlDialect.Microseconds(record.Timestamp).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Model, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Version, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Role.ToName(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, record.RoutingKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Inputs, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, Finite(record.Prediction), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, Finite(record.Probability), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, record.Shap, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.LatencyMs, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, record.Error, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await importer.WriteAsync(value, type, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    private static object Db(double? value) => Finite(value) is { } v ? v : DBNull.Value;
+
+    private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    private static GroupRole ParseRole(string name) => GroupNames.TryParseRole(name, out var role) ? role : GroupRole.Shadow;
+
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private InferenceRow ReadRow(DbDataReader r, string group) => new(
+        r.GetInt64(0),
+        new InferenceRecord(
+            group,
+            r.GetString(1),
+            r.GetInt32(2),
+            _dialect.ReadTimestamp(r, 3),
+            r.GetString(4),
+            r.GetInt32(5),
+            ParseRole(r.GetString(6)),
+            NullableString(r, 7),
+            r.GetString(8),
+            NullableDouble(r, 9),
+            NullableDouble(r, 10),
+            NullableString(r, 11),
+            r.GetDouble(12),
+            NullableString(r, 13)),
+        NullableDouble(r, 14),
+        NullableTimestamp(r, 15));
+}

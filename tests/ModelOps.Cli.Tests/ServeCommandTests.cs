@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using ModelOps.Core.Features;
+using ModelOps.Core.Learners.Trees;
+using ModelOps.Core.Models;
+using ModelOps.Jobs.Datasets;
+using ModelOps.Store;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Registry;
+
+namespace ModelOps.Cli.Tests;
+
+/// <summary><c>modelops tokens</c> and <c>modelops serve</c> as real processes, including a SIGKILL under load.</summary>
+public abstract class ServeCommandTests : IAsyncLifetime
+{
+    private const string Record = """{"season":1,"hr":3,"weekday":6,"workingday":0,"weathersit":1,"temp":0.2,"hum":0.8,"windspeed":0}""";
+    private static readonly string[] Inputs = ["season", "hr", "weekday", "workingday", "weathersit", "temp", "hum", "windspeed"];
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "modelops-serve-" + Guid.NewGuid().ToString("N")[..12]);
+
+    protected string Database { get; private set; } = string.Empty;
+
+    protected string Folder => _folder;
+
+    protected abstract Task<string> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        Database = await CreateDatabaseAsync();
+        var data = Dataset.ReadCsv(Path.Combine(CliProcess.RepoRoot, "data", "bike_sharing", "hour.csv"));
+        var model = new Model([new PassthroughStep(Inputs)], new GradientBoostingRegressorOptions { MaxIter = 10 });
+        model.Fit(data.Select(Inputs), data["cnt"]);
+        await using var store = await StoreFactory.OpenAsync(Database, new StoreOptions { ArtifactRoot = Path.Combine(_folder, "artifacts") });
+        var run = await store.StartRunAsync("serve-tests");
+        using var content = new MemoryStream(ModelFile.ToBytes(model));
+        var artifact = await store.LogArtifactAsync(run.Id, "model.json", content);
+        await store.RegisterVersionAsync(new NewModelVersion("bike", artifact.Uri) { RunId = run.Id, Signature = ModelFile.SignatureJson(model) });
+    }
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public void TokensCreate_UnknownRole_IsConfigErrorNamingTheRoles()
+    {
+        var (code, _, stderr) = CliProcess.Run("tokens", "create", "--role", "boss", "--database", Database);
+
+        Assert.Equal(ExitCodes.ConfigError, code);
+        Assert.Equal("error: unknown role 'boss': use admin, scientist, predictor, viewer", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task TokensCreate_PrintsSecretOnceAndStoresOnlyItsHash()
+    {
+        var (code, stdout, _) = CliProcess.Run("tokens", "create", "--role", "predictor", "--name", "ci", "--json", "--database", Database);
+
+        Assert.Equal(0, code);
+        var secret = JsonDocument.Parse(stdout).RootElement.GetProperty("secret").GetString()!;
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var token = await store.Hub().FindTokenAsync(secret);
+        Assert.Equal(("ci", ModelOps.Store.Auth.TokenRole.Predictor), (token!.Name, token.Role));
+        var (_, list, _) = CliProcess.Run("tokens", "list", "--json", "--database", Database);
+        Assert.DoesNotContain(secret, list, StringComparison.Ordinal);
+        Assert.Contains("\"ci\"", list, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_KilledWithSigkillUnderLoad_EveryAnsweredRequestHasItsRows()
+    {
+        var (_, stdout, _) = CliProcess.Run("tokens", "create", "--role", "admin", "--json", "--database", Database);
+        var secret = JsonDocument.Parse(stdout).RootElement.GetProperty("secret").GetString()!;
+        var answered = new ConcurrentBag<string>();
+        var attempts = 0;
+        using (var server = await ServeProcess.StartAsync(Database))
+        {
+            using var client = Client(server.Address, secret);
+            using var created = await client.PostAsJsonAsync("/api/groups", new { name = "rides", champion = new { model = "bike", version = 1 } });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            using var stop = new CancellationTokenSource();
+
+            async Task LoadAsync()
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref attempts);
+                    try
+                    {
+                        using var response = await client.PostAsync("/api/groups/rides/predict", new StringContent($$"""{"records":[{{Record}},{{Record}}]}""", Encoding.UTF8, "application/json"));
+                        if (response.IsSuccessStatusCode)
+                        {
+                            var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                            answered.Add(json.RootElement.GetProperty("requestId").GetString()!);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // The server is gone: that request got no 2xx, so it promises nothing.
+                    }
+                }
+            }
+
+            var load = Enumerable.Range(0, 8).Select(_ => Task.Run(LoadAsync)).ToArray();
+            while (answered.Count < 300)
+            {
+                await Task.Delay(20);
+            }
+
+            server.Kill();
+            await stop.CancelAsync();
+            await Task.WhenAll(load);
+        }
+
+        Assert.True(attempts > answered.Count, "some requests were in flight when the server died");
+        await using (var store = await StoreFactory.OpenAsync(Database))
+        {
+            foreach (var requestId in answered)
+            {
+                var rows = await store.Hub().GetRequestAsync("rides", requestId);
+                Assert.Equal([0, 1], rows.Select(r => r.Record.RecordIndex));
+            }
+        }
+
+        using var restarted = await ServeProcess.StartAsync(Database);
+        using var again = Client(restarted.Address, secret);
+        using var after = await again.PostAsync("/api/groups/rides/predict", new StringContent($$"""{"record":{{Record}}}""", Encoding.UTF8, "application/json"));
+        Assert.True(after.IsSuccessStatusCode, await after.Content.ReadAsStringAsync());
+    }
+
+    private static HttpClient Client(Uri address, string secret)
+    {
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+}
+
+public sealed class SqliteServeCommandTests : ServeCommandTests
+{
+    protected override Task<string> CreateDatabaseAsync() => Task.FromResult(Path.Combine(Folder, "modelops.db"));
+}
+
+[Collection(ModelOps.Store.Tests.Infrastructure.PostgresCollection.Name)]
+public sealed class PostgresServeCommandTests(ModelOps.Store.Tests.Infrastructure.PostgresServer server) : ServeCommandTests
+{
+    protected override Task<string> CreateDatabaseAsync() => server.CreateSchemaUrlAsync();
+}

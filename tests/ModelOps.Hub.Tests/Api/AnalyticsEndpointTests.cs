@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ModelOps.Core.Data;
+using ModelOps.Hub.Tests.Infrastructure;
+using ModelOps.Jobs.Datasets;
+
+namespace ModelOps.Hub.Tests.Api;
+
+public sealed class AnalyticsEndpointTests() : HubTests(new SqliteHub())
+{
+    [Fact]
+    public async Task Analytics_LabelledTraffic_ReportsEachVersionFromTheLog()
+    {
+        await Hub.CreateBikeGroupAsync("rides", championWeight: 50);
+        var data = Dataset.ReadCsv(Path.Combine(TestModels.Root, "data", "bike_sharing", "hour.csv")).Head(120);
+        var inputs = data.Select(TestModels.BikeInputs);
+        var counts = data.Get<Int64Column>("cnt").Values.ToArray();
+        for (var i = 0; i < 120; i++)
+        {
+            var record = "{" + string.Join(',', inputs.Columns.Select(c => $"\"{c.Name}\":" + (c is Float64Column f
+                ? f.Values[i].ToString("R", CultureInfo.InvariantCulture)
+                : ((Int64Column)c).Values[i].ToString(CultureInfo.InvariantCulture)))) + "}";
+            using var response = await Hub.Predictor.PostAsync("/api/groups/rides/predict", HubHost.Json("{\"explain\":false,\"record\":" + record + "}"));
+            var requestId = (await response.JsonAsync()).GetProperty("requestId").GetString();
+            using var feedback = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, actual = (double)counts[i] });
+            Assert.True(feedback.IsSuccessStatusCode);
+        }
+
+        var report = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/groups/rides/analytics?bucket=1d");
+        var (badStatus, badDetail) = await Hub.Viewer.GetAsync("/api/groups/rides/analytics?bucket=soon").ProblemAsync();
+
+        Assert.Equal("regression", report.GetProperty("task").GetString());
+        Assert.Equal(120, report.GetProperty("rows").GetInt64());
+        Assert.Equal(86400, report.GetProperty("bucketSeconds").GetDouble());
+        var outcomes = await Hub.HubStore.ReadOutcomesAsync("rides");
+        foreach (var model in report.GetProperty("models").EnumerateArray())
+        {
+            var version = model.GetProperty("version").GetInt32();
+            var mine = outcomes.Where(o => o.Version == version).ToArray();
+            Assert.Equal(mine.Length, model.GetProperty("requests").GetInt64());
+            Assert.Equal(mine.Length, model.GetProperty("labelled").GetInt64());
+            Assert.Equal(version == 1, model.GetProperty("isChampion").GetBoolean());
+            var rmse = Math.Sqrt(mine.Average(o => (o.Prediction!.Value - o.Label!.Value) * (o.Prediction.Value - o.Label.Value)));
+            Assert.Equal(rmse, model.GetProperty("regression").GetProperty("rmse").GetProperty("value").GetDouble(), 1e-9);
+        }
+
+        var comparison = Assert.Single(report.GetProperty("comparisons").EnumerateArray());
+        Assert.Equal((2, 1), (comparison.GetProperty("version").GetInt32(), comparison.GetProperty("championVersion").GetInt32()));
+        Assert.Contains(comparison.GetProperty("verdict").GetString(), new[] { "challenger_better", "champion_better", "no_difference_yet", "insufficient_data" });
+        Assert.Equal((400, "query string is invalid: bucket: 'soon' is not a duration such as 15m, 1h or 1d"), (badStatus, badDetail));
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ModelOps.Hub.Tests.Infrastructure;
+
+namespace ModelOps.Hub.Tests.Api;
+
+public sealed class RegistryApiTests() : HubTests(new SqliteHub())
+{
+    [Fact]
+    public async Task Registry_ReadEndpoints_AnswerWhatTheStoreHolds()
+    {
+        await Hub.Store.SetAliasAsync("bike", "Champion", 1, "first", "ana");
+        await Hub.Store.SetAliasAsync("bike", "Champion", 3, "better", "ana");
+
+        var models = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/models");
+        var versions = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/models/bike/versions");
+        var version = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/models/bike/versions/2");
+        var aliases = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/models/bike/aliases");
+        var history = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/models/bike/aliases/history?alias=Champion");
+        var experiments = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/experiments");
+        var runs = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/runs?experiment=hub-tests");
+        var run = await Hub.Viewer.GetFromJsonAsync<JsonElement>($"/api/runs/{version.GetProperty("runId").GetString()}");
+        var (status, detail) = await Hub.Viewer.GetAsync("/api/models/bikes").ProblemAsync();
+
+        Assert.Equal(["bike", "credit"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal([1, 2, 3], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Contains("\"hr\"", version.GetProperty("signature").GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, Assert.Single(aliases.EnumerateArray()).GetProperty("version").GetInt32());
+        Assert.Equal([1, 3], history.EnumerateArray().Select(h => h.GetProperty("toVersion").GetInt32()));
+        Assert.Equal(4, Assert.Single(experiments.EnumerateArray()).GetProperty("runCount").GetInt32());
+        Assert.Equal(4, runs.GetArrayLength());
+        Assert.Equal("model.json", Assert.Single(run.GetProperty("artifacts").EnumerateArray()).GetProperty("path").GetString());
+        Assert.Equal((404, "model 'bikes' not found; models are: bike, credit (did you mean bike?)"), (status, detail));
+    }
+
+    [Fact]
+    public async Task OpenApi_Document_ListsEveryArea()
+    {
+        using var response = await Hub.Viewer.GetAsync("/openapi/v1.json");
+        var document = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        foreach (var path in (string[])["/health", "/api/models", "/api/groups", "/api/groups/{group}/predict", "/api/groups/{group}/feedback", "/api/groups/{group}/promote",
+            "/api/groups/{group}/inferences", "/api/groups/{group}/inferences/{requestId}", "/api/groups/{group}/analytics"])
+        {
+            Assert.Contains(path, paths);
+        }
+    }
+}
