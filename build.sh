@@ -15,7 +15,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # regenerate fixtures (tests/fixtures/generate.sh) and for benchmarks.
 TEST_DEBS=(postgresql-15)
 DEMO_DEBS=()
-BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost postgresql-15)
+BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost postgresql-15 wrk)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
