@@ -80,6 +80,7 @@ internal static class DemoCommand
         table.AddRow("top features", Markup.Escape(string.Join(", ", explanations.TopFeatures)));
         console.Write(table);
         console.MarkupLineInterpolated($"Browse the runs: [bold]modelops runs list --database {database}[/]");
-        console.MarkupLineInterpolated($"Start the hub:   [bold]modelops serve --urls http://127.0.0.1:5080 --database {database}[/]");
+        console.MarkupLineInterpolated($"Start the hub:   [bold]modelops tokens create --role admin --database {database}[/] (prints a token once), then");
+        console.MarkupLineInterpolated($"                 [bold]modelops serve --urls http://127.0.0.1:5080 --database {database}[/] (API: docs/hub-api.md)");
     }
 }
