@@ -12,8 +12,8 @@ using ModelOps.Jobs.Datasets;
 
 // The ModelOps side of the learners benchmark; bench/learners.sh runs it next to
 // bench/learners_reference.py (scikit-learn, XGBoost) on the same data and parameters.
-// "digest" prints the SHA-256 of model files fitted with fixed seeds, to check that a speed change
-// leaves the models byte for byte as they were.
+// "digest" prints the SHA-256 of model files fitted with fixed seeds and of their predictions on the
+// training rows, to check that a speed change leaves models and predictions bit for bit as they were.
 // Usage: ModelOps.Bench.Learners quality|speed|shap|digest [--rows N] [--root DIR] [--only bike|synthetic] [--model forest|boosting]
 var mode = args.Length > 0 ? args[0] : "quality";
 var rows = Option("--rows", 1_000_000);
@@ -47,8 +47,10 @@ if (mode == "digest")
     };
     foreach (var (name, steps, learner, train, target) in fits)
     {
-        var bytes = ModelFile.ToBytes(Fit(steps, learner, train, target));
-        Console.WriteLine($"{name}: {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))}");
+        var model = Fit(steps, learner, train, target);
+        var bytes = ModelFile.ToBytes(model);
+        var predictions = System.Runtime.InteropServices.MemoryMarshal.AsBytes(model.PredictRaw(train).AsSpan());
+        Console.WriteLine($"{name}: model {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))} predictions {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(predictions))}");
     }
 }
 else if (mode == "shap")
