@@ -413,14 +413,34 @@ internal sealed class TreeGrower
             return;
         }
 
+        // Four rows a step, their scattered bin loads first: the loads no longer wait behind the
+        // previous rows' histogram stores. Each bin still adds its rows in order.
         var rows = rowArray.AsSpan(start, length);
         var og = _orderedG.AsSpan(0, length);
+        var k = 0;
         if (_unitHessian)
         {
-            for (var i = 0; i < rows.Length; i++)
+            for (; k + 4 <= rows.Length; k += 4)
             {
-                ref var stats = ref bins[column[rows[i]]];
-                stats.G += og[i];
+                int b0 = column[rows[k]], b1 = column[rows[k + 1]], b2 = column[rows[k + 2]], b3 = column[rows[k + 3]];
+                ref var s0 = ref bins[b0];
+                s0.G += og[k];
+                s0.N++;
+                ref var s1 = ref bins[b1];
+                s1.G += og[k + 1];
+                s1.N++;
+                ref var s2 = ref bins[b2];
+                s2.G += og[k + 2];
+                s2.N++;
+                ref var s3 = ref bins[b3];
+                s3.G += og[k + 3];
+                s3.N++;
+            }
+
+            for (; k < rows.Length; k++)
+            {
+                ref var stats = ref bins[column[rows[k]]];
+                stats.G += og[k];
                 stats.N++;
             }
 
@@ -428,11 +448,32 @@ internal sealed class TreeGrower
         }
 
         var oh = _orderedH.AsSpan(0, length);
-        for (var i = 0; i < rows.Length; i++)
+        for (; k + 4 <= rows.Length; k += 4)
         {
-            ref var stats = ref bins[column[rows[i]]];
-            stats.G += og[i];
-            stats.H += oh[i];
+            int b0 = column[rows[k]], b1 = column[rows[k + 1]], b2 = column[rows[k + 2]], b3 = column[rows[k + 3]];
+            ref var s0 = ref bins[b0];
+            s0.G += og[k];
+            s0.H += oh[k];
+            s0.N++;
+            ref var s1 = ref bins[b1];
+            s1.G += og[k + 1];
+            s1.H += oh[k + 1];
+            s1.N++;
+            ref var s2 = ref bins[b2];
+            s2.G += og[k + 2];
+            s2.H += oh[k + 2];
+            s2.N++;
+            ref var s3 = ref bins[b3];
+            s3.G += og[k + 3];
+            s3.H += oh[k + 3];
+            s3.N++;
+        }
+
+        for (; k < rows.Length; k++)
+        {
+            ref var stats = ref bins[column[rows[k]]];
+            stats.G += og[k];
+            stats.H += oh[k];
             stats.N++;
         }
     }
