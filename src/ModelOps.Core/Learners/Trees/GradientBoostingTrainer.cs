@@ -6,6 +6,9 @@ namespace ModelOps.Core.Learners.Trees;
 /// <summary>Fits a <see cref="TreeEnsemble"/> by gradient boosting (squared error or binary log loss).</summary>
 internal static class GradientBoostingTrainer
 {
+    // Below this many rows the per-row loops stay on one core.
+    private const int ParallelRows = 1 << 16;
+
     public static TreeEnsemble Fit(GradientBoostingOptions options, FeatureMatrix features, double[] targets, bool classification, CancellationToken cancellation)
     {
         var (train, validation) = options.EarlyStopping
@@ -46,15 +49,7 @@ internal static class GradientBoostingTrainer
 
             var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration, buffers);
             trees.Add(grown.Tree);
-            var values = grown.Tree.Values;
-            foreach (var (node, start, end) in grown.Leaves)
-            {
-                var value = values[node];
-                for (var i = start; i < end; i++)
-                {
-                    raw[grown.Rows[i]] += value;
-                }
-            }
+            AddLeafValues(grown, raw);
 
             if (xValidation is not null)
             {
@@ -72,6 +67,33 @@ internal static class GradientBoostingTrainer
         }
 
         return new TreeEnsemble(trees, baseScore, averaged: false, classification ? Link.Logistic : Link.Identity, features.Columns);
+    }
+
+    // Adds each leaf's value to the raw scores of its rows; every row is in one leaf, so leaves may go in parallel.
+    private static void AddLeafValues(GrownTree grown, double[] raw)
+    {
+        var tree = grown.Tree;
+        var rows = grown.Rows;
+        if (rows.Length < ParallelRows)
+        {
+            foreach (var leaf in grown.Leaves)
+            {
+                AddLeafValue(tree, rows, leaf, raw);
+            }
+
+            return;
+        }
+
+        Parallel.ForEach(grown.Leaves, leaf => AddLeafValue(tree, rows, leaf, raw));
+    }
+
+    private static void AddLeafValue(Tree tree, int[] rows, (int Node, int Start, int End) leaf, double[] raw)
+    {
+        var value = tree.Values[leaf.Node];
+        foreach (var r in rows.AsSpan(leaf.Start, leaf.End - leaf.Start))
+        {
+            raw[r] += value;
+        }
     }
 
     private static double BaseScore(double[] y, bool classification)
@@ -92,11 +114,25 @@ internal static class GradientBoostingTrainer
         return Math.Log(p / (1 - p));
     }
 
+    // Row by row, so cutting the rows into pieces for the cores changes nothing.
     private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification)
+    {
+        var n = y.Length;
+        var parts = Math.Clamp(n / ParallelRows, 1, Environment.ProcessorCount);
+        if (parts == 1)
+        {
+            Gradients(y, raw, g, h, classification, 0, n);
+            return;
+        }
+
+        Parallel.For(0, parts, part => Gradients(y, raw, g, h, classification, (int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
+    }
+
+    private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification, int from, int to)
     {
         if (!classification)
         {
-            for (var i = 0; i < y.Length; i++)
+            for (var i = from; i < to; i++)
             {
                 g[i] = raw[i] - y[i];
                 h[i] = 1;
@@ -105,7 +141,7 @@ internal static class GradientBoostingTrainer
             return;
         }
 
-        for (var i = 0; i < y.Length; i++)
+        for (var i = from; i < to; i++)
         {
             var p = 1.0 / (1.0 + Math.Exp(-raw[i]));
             g[i] = p - y[i];

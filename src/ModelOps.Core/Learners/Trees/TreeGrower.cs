@@ -39,6 +39,7 @@ internal sealed record GrownTree(Tree Tree, int[] Rows, (int Node, int Start, in
 internal sealed class TreeGrower
 {
     private const int ParallelWorkThreshold = 1 << 15;
+    private const int ParallelRowThreshold = 1 << 16;
     private const double MinGain = 1e-12;
 
     private readonly BinnedFeatures _data;
@@ -130,6 +131,15 @@ internal sealed class TreeGrower
             var right = new Frontier(AddNode(split.Right), mid, node.End, node.Depth + 1, split.Right, null, default);
             SetSplit(node, left.Node, right.Node);
             leafCount++;
+            if (bestFirst && leafCount >= _settings.MaxLeafNodes)
+            {
+                // The last split allowed: its children are leaves whatever their gains, so neither
+                // their histograms nor their best splits are needed.
+                Release(node.Histogram);
+                MakeLeaf(left);
+                MakeLeaf(right);
+                continue;
+            }
 
             ChildHistograms(rows, node, ref left, ref right);
             Evaluate(rows, ref left);
@@ -311,26 +321,21 @@ internal sealed class TreeGrower
 
         // The root of a tree over every row in order reads gradients straight; other nodes gather theirs.
         var whole = _rootInOrder && start == 0 && length == _data.Rows;
+        var parallel = _settings.ParallelHistograms && (long)length * _p >= ParallelWorkThreshold;
         if (!whole)
         {
-            var segment = rows.AsSpan(start, length);
-            var og = _orderedG.AsSpan(0, length);
-            for (var i = 0; i < segment.Length; i++)
+            if (parallel && length >= ParallelRowThreshold)
             {
-                og[i] = _g[segment[i]];
+                var parts = Parts(length);
+                Parallel.For(0, parts, part => Gather(rows, start + (int)((long)length * part / parts), start + (int)((long)length * (part + 1) / parts), start));
             }
-
-            if (!_unitHessian)
+            else
             {
-                var oh = _orderedH.AsSpan(0, length);
-                for (var i = 0; i < segment.Length; i++)
-                {
-                    oh[i] = _h[segment[i]];
-                }
+                Gather(rows, start, start + length, start);
             }
         }
 
-        if (_settings.ParallelHistograms && (long)length * _p >= ParallelWorkThreshold)
+        if (parallel)
         {
             Parallel.For(0, _p, f => AccumulateFeature(f, rows, start, length, whole, histogram));
         }
@@ -352,6 +357,29 @@ internal sealed class TreeGrower
 
         return histogram;
     }
+
+    // Copies the gradients (and hessians) of rows[from, to) to the ordered arrays, which start at rows[start].
+    private void Gather(int[] rowArray, int from, int to, int start)
+    {
+        var rows = rowArray.AsSpan(from, to - from);
+        var og = _orderedG.AsSpan(from - start, rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            og[i] = _g[rows[i]];
+        }
+
+        if (!_unitHessian)
+        {
+            var oh = _orderedH.AsSpan(from - start, rows.Length);
+            for (var i = 0; i < rows.Length; i++)
+            {
+                oh[i] = _h[rows[i]];
+            }
+        }
+    }
+
+    // How many pieces a row range is cut into for the cores (a fixed cut: results never depend on it).
+    private static int Parts(int length) => Math.Clamp(length / ParallelRowThreshold, 1, Environment.ProcessorCount);
 
     private void AccumulateFeature(int feature, int[] rowArray, int start, int length, bool whole, BinStats[] histogram)
     {
@@ -385,14 +413,34 @@ internal sealed class TreeGrower
             return;
         }
 
+        // Four rows a step, their scattered bin loads first: the loads no longer wait behind the
+        // previous rows' histogram stores. Each bin still adds its rows in order.
         var rows = rowArray.AsSpan(start, length);
         var og = _orderedG.AsSpan(0, length);
+        var k = 0;
         if (_unitHessian)
         {
-            for (var i = 0; i < rows.Length; i++)
+            for (; k + 4 <= rows.Length; k += 4)
             {
-                ref var stats = ref bins[column[rows[i]]];
-                stats.G += og[i];
+                int b0 = column[rows[k]], b1 = column[rows[k + 1]], b2 = column[rows[k + 2]], b3 = column[rows[k + 3]];
+                ref var s0 = ref bins[b0];
+                s0.G += og[k];
+                s0.N++;
+                ref var s1 = ref bins[b1];
+                s1.G += og[k + 1];
+                s1.N++;
+                ref var s2 = ref bins[b2];
+                s2.G += og[k + 2];
+                s2.N++;
+                ref var s3 = ref bins[b3];
+                s3.G += og[k + 3];
+                s3.N++;
+            }
+
+            for (; k < rows.Length; k++)
+            {
+                ref var stats = ref bins[column[rows[k]]];
+                stats.G += og[k];
                 stats.N++;
             }
 
@@ -400,11 +448,32 @@ internal sealed class TreeGrower
         }
 
         var oh = _orderedH.AsSpan(0, length);
-        for (var i = 0; i < rows.Length; i++)
+        for (; k + 4 <= rows.Length; k += 4)
         {
-            ref var stats = ref bins[column[rows[i]]];
-            stats.G += og[i];
-            stats.H += oh[i];
+            int b0 = column[rows[k]], b1 = column[rows[k + 1]], b2 = column[rows[k + 2]], b3 = column[rows[k + 3]];
+            ref var s0 = ref bins[b0];
+            s0.G += og[k];
+            s0.H += oh[k];
+            s0.N++;
+            ref var s1 = ref bins[b1];
+            s1.G += og[k + 1];
+            s1.H += oh[k + 1];
+            s1.N++;
+            ref var s2 = ref bins[b2];
+            s2.G += og[k + 2];
+            s2.H += oh[k + 2];
+            s2.N++;
+            ref var s3 = ref bins[b3];
+            s3.G += og[k + 3];
+            s3.H += oh[k + 3];
+            s3.N++;
+        }
+
+        for (; k < rows.Length; k++)
+        {
+            ref var stats = ref bins[column[rows[k]]];
+            stats.G += og[k];
+            stats.H += oh[k];
             stats.N++;
         }
     }
@@ -449,16 +518,58 @@ internal sealed class TreeGrower
         }
     }
 
-    // Stable partition of rows[start, end): rows going left first. Returns the first right position.
-    // Branch-free: every row is written to both sides and only the matching cursor advances.
+    // Large nodes are cut into pieces partitioned on the cores, then joined: the left rows of every
+    // piece in order, then the right rows of every piece in order — the same order as one pass.
     private int Partition(int[] rows, int start, int end, int feature, int bin, bool defaultLeft)
+    {
+        var length = end - start;
+        var parts = _settings.ParallelHistograms ? Parts(length) : 1;
+        if (parts == 1)
+        {
+            var leftCount = PartitionPiece(rows, start, end, feature, bin, defaultLeft);
+            _scratch.AsSpan(start, length - leftCount).CopyTo(rows.AsSpan(start + leftCount));
+            return start + leftCount;
+        }
+
+        var bounds = new int[parts + 1];
+        for (var part = 0; part <= parts; part++)
+        {
+            bounds[part] = start + (int)((long)length * part / parts);
+        }
+
+        var leftCounts = new int[parts];
+        Parallel.For(0, parts, part => leftCounts[part] = PartitionPiece(rows, bounds[part], bounds[part + 1], feature, bin, defaultLeft));
+
+        // Left rows sit at the start of each piece in rows; right rows at the same offsets in the scratch array.
+        var write = start + leftCounts[0];
+        for (var part = 1; part < parts; part++)
+        {
+            rows.AsSpan(bounds[part], leftCounts[part]).CopyTo(rows.AsSpan(write));
+            write += leftCounts[part];
+        }
+
+        var mid = write;
+        for (var part = 0; part < parts; part++)
+        {
+            var rightCount = bounds[part + 1] - bounds[part] - leftCounts[part];
+            _scratch.AsSpan(bounds[part], rightCount).CopyTo(rows.AsSpan(write));
+            write += rightCount;
+        }
+
+        return mid;
+    }
+
+    // Stable partition of rows[start, end): the rows going left move to the front of the range, those
+    // going right to scratch[start...]; returns the left count. Branch-free: every row is written to
+    // both sides and only the matching cursor advances.
+    private int PartitionPiece(int[] rows, int start, int end, int feature, int bin, bool defaultLeft)
     {
         var column = _data.Column(feature);
         var missingBin = _data.MissingBinOf(feature);
         var missingLeft = defaultLeft ? 1 : 0;
         var scratch = _scratch;
         var write = start;
-        var spill = 0;
+        var spill = start;
         for (var i = start; i < end; i++)
         {
             var r = rows[i];
@@ -470,8 +581,7 @@ internal sealed class TreeGrower
             spill += 1 - left;
         }
 
-        scratch.AsSpan(0, spill).CopyTo(rows.AsSpan(write));
-        return write;
+        return write - start;
     }
 
     private int AddNode(in BinStats stats)
