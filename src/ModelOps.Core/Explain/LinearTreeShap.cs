@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ModelOps.Core.Learners.Trees;
 
@@ -31,8 +32,8 @@ namespace ModelOps.Core.Explain;
 /// </remarks>
 internal sealed class LinearTreeShap
 {
-    /// <summary>Doubles per edge in <see cref="_factors"/>: three multipliers and two weighted ratios, each <see cref="Width"/> long.</summary>
-    private const int FactorBlocks = 5;
+    /// <summary>Vectors per edge in <see cref="_factors"/>: three multipliers and three weighted ratios (the last zero), each <see cref="Width"/> lanes.</summary>
+    private const int FactorBlocks = 6;
 
     /// <summary>Cost model: the fixed work per node (split test, bookkeeping), in nanoseconds.</summary>
     private const double CostPerNode = 4;
@@ -40,57 +41,67 @@ internal sealed class LinearTreeShap
     /// <summary>Cost model: the work per node and vector of quadrature lanes (multiply down, add up, ratio), in nanoseconds.</summary>
     private const double CostPerVector = 3;
 
-    private readonly Tree _tree;
-    private readonly int[] _node;
-    private readonly int[] _parent;
-    private readonly int[] _ancestor;
-    private readonly int[] _feature;
-    private readonly bool[] _isLeft;
-    private readonly double[] _leafValue;
-    private readonly double[] _factors;
+    private readonly Position[] _positions;
+    private readonly Vector<double>[] _factors;
+    private readonly bool _float32;
 
     /// <summary>Prepares the tree; leaf values are multiplied by <paramref name="scale"/> (1 / trees for averaged ensembles).</summary>
     public LinearTreeShap(Tree tree, double scale)
     {
-        _tree = tree;
         var n = tree.NodeCount;
         var features = tree.Features;
         var covers = tree.Covers;
+        _float32 = tree.SplitRule != SplitRule.LessOrEqual;
 
         // Preorder positions: a parent comes before its children.
-        _node = new int[n];
-        _parent = new int[n];
+        var nodeAt = new int[n];
+        var positionOf = new int[n];
+        var parentAt = new int[n];
         var stack = new Stack<(int Node, int Parent)>();
         stack.Push((0, -1));
         var count = 0;
         while (stack.Count > 0)
         {
             var (node, parent) = stack.Pop();
-            _node[count] = node;
-            _parent[count] = parent;
-            var position = count++;
+            nodeAt[count] = node;
+            positionOf[node] = count;
+            parentAt[count] = parent;
+            count++;
             if (features[node] >= 0)
             {
-                stack.Push((tree.Right[node], position));
-                stack.Push((tree.Left[node], position));
+                stack.Push((tree.Right[node], count - 1));
+                stack.Push((tree.Left[node], count - 1));
             }
         }
 
-        _ancestor = new int[n];
-        _feature = new int[n];
-        _isLeft = new bool[n];
-        _leafValue = new double[n];
+        _positions = new Position[n];
         var zero = new double[n];
         var distinct = new int[n];
         var deepest = 0;
-        _ancestor[0] = -1;
-        _feature[0] = -1;
         for (var k = 0; k < n; k++)
         {
-            var node = _node[k];
-            if (features[node] < 0)
+            var node = nodeAt[k];
+            ref var position = ref _positions[k];
+            position.Parent = parentAt[k];
+            position.SplitFeature = features[node];
+            position.Threshold = tree.Thresholds[node];
+            position.DefaultLeft = tree.DefaultLeft[node] ? 8 : 0;
+            // No earlier split on the feature: the root, whose "followed" bit is always set, stands in.
+            position.Ancestor = 0;
+            position.EdgeFeature = 0;
+            if (features[node] >= 0)
             {
-                _leafValue[k] = tree.Values[node] * scale;
+                position.Left = positionOf[tree.Left[node]];
+                position.Right = positionOf[tree.Right[node]];
+            }
+            else
+            {
+                // A leaf "sums" its own slot and the always-zero slot after the last node; its split
+                // test reads feature 0 against NaN, which never goes left (the bit is unused).
+                position.Left = k;
+                position.Right = n;
+                position.SplitFeature = 0;
+                position.Threshold = double.NaN;
             }
 
             if (k == 0)
@@ -98,24 +109,22 @@ internal sealed class LinearTreeShap
                 continue;
             }
 
-            var parentNode = _node[_parent[k]];
+            var parentNode = nodeAt[position.Parent];
             var feature = features[parentNode];
-            _feature[k] = feature;
-            _isLeft[k] = tree.Left[parentNode] == node;
-            var ancestor = -1;
-            for (var a = _parent[k]; a > 0; a = _parent[a])
+            position.EdgeFeature = feature;
+            position.IsLeft = tree.Left[parentNode] == node ? 8 : 0;
+            for (var a = position.Parent; a > 0; a = _positions[a].Parent)
             {
-                if (_feature[a] == feature)
+                if (_positions[a].EdgeFeature == feature && a > 0)
                 {
-                    ancestor = a;
+                    position.Ancestor = a;
                     break;
                 }
             }
 
-            _ancestor[k] = ancestor;
             var share = covers[parentNode] > 0 ? covers[node] / covers[parentNode] : 0;
-            zero[k] = ancestor >= 0 ? zero[ancestor] * share : share;
-            distinct[k] = distinct[_parent[k]] + (ancestor >= 0 ? 0 : 1);
+            zero[k] = position.Ancestor > 0 ? zero[position.Ancestor] * share : share;
+            distinct[k] = distinct[position.Parent] + (position.Ancestor > 0 ? 0 : 1);
             deepest = Math.Max(deepest, distinct[k]);
         }
 
@@ -124,13 +133,16 @@ internal sealed class LinearTreeShap
         var lanes = Vector<double>.Count;
         Width = (Nodes + lanes - 1) / lanes * lanes;
         var (points, weights) = GaussLegendre.OnUnitInterval(Nodes);
-        _factors = new double[n * FactorBlocks * Width];
+        var factors = new double[n * FactorBlocks * Width];
         for (var k = 1; k < n; k++)
         {
-            var a = _ancestor[k];
+            var a = _positions[k].Ancestor > 0 ? _positions[k].Ancestor : -1;
             var z = zero[k];
             var za = a >= 0 ? zero[a] : 1;
-            var block = _factors.AsSpan(k * FactorBlocks * Width, FactorBlocks * Width);
+
+            // A leaf's value is folded into the multipliers of its edge: its slot then holds F_l.
+            var value = features[nodeAt[k]] < 0 ? tree.Values[nodeAt[k]] * scale : 1;
+            var block = factors.AsSpan(k * FactorBlocks * Width, FactorBlocks * Width);
             for (var q = 0; q < Width; q++)
             {
                 // Padding lanes get weight 0 and a harmless point.
@@ -144,14 +156,16 @@ internal sealed class LinearTreeShap
 
                 // A split with no training cover on the row's side (z = 0) zeroes everything below it.
                 var coldRatio = z > 0 ? -1 / (1 - t) : 0;
-                block[q] = hot / hotBefore;
-                block[Width + q] = cold / hotBefore;
-                block[(2 * Width) + q] = za > 0 ? z / za : 0;
+                block[q] = hot / hotBefore * value;
+                block[Width + q] = cold / hotBefore * value;
+                block[(2 * Width) + q] = (za > 0 ? z / za : 0) * value;
                 block[(3 * Width) + q] = w * (hotRatio - hotRatioBefore);
                 block[(4 * Width) + q] = w * (coldRatio - hotRatioBefore);
+                block[(5 * Width) + q] = 0;
             }
         }
 
+        _factors = [.. MemoryMarshal.Cast<double, Vector<double>>(factors)];
         ExpectedValue = TreeShap.ExpectedValueOf(tree);
     }
 
@@ -167,105 +181,155 @@ internal sealed class LinearTreeShap
     /// <summary>The estimated time to explain one row, in the units of <see cref="FastTreeShap.CostOf"/>.</summary>
     public double Cost => NodeCount * (CostPerNode + (CostPerVector * Width / Vector<double>.Count));
 
-    /// <summary>The number of tree nodes (the scratch sizes are <c>NodeCount x Width</c>).</summary>
-    public int NodeCount => _node.Length;
+    /// <summary>The number of tree nodes (the scratch size is <c>(NodeCount + 1) x Width</c>).</summary>
+    public int NodeCount => _positions.Length;
 
     /// <summary>Adds the row's SHAP values, one vector of quadrature terms per feature, to <paramref name="accumulators"/>.</summary>
     /// <param name="row">The feature values (NaN for missing).</param>
     /// <param name="accumulators">Per feature, <paramref name="stride"/> doubles; the first <see cref="Width"/> receive the terms.</param>
     /// <param name="stride">The accumulator width per feature (at least <see cref="Width"/>, a multiple of the vector size).</param>
-    /// <param name="products">Scratch of at least <c>NodeCount x Width</c>.</param>
-    /// <param name="sums">Scratch of at least <c>NodeCount x Width</c>.</param>
+    /// <param name="products">Scratch of at least <c>(NodeCount + 1) x Width</c>: products down the tree, then sums up it.</param>
     /// <param name="state">Scratch of at least <c>NodeCount</c>.</param>
-    public void Explain(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<double> sums, Span<byte> state)
+    public void Explain(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
     {
-        var n = _node.Length;
+        var n = _positions.Length;
         if (n == 1)
         {
             return;
         }
 
-        var v = Width / Vector<double>.Count;
-        var strideVectors = stride / Vector<double>.Count;
-        var p = MemoryMarshal.Cast<double, Vector<double>>(products[..(n * Width)]);
-        var s = MemoryMarshal.Cast<double, Vector<double>>(sums[..(n * Width)]);
-        var acc = MemoryMarshal.Cast<double, Vector<double>>(accumulators);
-        var factors = MemoryMarshal.Cast<double, Vector<double>>(_factors.AsSpan());
-        var tree = _tree;
-        var treeFeatures = tree.Features;
-        var parents = _parent;
-        var ancestors = _ancestor;
-        var nodes = _node;
-        var isLeft = _isLeft;
+        if (products.Length < (n + 1) * Width || state.Length < n || accumulators.Length < stride * row.Length)
+        {
+            throw new ArgumentException("The scratch buffers are too small for this tree.", nameof(products));
+        }
 
-        // state bits: 1 = the row follows every split on this edge's feature so far (o = 1);
-        // 2 and 4 = the case (0 followed after followed, 1 not followed after followed, 2 after not followed);
-        // 8 = the row goes left at this node.
+        switch (Width / Vector<double>.Count)
+        {
+            case 1:
+                Explain<One>(row, accumulators, stride, products, state);
+                break;
+            case 2:
+                Explain<Two>(row, accumulators, stride, products, state);
+                break;
+            default:
+                Explain<Many>(row, accumulators, stride, products, state);
+                break;
+        }
+    }
+
+    /// <summary>The two passes, with the vectors per node a constant of <typeparamref name="TWidth"/> where it can be.</summary>
+    private void Explain<TWidth>(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
+        where TWidth : struct, IWidth
+    {
+        var positions = _positions;
+        var n = positions.Length;
+        var v = TWidth.Vectors(Width);
+        var strideVectors = stride / Vector<double>.Count;
+        ref var p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(products));
+        ref var acc = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(accumulators));
+        ref var factors = ref MemoryMarshal.GetArrayDataReference(_factors);
+        ref var bits = ref MemoryMarshal.GetReference(state);
+        ref var x = ref MemoryMarshal.GetReference(row);
+        var float32 = _float32;
+
+        // Branch-free: whether the row follows an edge is as random as the data. state bits: 1 = the
+        // row follows every split on this edge's feature so far (o = 1); 2 and 4 = the case (0 followed
+        // after followed, 1 not followed after followed, 2 after not followed); 8 = the row goes left here.
         for (var j = 0; j < v; j++)
         {
-            p[j] = Vector<double>.One;
+            Unsafe.Add(ref p, j) = Vector<double>.One;
+            Unsafe.Add(ref p, (n * v) + j) = Vector<double>.Zero;
         }
 
-        state[0] = (byte)(tree.GoesLeft(nodes[0], row[treeFeatures[nodes[0]]]) ? 8 : 0);
+        bits = (byte)(1 | GoesLeft(in positions[0], ref x, float32));
         for (var k = 1; k < n; k++)
         {
-            var parent = parents[k];
-            var follows = ((state[parent] & 8) != 0) == isLeft[k];
-            var a = ancestors[k];
-            var beforeHot = a < 0 || (state[a] & 1) != 0;
-            var kind = beforeHot ? (follows ? 0 : 1) : 2;
-            var multiplier = factors.Slice(((k * FactorBlocks) + kind) * v, v);
-            var target = p.Slice(k * v, v);
-            var source = p.Slice(parent * v, v);
+            ref readonly var position = ref positions[k];
+            var follows = 1 ^ ((Unsafe.Add(ref bits, position.Parent) ^ position.IsLeft) >> 3);
+            var before = Unsafe.Add(ref bits, position.Ancestor) & 1;
+            var kind = 2 - (before * (1 + follows));
+            ref var target = ref Unsafe.Add(ref p, k * v);
+            ref var source = ref Unsafe.Add(ref p, position.Parent * v);
+            ref var multiplier = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + kind) * v);
             for (var j = 0; j < v; j++)
             {
-                target[j] = source[j] * multiplier[j];
+                Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j) * Unsafe.Add(ref multiplier, j);
             }
 
-            var node = nodes[k];
-            var feature = treeFeatures[node];
-            var bits = (beforeHot && follows ? 1 : 0) | (kind << 1);
-            if (feature >= 0 && tree.GoesLeft(node, row[feature]))
-            {
-                bits |= 8;
-            }
-
-            state[k] = (byte)bits;
+            Unsafe.Add(ref bits, k) = (byte)((before & follows) | (kind << 1) | GoesLeft(in position, ref x, float32));
         }
 
-        s.Clear();
-        var leafValues = _leafValue;
-        var edgeFeatures = _feature;
+        // Up the tree: an internal node's slot becomes the sum of its children's (Σ F_l below it); a
+        // leaf adds the zero slot to its own. Every edge adds its weighted ratio (zero in case 2).
         for (var k = n - 1; k > 0; k--)
         {
-            var sum = s.Slice(k * v, v);
-            if (treeFeatures[nodes[k]] < 0)
-            {
-                var value = leafValues[k];
-                var product = p.Slice(k * v, v);
-                for (var j = 0; j < v; j++)
-                {
-                    sum[j] = product[j] * value;
-                }
-            }
-
-            var kind = (state[k] >> 1) & 3;
-            if (kind < 2)
-            {
-                var ratio = factors.Slice(((k * FactorBlocks) + 3 + kind) * v, v);
-                var target = acc.Slice(edgeFeatures[k] * strideVectors, v);
-                for (var j = 0; j < v; j++)
-                {
-                    target[j] += sum[j] * ratio[j];
-                }
-            }
-
-            var up = s.Slice(parents[k] * v, v);
+            ref readonly var position = ref positions[k];
+            ref var sum = ref Unsafe.Add(ref p, k * v);
+            ref var left = ref Unsafe.Add(ref p, position.Left * v);
+            ref var right = ref Unsafe.Add(ref p, position.Right * v);
+            var kind = (Unsafe.Add(ref bits, k) >> 1) & 3;
+            ref var ratio = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + 3 + kind) * v);
+            ref var target = ref Unsafe.Add(ref acc, position.EdgeFeature * strideVectors);
             for (var j = 0; j < v; j++)
             {
-                up[j] += sum[j];
+                var total = Unsafe.Add(ref left, j) + Unsafe.Add(ref right, j);
+                Unsafe.Add(ref sum, j) = total;
+                Unsafe.Add(ref target, j) += total * Unsafe.Add(ref ratio, j);
             }
         }
+    }
+
+    /// <summary>8 when the row goes left at the node, else 0 (NaN follows the default direction; a leaf's NaN threshold gives 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int GoesLeft(in Position position, ref double row, bool float32)
+    {
+        var value = Unsafe.Add(ref row, position.SplitFeature);
+        if (double.IsNaN(value))
+        {
+            return position.DefaultLeft;
+        }
+
+        var left = float32 ? (float)value < (float)position.Threshold : value <= position.Threshold;
+        return left ? 8 : 0;
+    }
+
+    /// <summary>A node in preorder: its split (feature -1 for a leaf) and children, and the edge from its parent.</summary>
+    private struct Position
+    {
+        public int Parent;
+        public int Left;
+        public int Right;
+        public int SplitFeature;
+        public int EdgeFeature;
+        public int Ancestor;
+        public double Threshold;
+
+        /// <summary>8 when a missing value goes left at this node, else 0.</summary>
+        public int DefaultLeft;
+
+        /// <summary>8 when this node is its parent's left child, else 0.</summary>
+        public int IsLeft;
+    }
+
+    /// <summary>The number of vectors per node, as a constant the JIT can unroll by.</summary>
+    private interface IWidth
+    {
+        static abstract int Vectors(int width);
+    }
+
+    private readonly struct One : IWidth
+    {
+        public static int Vectors(int width) => 1;
+    }
+
+    private readonly struct Two : IWidth
+    {
+        public static int Vectors(int width) => 2;
+    }
+
+    private readonly struct Many : IWidth
+    {
+        public static int Vectors(int width) => width / Vector<double>.Count;
     }
 }
 

@@ -91,7 +91,7 @@ public sealed class PreparedShapExplainer
                         linear ??= new LinearTreeShap(tree, _scale);
                         _linear[t] = linear;
                         width = Math.Max(width, linear.Width);
-                        _products = Math.Max(_products, linear.NodeCount * linear.Width);
+                        _products = Math.Max(_products, (linear.NodeCount + 1) * linear.Width);
                     }
                 }
 
@@ -241,7 +241,7 @@ public sealed class PreparedShapExplainer
         {
             if (_linear[t] is { } linear)
             {
-                linear.Explain(row, accumulators, stride, scratch.Products, scratch.Sums, scratch.State);
+                linear.Explain(row, accumulators, stride, scratch.Products, scratch.State);
                 anyLinear = true;
             }
             else if (_tables[t] is { } table)
@@ -279,8 +279,6 @@ public sealed class PreparedShapExplainer
         public double[] Accumulators { get; } = new double[features * stride];
 
         public double[] Products { get; } = new double[products];
-
-        public double[] Sums { get; } = new double[products];
 
         public byte[] State { get; } = new byte[nodes];
 
