@@ -32,7 +32,10 @@ namespace ModelOps.Core.Explain;
 /// </remarks>
 internal sealed class LinearTreeShap
 {
-    /// <summary>Vectors per edge in <see cref="_factors"/>: three multipliers and three weighted ratios (the last zero), each <see cref="Width"/> lanes.</summary>
+    /// <summary>
+    /// Vectors per edge in <see cref="_factors"/>, each <see cref="Width"/> lanes: for each case its
+    /// multiplier and then its weighted ratio (zero in case 2), so that a row reads one 64-byte line per edge.
+    /// </summary>
     private const int FactorBlocks = 6;
 
     /// <summary>Cost model: the fixed work per node (split test, bookkeeping), in nanoseconds.</summary>
@@ -42,7 +45,8 @@ internal sealed class LinearTreeShap
     private const double CostPerVector = 3;
 
     private readonly Position[] _positions;
-    private readonly Vector<double>[] _factors;
+    private readonly double[] _factors;
+    private readonly int _factorsStart;
     private readonly bool _float32;
 
     /// <summary>Prepares the tree; leaf values are multiplied by <paramref name="scale"/> (1 / trees for averaged ensembles).</summary>
@@ -133,7 +137,13 @@ internal sealed class LinearTreeShap
         var lanes = Vector<double>.Count;
         Width = (Nodes + lanes - 1) / lanes * lanes;
         var (points, weights) = GaussLegendre.OnUnitInterval(Nodes);
-        var factors = new double[n * FactorBlocks * Width];
+        // On the pinned heap (never moved), from a 64-byte boundary.
+        _factors = GC.AllocateUninitializedArray<double>((n * FactorBlocks * Width) + 8, pinned: true);
+        var handle = GCHandle.Alloc(_factors, GCHandleType.Pinned);
+        _factorsStart = (int)((64 - (handle.AddrOfPinnedObject() % 64)) % 64) / sizeof(double);
+        handle.Free();
+        Array.Clear(_factors);
+        var factors = _factors.AsSpan(_factorsStart);
         for (var k = 1; k < n; k++)
         {
             var a = _positions[k].Ancestor > 0 ? _positions[k].Ancestor : -1;
@@ -142,7 +152,7 @@ internal sealed class LinearTreeShap
 
             // A leaf's value is folded into the multipliers of its edge: its slot then holds F_l.
             var value = features[nodeAt[k]] < 0 ? tree.Values[nodeAt[k]] * scale : 1;
-            var block = factors.AsSpan(k * FactorBlocks * Width, FactorBlocks * Width);
+            var block = factors.Slice(k * FactorBlocks * Width, FactorBlocks * Width);
             for (var q = 0; q < Width; q++)
             {
                 // Padding lanes get weight 0 and a harmless point.
@@ -157,15 +167,14 @@ internal sealed class LinearTreeShap
                 // A split with no training cover on the row's side (z = 0) zeroes everything below it.
                 var coldRatio = z > 0 ? -1 / (1 - t) : 0;
                 block[q] = hot / hotBefore * value;
-                block[Width + q] = cold / hotBefore * value;
-                block[(2 * Width) + q] = (za > 0 ? z / za : 0) * value;
-                block[(3 * Width) + q] = w * (hotRatio - hotRatioBefore);
-                block[(4 * Width) + q] = w * (coldRatio - hotRatioBefore);
+                block[Width + q] = w * (hotRatio - hotRatioBefore);
+                block[(2 * Width) + q] = cold / hotBefore * value;
+                block[(3 * Width) + q] = w * (coldRatio - hotRatioBefore);
+                block[(4 * Width) + q] = (za > 0 ? z / za : 0) * value;
                 block[(5 * Width) + q] = 0;
             }
         }
 
-        _factors = [.. MemoryMarshal.Cast<double, Vector<double>>(factors)];
         ExpectedValue = TreeShap.ExpectedValueOf(tree);
     }
 
@@ -227,7 +236,7 @@ internal sealed class LinearTreeShap
         var strideVectors = stride / Vector<double>.Count;
         ref var p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(products));
         ref var acc = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(accumulators));
-        ref var factors = ref MemoryMarshal.GetArrayDataReference(_factors);
+        ref var factors = ref Unsafe.As<double, Vector<double>>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_factors), _factorsStart));
         ref var bits = ref MemoryMarshal.GetReference(state);
         ref var x = ref MemoryMarshal.GetReference(row);
         var float32 = _float32;
@@ -250,7 +259,7 @@ internal sealed class LinearTreeShap
             var kind = 2 - (before * (1 + follows));
             ref var target = ref Unsafe.Add(ref p, k * v);
             ref var source = ref Unsafe.Add(ref p, position.Parent * v);
-            ref var multiplier = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + kind) * v);
+            ref var multiplier = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + (2 * kind)) * v);
             for (var j = 0; j < v; j++)
             {
                 Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j) * Unsafe.Add(ref multiplier, j);
@@ -268,7 +277,7 @@ internal sealed class LinearTreeShap
             ref var left = ref Unsafe.Add(ref p, position.Left * v);
             ref var right = ref Unsafe.Add(ref p, position.Right * v);
             var kind = (Unsafe.Add(ref bits, k) >> 1) & 3;
-            ref var ratio = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + 3 + kind) * v);
+            ref var ratio = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + (2 * kind) + 1) * v);
             ref var target = ref Unsafe.Add(ref acc, position.EdgeFeature * strideVectors);
             for (var j = 0; j < v; j++)
             {
