@@ -17,7 +17,7 @@ internal sealed class TreeShap
     {
         _tree = tree;
         _maxDepth = tree.Depth;
-        ExpectedValue = ComputeExpectedValue(tree);
+        ExpectedValue = ExpectedValueOf(tree);
     }
 
     /// <summary>The tree's mean output over the training data (leaf values weighted by cover).</summary>
@@ -161,7 +161,8 @@ internal sealed class TreeShap
         return total;
     }
 
-    private static double ComputeExpectedValue(Tree tree)
+    /// <summary>The tree's mean output over the training data: leaf values weighted by cover.</summary>
+    public static double ExpectedValueOf(Tree tree)
     {
         var root = tree.Covers[0];
         if (tree.Features[0] < 0 || root <= 0)

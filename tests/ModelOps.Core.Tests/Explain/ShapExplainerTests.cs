@@ -97,7 +97,7 @@ public sealed class ShapExplainerTests
         var features = model.Pipeline!.Transform(data.Head(300));
 
         var fast = ShapExplainer.Explain(model.Predictor!, features);
-        var exact = ShapExplainer.Explain(model.Predictor!, features, tableBudget: 0);
+        var exact = ShapExplainer.Explain(model.Predictor!, features, TreeShapMethod.AlgorithmTwo);
 
         Assert.Equal(exact.BaseValue, fast.BaseValue);
         for (var i = 0; i < exact.Values.Length; i++)
