@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Hub benchmark: single-record predict (exact SHAP + inference logging) on a 100-tree bike
-# gradient-boosting model through the real 'modelops serve', on SQLite (a temp file) and on a
+# Hub benchmark: single-record predict (exact SHAP + inference logging) on the bike
+# gradient-boosting model of configs/bike/training.yaml (300 trees) through the real 'modelops serve', on SQLite (a temp file) and on a
 # throw-away PostgreSQL 15 server (default durability), measured with wrk next to /health in the
 # same run. Prints a Markdown table.
 #   bench/hub.sh [--duration 10s] [--connections 32]
@@ -45,7 +45,7 @@ cat > "$WORK/predict.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("HUB_TOKEN")
-wrk.body = '{"record":{"season":3,"hr":17,"weekday":4,"workingday":1,"weathersit":1,"temp":0.72,"hum":0.45,"windspeed":0.2239}}'
+wrk.body = '{"record":{"season":3,"yr":1,"mnth":7,"hr":17,"holiday":0,"weekday":4,"workingday":1,"weathersit":1,"temp":0.72,"atemp":0.66,"hum":0.45,"windspeed":0.2239}}'
 LUA
 sed 's/{"record"/{"explain":false,"record"/' "$WORK/predict.lua" > "$WORK/predict-noshap.lua"
 

@@ -9,8 +9,9 @@ using ModelOps.Store.Groups;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tracking;
 
-// Prepares a hub database for bench/hub.sh: trains a gradient-boosting regressor on the bike data
-// (100 iterations, 8 inputs), registers it, creates group 'bike' (the model as 100% Champion) and a
+// Prepares a hub database for bench/hub.sh: trains the bike gradient-boosting regressor of
+// configs/bike/training.yaml (one-hot season and weathersit, 10 passthrough inputs; 300 iterations,
+// learning rate 0.1, 31 leaves; the first 80% of the hours), registers it, creates group 'bike' (the model as 100% Champion) and a
 // predictor token, and prints the token's secret on stdout.
 //   hub-setup DATABASE REPO_ROOT ARTIFACT_FOLDER
 if (args is not [var database, var root, var artifacts])
@@ -19,13 +20,17 @@ if (args is not [var database, var root, var artifacts])
     return 2;
 }
 
-string[] inputs = ["season", "hr", "weekday", "workingday", "weathersit", "temp", "hum", "windspeed"];
+string[] oneHot = ["season", "weathersit"];
+string[] numeric = ["yr", "mnth", "hr", "holiday", "weekday", "workingday", "temp", "atemp", "hum", "windspeed"];
 var data = Dataset.ReadCsv(Path.Combine(root, "data", "bike_sharing", "hour.csv"));
-var model = new Model([new PassthroughStep(inputs)], new GradientBoostingRegressorOptions { MaxIter = 100 });
-model.Fit(data.Select(inputs), data["cnt"]);
+var train = data.Head((int)(data.RowCount * 0.8));
+var model = new Model(
+    [new OneHotStep(oneHot), new PassthroughStep(numeric)],
+    new GradientBoostingRegressorOptions { MaxIter = 300, LearningRate = 0.1, MaxLeafNodes = 31 });
+model.Fit(train.Select([.. oneHot, .. numeric]), train["cnt"]);
 
 await using var store = await StoreFactory.OpenAsync(database, new StoreOptions { ArtifactRoot = artifacts });
-var run = await store.StartRunAsync("bench", new RunStart { Name = "bike-gbr-100" });
+var run = await store.StartRunAsync("bench", new RunStart { Name = "bike-gbr-300" });
 using (var content = new MemoryStream(ModelFile.ToBytes(model), writable: false))
 {
     var artifact = await store.LogArtifactAsync(run.Id, "model.json", content);
@@ -36,5 +41,5 @@ await store.EndRunAsync(run.Id, RunStatus.Finished);
 await store.Hub().CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "bench");
 var token = await store.Hub().CreateTokenAsync("bench", TokenRole.Predictor);
 Console.WriteLine(token.Secret);
-await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"hub-setup: bike/1 ({model.FeatureNames.Count} features, 100 trees) in group 'bike' at {store.Location}"));
+await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"hub-setup: bike/1 ({model.FeatureNames.Count} features, 300 trees of up to 31 leaves) in group 'bike' at {store.Location}"));
 return 0;

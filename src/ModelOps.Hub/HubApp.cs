@@ -46,7 +46,7 @@ public static class HubApp
             services.AddSingleton<IHubStore>(_ => store.Hub());
             services.AddSingleton<HubCounters>();
             services.AddSingleton<ModelCache>();
-            services.AddSingleton<ShapBatcher>();
+            services.AddSingleton<ShapExplainers>();
             services.AddSingleton<RoutingSnapshots>();
             services.AddHostedService(provider => provider.GetRequiredService<RoutingSnapshots>());
             services.AddSingleton<InferenceLogWriter>();

@@ -55,7 +55,7 @@ internal static class PredictApi
         return route;
     }
 
-    private static async Task<IResult> PredictAsync(string group, HttpContext context, RoutingSnapshots snapshots, InferenceLogWriter writer, ShapBatcher shapBatcher, HubCounters counters, HubOptions options)
+    private static async Task<IResult> PredictAsync(string group, HttpContext context, RoutingSnapshots snapshots, InferenceLogWriter writer, ShapExplainers explainers, HubCounters counters, HubOptions options)
     {
         var route = await RouteAsync(group, snapshots, context.RequestAborted).ConfigureAwait(false);
         if (route.Unavailable is { } why)
@@ -77,15 +77,12 @@ internal static class PredictApi
         var now = options.TimeProvider.GetUtcNow();
         var requestId = Guid.CreateVersion7(now).ToString("N");
         var served = route.Pick(routingKey);
-        var scoring = ModelScorer.ScoreAsync(served, frame, explain, shapBatcher);
-        var shadowScoring = new Task<ModelScores>[route.Shadows.Count];
-        for (var s = 0; s < shadowScoring.Length; s++)
+        var scores = ModelScorer.Score(served, frame, explain, explainers);
+        var shadows = new ModelScores[route.Shadows.Count];
+        for (var s = 0; s < shadows.Length; s++)
         {
-            shadowScoring[s] = ModelScorer.ScoreAsync(route.Shadows[s], frame, explain, shapBatcher);
+            shadows[s] = ModelScorer.Score(route.Shadows[s], frame, explain, explainers);
         }
-
-        var scores = await scoring.ConfigureAwait(false);
-        var shadows = await Task.WhenAll(shadowScoring).ConfigureAwait(false);
 
         counters.Request(frame.RowCount);
         var rows = new List<InferenceRecord>(frame.RowCount * (1 + shadows.Length));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
+using ModelOps.Core.Learners;
 using ModelOps.Core.Learning;
 using ModelOps.Hub.Routing;
 
@@ -16,33 +17,34 @@ namespace ModelOps.Hub.Scoring;
 /// <param name="Error">Why scoring failed, or <see langword="null"/>.</param>
 internal sealed record ModelScores(double[] Predictions, double[]? Probabilities, ShapValues? Shap, double LatencyMs, string? Error);
 
-/// <summary>Scores a frame with one member's model, with exact input-level SHAP (batched with concurrent requests, see <see cref="ShapBatcher"/>) when asked.</summary>
+/// <summary>Scores a frame with one member's model, with exact input-level SHAP (from the model's prepared explainer, see <see cref="ShapExplainers"/>) when asked.</summary>
 internal static class ModelScorer
 {
-    public static async Task<ModelScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapBatcher shapBatcher)
+    public static ModelScores Score(RouteMember member, Frame frame, bool explain, ShapExplainers explainers)
     {
         var start = Stopwatch.GetTimestamp();
         try
         {
+            // The pipeline checks and transforms the records once; the predictor and the prepared
+            // explainer both read that matrix.
             var model = member.Model;
-            double[] predictions;
+            var pipeline = model.Pipeline ?? throw new InvalidOperationException($"{member.Model.Kind} model is not fitted.");
+            var features = pipeline.Transform(frame);
+            var predictions = new double[features.Rows];
+            model.Predictor!.PredictRaw(features, predictions);
             double[]? probabilities = null;
             if (model.Task == ModelTask.BinaryClassification)
             {
-                probabilities = model.PredictProbability(frame);
-                predictions = new double[probabilities.Length];
+                probabilities = new double[predictions.Length];
                 for (var i = 0; i < predictions.Length; i++)
                 {
-                    // The same threshold as Model.Predict.
+                    // The same link and threshold as Model.PredictProbability and Model.Predict.
+                    probabilities[i] = Predictor.ApplyLink(model.Predictor.Link, predictions[i]);
                     predictions[i] = probabilities[i] > 0.5 ? 1 : 0;
                 }
             }
-            else
-            {
-                predictions = model.PredictRaw(frame);
-            }
 
-            var shap = explain ? await shapBatcher.ExplainAsync(model, frame).ConfigureAwait(false) : null;
+            var shap = explain ? explainers.Explain(model, features) : null;
             return new ModelScores(predictions, probabilities, shap, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
         }
         catch (Exception error) when (error is not OutOfMemoryException)

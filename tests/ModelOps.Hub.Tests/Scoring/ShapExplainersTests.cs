@@ -4,17 +4,17 @@ using ModelOps.Hub.Tests.Infrastructure;
 
 namespace ModelOps.Hub.Tests.Scoring;
 
-public sealed class ShapBatcherTests
+public sealed class ShapExplainersTests
 {
     [Fact]
-    public async Task ExplainAsync_ConcurrentRequests_EachGetsExactlyItsOwnRowsShap()
+    public async Task Explain_ConcurrentRequests_EachGetsExactlyTheOneShotValues()
     {
-        using var batcher = new ShapBatcher();
+        var explainers = new ShapExplainers();
         var model = TestModels.Bike[0];
         var rows = TestModels.BikeRows(200);
         var requests = Enumerable.Range(0, 100).Select(i => rows.Take([2 * i, (2 * i) + 1])).ToArray();
 
-        var answers = await Task.WhenAll(requests.Select(r => Task.Run(() => batcher.ExplainAsync(model, r))));
+        var answers = await Task.WhenAll(requests.Select(r => Task.Run(() => explainers.Explain(model, r))));
 
         for (var i = 0; i < requests.Length; i++)
         {
