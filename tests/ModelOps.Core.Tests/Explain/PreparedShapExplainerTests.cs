@@ -111,16 +111,7 @@ public sealed class PreparedShapExplainerTests
         var raw = model.PredictRaw(rows);
 
         Assert.Equal(["season", "weathersit", "yr", "mnth", "hr", "holiday", "weekday", "workingday", "temp", "atemp", "hum", "windspeed"], shap.Names);
-        for (var r = 0; r < raw.Length; r++)
-        {
-            var sum = shap.BaseValue;
-            foreach (var v in shap.Row(r))
-            {
-                sum += v;
-            }
-
-            Assert.True(Math.Abs(sum - raw[r]) <= 1e-9 * Math.Max(1, Math.Abs(raw[r])), $"row {r}: base + SHAP = {sum}, raw output = {raw[r]}");
-        }
+        ShapAssert.AddsUpToRawOutput(shap, raw, 1e-9);
     }
 
     [Theory]

@@ -33,16 +33,7 @@ public sealed class ShapExplainerTests
         var raw = model.PredictRaw(data);
 
         Assert.Equal(data.RowCount, shap.Rows);
-        for (var r = 0; r < raw.Length; r++)
-        {
-            var sum = shap.BaseValue;
-            foreach (var v in shap.Row(r))
-            {
-                sum += v;
-            }
-
-            Assert.True(Math.Abs(sum - raw[r]) <= 1e-6 * Math.Max(1, Math.Abs(raw[r])), $"row {r}: base + SHAP = {sum}, raw output = {raw[r]}");
-        }
+        ShapAssert.AddsUpToRawOutput(shap, raw, 1e-6);
     }
 
     [Theory]
