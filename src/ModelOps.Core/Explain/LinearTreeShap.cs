@@ -44,7 +44,7 @@ internal sealed class LinearTreeShap
     /// <summary>Cost model: the work per node and vector of quadrature lanes (multiply down, add up, ratio), in nanoseconds.</summary>
     private const double CostPerVector = 3;
 
-    private readonly Position[] _positions;
+    private readonly Split[] _splits;
     private readonly double[] _factors;
     private readonly int _factorsStart;
     private readonly bool _float32;
@@ -78,34 +78,26 @@ internal sealed class LinearTreeShap
             }
         }
 
-        _positions = new Position[n];
+        var ancestorOf = new int[n];
+        var edgeFeature = new int[n];
         var zero = new double[n];
         var distinct = new int[n];
         var deepest = 0;
+        var splits = new List<Split>(n / 2);
         for (var k = 0; k < n; k++)
         {
             var node = nodeAt[k];
-            ref var position = ref _positions[k];
-            position.Parent = parentAt[k];
-            position.SplitFeature = features[node];
-            position.Threshold = tree.Thresholds[node];
-            position.DefaultLeft = tree.DefaultLeft[node] ? 8 : 0;
-            // No earlier split on the feature: the root, whose "followed" bit is always set, stands in.
-            position.Ancestor = 0;
-            position.EdgeFeature = 0;
             if (features[node] >= 0)
             {
-                position.Left = positionOf[tree.Left[node]];
-                position.Right = positionOf[tree.Right[node]];
-            }
-            else
-            {
-                // A leaf "sums" its own slot and the always-zero slot after the last node; its split
-                // test reads feature 0 against NaN, which never goes left (the bit is unused).
-                position.Left = k;
-                position.Right = n;
-                position.SplitFeature = 0;
-                position.Threshold = double.NaN;
+                splits.Add(new Split
+                {
+                    Node = k,
+                    Left = positionOf[tree.Left[node]],
+                    Right = positionOf[tree.Right[node]],
+                    Feature = features[node],
+                    Threshold = tree.Thresholds[node],
+                    DefaultLeft = tree.DefaultLeft[node] ? 1 : 0,
+                });
             }
 
             if (k == 0)
@@ -113,24 +105,35 @@ internal sealed class LinearTreeShap
                 continue;
             }
 
-            var parentNode = nodeAt[position.Parent];
-            var feature = features[parentNode];
-            position.EdgeFeature = feature;
-            position.IsLeft = tree.Left[parentNode] == node ? 8 : 0;
-            for (var a = position.Parent; a > 0; a = _positions[a].Parent)
+            // The previous edge on the same feature above this one; the root (whose "followed" bit
+            // is always set) stands in when there is none.
+            var parent = parentAt[k];
+            var feature = features[nodeAt[parent]];
+            edgeFeature[k] = feature;
+            for (var a = parent; a > 0; a = parentAt[a])
             {
-                if (_positions[a].EdgeFeature == feature && a > 0)
+                if (edgeFeature[a] == feature)
                 {
-                    position.Ancestor = a;
+                    ancestorOf[k] = a;
                     break;
                 }
             }
 
+            var parentNode = nodeAt[parent];
             var share = covers[parentNode] > 0 ? covers[node] / covers[parentNode] : 0;
-            zero[k] = position.Ancestor > 0 ? zero[position.Ancestor] * share : share;
-            distinct[k] = distinct[position.Parent] + (position.Ancestor > 0 ? 0 : 1);
+            zero[k] = ancestorOf[k] > 0 ? zero[ancestorOf[k]] * share : share;
+            distinct[k] = distinct[parent] + (ancestorOf[k] > 0 ? 0 : 1);
             deepest = Math.Max(deepest, distinct[k]);
         }
+
+        _splits = [.. splits];
+        for (var s = 0; s < _splits.Length; s++)
+        {
+            _splits[s].LeftAncestor = ancestorOf[_splits[s].Left];
+            _splits[s].RightAncestor = ancestorOf[_splits[s].Right];
+        }
+
+        NodeCount = n;
 
         // The integrand of a leaf with d path features has degree d - 1: ⌈d / 2⌉ nodes are exact.
         Nodes = Math.Max(1, (deepest + 1) / 2);
@@ -146,7 +149,7 @@ internal sealed class LinearTreeShap
         var factors = _factors.AsSpan(_factorsStart);
         for (var k = 1; k < n; k++)
         {
-            var a = _positions[k].Ancestor > 0 ? _positions[k].Ancestor : -1;
+            var a = ancestorOf[k] > 0 ? ancestorOf[k] : -1;
             var z = zero[k];
             var za = a >= 0 ? zero[a] : 1;
 
@@ -190,24 +193,24 @@ internal sealed class LinearTreeShap
     /// <summary>The estimated time to explain one row, in the units of <see cref="FastTreeShap.CostOf"/>.</summary>
     public double Cost => NodeCount * (CostPerNode + (CostPerVector * Width / Vector<double>.Count));
 
-    /// <summary>The number of tree nodes (the scratch size is <c>(NodeCount + 1) x Width</c>).</summary>
-    public int NodeCount => _positions.Length;
+    /// <summary>The number of tree nodes (the scratch size is <c>NodeCount x Width</c>).</summary>
+    public int NodeCount { get; }
 
     /// <summary>Adds the row's SHAP values, one vector of quadrature terms per feature, to <paramref name="accumulators"/>.</summary>
     /// <param name="row">The feature values (NaN for missing).</param>
     /// <param name="accumulators">Per feature, <paramref name="stride"/> doubles; the first <see cref="Width"/> receive the terms.</param>
     /// <param name="stride">The accumulator width per feature (at least <see cref="Width"/>, a multiple of the vector size).</param>
-    /// <param name="products">Scratch of at least <c>(NodeCount + 1) x Width</c>: products down the tree, then sums up it.</param>
+    /// <param name="products">Scratch of at least <c>NodeCount x Width</c>: products down the tree, then sums up it.</param>
     /// <param name="state">Scratch of at least <c>NodeCount</c>.</param>
     public void Explain(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
     {
-        var n = _positions.Length;
+        var n = NodeCount;
         if (n == 1)
         {
             return;
         }
 
-        if (products.Length < (n + 1) * Width || state.Length < n || accumulators.Length < stride * row.Length)
+        if (products.Length < n * Width || state.Length < n || accumulators.Length < stride * row.Length)
         {
             throw new ArgumentException("The scratch buffers are too small for this tree.", nameof(products));
         }
@@ -226,12 +229,11 @@ internal sealed class LinearTreeShap
         }
     }
 
-    /// <summary>The two passes, with the vectors per node a constant of <typeparamref name="TWidth"/> where it can be.</summary>
+    /// <summary>The two passes, split by split, with the vectors per node a constant of <typeparamref name="TWidth"/> where it can be.</summary>
     private void Explain<TWidth>(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
         where TWidth : struct, IWidth
     {
-        var positions = _positions;
-        var n = positions.Length;
+        var splits = _splits;
         var v = TWidth.Vectors(Width);
         var strideVectors = stride / Vector<double>.Count;
         ref var p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(products));
@@ -241,83 +243,91 @@ internal sealed class LinearTreeShap
         ref var x = ref MemoryMarshal.GetReference(row);
         var float32 = _float32;
 
-        // Branch-free: whether the row follows an edge is as random as the data. state bits: 1 = the
-        // row follows every split on this edge's feature so far (o = 1); 2 and 4 = the case (0 followed
-        // after followed, 1 not followed after followed, 2 after not followed); 8 = the row goes left here.
+        // Down the tree, both edges of a split at once. Branch-free: whether the row follows an edge
+        // is as random as the data. state bits per node: 1 = the row follows every split on the
+        // edge's feature so far (o = 1); 2 and 4 = the case (0 followed after followed, 1 not
+        // followed after followed, 2 after not followed).
         for (var j = 0; j < v; j++)
         {
             Unsafe.Add(ref p, j) = Vector<double>.One;
-            Unsafe.Add(ref p, (n * v) + j) = Vector<double>.Zero;
         }
 
-        bits = (byte)(1 | GoesLeft(in positions[0], ref x, float32));
-        for (var k = 1; k < n; k++)
+        bits = 1;
+        for (var s = 0; s < splits.Length; s++)
         {
-            ref readonly var position = ref positions[k];
-            var follows = 1 ^ ((Unsafe.Add(ref bits, position.Parent) ^ position.IsLeft) >> 3);
-            var before = Unsafe.Add(ref bits, position.Ancestor) & 1;
-            var kind = 2 - (before * (1 + follows));
-            ref var target = ref Unsafe.Add(ref p, k * v);
-            ref var source = ref Unsafe.Add(ref p, position.Parent * v);
-            ref var multiplier = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + (2 * kind)) * v);
+            ref readonly var split = ref splits[s];
+            var left = GoesLeft(in split, ref x, float32);
+            var beforeLeft = Unsafe.Add(ref bits, split.LeftAncestor) & 1;
+            var beforeRight = Unsafe.Add(ref bits, split.RightAncestor) & 1;
+            var kindLeft = 2 - (beforeLeft * (1 + left));
+            var kindRight = 2 - (beforeRight * (2 - left));
+            ref var source = ref Unsafe.Add(ref p, split.Node * v);
+            ref var targetLeft = ref Unsafe.Add(ref p, split.Left * v);
+            ref var targetRight = ref Unsafe.Add(ref p, split.Right * v);
+            ref var multiplierLeft = ref Unsafe.Add(ref factors, ((split.Left * FactorBlocks) + (2 * kindLeft)) * v);
+            ref var multiplierRight = ref Unsafe.Add(ref factors, ((split.Right * FactorBlocks) + (2 * kindRight)) * v);
             for (var j = 0; j < v; j++)
             {
-                Unsafe.Add(ref target, j) = Unsafe.Add(ref source, j) * Unsafe.Add(ref multiplier, j);
+                var product = Unsafe.Add(ref source, j);
+                Unsafe.Add(ref targetLeft, j) = product * Unsafe.Add(ref multiplierLeft, j);
+                Unsafe.Add(ref targetRight, j) = product * Unsafe.Add(ref multiplierRight, j);
             }
 
-            Unsafe.Add(ref bits, k) = (byte)((before & follows) | (kind << 1) | GoesLeft(in position, ref x, float32));
+            Unsafe.Add(ref bits, split.Left) = (byte)((beforeLeft & left) | (kindLeft << 1));
+            Unsafe.Add(ref bits, split.Right) = (byte)((beforeRight & (1 - left)) | (kindRight << 1));
         }
 
-        // Up the tree: an internal node's slot becomes the sum of its children's (Σ F_l below it); a
-        // leaf adds the zero slot to its own. Every edge adds its weighted ratio (zero in case 2).
-        for (var k = n - 1; k > 0; k--)
+        // Up the tree: a split's slot becomes the sum of its children's (Σ F_l below it; a leaf's slot
+        // already holds its F_l), and both edges add their weighted ratios (zero in case 2) to the
+        // split feature's accumulator.
+        for (var s = splits.Length - 1; s >= 0; s--)
         {
-            ref readonly var position = ref positions[k];
-            ref var sum = ref Unsafe.Add(ref p, k * v);
-            ref var left = ref Unsafe.Add(ref p, position.Left * v);
-            ref var right = ref Unsafe.Add(ref p, position.Right * v);
-            var kind = (Unsafe.Add(ref bits, k) >> 1) & 3;
-            ref var ratio = ref Unsafe.Add(ref factors, ((k * FactorBlocks) + (2 * kind) + 1) * v);
-            ref var target = ref Unsafe.Add(ref acc, position.EdgeFeature * strideVectors);
+            ref readonly var split = ref splits[s];
+            ref var sum = ref Unsafe.Add(ref p, split.Node * v);
+            ref var left = ref Unsafe.Add(ref p, split.Left * v);
+            ref var right = ref Unsafe.Add(ref p, split.Right * v);
+            var kindLeft = (Unsafe.Add(ref bits, split.Left) >> 1) & 3;
+            var kindRight = (Unsafe.Add(ref bits, split.Right) >> 1) & 3;
+            ref var ratioLeft = ref Unsafe.Add(ref factors, ((split.Left * FactorBlocks) + (2 * kindLeft) + 1) * v);
+            ref var ratioRight = ref Unsafe.Add(ref factors, ((split.Right * FactorBlocks) + (2 * kindRight) + 1) * v);
+            ref var target = ref Unsafe.Add(ref acc, split.Feature * strideVectors);
             for (var j = 0; j < v; j++)
             {
-                var total = Unsafe.Add(ref left, j) + Unsafe.Add(ref right, j);
-                Unsafe.Add(ref sum, j) = total;
-                Unsafe.Add(ref target, j) += total * Unsafe.Add(ref ratio, j);
+                var l = Unsafe.Add(ref left, j);
+                var r = Unsafe.Add(ref right, j);
+                Unsafe.Add(ref sum, j) = l + r;
+                Unsafe.Add(ref target, j) += (l * Unsafe.Add(ref ratioLeft, j)) + (r * Unsafe.Add(ref ratioRight, j));
             }
         }
     }
 
-    /// <summary>8 when the row goes left at the node, else 0 (NaN follows the default direction; a leaf's NaN threshold gives 0).</summary>
+    /// <summary>1 when the row goes left at the split, else 0 (NaN follows the default direction).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int GoesLeft(in Position position, ref double row, bool float32)
+    private static int GoesLeft(in Split split, ref double row, bool float32)
     {
-        var value = Unsafe.Add(ref row, position.SplitFeature);
+        var value = Unsafe.Add(ref row, split.Feature);
         if (double.IsNaN(value))
         {
-            return position.DefaultLeft;
+            return split.DefaultLeft;
         }
 
-        var left = float32 ? (float)value < (float)position.Threshold : value <= position.Threshold;
-        return left ? 8 : 0;
+        var left = float32 ? (float)value < (float)split.Threshold : value <= split.Threshold;
+        return left ? 1 : 0;
     }
 
-    /// <summary>A node in preorder: its split (feature -1 for a leaf) and children, and the edge from its parent.</summary>
-    private struct Position
+    /// <summary>An internal node, in preorder: its slot, test and children, and for each child edge the previous edge on the same feature above it (0 = none).</summary>
+    private struct Split
     {
-        public int Parent;
+        public int Node;
         public int Left;
         public int Right;
-        public int SplitFeature;
-        public int EdgeFeature;
-        public int Ancestor;
+        public int Feature;
+        public int LeftAncestor;
+        public int RightAncestor;
         public double Threshold;
 
-        /// <summary>8 when a missing value goes left at this node, else 0.</summary>
+        /// <summary>1 when a missing value goes left, else 0.</summary>
         public int DefaultLeft;
-
-        /// <summary>8 when this node is its parent's left child, else 0.</summary>
-        public int IsLeft;
     }
 
     /// <summary>The number of vectors per node, as a constant the JIT can unroll by.</summary>
