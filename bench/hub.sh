@@ -3,15 +3,17 @@
 # gradient-boosting model of configs/bike/training.yaml (300 trees) through the real 'modelops serve', on SQLite (a temp file) and on a
 # throw-away PostgreSQL 15 server (default durability), measured with wrk next to /health in the
 # same run. Prints a Markdown table.
-#   bench/hub.sh [--duration 10s] [--connections 32]
+#   bench/hub.sh [--duration 10s] [--connections 32] [--only sqlite|postgresql]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=10s
 CONNECTIONS=32
+ONLY=
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
     *) echo "bench/hub.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -19,7 +21,7 @@ command -v wrk >/dev/null || { echo "bench/hub.sh: wrk not found; run: apt-get i
 PG_BIN=${MODELOPS_PG_BIN:-/usr/lib/postgresql/15/bin}
 [ -x "$PG_BIN/initdb" ] || { echo "bench/hub.sh: $PG_BIN/initdb not found; run: apt-get install -y postgresql-15" >&2; exit 1; }
 
-WORK=$(mktemp -d /tmp/modelops-bench-hub-XXXXXX)
+WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/modelops-bench-hub-XXXXXX")
 chmod 755 "$WORK"
 SERVER=
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -68,6 +70,9 @@ echo "|---|---|---:|---:|---:|---:|"
 for target in "SQLite (WAL, file)=$WORK/sqlite/modelops.db" "PostgreSQL 15 (local)=postgresql://postgres@127.0.0.1:$PORT/modelops_bench"; do
   NAME=${target%%=*}
   DB=${target#*=}
+  case "$ONLY:$DB" in
+    sqlite:postgresql*|postgresql:/*) continue ;;
+  esac
   export HUB_TOKEN
   HUB_TOKEN=$($SETUP "$DB" "$PWD" "$WORK/artifacts" 2>/dev/null)
   $MODELOPS serve --urls http://127.0.0.1:0 --database "$DB" > "$WORK/serve.log" 2>&1 &

@@ -184,6 +184,57 @@ public sealed class PreparedShapExplainer
         return new ShapValues(values, features.Rows, _pipeline is null ? features.Names : _names, BaseValue);
     }
 
+    /// <summary>
+    /// Explains the rows of several matrices together on the calling thread, tree by tree over
+    /// chunks of rows, so that each tree is read from memory once per chunk rather than once per row:
+    /// a server gathers the few rows of concurrent requests into one call.
+    /// </summary>
+    /// <param name="batch">Feature rows (as the model's pipeline writes them), e.g. one matrix per request.</param>
+    /// <returns>One <see cref="ShapValues"/> per matrix, in order.</returns>
+    public ShapValues[] Explain(IReadOnlyList<FeatureMatrix> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var total = 0;
+        foreach (var features in batch)
+        {
+            ArgumentNullException.ThrowIfNull(features, nameof(batch));
+            if (features.Columns != FeatureCount)
+            {
+                throw new ArgumentException($"The model needs {FeatureCount} features but a matrix of the batch has {features.Columns}.", nameof(batch));
+            }
+
+            total += features.Rows;
+        }
+
+        var m = FeatureCount;
+        var q = _names.Length;
+        var rows = new double[total * m];
+        var offset = 0;
+        foreach (var features in batch)
+        {
+            features.Values.CopyTo(rows.AsSpan(offset));
+            offset += features.Values.Length;
+        }
+
+        var values = new double[total * q];
+        for (var r = 0; r < total; r += Chunk)
+        {
+            var count = Math.Min(Chunk, total - r);
+            ExplainRows(rows.AsSpan(r * m, count * m), count, values.AsSpan(r * q, count * q));
+        }
+
+        var results = new ShapValues[batch.Count];
+        var start = 0;
+        for (var i = 0; i < results.Length; i++)
+        {
+            var features = batch[i];
+            results[i] = new ShapValues(values.AsSpan(start * q, features.Rows * q).ToArray(), features.Rows, _pipeline is null ? features.Names : _names, BaseValue);
+            start += features.Rows;
+        }
+
+        return results;
+    }
+
     /// <summary>Explains one row of model features into <paramref name="values"/> without allocating.</summary>
     /// <param name="features">The row's <see cref="FeatureCount"/> model features.</param>
     /// <param name="values">Receives one value per name in <see cref="Names"/> (overwritten).</param>

@@ -77,11 +77,11 @@ internal static class PredictApi
         var now = options.TimeProvider.GetUtcNow();
         var requestId = Guid.CreateVersion7(now).ToString("N");
         var served = route.Pick(routingKey);
-        var scores = ModelScorer.Score(served, frame, explain, explainers);
+        var scores = await ModelScorer.ScoreAsync(served, frame, explain, explainers).ConfigureAwait(false);
         var shadows = new ModelScores[route.Shadows.Count];
         for (var s = 0; s < shadows.Length; s++)
         {
-            shadows[s] = ModelScorer.Score(route.Shadows[s], frame, explain, explainers);
+            shadows[s] = await ModelScorer.ScoreAsync(route.Shadows[s], frame, explain, explainers).ConfigureAwait(false);
         }
 
         counters.Request(frame.RowCount);

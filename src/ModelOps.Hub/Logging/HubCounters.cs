@@ -11,6 +11,8 @@ internal sealed class HubCounters
     private long _writeFailures;
     private long _scoringErrors;
     private long _queued;
+    private long _shapBatches;
+    private long _shapRequests;
 
     public void Request(int records)
     {
@@ -37,6 +39,12 @@ internal sealed class HubCounters
 
     public void ScoringError() => Interlocked.Increment(ref _scoringErrors);
 
+    public void ShapBatch(int requests)
+    {
+        Interlocked.Increment(ref _shapBatches);
+        Interlocked.Add(ref _shapRequests, requests);
+    }
+
     /// <summary>A consistent-enough copy for <c>/health</c> and <c>/api/metrics</c>.</summary>
     public LogCounters Snapshot() => new(
         Interlocked.Read(ref _requests),
@@ -46,7 +54,9 @@ internal sealed class HubCounters
         Interlocked.Read(ref _batches),
         Interlocked.Read(ref _rejected),
         Interlocked.Read(ref _writeFailures),
-        Interlocked.Read(ref _scoringErrors));
+        Interlocked.Read(ref _scoringErrors),
+        Interlocked.Read(ref _shapBatches),
+        Interlocked.Read(ref _shapRequests));
 }
 
 /// <summary>Counters of predictions and of the inference-log writer since the process started.</summary>
@@ -58,6 +68,8 @@ internal sealed class HubCounters
 /// <param name="RejectedQueueFull">Requests answered 503 because the writer's queue was full.</param>
 /// <param name="WriteFailures">Requests answered 503 because their rows could not be written.</param>
 /// <param name="ScoringErrors">Model scorings that failed (logged as error rows).</param>
+/// <param name="ShapBatches">Batches of SHAP work run (the rows of concurrent requests for one model explained together).</param>
+/// <param name="ShapRequests">Model scorings explained in those batches (their mean size is ShapRequests / ShapBatches).</param>
 public sealed record LogCounters(
     long PredictRequests,
     long PredictRecords,
@@ -66,4 +78,6 @@ public sealed record LogCounters(
     long Batches,
     long RejectedQueueFull,
     long WriteFailures,
-    long ScoringErrors);
+    long ScoringErrors,
+    long ShapBatches,
+    long ShapRequests);

@@ -21,7 +21,7 @@ internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions opt
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private Task _loop = Task.CompletedTask;
+    private Thread? _loop;
 
     /// <summary>Queues <paramref name="rows"/>; the task ends when they are committed. <see langword="null"/> when the queue is full or closed.</summary>
     public Task? TryAppend(IReadOnlyList<InferenceRecord> rows)
@@ -39,22 +39,28 @@ internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions opt
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = Task.Run(RunAsync, CancellationToken.None);
+        // Its own thread, not the thread pool's: a commit blocks in SQLite's fsync, and on a small
+        // machine a blocked pool thread is a core that stops scoring requests meanwhile.
+        _loop = new Thread(Run) { IsBackground = true, Name = "inference-log writer" };
+        _loop.Start();
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (_loop is { } loop)
+        {
+            await Task.Run(loop.Join, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var batch = new List<Pending>();
         var rows = new List<InferenceRecord>();
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             rows.Clear();
@@ -64,26 +70,26 @@ internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions opt
                 rows.AddRange(pending.Rows);
             }
 
-            if (!await CommitAsync(batch, rows).ConfigureAwait(false) && batch.Count > 1)
+            if (!Commit(batch, rows) && batch.Count > 1)
             {
                 // One group's failure (its table just dropped, say) must not fail the others:
                 // retry each group's requests in a transaction of their own.
                 foreach (var part in batch.GroupBy(p => p.Group))
                 {
                     var partRows = part.SelectMany(p => p.Rows).ToList();
-                    await CommitAsync([.. part], partRows).ConfigureAwait(false);
+                    Commit([.. part], partRows);
                 }
             }
         }
     }
 
     /// <summary>Appends <paramref name="rows"/> in one transaction and completes the requests; on failure, fails them only when <paramref name="batch"/> cannot be split further.</summary>
-    private async Task<bool> CommitAsync(List<Pending> batch, List<InferenceRecord> rows)
+    private bool Commit(List<Pending> batch, List<InferenceRecord> rows)
     {
         try
         {
             // Not cancellable: a started commit finishes, so an answered request's rows are there.
-            await store.AppendInferencesAsync(rows, CancellationToken.None).ConfigureAwait(false);
+            store.AppendInferencesAsync(rows, CancellationToken.None).GetAwaiter().GetResult();
             counters.Committed(batch.Count, rows.Count);
             foreach (var done in batch)
             {

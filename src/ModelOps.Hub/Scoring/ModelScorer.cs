@@ -20,7 +20,7 @@ internal sealed record ModelScores(double[] Predictions, double[]? Probabilities
 /// <summary>Scores a frame with one member's model, with exact input-level SHAP (from the model's prepared explainer, see <see cref="ShapExplainers"/>) when asked.</summary>
 internal static class ModelScorer
 {
-    public static ModelScores Score(RouteMember member, Frame frame, bool explain, ShapExplainers explainers)
+    public static async Task<ModelScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapExplainers explainers)
     {
         var start = Stopwatch.GetTimestamp();
         try
@@ -44,7 +44,7 @@ internal static class ModelScorer
                 }
             }
 
-            var shap = explain ? explainers.Explain(model, features) : null;
+            var shap = explain ? await explainers.ExplainAsync(model, features).ConfigureAwait(false) : null;
             return new ModelScores(predictions, probabilities, shap, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
         }
         catch (Exception error) when (error is not OutOfMemoryException)

@@ -101,6 +101,48 @@ public sealed class PreparedShapExplainerTests
     }
 
     [Fact]
+    public void Explain_BatchOfMatrices_EachEqualsItsMatrixExplainedAlone()
+    {
+        var model = BikeBoosting.Value;
+        var prepared = ShapExplainer.Prepare(model);
+        var features = model.Pipeline!.Transform(ShippedData.Bike.Head(100));
+        // 37 rows in matrices of 1 to 9 rows: the 16-row chunks cut across matrices.
+        var sizes = new[] { 1, 9, 3, 1, 7, 2, 5, 9 };
+        var batch = new List<FeatureMatrix>();
+        var start = 0;
+        foreach (var size in sizes)
+        {
+            batch.Add(features.TakeRows([.. Enumerable.Range(start, size)]));
+            start += size;
+        }
+
+        var together = prepared.Explain(batch);
+
+        Assert.Equal(sizes.Length, together.Length);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var alone = prepared.Explain(batch[i]);
+            Assert.Equal(sizes[i], together[i].Rows);
+            Assert.Equal(alone.Names, together[i].Names);
+            Assert.Equal(alone.BaseValue, together[i].BaseValue);
+            Assert.Equal(alone.Values.ToArray(), together[i].Values.ToArray());
+        }
+    }
+
+    [Fact]
+    public void Explain_BatchWithAMatrixOfOtherWidth_ThrowsNamingBothWidths()
+    {
+        var model = BikeBoosting.Value;
+        var prepared = ShapExplainer.Prepare(model);
+        var features = model.Pipeline!.Transform(ShippedData.Bike.Head(2));
+        var narrow = new FeatureMatrix(new double[3], 1, ["a", "b", "c"]);
+
+        var error = Assert.Throws<ArgumentException>(() => prepared.Explain([features, narrow]));
+
+        Assert.Equal($"The model needs {features.Columns} features but a matrix of the batch has 3. (Parameter 'batch')", error.Message);
+    }
+
+    [Fact]
     public void Explain_DeepBestFirstBoosting_LocalAccuracyOnEveryRow()
     {
         var model = BikeBoosting.Value;
