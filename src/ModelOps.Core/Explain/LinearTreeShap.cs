@@ -266,12 +266,7 @@ internal sealed class LinearTreeShap
             ref var targetRight = ref Unsafe.Add(ref p, split.Right * v);
             ref var multiplierLeft = ref Unsafe.Add(ref factors, ((split.Left * FactorBlocks) + (2 * kindLeft)) * v);
             ref var multiplierRight = ref Unsafe.Add(ref factors, ((split.Right * FactorBlocks) + (2 * kindRight)) * v);
-            for (var j = 0; j < v; j++)
-            {
-                var product = Unsafe.Add(ref source, j);
-                Unsafe.Add(ref targetLeft, j) = product * Unsafe.Add(ref multiplierLeft, j);
-                Unsafe.Add(ref targetRight, j) = product * Unsafe.Add(ref multiplierRight, j);
-            }
+            TWidth.Down(ref source, ref multiplierLeft, ref multiplierRight, ref targetLeft, ref targetRight, v);
 
             Unsafe.Add(ref bits, split.Left) = (byte)((beforeLeft & left) | (kindLeft << 1));
             Unsafe.Add(ref bits, split.Right) = (byte)((beforeRight & (1 - left)) | (kindRight << 1));
@@ -291,13 +286,7 @@ internal sealed class LinearTreeShap
             ref var ratioLeft = ref Unsafe.Add(ref factors, ((split.Left * FactorBlocks) + (2 * kindLeft) + 1) * v);
             ref var ratioRight = ref Unsafe.Add(ref factors, ((split.Right * FactorBlocks) + (2 * kindRight) + 1) * v);
             ref var target = ref Unsafe.Add(ref acc, split.Feature * strideVectors);
-            for (var j = 0; j < v; j++)
-            {
-                var l = Unsafe.Add(ref left, j);
-                var r = Unsafe.Add(ref right, j);
-                Unsafe.Add(ref sum, j) = l + r;
-                Unsafe.Add(ref target, j) += (l * Unsafe.Add(ref ratioLeft, j)) + (r * Unsafe.Add(ref ratioRight, j));
-            }
+            TWidth.Up(ref left, ref right, ref ratioLeft, ref ratioRight, ref sum, ref target, v);
         }
     }
 
@@ -330,25 +319,95 @@ internal sealed class LinearTreeShap
         public int DefaultLeft;
     }
 
-    /// <summary>The number of vectors per node, as a constant the JIT can unroll by.</summary>
+    /// <summary>The number of vectors per node and the per-node vector work, straight-line code for one and two vectors.</summary>
     private interface IWidth
     {
         static abstract int Vectors(int width);
+
+        /// <summary>Both children's products: the parent's times each child's multiplier.</summary>
+        static abstract void Down(ref Vector<double> source, ref Vector<double> multiplierLeft, ref Vector<double> multiplierRight, ref Vector<double> left, ref Vector<double> right, int v);
+
+        /// <summary>The parent's sum of its children's, and their weighted ratios added to the accumulator.</summary>
+        static abstract void Up(ref Vector<double> left, ref Vector<double> right, ref Vector<double> ratioLeft, ref Vector<double> ratioRight, ref Vector<double> sum, ref Vector<double> target, int v);
     }
 
     private readonly struct One : IWidth
     {
         public static int Vectors(int width) => 1;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Down(ref Vector<double> source, ref Vector<double> multiplierLeft, ref Vector<double> multiplierRight, ref Vector<double> left, ref Vector<double> right, int v)
+        {
+            var product = source;
+            left = product * multiplierLeft;
+            right = product * multiplierRight;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Up(ref Vector<double> left, ref Vector<double> right, ref Vector<double> ratioLeft, ref Vector<double> ratioRight, ref Vector<double> sum, ref Vector<double> target, int v)
+        {
+            var l = left;
+            var r = right;
+            sum = l + r;
+            target += (l * ratioLeft) + (r * ratioRight);
+        }
     }
 
     private readonly struct Two : IWidth
     {
         public static int Vectors(int width) => 2;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Down(ref Vector<double> source, ref Vector<double> multiplierLeft, ref Vector<double> multiplierRight, ref Vector<double> left, ref Vector<double> right, int v)
+        {
+            var first = source;
+            var second = Unsafe.Add(ref source, 1);
+            left = first * multiplierLeft;
+            Unsafe.Add(ref left, 1) = second * Unsafe.Add(ref multiplierLeft, 1);
+            right = first * multiplierRight;
+            Unsafe.Add(ref right, 1) = second * Unsafe.Add(ref multiplierRight, 1);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Up(ref Vector<double> left, ref Vector<double> right, ref Vector<double> ratioLeft, ref Vector<double> ratioRight, ref Vector<double> sum, ref Vector<double> target, int v)
+        {
+            var l0 = left;
+            var r0 = right;
+            var l1 = Unsafe.Add(ref left, 1);
+            var r1 = Unsafe.Add(ref right, 1);
+            sum = l0 + r0;
+            Unsafe.Add(ref sum, 1) = l1 + r1;
+            target += (l0 * ratioLeft) + (r0 * ratioRight);
+            Unsafe.Add(ref target, 1) += (l1 * Unsafe.Add(ref ratioLeft, 1)) + (r1 * Unsafe.Add(ref ratioRight, 1));
+        }
     }
 
     private readonly struct Many : IWidth
     {
         public static int Vectors(int width) => width / Vector<double>.Count;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Down(ref Vector<double> source, ref Vector<double> multiplierLeft, ref Vector<double> multiplierRight, ref Vector<double> left, ref Vector<double> right, int v)
+        {
+            for (var j = 0; j < v; j++)
+            {
+                var product = Unsafe.Add(ref source, j);
+                Unsafe.Add(ref left, j) = product * Unsafe.Add(ref multiplierLeft, j);
+                Unsafe.Add(ref right, j) = product * Unsafe.Add(ref multiplierRight, j);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Up(ref Vector<double> left, ref Vector<double> right, ref Vector<double> ratioLeft, ref Vector<double> ratioRight, ref Vector<double> sum, ref Vector<double> target, int v)
+        {
+            for (var j = 0; j < v; j++)
+            {
+                var l = Unsafe.Add(ref left, j);
+                var r = Unsafe.Add(ref right, j);
+                Unsafe.Add(ref sum, j) = l + r;
+                Unsafe.Add(ref target, j) += (l * Unsafe.Add(ref ratioLeft, j)) + (r * Unsafe.Add(ref ratioRight, j));
+            }
+        }
     }
 }
 
