@@ -65,10 +65,11 @@ public static class StoreFactory
 
         var sqliteArtifacts = options.Artifacts
             ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(Path.GetDirectoryName(full) ?? ".", "artifacts"));
-        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout);
+        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout, options.SqliteCheckpointInterval);
         try
         {
             await dialect.EnableWalAsync(cancellationToken).ConfigureAwait(false);
+            dialect.StartCheckpoints();
         }
         catch (Exception error) when (dialect.Translate(error) is { } translated)
         {

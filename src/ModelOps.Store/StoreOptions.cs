@@ -13,6 +13,15 @@ public sealed class StoreOptions
     /// <value>Default: 10 seconds.</value>
     public TimeSpan BusyTimeout { get; init; } = StoreDefaults.BusyTimeout;
 
+    /// <summary>
+    /// For a long-running writer on SQLite (the hub): how often a background thread checkpoints the
+    /// write-ahead log into the database file, instead of the commit that fills it past 1,000 pages
+    /// doing so while every other writer waits. <see langword="null"/> keeps SQLite's automatic
+    /// checkpoints. Ignored on PostgreSQL.
+    /// </summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public TimeSpan? SqliteCheckpointInterval { get; init; }
+
     /// <summary>How long to wait for a PostgreSQL server to accept a connection.</summary>
     /// <value>Default: 10 seconds.</value>
     public TimeSpan ConnectTimeout { get; init; } = StoreDefaults.ConnectTimeout;

@@ -37,8 +37,21 @@ internal sealed class SqliteDialect : SqlDialect
     private readonly SemaphoreSlim _writeTurn;
     private readonly TimeSpan _busyTimeout;
     private readonly string _busyPragma;
+    private readonly TimeSpan? _checkpointInterval;
+    private readonly CancellationTokenSource _stopCheckpoints = new();
+    private Thread? _checkpointer;
+    private long _checkpoints;
 
-    public SqliteDialect(string path, bool readOnly, TimeSpan busyTimeout)
+    /// <param name="path">The database file.</param>
+    /// <param name="readOnly">Opens the file read-only.</param>
+    /// <param name="busyTimeout">How long a writer waits for another process's write lock.</param>
+    /// <param name="checkpointInterval">
+    /// When set (and not read-only), commits never checkpoint the WAL (<c>wal_autocheckpoint = 0</c>
+    /// on this process's connections); a background thread runs a PASSIVE checkpoint this often
+    /// (<see cref="StartCheckpoints"/>), so a committing writer never waits for the database file's
+    /// writes and fsync. Other processes on the file keep SQLite's automatic checkpoints.
+    /// </param>
+    public SqliteDialect(string path, bool readOnly, TimeSpan busyTimeout, TimeSpan? checkpointInterval = null)
     {
         FilePath = Path.GetFullPath(path);
         _writeTurn = WriteTurns.GetOrAdd(FilePath, _ => new SemaphoreSlim(1, 1));
@@ -55,6 +68,49 @@ internal sealed class SqliteDialect : SqlDialect
             DefaultTimeout = 1,
         }.ToString();
         _busyPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};");
+        _checkpointInterval = readOnly ? null : checkpointInterval;
+        if (_checkpointInterval is not null)
+        {
+            _busyPragma += " PRAGMA wal_autocheckpoint = 0;";
+        }
+    }
+
+    /// <summary>The background checkpoints run so far (see the constructor's <c>checkpointInterval</c>).</summary>
+    public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    /// <summary>Starts the background checkpoint thread when the dialect was made with an interval (once).</summary>
+    public void StartCheckpoints()
+    {
+        if (_checkpointInterval is not { } interval || _checkpointer is not null)
+        {
+            return;
+        }
+
+        _checkpointer = new Thread(() => CheckpointLoop(interval)) { IsBackground = true, Name = "sqlite checkpoints" };
+        _checkpointer.Start();
+    }
+
+    // Its own thread: a checkpoint blocks in the database file's fsync.
+    private void CheckpointLoop(TimeSpan interval)
+    {
+        var stop = _stopCheckpoints.Token;
+        while (!stop.WaitHandle.WaitOne(interval))
+        {
+            try
+            {
+                using var connection = new SqliteConnection(_connectionString);
+                connection.Open();
+                using var command = connection.CreateCommand();
+                // PASSIVE copies what it can without waiting for writers or readers; frames still in
+                // use wait for the next round. SQLITE_BUSY or an I/O error: the next round retries.
+                command.CommandText = _busyPragma + " PRAGMA wal_checkpoint(PASSIVE);";
+                command.ExecuteNonQuery();
+                Interlocked.Increment(ref _checkpoints);
+            }
+            catch (SqliteException)
+            {
+            }
+        }
     }
 
     public string FilePath { get; }
@@ -160,6 +216,14 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override ValueTask DisposeAsync()
     {
+        if (_checkpointer is { } checkpointer)
+        {
+            _stopCheckpoints.Cancel();
+            checkpointer.Join();
+        }
+
+        _stopCheckpoints.Dispose();
+
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);

@@ -1,0 +1,85 @@
+using Microsoft.Data.Sqlite;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
+using ModelOps.Store.Registry;
+using ModelOps.Store.Tests.Infrastructure;
+
+namespace ModelOps.Store.Tests.Concurrency;
+
+/// <summary>Who copies SQLite's write-ahead log into the database file: the commit that fills it (default) or a background thread.</summary>
+public sealed class SqliteCheckpointTests : IDisposable
+{
+    // 2,400 rows of 4 KB: about 2,400 WAL pages, past SQLite's automatic checkpoint at 1,000.
+    private const int Rows = 2400;
+    private const long Written = Rows * 4096L;
+
+    private readonly TempFolder _folder = new();
+
+    private string DatabasePath => _folder.Combine("modelops.db");
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Append_DefaultOptions_TheCommitCheckpointsIntoTheFile()
+    {
+        await using var store = await StoreFactory.OpenAsync(DatabasePath);
+
+        await AppendAsync(store);
+
+        Assert.True(new FileInfo(DatabasePath).Length >= Written, $"database file {new FileInfo(DatabasePath).Length} bytes");
+        Assert.Equal(Rows, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Append_BackgroundCheckpointsNotDueYet_CommitsLeaveTheRowsInTheLog()
+    {
+        await using var store = await StoreFactory.OpenAsync(DatabasePath, new StoreOptions { SqliteCheckpointInterval = TimeSpan.FromHours(1) });
+
+        await AppendAsync(store);
+
+        Assert.True(new FileInfo(DatabasePath).Length < Written / 4, $"database file {new FileInfo(DatabasePath).Length} bytes");
+        Assert.True(new FileInfo(DatabasePath + "-wal").Length >= Written, $"log {new FileInfo(DatabasePath + "-wal").Length} bytes");
+        Assert.Equal(Rows, await CountAsync());
+    }
+
+    [Fact]
+    public async Task Append_BackgroundCheckpoints_TheThreadCopiesTheLogIntoTheFile()
+    {
+        await using var store = await StoreFactory.OpenAsync(DatabasePath, new StoreOptions { SqliteCheckpointInterval = TimeSpan.FromMilliseconds(50) });
+
+        await AppendAsync(store);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (new FileInfo(DatabasePath).Length < Written && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(new FileInfo(DatabasePath).Length >= Written, $"database file {new FileInfo(DatabasePath).Length} bytes after 20 s");
+        Assert.Equal(Rows, await CountAsync());
+    }
+
+    private static async Task AppendAsync(IModelStore store)
+    {
+        await store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/1.json"));
+        await store.Hub().CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "alice");
+        var inputs = $"{{\"text\":\"{new string('x', 4000)}\"}}";
+        var now = DateTimeOffset.UtcNow;
+        for (var batch = 0; batch < 4; batch++)
+        {
+            var rows = Enumerable.Range(0, Rows / 4)
+                .Select(i => new InferenceRecord("bike", $"r{batch}-{i}", 0, now, "bike", 1, GroupRole.Champion, null, inputs, 1.0, null, null, 0.5, null))
+                .ToList();
+            await store.Hub().AppendInferencesAsync(rows);
+        }
+    }
+
+    // Read by another connection: the rows are committed wherever they are (log or file).
+    private async Task<long> CountAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM inference_log_bike";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+}
