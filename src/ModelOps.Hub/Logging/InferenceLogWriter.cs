@@ -21,7 +21,7 @@ internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions opt
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private Thread? _loop;
+    private Task _loop = Task.CompletedTask;
 
     /// <summary>Queues <paramref name="rows"/>; the task ends when they are committed. <see langword="null"/> when the queue is full or closed.</summary>
     public Task? TryAppend(IReadOnlyList<InferenceRecord> rows)
@@ -39,28 +39,22 @@ internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions opt
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        // Its own thread, not the thread pool's: a commit blocks in SQLite's fsync, and on a small
-        // machine a blocked pool thread is a core that stops scoring requests meanwhile.
-        _loop = new Thread(Run) { IsBackground = true, Name = "inference-log writer" };
-        _loop.Start();
+        _loop = Task.Run(RunAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
-        if (_loop is { } loop)
-        {
-            await Task.Run(loop.Join, CancellationToken.None).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Run()
+    private async Task RunAsync()
     {
         var batch = new List<Pending>();
         var rows = new List<InferenceRecord>();
         var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
             rows.Clear();
@@ -70,26 +64,26 @@ internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions opt
                 rows.AddRange(pending.Rows);
             }
 
-            if (!Commit(batch, rows) && batch.Count > 1)
+            if (!await CommitAsync(batch, rows).ConfigureAwait(false) && batch.Count > 1)
             {
                 // One group's failure (its table just dropped, say) must not fail the others:
                 // retry each group's requests in a transaction of their own.
                 foreach (var part in batch.GroupBy(p => p.Group))
                 {
                     var partRows = part.SelectMany(p => p.Rows).ToList();
-                    Commit([.. part], partRows);
+                    await CommitAsync([.. part], partRows).ConfigureAwait(false);
                 }
             }
         }
     }
 
     /// <summary>Appends <paramref name="rows"/> in one transaction and completes the requests; on failure, fails them only when <paramref name="batch"/> cannot be split further.</summary>
-    private bool Commit(List<Pending> batch, List<InferenceRecord> rows)
+    private async Task<bool> CommitAsync(List<Pending> batch, List<InferenceRecord> rows)
     {
         try
         {
             // Not cancellable: a started commit finishes, so an answered request's rows are there.
-            store.AppendInferencesAsync(rows, CancellationToken.None).GetAwaiter().GetResult();
+            await store.AppendInferencesAsync(rows, CancellationToken.None).ConfigureAwait(false);
             counters.Committed(batch.Count, rows.Count);
             foreach (var done in batch)
             {
