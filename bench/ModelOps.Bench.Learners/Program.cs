@@ -14,7 +14,8 @@ using ModelOps.Jobs.Datasets;
 // bench/learners_reference.py (scikit-learn, XGBoost) on the same data and parameters.
 // "digest" prints the SHA-256 of model files fitted with fixed seeds and of their predictions on the
 // training rows, to check that a speed change leaves models and predictions bit for bit as they were.
-// Usage: ModelOps.Bench.Learners quality|speed|shap|digest [--rows N] [--root DIR] [--only bike|synthetic] [--model forest|boosting]
+// "transform" times the synthetic forest's pipeline transform, its trees alone and both.
+// Usage: ModelOps.Bench.Learners quality|speed|shap|digest|transform [--rows N] [--root DIR] [--only bike|synthetic] [--model forest|boosting]
 var mode = args.Length > 0 ? args[0] : "quality";
 var rows = Option("--rows", 1_000_000);
 var root = args.Contains("--root") ? args[Array.IndexOf(args, "--root") + 1] : ".";
@@ -30,6 +31,33 @@ var trainRows = (int)(bike.RowCount * 0.8);
 var bikeTrain = bike.Take(Range(0, trainRows));
 var bikeTest = bike.Take(Range(trainRows, bike.RowCount));
 FeatureStep[] bikeSteps = [new OneHotStep(bikeOneHot), new PassthroughStep(bikeNumeric)];
+
+if (mode == "transform")
+{
+    // Where a forest's predictions on the synthetic rows go: the pipeline's transform (signature
+    // check and matrix) and the trees alone, best of 5 each.
+    var (frame, names) = Synthetic(rows);
+    var forest = Fit([new PassthroughStep(names)], new RandomForestRegressorOptions { NEstimators = 10, MaxDepth = 10 }, frame, "y");
+    double Best5(Action run)
+    {
+        var best = double.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            run();
+            best = Math.Min(best, clock.Elapsed.TotalSeconds);
+        }
+
+        return best;
+    }
+
+    var matrix = forest.Pipeline!.Transform(frame);
+    var output = new double[matrix.Rows];
+    Emit("synthetic transform", "seconds", Best5(() => forest.Pipeline!.Transform(frame)));
+    Emit("synthetic forest trees alone", "seconds", Best5(() => forest.Predictor!.PredictRaw(matrix, output)));
+    Emit("synthetic forest PredictRaw(frame)", "seconds", Best5(() => forest.PredictRaw(frame)));
+    return;
+}
 
 if (mode == "digest")
 {
