@@ -68,18 +68,47 @@ internal sealed class ShapBatcher(PreparedShapExplainer explainer, HubCounters c
                 return;
             }
 
+            List<Pending>? batch;
+            ShapValues[]? results = null;
+            Exception? failure = null;
             try
             {
-                RunBatch();
+                batch = TakeBatch();
+                if (batch is not null)
+                {
+                    try
+                    {
+                        results = explainer.Explain([.. batch.Select(p => p.Features)]);
+                        counters.ShapBatch(batch.Count);
+                    }
+                    catch (Exception error)
+                    {
+                        failure = error;
+                    }
+                }
             }
             finally
             {
                 Interlocked.Decrement(ref _combiners);
             }
+
+            // Outside the slot: the requests' continuations run right here, on this thread, up to
+            // their next wait (the inference-log commit), with no hand-off to other threads.
+            for (var i = 0; batch is not null && i < batch.Count; i++)
+            {
+                if (failure is null)
+                {
+                    batch[i].Done.TrySetResult(results![i]);
+                }
+                else
+                {
+                    batch[i].Done.TrySetException(failure);
+                }
+            }
         }
     }
 
-    private void RunBatch()
+    private List<Pending>? TakeBatch()
     {
         var batch = new List<Pending>();
         var rows = 0;
@@ -89,37 +118,13 @@ internal sealed class ShapBatcher(PreparedShapExplainer explainer, HubCounters c
             rows += pending.Features.Rows;
         }
 
-        if (batch.Count == 0)
-        {
-            return;
-        }
-
-        ShapValues[] results;
-        try
-        {
-            results = explainer.Explain([.. batch.Select(p => p.Features)]);
-        }
-        catch (Exception error)
-        {
-            foreach (var pending in batch)
-            {
-                pending.Done.TrySetException(error);
-            }
-
-            return;
-        }
-
-        counters.ShapBatch(batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Done.TrySetResult(results[i]);
-        }
+        return batch.Count == 0 ? null : batch;
     }
 
     private sealed class Pending(FeatureMatrix features)
     {
         public FeatureMatrix Features { get; } = features;
 
-        public TaskCompletionSource<ShapValues> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<ShapValues> Done { get; } = new();
     }
 }
