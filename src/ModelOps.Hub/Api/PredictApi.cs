@@ -173,9 +173,8 @@ internal static class PredictApi
                 return null;
             }
 
-            // One record is read as an array of one; its messages name $.record.
-            using var wrapped = JsonDocument.Parse("[" + one.GetRawText() + "]");
-            return (wrapped.RootElement.Clone(), "$.record", [one.GetRawText()]);
+            // One record: read as it is (no array around it); its messages name $.record.
+            return (one, "$.record", [one.GetRawText()]);
         }
 
         if (many.ValueKind != JsonValueKind.Array)

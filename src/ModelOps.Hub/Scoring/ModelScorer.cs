@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
@@ -20,6 +21,13 @@ internal sealed record ModelScores(double[] Predictions, double[]? Probabilities
 /// <summary>Scores a frame with one member's model, with exact input-level SHAP (from the model's prepared explainer, see <see cref="ShapExplainers"/>) when asked.</summary>
 internal static class ModelScorer
 {
+    // Per thread: the log's SHAP JSON is written into one reused buffer, then copied out as a string.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _shapBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? _shapWriter;
+
     public static async Task<ModelScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapExplainers explainers)
     {
         var start = Stopwatch.GetTimestamp();
@@ -57,19 +65,19 @@ internal static class ModelScorer
     public static string ShapJson(ShapValues shap, int row)
     {
         var values = shap.Row(row);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var buffer = _shapBuffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var writer = _shapWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartObject();
+        for (var i = 0; i < values.Length; i++)
         {
-            writer.WriteStartObject();
-            for (var i = 0; i < values.Length; i++)
-            {
-                writer.WriteNumber(shap.Names[i], values[i]);
-            }
-
-            writer.WriteEndObject();
+            writer.WriteNumber(shap.Names[i], values[i]);
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        writer.WriteEndObject();
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>One record's SHAP values by input column.</summary>

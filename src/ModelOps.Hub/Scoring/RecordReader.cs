@@ -13,42 +13,32 @@ namespace ModelOps.Hub.Scoring;
 /// </summary>
 internal static class RecordReader
 {
+    /// <param name="records">An array of records, or one record (an object) when <paramref name="single"/>.</param>
+    /// <param name="inputs">The model's input columns.</param>
+    /// <param name="errors">Collects the violations.</param>
+    /// <param name="path">The JSON path of <paramref name="records"/> in messages.</param>
+    /// <param name="single">Whether <paramref name="records"/> is one record rather than an array.</param>
     public static Frame Read(JsonElement records, IReadOnlyList<InputColumn> inputs, JsonBody errors, string path, bool single = false)
     {
-        var count = records.GetArrayLength();
+        var count = single ? 1 : records.GetArrayLength();
         var builders = new ColumnBuilder[inputs.Count];
         for (var c = 0; c < builders.Length; c++)
         {
             builders[c] = ColumnBuilder.Create(inputs[c].Type, count);
         }
 
-        var index = 0;
-        foreach (var record in records.EnumerateArray())
+        if (single)
         {
-            var at = single ? path : string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
-            if (record.ValueKind != JsonValueKind.Object)
+            ReadRecord(records, path, inputs, builders, errors);
+        }
+        else
+        {
+            var index = 0;
+            foreach (var record in records.EnumerateArray())
             {
-                errors.Error(at, $"expected an object, got {JsonBody.Kind(record)}");
+                ReadRecord(record, string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]"), inputs, builders, errors);
                 index++;
-                continue;
             }
-
-            for (var c = 0; c < inputs.Count; c++)
-            {
-                var input = inputs[c];
-                if (!record.TryGetProperty(input.Name, out var value))
-                {
-                    errors.Error(at, $"missing field '{input.Name}'");
-                    continue;
-                }
-
-                if (!Append(builders[c], input.Type, value))
-                {
-                    errors.Error($"{at}.{input.Name}", $"expected {Expected(input.Type)}, got {JsonBody.Kind(value)}");
-                }
-            }
-
-            index++;
         }
 
         if (errors.HasErrors)
@@ -63,6 +53,30 @@ internal static class RecordReader
         }
 
         return new Frame(columns);
+    }
+
+    private static void ReadRecord(JsonElement record, string at, IReadOnlyList<InputColumn> inputs, ColumnBuilder[] builders, JsonBody errors)
+    {
+        if (record.ValueKind != JsonValueKind.Object)
+        {
+            errors.Error(at, $"expected an object, got {JsonBody.Kind(record)}");
+            return;
+        }
+
+        for (var c = 0; c < inputs.Count; c++)
+        {
+            var input = inputs[c];
+            if (!record.TryGetProperty(input.Name, out var value))
+            {
+                errors.Error(at, $"missing field '{input.Name}'");
+                continue;
+            }
+
+            if (!Append(builders[c], input.Type, value))
+            {
+                errors.Error($"{at}.{input.Name}", $"expected {Expected(input.Type)}, got {JsonBody.Kind(value)}");
+            }
+        }
     }
 
     private static string Expected(ColumnType type) => type switch
