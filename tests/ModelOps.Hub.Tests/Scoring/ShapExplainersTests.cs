@@ -1,4 +1,5 @@
 using ModelOps.Core.Explain;
+using ModelOps.Core.Learning;
 using ModelOps.Hub.Logging;
 using ModelOps.Hub.Scoring;
 using ModelOps.Hub.Tests.Infrastructure;
@@ -56,5 +57,23 @@ public sealed class ShapExplainersTests
 
         Assert.Equal(5, counters.Snapshot().ShapBatches);
         Assert.Equal(5, counters.Snapshot().ShapRequests);
+    }
+
+    [Fact]
+    public async Task ExplainAsync_RowsTheExplainerRejects_TheRequestFailsWithItsMessageAndTheNextSucceeds()
+    {
+        var counters = new HubCounters();
+        var explainers = new ShapExplainers(counters);
+        var model = TestModels.Bike[0];
+        var rows = TestModels.BikeRows(1);
+        var features = model.Pipeline!.Transform(rows);
+        var narrow = new FeatureMatrix(new double[2], 1, ["a", "b"]);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => explainers.ExplainAsync(model, narrow));
+        var next = await explainers.ExplainAsync(model, features);
+
+        Assert.Equal($"The model needs {features.Columns} features but a matrix of the batch has 2. (Parameter 'batch')", error.Message);
+        Assert.Equal(ShapExplainer.Explain(model, rows).Values.ToArray(), next.Values.ToArray());
+        Assert.Equal(1, counters.Snapshot().ShapBatches);
     }
 }
