@@ -88,30 +88,18 @@ public sealed class FeaturePipeline
     /// <exception cref="SchemaException">An input column is missing or has values that do not convert to its type.</exception>
     public FeatureMatrix Transform(Frame frame)
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        var inputs = _signature.Check(frame);
+        var rows = Rows(frame);
         var stride = FeatureNames.Count;
-        var rows = inputs.RowCount;
-        var values = new double[rows * stride];
-        var prepared = new StepInput[_steps.Length];
-        var offsets = new int[_steps.Length];
-        for (var k = 0; k < _steps.Length; k++)
-        {
-            prepared[k] = _steps[k].Prepare(inputs);
-            offsets[k] = k == 0 ? 0 : offsets[k - 1] + _steps[k - 1].FeatureNames.Count;
-        }
+        var values = new double[rows.Count * stride];
 
         // Row blocks: a block of the row-major matrix stays in cache while each step writes its
         // columns into it, instead of every column striding over the whole matrix.
-        var blocks = (rows + TransformBlock - 1) / TransformBlock;
+        var blocks = (rows.Count + TransformBlock - 1) / TransformBlock;
         void WriteBlock(int b)
         {
             var start = b * TransformBlock;
-            var end = Math.Min(rows, start + TransformBlock);
-            for (var k = 0; k < _steps.Length; k++)
-            {
-                _steps[k].Write(prepared[k], values, stride, offsets[k], start, end);
-            }
+            var end = Math.Min(rows.Count, start + TransformBlock);
+            rows.Write(start, end, values.AsSpan(start * stride, (end - start) * stride));
         }
 
         if (blocks > 1)
@@ -123,7 +111,28 @@ public sealed class FeaturePipeline
             WriteBlock(0);
         }
 
-        return new FeatureMatrix(values, rows, FeatureNames);
+        return new FeatureMatrix(values, rows.Count, FeatureNames);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="frame"/> against the signature and reads what every step needs, once;
+    /// the result writes the feature rows of any range, so a caller can transform and use a large
+    /// frame block by block without the whole matrix.
+    /// </summary>
+    /// <exception cref="SchemaException">The frame breaks the signature.</exception>
+    internal FeatureRows Rows(Frame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        var inputs = _signature.Check(frame);
+        var prepared = new StepInput[_steps.Length];
+        var offsets = new int[_steps.Length];
+        for (var k = 0; k < _steps.Length; k++)
+        {
+            prepared[k] = _steps[k].Prepare(inputs);
+            offsets[k] = k == 0 ? 0 : offsets[k - 1] + _steps[k - 1].FeatureNames.Count;
+        }
+
+        return new FeatureRows(_steps, prepared, offsets, FeatureNames.Count, inputs.RowCount);
     }
 
     /// <summary>Rebuilds a fitted pipeline from saved state (see <c>docs/model-format.md</c>).</summary>
@@ -208,3 +217,19 @@ public sealed class FeaturePipeline
 /// <param name="Name">The column name.</param>
 /// <param name="Type">The type seen in training.</param>
 public sealed record InputColumn(string Name, ColumnType Type);
+
+/// <summary>A checked frame ready to be written as feature rows, range by range (<see cref="FeaturePipeline.Rows"/>).</summary>
+internal sealed class FeatureRows(FittedStep[] steps, StepInput[] prepared, int[] offsets, int stride, int count)
+{
+    /// <summary>The number of rows.</summary>
+    public int Count => count;
+
+    /// <summary>Writes rows <paramref name="start"/> to <paramref name="end"/> (exclusive), row-major, into <paramref name="destination"/> from its start.</summary>
+    public void Write(int start, int end, Span<double> destination)
+    {
+        for (var k = 0; k < steps.Length; k++)
+        {
+            steps[k].Write(prepared[k], destination, stride, offsets[k], start, end);
+        }
+    }
+}

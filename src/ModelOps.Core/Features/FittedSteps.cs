@@ -17,8 +17,8 @@ internal abstract class FittedStep
     /// <summary>Reads what the step needs from the frame, once: numbers as doubles, categories as codes.</summary>
     public abstract StepInput Prepare(Frame frame);
 
-    /// <summary>Writes this step's features of rows <paramref name="rowStart"/> to <paramref name="rowEnd"/> (exclusive): <paramref name="values"/>[row * stride + offset + j].</summary>
-    public abstract void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd);
+    /// <summary>Writes this step's features of rows <paramref name="rowStart"/> to <paramref name="rowEnd"/> (exclusive): <paramref name="values"/>[(row - rowStart) * stride + offset + j].</summary>
+    public abstract void Write(StepInput input, Span<double> values, int stride, int offset, int rowStart, int rowEnd);
 
     /// <summary>The step's numeric input columns as doubles; float columns are used in place.</summary>
     private protected static StepInput Numbers(Frame frame, IReadOnlyList<string> columns)
@@ -77,14 +77,14 @@ internal sealed class FittedPassthrough(PassthroughStep spec) : FittedStep
 
     public override StepInput Prepare(Frame frame) => Numbers(frame, spec.Columns);
 
-    public override void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd)
+    public override void Write(StepInput input, Span<double> values, int stride, int offset, int rowStart, int rowEnd)
     {
         for (var j = 0; j < input.Numbers.Length; j++)
         {
             var column = input.Numbers[j].Span;
             for (var r = rowStart; r < rowEnd; r++)
             {
-                values[(r * stride) + offset + j] = column[r];
+                values[((r - rowStart) * stride) + offset + j] = column[r];
             }
         }
     }
@@ -150,7 +150,7 @@ internal sealed class FittedStandardScale : FittedStep
 
     public override StepInput Prepare(Frame frame) => Numbers(frame, _spec.Columns);
 
-    public override void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd)
+    public override void Write(StepInput input, Span<double> values, int stride, int offset, int rowStart, int rowEnd)
     {
         for (var j = 0; j < input.Numbers.Length; j++)
         {
@@ -159,7 +159,7 @@ internal sealed class FittedStandardScale : FittedStep
             var scale = Scales[j];
             for (var r = rowStart; r < rowEnd; r++)
             {
-                values[(r * stride) + offset + j] = (column[r] - mean) / scale;
+                values[((r - rowStart) * stride) + offset + j] = (column[r] - mean) / scale;
             }
         }
     }
@@ -228,7 +228,7 @@ internal sealed class FittedOneHot : FittedStep
         return new StepInput([], codes);
     }
 
-    public override void Write(StepInput input, double[] values, int stride, int offset, int rowStart, int rowEnd)
+    public override void Write(StepInput input, Span<double> values, int stride, int offset, int rowStart, int rowEnd)
     {
         for (var j = 0; j < input.Codes.Length; j++)
         {
@@ -237,8 +237,8 @@ internal sealed class FittedOneHot : FittedStep
             var width = Categories[j].Length;
             for (var r = rowStart; r < rowEnd; r++)
             {
-                var row = (r * stride) + start;
-                values.AsSpan(row, width).Clear();
+                var row = ((r - rowStart) * stride) + start;
+                values.Slice(row, width).Clear();
                 if (codes[r] >= 0)
                 {
                     values[row + codes[r]] = 1.0;

@@ -63,6 +63,17 @@ public abstract class Predictor
         result.CopyTo(output);
     }
 
+    /// <summary>The raw outputs of every row of <paramref name="features"/> on the calling thread (a caller that already runs blocks in parallel).</summary>
+    internal void PredictRawSequential(FeatureMatrix features, Span<double> output)
+    {
+        if (features.Columns != FeatureCount || output.Length != features.Rows)
+        {
+            throw new ArgumentException($"The model needs {FeatureCount} features and {features.Rows} outputs; got {features.Columns} and {output.Length}.", nameof(features));
+        }
+
+        PredictBlock(features, 0, features.Rows, output);
+    }
+
     /// <summary>Raw outputs of rows <paramref name="start"/> to <paramref name="end"/> (exclusive) into <paramref name="output"/>.</summary>
     private protected virtual void PredictBlock(FeatureMatrix features, int start, int end, Span<double> output)
     {

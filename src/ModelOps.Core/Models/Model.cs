@@ -8,6 +8,9 @@ namespace ModelOps.Core.Models;
 /// <summary>The ModelOps model: a <see cref="FeaturePipeline"/> and a <see cref="Predictor"/> fitted by a learner.</summary>
 public sealed class Model : IModel
 {
+    /// <summary>Rows per block of a large prediction (the predictor's own block size).</summary>
+    private const int PredictBlock = 512;
+
     private readonly FeatureStep[] _steps;
     private LearnerOptions _learner;
 
@@ -96,9 +99,29 @@ public sealed class Model : IModel
     public double[] PredictRaw(Frame inputs)
     {
         var (pipeline, predictor) = Fitted();
-        var features = pipeline.Transform(inputs);
-        var output = new double[features.Rows];
-        predictor.PredictRaw(features, output);
+        var rows = pipeline.Rows(inputs);
+        var output = new double[rows.Count];
+        if (rows.Count <= PredictBlock)
+        {
+            var features = new double[rows.Count * pipeline.FeatureNames.Count];
+            rows.Write(0, rows.Count, features);
+            predictor.PredictRaw(new FeatureMatrix(features, rows.Count, pipeline.FeatureNames), output);
+            return output;
+        }
+
+        // Block by block on the cores: each block's feature rows are written into a buffer of the
+        // thread and predicted while they are in its cache; the whole matrix is never built.
+        var stride = pipeline.FeatureNames.Count;
+        var blocks = (rows.Count + PredictBlock - 1) / PredictBlock;
+        Parallel.For(0, blocks, () => new double[PredictBlock * stride], (b, _, buffer) =>
+        {
+            var start = b * PredictBlock;
+            var count = Math.Min(rows.Count, start + PredictBlock) - start;
+            var values = count == PredictBlock ? buffer : new double[count * stride];
+            rows.Write(start, start + count, values);
+            predictor.PredictRawSequential(new FeatureMatrix(values, count, pipeline.FeatureNames), output.AsSpan(start, count));
+            return buffer;
+        }, _ => { });
         return output;
     }
 

@@ -17,6 +17,24 @@ public sealed class ModelTests
         new Int64Column("label", [0L, 1L, 0L, 1L, 1L, 0L]));
 
     [Fact]
+    public void PredictRaw_ManyRowsInBlocks_EqualsTheWholeMatrixPredicted()
+    {
+        // 1,300 rows: two full blocks of 512 and a partial one, through one-hot, scaling and passthrough.
+        var bike = ShippedData.Bike.Head(1300);
+        var model = new Model(
+            [new OneHotStep(ShippedData.BikeOneHot), new StandardScaleStep(["temp", "hum"]), new PassthroughStep(["hr", "weekday", "windspeed"])],
+            new GradientBoostingRegressorOptions { MaxIter = 20 });
+        model.Fit(bike, bike["cnt"]);
+
+        var blocks = model.PredictRaw(bike);
+        var matrix = model.Pipeline!.Transform(bike);
+        var whole = new double[matrix.Rows];
+        model.Predictor!.PredictRaw(matrix, whole);
+
+        Assert.Equal(whole, blocks);
+    }
+
+    [Fact]
     public void Fit_TargetWithNaN_NamesRows()
     {
         var model = new Model(Steps, new DecisionTreeRegressorOptions());
