@@ -10,9 +10,9 @@ public sealed class HubOptions
     /// <value>Default: <see cref="StoreDefaults.DatabaseLocation"/> (<c>MODELOPS_DATABASE_URL</c>, else <c>.modelops/modelops.db</c>).</value>
     public string? Database { get; init; }
 
-    /// <summary>Store options (clock, artifact folder, timeouts). The hub checkpoints a SQLite store's write-ahead log in the background (<see cref="StoreOptions.SqliteCheckpointInterval"/>), every 500 ms by default, so the inference-log writer's commits never wait for it.</summary>
+    /// <summary>Store options (clock, artifact folder, timeouts, background SQLite checkpoints).</summary>
     /// <value>Default: the store's defaults.</value>
-    public StoreOptions Store { get; init; } = new() { SqliteCheckpointInterval = TimeSpan.FromMilliseconds(500) };
+    public StoreOptions Store { get; init; } = new();
 
     /// <summary>The addresses Kestrel listens on (<c>;</c>-separated); port 0 picks a free port.</summary>
     /// <value>Default: <c>http://127.0.0.1:5080</c>.</value>

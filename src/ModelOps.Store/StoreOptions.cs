@@ -14,7 +14,7 @@ public sealed class StoreOptions
     public TimeSpan BusyTimeout { get; init; } = StoreDefaults.BusyTimeout;
 
     /// <summary>
-    /// For a long-running writer on SQLite (the hub): how often a background thread checkpoints the
+    /// For a long-running writer on SQLite: how often a background thread checkpoints the
     /// write-ahead log into the database file, instead of the commit that fills it past 1,000 pages
     /// doing so while every other writer waits. <see langword="null"/> keeps SQLite's automatic
     /// checkpoints. Ignored on PostgreSQL.
