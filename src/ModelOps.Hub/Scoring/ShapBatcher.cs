@@ -68,7 +68,7 @@ internal sealed class ShapBatcher(PreparedShapExplainer explainer, HubCounters c
                 return;
             }
 
-            List<Pending>? batch;
+            List<Pending>? batch = null;
             ShapValues[]? results = null;
             Exception? failure = null;
             try
@@ -76,16 +76,13 @@ internal sealed class ShapBatcher(PreparedShapExplainer explainer, HubCounters c
                 batch = TakeBatch();
                 if (batch is not null)
                 {
-                    try
-                    {
-                        results = explainer.Explain([.. batch.Select(p => p.Features)]);
-                        counters.ShapBatch(batch.Count);
-                    }
-                    catch (Exception error)
-                    {
-                        failure = error;
-                    }
+                    results = explainer.Explain([.. batch.Select(p => p.Features)]);
+                    counters.ShapBatch(batch.Count);
                 }
+            }
+            catch (Exception error)
+            {
+                failure = error;
             }
             finally
             {
