@@ -52,7 +52,7 @@ internal sealed class TreeGrower
     private readonly double[] _g;
     private readonly double[] _h;
     private readonly GrowerSettings _settings;
-    private readonly Stack<BinStats[]> _pool = new();
+    private readonly Stack<BinStats[]> _pool;
     private readonly int _p;
     private readonly bool _allFeatures;
     private readonly int[] _featureOrder;
@@ -87,6 +87,7 @@ internal sealed class TreeGrower
         }
 
         _scratch = buffers.Scratch;
+        _pool = buffers.Histograms;
         _orderedG = buffers.OrderedG;
         _orderedH = buffers.OrderedH;
         _rng = new SplitMix64(seed);
@@ -675,7 +676,7 @@ internal sealed class TreeGrower
 
     private BinStats[] Rent()
     {
-        if (_pool.TryPop(out var histogram))
+        if (_pool.TryPop(out var histogram) && histogram.Length == _data.HistogramLength)
         {
             Array.Clear(histogram);
             return histogram;
@@ -714,6 +715,12 @@ internal sealed class GrowerBuffers(int rowCount)
     public double[] OrderedG { get; } = new double[rowCount];
 
     public double[] OrderedH { get; } = new double[rowCount];
+
+    /// <summary>
+    /// Histograms no node holds any more, kept from tree to tree: large ones live on the large-object
+    /// heap, and making them anew for every tree cost collections and page faults on fresh memory.
+    /// </summary>
+    public Stack<BinStats[]> Histograms { get; } = new();
 }
 
 /// <summary>Sums of gradient, hessian and row count in one histogram bin.</summary>
