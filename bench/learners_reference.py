@@ -102,21 +102,21 @@ def speed(rows):
     x_train, y_train, x_test, _ = bike()
     xs, ys = synthetic(rows)
     cases = [
-        ("bike", x_train, y_train, x_test, 200, 20, 300, 2),
-        ("synthetic", xs, ys, xs, 10, 10, 100, 1),
+        ("bike", x_train, y_train, x_test, 200, 20, 300, 5, 30),
+        ("synthetic", xs, ys, xs, 10, 10, 100, 1, 3),
     ]
-    for data, x, y, xp, trees, depth, iterations, repeats in cases:
+    for data, x, y, xp, trees, depth, iterations, repeats, predict_repeats in cases:
         rf = RandomForestRegressor(n_estimators=trees, max_depth=depth, n_jobs=THREADS, random_state=0)
         emit(f"{data} RandomForestRegressor scikit-learn", "fit_seconds", timed_fit(rf, x, y, repeats))
-        emit(f"{data} RandomForestRegressor scikit-learn", "predict_rows_per_second", predict_rate(rf, xp))
+        emit(f"{data} RandomForestRegressor scikit-learn", "predict_rows_per_second", predict_rate(rf, xp, predict_repeats))
         hgb = HistGradientBoostingRegressor(max_iter=iterations, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False, random_state=0)
         emit(f"{data} GradientBoostingRegressor scikit-learn", "fit_seconds", timed_fit(hgb, x, y, repeats))
-        emit(f"{data} GradientBoostingRegressor scikit-learn", "predict_rows_per_second", predict_rate(hgb, xp))
+        emit(f"{data} GradientBoostingRegressor scikit-learn", "predict_rows_per_second", predict_rate(hgb, xp, predict_repeats))
         booster = xgb.XGBRegressor(n_estimators=iterations, learning_rate=0.1, tree_method="hist", grow_policy="lossguide",
                                    max_leaves=31, max_depth=0, max_bin=255, min_child_weight=1e-3, reg_lambda=0.0,
                                    n_jobs=THREADS, random_state=0)
         emit(f"{data} GradientBoostingRegressor XGBoost hist", "fit_seconds", timed_fit(booster, x, y, repeats))
-        emit(f"{data} GradientBoostingRegressor XGBoost hist", "predict_rows_per_second", predict_rate(booster, xp))
+        emit(f"{data} GradientBoostingRegressor XGBoost hist", "predict_rows_per_second", predict_rate(booster, xp, predict_repeats))
 
 
 if __name__ == "__main__":
