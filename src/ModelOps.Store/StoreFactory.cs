@@ -14,7 +14,10 @@ namespace ModelOps.Store;
 /// <list type="bullet">
 /// <item><c>postgresql://user:password@host:port/database?search_path=schema&amp;sslmode=require</c> (or <c>postgres://</c>): a PostgreSQL database.</item>
 /// <item><c>sqlite:///absolute/path.db</c>, <c>sqlite:relative/path.db</c>, or a plain file path: a SQLite file, created with its folder when missing.
-/// Add <c>?mode=ro</c> to open it read-only.</item>
+/// Options after <c>?</c>, joined by <c>&amp;</c>: <c>mode=ro</c> opens it read-only; <c>synchronous=normal</c>
+/// lets a commit return once its write-ahead log is written, without waiting for the disk (<c>fsync</c>):
+/// committed rows survive the process being killed, but the last commits may be lost if the machine
+/// loses power or crashes. The default, <c>synchronous=full</c>, waits for the disk at every commit.</item>
 /// </list>
 /// </remarks>
 public static class StoreFactory
@@ -44,7 +47,7 @@ public static class StoreFactory
             return await SqlStore.OpenAsync(new PostgresDialect(url, options.ConnectTimeout), artifacts, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var (path, readOnly) = ParseSqlite(location);
+        var (path, readOnly, synchronousNormal) = ParseSqlite(location);
         var full = Path.GetFullPath(path);
         if (readOnly && !File.Exists(full))
         {
@@ -65,7 +68,7 @@ public static class StoreFactory
 
         var sqliteArtifacts = options.Artifacts
             ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(Path.GetDirectoryName(full) ?? ".", "artifacts"));
-        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout, options.SqliteCheckpointInterval);
+        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout, options.SqliteCheckpointInterval, synchronousNormal);
         try
         {
             await dialect.EnableWalAsync(cancellationToken).ConfigureAwait(false);
@@ -80,10 +83,11 @@ public static class StoreFactory
         return await SqlStore.OpenAsync(dialect, sqliteArtifacts, options, cancellationToken).ConfigureAwait(false);
     }
 
-    private static (string Path, bool ReadOnly) ParseSqlite(string location)
+    private static (string Path, bool ReadOnly, bool SynchronousNormal) ParseSqlite(string location)
     {
         var path = location;
         var readOnly = false;
+        var synchronousNormal = false;
         if (path.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
             path = path["sqlite:".Length..];
@@ -95,14 +99,28 @@ public static class StoreFactory
             var query = path.IndexOf('?', StringComparison.Ordinal);
             if (query >= 0)
             {
-                var option = path[(query + 1)..];
+                var options = path[(query + 1)..];
                 path = path[..query];
-                readOnly = option switch
+                foreach (var option in options.Split('&'))
                 {
-                    "mode=ro" or "mode=readonly" => true,
-                    "mode=rw" or "mode=rwc" => false,
-                    _ => throw new StoreException(StoreErrorKind.Invalid, $"database URL '{location}' is invalid: unknown option '{option}' (known: mode=ro)"),
-                };
+                    switch (option)
+                    {
+                        case "mode=ro" or "mode=readonly":
+                            readOnly = true;
+                            break;
+                        case "mode=rw" or "mode=rwc":
+                            readOnly = false;
+                            break;
+                        case "synchronous=normal":
+                            synchronousNormal = true;
+                            break;
+                        case "synchronous=full":
+                            synchronousNormal = false;
+                            break;
+                        default:
+                            throw new StoreException(StoreErrorKind.Invalid, $"database URL '{location}' is invalid: unknown option '{option}' (known: mode=ro, synchronous=full, synchronous=normal)");
+                    }
+                }
             }
 
             path = Uri.UnescapeDataString(path);
@@ -112,6 +130,6 @@ public static class StoreFactory
             }
         }
 
-        return (path, readOnly);
+        return (path, readOnly, synchronousNormal);
     }
 }

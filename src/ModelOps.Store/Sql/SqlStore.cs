@@ -74,6 +74,9 @@ internal sealed partial class SqlStore : IModelStore
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The current time, to the microsecond (what both databases store).</summary>
+    /// <summary>The database dialect (tests read connection settings through it).</summary>
+    internal SqlDialect Dialect => _dialect;
+
     private DateTimeOffset Now() => SqlDialect.Microseconds(_time.GetUtcNow());
 
     private void Fault(string point) => FaultPoint?.Invoke(point);

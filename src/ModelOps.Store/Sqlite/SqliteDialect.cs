@@ -51,7 +51,11 @@ internal sealed class SqliteDialect : SqlDialect
     /// (<see cref="StartCheckpoints"/>), so a committing writer never waits for the database file's
     /// writes and fsync. Other processes on the file keep SQLite's automatic checkpoints.
     /// </param>
-    public SqliteDialect(string path, bool readOnly, TimeSpan busyTimeout, TimeSpan? checkpointInterval = null)
+    /// <param name="synchronousNormal">
+    /// Commits return once the write-ahead log is written, without its fsync (<c>PRAGMA synchronous =
+    /// NORMAL</c> on this process's connections): durable when the process dies, not when the machine does.
+    /// </param>
+    public SqliteDialect(string path, bool readOnly, TimeSpan busyTimeout, TimeSpan? checkpointInterval = null, bool synchronousNormal = false)
     {
         FilePath = Path.GetFullPath(path);
         _writeTurn = WriteTurns.GetOrAdd(FilePath, _ => new SemaphoreSlim(1, 1));
@@ -69,6 +73,11 @@ internal sealed class SqliteDialect : SqlDialect
         }.ToString();
         _busyPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};");
         _checkpointInterval = readOnly ? null : checkpointInterval;
+        if (synchronousNormal)
+        {
+            _busyPragma += " PRAGMA synchronous = NORMAL;";
+        }
+
         if (_checkpointInterval is not null)
         {
             _busyPragma += " PRAGMA wal_autocheckpoint = 0;";

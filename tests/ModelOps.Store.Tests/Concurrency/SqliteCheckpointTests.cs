@@ -58,6 +58,25 @@ public sealed class SqliteCheckpointTests : IDisposable
         Assert.Equal(Rows, await CountAsync());
     }
 
+    [Theory]
+    [InlineData("", 2)]
+    [InlineData("?synchronous=full", 2)]
+    [InlineData("?synchronous=normal", 1)]
+    [InlineData("?synchronous=normal&mode=rw", 1)]
+    public async Task Open_SynchronousOption_SetsTheStoreConnectionsAndCommitsStillLand(string query, long expected)
+    {
+        await using var store = await StoreFactory.OpenAsync($"sqlite://{DatabasePath}{query}");
+
+        await AppendAsync(store);
+        await using var connection = await ((Sql.SqlStore)store).Dialect.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+
+        // SQLite's levels: 1 = NORMAL (no fsync at commit in WAL mode), 2 = FULL.
+        Assert.Equal(expected, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(Rows, await CountAsync());
+    }
+
     private static async Task AppendAsync(IModelStore store)
     {
         await store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/1.json"));
