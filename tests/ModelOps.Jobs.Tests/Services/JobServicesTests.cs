@@ -263,7 +263,7 @@ public sealed class JobServicesTests : IDisposable
     public async Task WebhookAlerts_Always500_WarningOnConsoleJobGoesOn()
     {
         using var server = new WebhookServer(500);
-        await using var services = await JobServices.StartAsync(new LoggerService(), new WebhookAlerts { Url = server.Url, Retries = 1 }, Tracking(), Options());
+        await using var services = await JobServices.StartAsync(new LoggerService(), new WebhookAlerts { Url = server.Url, Retries = 1, TimeoutSeconds = 60 }, Tracking(), Options());
 
         await services.Alerts.NotifyAsync("Training done", "bikes v3");
 
@@ -275,7 +275,7 @@ public sealed class JobServicesTests : IDisposable
     {
         using var server = new WebhookServer(200);
         using var handler = new CountingHandler();
-        await using (var services = await JobServices.StartAsync(new LoggerService(), new WebhookAlerts { Url = server.Url }, Tracking(), Options() with { HttpHandler = handler }))
+        await using (var services = await JobServices.StartAsync(new LoggerService(), new WebhookAlerts { Url = server.Url, TimeoutSeconds = 60 }, Tracking(), Options() with { HttpHandler = handler }))
         {
             await services.Alerts.NotifyAsync("Training done", "bikes v3");
         }
