@@ -15,8 +15,12 @@ internal sealed class BinnedFeatures
     private const int ThresholdSampleSize = 200_000;
 
     // Histograms of at most this many bins (24 bytes each: 16 KB, half of a 32 KB L1 data cache) are
-    // also given a row-major copy of the bins, for row-wise histograms (see RowSlots).
+    // built row by row for every node (see RowWiseEverywhere).
     private const int RowWiseMaxSlots = 680;
+
+    // The row-major copy is made up to this many slots (2 bytes each: 512 MB); beyond, histograms
+    // are built feature by feature only.
+    private const long RowMajorMaxSlots = 1L << 28;
 
     private BinnedFeatures(byte[] bins, int rows, double[][] thresholds, bool[] hasMissing, bool? rowMajor)
     {
@@ -30,7 +34,9 @@ internal sealed class BinnedFeatures
             Offsets[f + 1] = Offsets[f] + BinCount(f) + 1;
         }
 
-        if (rowMajor ?? (HistogramLength <= RowWiseMaxSlots && (long)rows * thresholds.Length <= Array.MaxLength))
+        // Slots are 16-bit: a histogram of more than 65,536 bins (over 255 features) gets no row-major copy.
+        var fits = HistogramLength <= ushort.MaxValue + 1;
+        if (fits && (rowMajor ?? (long)rows * thresholds.Length <= RowMajorMaxSlots))
         {
             RowSlots = RowMajorSlots(bins, rows, Offsets);
         }
@@ -49,13 +55,20 @@ internal sealed class BinnedFeatures
     public ReadOnlySpan<byte> Column(int feature) => Bins.AsSpan(feature * Rows, Rows);
 
     /// <summary>
-    /// Row-major histogram slots, or null when the histogram is too large to stay in the L1 cache:
-    /// <c>RowSlots[row * Features + f] = Offsets[f] + bin</c>. A row's features then update a
-    /// histogram in one pass over a few contiguous bytes, and rows that fall in the same bin of a
-    /// feature (frequent for features with few values) are far apart in the stream of additions,
-    /// instead of one after the other as in a column-by-column pass.
+    /// Row-major histogram slots, <c>RowSlots[row * Features + f] = Offsets[f] + bin</c>, or null
+    /// (more than 2^28 slots, or more than 65,536 bins). A row's features update a histogram from a
+    /// few contiguous bytes: one cache line a row where a feature-by-feature pass over scattered rows
+    /// misses once per row and feature; and rows that fall in the same bin of a feature (frequent for
+    /// features with few values) are far apart in the stream of additions instead of one after the other.
     /// </summary>
     public ushort[]? RowSlots { get; }
+
+    /// <summary>
+    /// Whether every node's histogram is built row by row: the whole histogram (at most 680 bins,
+    /// 16 KB) stays in the L1 cache. Larger ones are built row by row only for nodes whose rows are
+    /// scattered (see TreeGrower), feature by feature otherwise.
+    /// </summary>
+    public bool RowWiseEverywhere => RowSlots is not null && HistogramLength <= RowWiseMaxSlots;
 
     public int Rows { get; }
 
@@ -75,7 +88,7 @@ internal sealed class BinnedFeatures
     /// <summary>
     /// Learns bin edges from <paramref name="features"/> and bins every value; features are processed in parallel.
     /// <paramref name="rowMajor"/> forces the row-major copy (<see cref="RowSlots"/>) on or off; by default
-    /// it is made when the histogram is small enough to stay in the L1 cache. Either way the trees are the same.
+    /// it is made up to 2^28 slots. Either way the trees are the same.
     /// </summary>
     public static BinnedFeatures Create(FeatureMatrix features, int maxBins, ulong seed, bool? rowMajor = null)
     {

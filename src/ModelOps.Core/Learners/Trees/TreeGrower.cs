@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ModelOps.Core.Learning;
 using ModelOps.Core.Randomness;
 
 namespace ModelOps.Core.Learners.Trees;
@@ -46,6 +47,15 @@ internal sealed class TreeGrower
     // Row-wise histograms (small ones, in L1) run about 1 ns an addition: below this many additions
     // the hand-off to another core costs more than it saves.
     private const int RowWiseParallelWork = 1 << 20;
+
+    // With a histogram too large for the L1 cache, nodes holding less than 1/16 of the rows are built
+    // row by row: their rows are scattered, and a feature-by-feature pass misses the cache once per
+    // row and feature (4-17 ns an addition for nodes of 512-16,000 rows out of 1M, against 1.1-1.4 ns
+    // for large nodes), a row-wise one once per row, fetched ahead.
+    private const int ScatteredFraction = 16;
+
+    // How many rows ahead a row-wise pass over scattered rows prefetches.
+    private const int PrefetchDistance = 16;
     private const double MinGain = 1e-12;
 
     private readonly BinnedFeatures _data;
@@ -342,9 +352,10 @@ internal sealed class TreeGrower
             }
         }
 
-        if (_data.RowSlots is { } slots)
+        if (_data.RowSlots is { } slots && (_data.RowWiseEverywhere || (long)length * ScatteredFraction < _data.Rows))
         {
-            if (_settings.ParallelHistograms && (long)length * _p >= RowWiseParallelWork)
+            // Scattered rows cost a cache miss each, worth a second core as early as the feature-wise pass.
+            if (_settings.ParallelHistograms && (long)length * _p >= (_data.RowWiseEverywhere ? RowWiseParallelWork : ParallelWorkThreshold))
             {
                 // Each core takes a range of features: every bin is still filled by one thread in row order.
                 var parts = Math.Min(Environment.ProcessorCount, _p);
@@ -498,7 +509,8 @@ internal sealed class TreeGrower
         }
     }
 
-    // Row by row over the row-major slots (small histograms, see BinnedFeatures.RowSlots). Every bin
+    // Row by row over the row-major slots (see BinnedFeatures.RowSlots), prefetching the slots of
+    // scattered rows ahead. Every bin
     // still adds its rows in row order, so the sums are bit for bit those of the feature-wise pass.
     // The bins are addressed without bounds checks: every slot is below HistogramLength by construction.
     private void AccumulateRows(ushort[] slots, int[] rowArray, int start, int length, bool whole, BinStats[] histogram, int fromFeature, int toFeature)
@@ -512,6 +524,11 @@ internal sealed class TreeGrower
         {
             for (var k = 0; k < rows.Length; k++)
             {
+                if (!whole && k + PrefetchDistance < rows.Length)
+                {
+                    CacheHints.Prefetch(ref slots[(rows[k + PrefetchDistance] * p) + fromFeature]);
+                }
+
                 var gk = g[k];
                 var row = slots.AsSpan(((whole ? k : rows[k]) * p) + fromFeature, width);
                 foreach (var slot in row)
@@ -528,6 +545,11 @@ internal sealed class TreeGrower
         var h = whole ? _h.AsSpan(0, length) : _orderedH.AsSpan(0, length);
         for (var k = 0; k < rows.Length; k++)
         {
+            if (!whole && k + PrefetchDistance < rows.Length)
+            {
+                CacheHints.Prefetch(ref slots[(rows[k + PrefetchDistance] * p) + fromFeature]);
+            }
+
             var gk = g[k];
             var hk = h[k];
             var row = slots.AsSpan(((whole ? k : rows[k]) * p) + fromFeature, width);
