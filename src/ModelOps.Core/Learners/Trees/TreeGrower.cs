@@ -510,9 +510,9 @@ internal sealed class TreeGrower
     }
 
     // Row by row over the row-major slots (see BinnedFeatures.RowSlots), prefetching the slots of
-    // scattered rows ahead. Every bin
-    // still adds its rows in row order, so the sums are bit for bit those of the feature-wise pass.
-    // The bins are addressed without bounds checks: every slot is below HistogramLength by construction.
+    // gathered rows ahead. Every bin still adds its rows in row order, so the sums are bit for bit
+    // those of the feature-wise pass. The bins are addressed without bounds checks: every slot is
+    // below HistogramLength by construction. row * p stays in int: RowSlots holds at most 2^28 slots.
     private void AccumulateRows(ushort[] slots, int[] rowArray, int start, int length, bool whole, BinStats[] histogram, int fromFeature, int toFeature)
     {
         var p = _p;
