@@ -84,7 +84,8 @@ internal static class GradientBoostingTrainer
             return;
         }
 
-        Parallel.ForEach(grown.Leaves, leaf => AddLeafValue(tree, rows, leaf, raw));
+        var leaves = grown.Leaves;
+        ParallelSteps.For(leaves.Length, i => AddLeafValue(tree, rows, leaves[i], raw));
     }
 
     private static void AddLeafValue(Tree tree, int[] rows, (int Node, int Start, int End) leaf, double[] raw)
@@ -125,7 +126,7 @@ internal static class GradientBoostingTrainer
             return;
         }
 
-        Parallel.For(0, parts, part => Gradients(y, raw, g, h, classification, (int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
+        ParallelSteps.For(parts, part => Gradients(y, raw, g, h, classification, (int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
     }
 
     private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification, int from, int to)

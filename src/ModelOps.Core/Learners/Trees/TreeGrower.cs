@@ -344,7 +344,7 @@ internal sealed class TreeGrower
             if (parallel && length >= ParallelRowThreshold)
             {
                 var parts = Parts(length);
-                Parallel.For(0, parts, part => Gather(rows, start + (int)((long)length * part / parts), start + (int)((long)length * (part + 1) / parts), start));
+                ParallelSteps.For(parts, part => Gather(rows, start + (int)((long)length * part / parts), start + (int)((long)length * (part + 1) / parts), start));
             }
             else
             {
@@ -359,7 +359,7 @@ internal sealed class TreeGrower
             {
                 // Each core takes a range of features: every bin is still filled by one thread in row order.
                 var parts = Math.Min(Environment.ProcessorCount, _p);
-                Parallel.For(0, parts, part => AccumulateRows(slots, rows, start, length, whole, histogram, _p * part / parts, _p * (part + 1) / parts));
+                ParallelSteps.For(parts, part => AccumulateRows(slots, rows, start, length, whole, histogram, _p * part / parts, _p * (part + 1) / parts));
             }
             else
             {
@@ -368,7 +368,7 @@ internal sealed class TreeGrower
         }
         else if (parallel)
         {
-            Parallel.For(0, _p, f => AccumulateFeature(f, rows, start, length, whole, histogram));
+            ParallelSteps.For(_p, f => AccumulateFeature(f, rows, start, length, whole, histogram));
         }
         else
         {
@@ -623,7 +623,7 @@ internal sealed class TreeGrower
         }
 
         var leftCounts = new int[parts];
-        Parallel.For(0, parts, part => leftCounts[part] = PartitionPiece(rows, bounds[part], bounds[part + 1], feature, bin, defaultLeft));
+        ParallelSteps.For(parts, part => leftCounts[part] = PartitionPiece(rows, bounds[part], bounds[part + 1], feature, bin, defaultLeft));
 
         // Left rows sit at the start of each piece in rows; right rows at the same offsets in the scratch array.
         var write = start + leftCounts[0];
