@@ -23,6 +23,8 @@ internal sealed class BinnedFeatures
     // are built feature by feature only.
     private const long RowMajorMaxSlots = 1L << 28;
 
+    private int[]? _binCounts;
+
     private BinnedFeatures(byte[] bins, int rows, double[][] thresholds, bool[] hasMissing, bool? rowMajor)
     {
         Bins = bins;
@@ -73,6 +75,12 @@ internal sealed class BinnedFeatures
 
     public int Rows { get; }
 
+    /// <summary>
+    /// How many of all the rows fall in each histogram bin (<c>BinCounts[Offsets[f] + bin]</c>), counted
+    /// on first use: the row counts of a root over every row, the same for every tree of a fit.
+    /// </summary>
+    public int[] BinCounts => Volatile.Read(ref _binCounts) ?? CountBins();
+
     public int Features => Thresholds.Length;
 
     /// <summary>Per feature, the upper edge of each bin but the last (bin count = length + 1).</summary>
@@ -117,6 +125,22 @@ internal sealed class BinnedFeatures
             }
         });
         return new BinnedFeatures(bins, n, thresholds, hasMissing, rowMajor);
+    }
+
+    private int[] CountBins()
+    {
+        var counts = new int[HistogramLength];
+        for (var f = 0; f < Features; f++)
+        {
+            var bins = counts.AsSpan(Offsets[f], Offsets[f + 1] - Offsets[f]);
+            foreach (var bin in Column(f))
+            {
+                bins[bin]++;
+            }
+        }
+
+        // Threads that count at the same time get equal arrays; the first one published is kept.
+        return Interlocked.CompareExchange(ref _binCounts, counts, null) ?? counts;
     }
 
     /// <summary>The bin of <paramref name="value"/> given a feature's edges.</summary>

@@ -378,6 +378,16 @@ internal sealed class TreeGrower
             }
         }
 
+        if (whole && _unitHessian)
+        {
+            // The passes over every row in order left the counts out: they are the same for every tree.
+            var counts = _data.BinCounts;
+            for (var i = 0; i < histogram.Length; i++)
+            {
+                histogram[i].N = counts[i];
+            }
+        }
+
         if (_unitHessian)
         {
             for (var i = 0; i < histogram.Length; i++)
@@ -422,11 +432,10 @@ internal sealed class TreeGrower
             var g = _g.AsSpan(0, column.Length);
             if (_unitHessian)
             {
+                // Gradients only: BuildHistogram fills in the row counts, known in advance.
                 for (var i = 0; i < column.Length; i++)
                 {
-                    ref var stats = ref bins[column[i]];
-                    stats.G += g[i];
-                    stats.N++;
+                    bins[column[i]].G += g[i];
                 }
 
                 return;
@@ -531,6 +540,17 @@ internal sealed class TreeGrower
 
                 var gk = g[k];
                 var row = slots.AsSpan(((whole ? k : rows[k]) * p) + fromFeature, width);
+                if (whole)
+                {
+                    // Gradients only: BuildHistogram fills in the row counts, known in advance.
+                    foreach (var slot in row)
+                    {
+                        Unsafe.Add(ref bins, slot).G += gk;
+                    }
+
+                    continue;
+                }
+
                 foreach (var slot in row)
                 {
                     ref var stats = ref Unsafe.Add(ref bins, slot);
