@@ -41,13 +41,8 @@ internal static class GradientBoostingTrainer
         for (var iteration = 0; iteration < options.MaxIter; iteration++)
         {
             cancellation.ThrowIfCancellationRequested();
-            Gradients(y, raw, g, h, classification);
-            for (var i = 0; i < n; i++)
-            {
-                rows[i] = i;
-            }
-
-            var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration, buffers);
+            Gradients(y, raw, g, h, classification, rows);
+            var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration, buffers, rowsInOrder: true);
             trees.Add(grown.Tree);
             AddLeafValues(grown, raw);
 
@@ -115,22 +110,28 @@ internal static class GradientBoostingTrainer
         return Math.Log(p / (1 - p));
     }
 
-    // Row by row, so cutting the rows into pieces for the cores changes nothing.
-    private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification)
+    // Gradients and hessians of the current raw scores, and the rows put back in order for the next
+    // tree, in one pass. Row by row, so cutting the rows into pieces for the cores changes nothing.
+    private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification, int[] rows)
     {
         var n = y.Length;
         var parts = Math.Clamp(n / ParallelRows, 1, Environment.ProcessorCount);
         if (parts == 1)
         {
-            Gradients(y, raw, g, h, classification, 0, n);
+            Gradients(y, raw, g, h, classification, rows, 0, n);
             return;
         }
 
-        ParallelSteps.For(parts, part => Gradients(y, raw, g, h, classification, (int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
+        ParallelSteps.For(parts, part => Gradients(y, raw, g, h, classification, rows, (int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
     }
 
-    private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification, int from, int to)
+    private static void Gradients(double[] y, double[] raw, double[] g, double[] h, bool classification, int[] rows, int from, int to)
     {
+        for (var i = from; i < to; i++)
+        {
+            rows[i] = i;
+        }
+
         if (!classification)
         {
             for (var i = from; i < to; i++)

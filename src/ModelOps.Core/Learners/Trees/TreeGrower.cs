@@ -109,22 +109,25 @@ internal sealed class TreeGrower
     /// <paramref name="buffers"/> are work arrays for at least that many rows, reused across trees
     /// of one thread; new ones are made when it is null.
     /// </summary>
-    public static GrownTree Grow(BinnedFeatures data, double[] g, double[] h, int[] rows, GrowerSettings settings, ulong seed, GrowerBuffers? buffers = null) =>
-        new TreeGrower(data, g, h, buffers ?? new GrowerBuffers(rows.Length), settings, seed).Run(rows);
+    /// <remarks><paramref name="rowsInOrder"/> true is the caller's promise that <c>rows[i] == i</c> for every row of the data; null has it checked.</remarks>
+    public static GrownTree Grow(BinnedFeatures data, double[] g, double[] h, int[] rows, GrowerSettings settings, ulong seed, GrowerBuffers? buffers = null, bool? rowsInOrder = null) =>
+        new TreeGrower(data, g, h, buffers ?? new GrowerBuffers(rows.Length), settings, seed).Run(rows, rowsInOrder);
 
-    private GrownTree Run(int[] rows)
+    private GrownTree Run(int[] rows, bool? rowsInOrder)
     {
-        _rootInOrder = rows.Length == _data.Rows && IsIdentity(rows);
+        _rootInOrder = rows.Length == _data.Rows && (rowsInOrder ?? IsIdentity(rows));
         var leaves = new List<(int Node, int Start, int End)>();
+
+        // The root's sums take one thread a few milliseconds on a million rows (each addition waits
+        // for the previous one): they run beside the parts of the root's histogram.
         var rootStats = default(BinStats);
-        foreach (var r in rows)
+        var rootHistogram = _allFeatures ? BuildHistogram(rows, 0, rows.Length, () => rootStats = Sum(rows)) : null;
+        if (rootHistogram is null)
         {
-            rootStats.G += _g[r];
-            rootStats.H += _h[r];
-            rootStats.N++;
+            rootStats = Sum(rows);
         }
 
-        var root = new Frontier(AddNode(rootStats), 0, rows.Length, 0, rootStats, null, default);
+        var root = new Frontier(AddNode(rootStats), 0, rows.Length, 0, rootStats, rootHistogram, default);
         Evaluate(rows, ref root);
 
         var bestFirst = _settings.MaxLeafNodes is not null;
@@ -196,6 +199,40 @@ internal sealed class TreeGrower
             Release(node.Histogram);
             leaves.Add((node.Node, node.Start, node.End));
         }
+    }
+
+    private BinStats Sum(int[] rows)
+    {
+        var stats = default(BinStats);
+        if (_rootInOrder)
+        {
+            foreach (var g in _g.AsSpan(0, rows.Length))
+            {
+                stats.G += g;
+            }
+        }
+        else
+        {
+            foreach (var r in rows)
+            {
+                stats.G += _g[r];
+            }
+        }
+
+        stats.N = rows.Length;
+        if (_unitHessian)
+        {
+            // Adding 1.0 a row gives the count exactly.
+            stats.H = rows.Length;
+            return stats;
+        }
+
+        foreach (var r in rows)
+        {
+            stats.H += _h[r];
+        }
+
+        return stats;
     }
 
     private static bool IsIdentity(int[] rows)
@@ -332,7 +369,8 @@ internal sealed class TreeGrower
     // Histograms feature by feature: one feature's bins (a few KB) stay in L1 while its byte column
     // is read, and the node's gradients are gathered once into contiguous arrays (as LightGBM and
     // scikit-learn's HistGradientBoosting do). Large nodes spread the features over the cores.
-    private BinStats[] BuildHistogram(int[] rows, int start, int length)
+    // `alongside`, when given, runs once beside the histogram's work (as one more part of it when parallel).
+    private BinStats[] BuildHistogram(int[] rows, int start, int length, Action? alongside = null)
     {
         var histogram = Rent();
 
@@ -368,7 +406,25 @@ internal sealed class TreeGrower
         }
         else if (parallel)
         {
-            ParallelSteps.For(_p, f => AccumulateFeature(f, rows, start, length, whole, histogram));
+            if (alongside is not null)
+            {
+                ParallelSteps.For(_p + 1, part =>
+                {
+                    if (part == 0)
+                    {
+                        alongside();
+                    }
+                    else
+                    {
+                        AccumulateFeature(part - 1, rows, start, length, whole, histogram);
+                    }
+                });
+                alongside = null;
+            }
+            else
+            {
+                ParallelSteps.For(_p, f => AccumulateFeature(f, rows, start, length, whole, histogram));
+            }
         }
         else
         {
@@ -378,6 +434,7 @@ internal sealed class TreeGrower
             }
         }
 
+        alongside?.Invoke();
         if (whole && _unitHessian)
         {
             // The passes over every row in order left the counts out: they are the same for every tree.
