@@ -212,7 +212,8 @@ internal sealed class BinnedFeatures
     private static double[] FindThresholds(double[] column, int[]? sample, int maxBins, out bool hasMissing)
     {
         hasMissing = false;
-        var values = new List<double>(sample?.Length ?? column.Length);
+        var buffer = new double[sample?.Length ?? column.Length];
+        var count = 0;
         if (sample is null)
         {
             foreach (var v in column)
@@ -223,7 +224,7 @@ internal sealed class BinnedFeatures
                 }
                 else
                 {
-                    values.Add(v);
+                    buffer[count++] = v;
                 }
             }
         }
@@ -238,17 +239,18 @@ internal sealed class BinnedFeatures
             {
                 if (!double.IsNaN(column[r]))
                 {
-                    values.Add(column[r]);
+                    buffer[count++] = column[r];
                 }
             }
         }
 
-        if (values.Count == 0)
+        if (count == 0)
         {
             return [];
         }
 
-        values.Sort();
+        var values = buffer.AsSpan(0, count);
+        RadixSort.Sort(values);
         var distinct = new List<double>();
         foreach (var v in values)
         {
@@ -273,7 +275,7 @@ internal sealed class BinnedFeatures
         var result = new List<double>(maxBins - 1);
         for (var k = 1; k < maxBins; k++)
         {
-            var position = (double)k / maxBins * (values.Count - 1);
+            var position = (double)k / maxBins * (values.Length - 1);
             var lower = values[(int)Math.Floor(position)];
             var upper = values[(int)Math.Ceiling(position)];
             var edge = lower == upper ? NextEdge(distinct, lower) : Midpoint(lower, upper);
