@@ -157,9 +157,16 @@ internal static class ParallelSteps
                     }
 
                     Thread.SpinWait(8);
-                    if (++spins % 64 == 0 && Stopwatch.GetTimestamp() - start > _idleTicks)
+                    if (++spins % 64 == 0)
                     {
-                        break;
+                        if (Stopwatch.GetTimestamp() - start > _idleTicks)
+                        {
+                            break;
+                        }
+
+                        // Every few microseconds, let other threads of the machine run (the runtime's
+                        // compiler and collector threads among them): spinning keeps this core otherwise.
+                        Thread.Yield();
                     }
                 }
 
