@@ -16,6 +16,7 @@ using ModelOps.Jobs.Datasets;
 // training rows, to check that a speed change leaves models and predictions bit for bit as they were.
 // "transform" times the synthetic forest's pipeline transform, its trees alone and both.
 // Usage: ModelOps.Bench.Learners quality|speed|shap|digest|transform [--rows N] [--root DIR] [--only bike|synthetic] [--model forest|boosting] [--repeats N]
+// The shap mode reads SHAP_BENCH=bike (the bike part only) and SHAP_REPEATS=N (runs of its best-of timings, default 3).
 // Speed cases fit (--repeats, default 5 on the bike data, 1 on the synthetic data) and predict (30 and 3
 // times) several times and report the best, as bench/learners_reference.py does: the first .NET runs
 // include JIT compilation (the first fit is printed too).

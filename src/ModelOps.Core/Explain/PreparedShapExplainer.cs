@@ -315,6 +315,12 @@ public sealed class PreparedShapExplainer
         var anyLinear = false;
         for (var t = 0; t < _tables.Length; t++)
         {
+            // The next tree's factors load while this one is explained.
+            if (t + 1 < _linear.Length)
+            {
+                _linear[t + 1]?.Prefetch();
+            }
+
             for (var r = 0; r < count; r++)
             {
                 var row = rows.Slice(r * m, m);
