@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hub benchmark: single-record predict (exact SHAP + inference logging) on the bike
 # gradient-boosting model of configs/bike/training.yaml (300 trees) through the real 'modelops serve', on SQLite (a temp file;
-# default synchronous=full, then synchronous=normal: no fsync at commit) and on a
+# default synchronous=full, then synchronous=normal: no fsync at commit, then that with background
+# checkpoints: no fsync in any commit) and on a
 # throw-away PostgreSQL 15 server (default durability), measured with wrk next to /health in the
 # same run. Prints a Markdown table.
 #   bench/hub.sh [--duration 10s] [--connections 32] [--only sqlite|postgresql]
@@ -70,6 +71,7 @@ echo "| database | endpoint | requests/s | p50 ms | p99 ms | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|"
 for target in "SQLite (WAL, file)=$WORK/sqlite/modelops.db" \
               "SQLite (WAL, file, synchronous normal)=sqlite://$WORK/sqlite-normal/modelops.db?synchronous=normal" \
+              "SQLite (WAL, file, synchronous normal, background checkpoints)=sqlite://$WORK/sqlite-background/modelops.db?synchronous=normal&checkpoint=background" \
               "PostgreSQL 15 (local)=postgresql://postgres@127.0.0.1:$PORT/modelops_bench"; do
   NAME=${target%%=*}
   DB=${target#*=}

@@ -17,7 +17,10 @@ namespace ModelOps.Store;
 /// Options after <c>?</c>, joined by <c>&amp;</c>: <c>mode=ro</c> opens it read-only; <c>synchronous=normal</c>
 /// lets a commit return once its write-ahead log is written, without waiting for the disk (<c>fsync</c>):
 /// committed rows survive the process being killed, but the last commits may be lost if the machine
-/// loses power or crashes. The default, <c>synchronous=full</c>, waits for the disk at every commit.</item>
+/// loses power or crashes. The default, <c>synchronous=full</c>, waits for the disk at every commit.
+/// <c>checkpoint=background</c> copies the log into the database file from a thread of the store every
+/// <see cref="StoreDefaults.BackgroundCheckpointInterval"/> instead of in the commit that fills it
+/// (<c>checkpoint=auto</c>, the default), so no commit waits for a checkpoint's writes and <c>fsync</c>.</item>
 /// </list>
 /// </remarks>
 public static class StoreFactory
@@ -47,7 +50,7 @@ public static class StoreFactory
             return await SqlStore.OpenAsync(new PostgresDialect(url, options.ConnectTimeout), artifacts, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var (path, readOnly, synchronousNormal) = ParseSqlite(location);
+        var (path, readOnly, synchronousNormal, backgroundCheckpoints) = ParseSqlite(location);
         var full = Path.GetFullPath(path);
         if (readOnly && !File.Exists(full))
         {
@@ -68,7 +71,8 @@ public static class StoreFactory
 
         var sqliteArtifacts = options.Artifacts
             ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(Path.GetDirectoryName(full) ?? ".", "artifacts"));
-        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout, options.SqliteCheckpointInterval, synchronousNormal);
+        var checkpointInterval = options.SqliteCheckpointInterval ?? (backgroundCheckpoints ? StoreDefaults.BackgroundCheckpointInterval : null);
+        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout, checkpointInterval, synchronousNormal);
         try
         {
             await dialect.EnableWalAsync(cancellationToken).ConfigureAwait(false);
@@ -83,11 +87,12 @@ public static class StoreFactory
         return await SqlStore.OpenAsync(dialect, sqliteArtifacts, options, cancellationToken).ConfigureAwait(false);
     }
 
-    private static (string Path, bool ReadOnly, bool SynchronousNormal) ParseSqlite(string location)
+    private static (string Path, bool ReadOnly, bool SynchronousNormal, bool BackgroundCheckpoints) ParseSqlite(string location)
     {
         var path = location;
         var readOnly = false;
         var synchronousNormal = false;
+        var backgroundCheckpoints = false;
         if (path.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
             path = path["sqlite:".Length..];
@@ -117,8 +122,14 @@ public static class StoreFactory
                         case "synchronous=full":
                             synchronousNormal = false;
                             break;
+                        case "checkpoint=background":
+                            backgroundCheckpoints = true;
+                            break;
+                        case "checkpoint=auto":
+                            backgroundCheckpoints = false;
+                            break;
                         default:
-                            throw new StoreException(StoreErrorKind.Invalid, $"database URL '{location}' is invalid: unknown option '{option}' (known: mode=ro, synchronous=full, synchronous=normal)");
+                            throw new StoreException(StoreErrorKind.Invalid, $"database URL '{location}' is invalid: unknown option '{option}' (known: mode=ro, synchronous=full, synchronous=normal, checkpoint=auto, checkpoint=background)");
                     }
                 }
             }
@@ -130,6 +141,6 @@ public static class StoreFactory
             }
         }
 
-        return (path, readOnly, synchronousNormal);
+        return (path, readOnly, synchronousNormal, backgroundCheckpoints);
     }
 }

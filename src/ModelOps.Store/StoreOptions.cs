@@ -17,7 +17,8 @@ public sealed class StoreOptions
     /// For a long-running writer on SQLite: how often a background thread checkpoints the
     /// write-ahead log into the database file, instead of the commit that fills it past 1,000 pages
     /// doing so while every other writer waits. <see langword="null"/> keeps SQLite's automatic
-    /// checkpoints. Ignored on PostgreSQL.
+    /// checkpoints, unless the URL says <c>?checkpoint=background</c> (every
+    /// <see cref="StoreDefaults.BackgroundCheckpointInterval"/>); a value set here wins. Ignored on PostgreSQL.
     /// </summary>
     /// <value>Default: <see langword="null"/>.</value>
     public TimeSpan? SqliteCheckpointInterval { get; init; }
@@ -58,6 +59,9 @@ public static class StoreDefaults
 
     /// <summary>The SQLite busy timeout: 10 seconds.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often background checkpoints run when a SQLite URL asks for them (<c>?checkpoint=background</c>): 200 ms.</summary>
+    public static readonly TimeSpan BackgroundCheckpointInterval = TimeSpan.FromMilliseconds(200);
 
     /// <summary>The PostgreSQL connect timeout: 10 seconds.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);

@@ -77,6 +77,33 @@ public sealed class SqliteCheckpointTests : IDisposable
         Assert.Equal(Rows, await CountAsync());
     }
 
+    [Theory]
+    [InlineData("", 1000L, 0L)]
+    [InlineData("?checkpoint=auto", 1000L, 0L)]
+    [InlineData("?checkpoint=background", 0L, 1L)]
+    [InlineData("?synchronous=normal&checkpoint=background", 0L, 1L)]
+    public async Task Open_CheckpointOption_CommitsOrABackgroundThreadCheckpoint(string query, long autoCheckpoint, long minimumBackgroundCheckpoints)
+    {
+        await using var store = await StoreFactory.OpenAsync($"sqlite://{DatabasePath}{query}");
+
+        await AppendAsync(store);
+        var dialect = (Sqlite.SqliteDialect)((Sql.SqlStore)store).Dialect;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (dialect.Checkpoints < minimumBackgroundCheckpoints && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await using var connection = await dialect.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+
+        // 0: commits never checkpoint; the store's thread does, every 200 ms.
+        Assert.Equal(autoCheckpoint, (long)(await command.ExecuteScalarAsync())!);
+        Assert.InRange(dialect.Checkpoints, minimumBackgroundCheckpoints, minimumBackgroundCheckpoints == 0 ? 0 : long.MaxValue);
+        Assert.Equal(Rows, await CountAsync());
+    }
+
     private static async Task AppendAsync(IModelStore store)
     {
         await store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/1.json"));

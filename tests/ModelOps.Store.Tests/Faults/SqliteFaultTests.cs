@@ -140,7 +140,7 @@ public sealed class SqliteFaultTests : IDisposable
         Assert.Equal(
             url == "sqlite:"
                 ? "database URL 'sqlite:' is invalid: it names no file (write sqlite:///absolute/path.db)"
-                : "database URL 'sqlite:///tmp/x.db?mode=rx' is invalid: unknown option 'mode=rx' (known: mode=ro, synchronous=full, synchronous=normal)",
+                : "database URL 'sqlite:///tmp/x.db?mode=rx' is invalid: unknown option 'mode=rx' (known: mode=ro, synchronous=full, synchronous=normal, checkpoint=auto, checkpoint=background)",
             error.Message);
     }
 }
