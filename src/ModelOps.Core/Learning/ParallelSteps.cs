@@ -104,10 +104,12 @@ internal static class ParallelSteps
         {
             var job = new Job(++_lastId, parts, body);
             Volatile.Write(ref _job, job);
-            var sleepers = Interlocked.Exchange(ref _sleepers, 0);
-            if (sleepers > 0)
+            // Wake no more sleeping helpers than the step has parts for (the caller takes one part);
+            // those left registered sleep on until a larger step.
+            var woken = TakeSleepers(parts - 1);
+            if (woken > 0)
             {
-                _wake.Release(sleepers);
+                _wake.Release(woken);
             }
 
             job.Work();
@@ -187,6 +189,25 @@ internal static class ParallelSteps
 
                 _wake.Wait();
             }
+        }
+
+        // Unregisters up to `most` sleepers and returns how many: each is owed one release.
+        private int TakeSleepers(int most)
+        {
+            var current = Volatile.Read(ref _sleepers);
+            while (current > 0 && most > 0)
+            {
+                var take = Math.Min(current, most);
+                var seen = Interlocked.CompareExchange(ref _sleepers, current - take, current);
+                if (seen == current)
+                {
+                    return take;
+                }
+
+                current = seen;
+            }
+
+            return 0;
         }
 
         private bool TryUnregister()
