@@ -177,7 +177,7 @@ internal static class ParallelSteps
                 Interlocked.Increment(ref _sleepers);
                 if (Volatile.Read(ref _job) is { } late && late.Id > last)
                 {
-                    if (TryUnregister())
+                    if (TakeSleepers(1) == 1)
                     {
                         return late;
                     }
@@ -191,7 +191,9 @@ internal static class ParallelSteps
             }
         }
 
-        // Unregisters up to `most` sleepers and returns how many: each is owed one release.
+        // Unregisters up to `most` sleepers and returns how many. A caller releases the semaphore once
+        // for each it took; a helper that takes one back (its own, or another's that is still to come)
+        // goes on without a release.
         private int TakeSleepers(int most)
         {
             var current = Volatile.Read(ref _sleepers);
@@ -208,23 +210,6 @@ internal static class ParallelSteps
             }
 
             return 0;
-        }
-
-        private bool TryUnregister()
-        {
-            var current = Volatile.Read(ref _sleepers);
-            while (current > 0)
-            {
-                var seen = Interlocked.CompareExchange(ref _sleepers, current - 1, current);
-                if (seen == current)
-                {
-                    return true;
-                }
-
-                current = seen;
-            }
-
-            return false;
         }
     }
 }
