@@ -406,25 +406,21 @@ internal sealed class TreeGrower
         }
         else if (parallel)
         {
-            if (alongside is not null)
+            // `alongside`, when given, is part 0: the longest single part, claimed first.
+            var extra = alongside is null ? 0 : 1;
+            var first = alongside;
+            ParallelSteps.For(_p + extra, part =>
             {
-                ParallelSteps.For(_p + 1, part =>
+                if (part < extra)
                 {
-                    if (part == 0)
-                    {
-                        alongside();
-                    }
-                    else
-                    {
-                        AccumulateFeature(part - 1, rows, start, length, whole, histogram);
-                    }
-                });
-                alongside = null;
-            }
-            else
-            {
-                ParallelSteps.For(_p, f => AccumulateFeature(f, rows, start, length, whole, histogram));
-            }
+                    first!();
+                }
+                else
+                {
+                    AccumulateFeature(part - extra, rows, start, length, whole, histogram);
+                }
+            });
+            alongside = null;
         }
         else
         {
