@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ModelOps.Core.Data;
+using ModelOps.Core.Explain;
 using ModelOps.Core.Features;
 using ModelOps.Core.Learners;
 using ModelOps.Core.Learners.Trees;
@@ -12,7 +13,7 @@ using ModelOps.Jobs.Datasets;
 
 // The ModelOps side of the learners benchmark; bench/learners.sh runs it next to
 // bench/learners_reference.py (scikit-learn, XGBoost) on the same data and parameters.
-// "digest" prints the SHA-256 of model files fitted with fixed seeds and of their predictions on the
+// "digest" prints the SHA-256 of model files fitted with fixed seeds, of their predictions and of SHAP values (first 20,000 rows) on the
 // training rows, to check that a speed change leaves models and predictions bit for bit as they were.
 // "transform" times the synthetic forest's pipeline transform, its trees alone and both.
 // Usage: ModelOps.Bench.Learners quality|speed|shap|digest|transform [--rows N] [--root DIR] [--only bike|synthetic] [--model forest|boosting] [--repeats N]
@@ -70,7 +71,8 @@ if (mode == "digest")
         var model = Fit(steps, learner, train, target);
         var bytes = ModelFile.ToBytes(model);
         var predictions = System.Runtime.InteropServices.MemoryMarshal.AsBytes(model.PredictRaw(train).AsSpan());
-        Console.WriteLine($"{name}: model {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))} predictions {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(predictions))}");
+        var shap = System.Runtime.InteropServices.MemoryMarshal.AsBytes(ShapExplainer.Prepare(model).Explain(train.Take(Enumerable.Range(0, Math.Min(train.RowCount, 20_000)).ToArray())).Values);
+        Console.WriteLine($"{name}: model {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))} predictions {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(predictions))} shap {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(shap))}");
     }
 }
 else if (mode == "shap")

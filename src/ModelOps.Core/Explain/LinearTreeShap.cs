@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -35,7 +36,9 @@ internal sealed class LinearTreeShap
 {
     /// <summary>
     /// Vectors per edge in <see cref="_factors"/>, each <see cref="Width"/> lanes: for each case its
-    /// multiplier and then its weighted ratio (zero in case 2), so that a row reads one 64-byte line per edge.
+    /// multiplier and then its weighted ratio, so that a row reads one 64-byte line per edge. The
+    /// cases are in the order of their slot, the row's o bit above the edge plus its o bit on the
+    /// edge: 0 = after not followed (ratio zero), 1 = not followed after followed, 2 = followed after followed.
     /// </summary>
     private const int FactorBlocks = 6;
 
@@ -92,12 +95,13 @@ internal sealed class LinearTreeShap
             var node = nodeAt[k];
             if (features[node] >= 0)
             {
+                // Preorder puts the left child right after its parent.
+                Debug.Assert(positionOf[tree.Left[node]] == k + 1, "The left child follows its parent in preorder.");
                 splits.Add(new Split
                 {
-                    Node = k,
-                    Left = positionOf[tree.Left[node]],
-                    Right = positionOf[tree.Right[node]],
-                    Feature = features[node],
+                    Node = (uint)k,
+                    Right = (uint)positionOf[tree.Right[node]],
+                    Feature = (uint)features[node],
                     Threshold = tree.Thresholds[node],
                     DefaultLeft = tree.DefaultLeft[node] ? 1 : 0,
                 });
@@ -132,8 +136,8 @@ internal sealed class LinearTreeShap
         _splits = [.. splits];
         for (var s = 0; s < _splits.Length; s++)
         {
-            _splits[s].LeftAncestor = ancestorOf[_splits[s].Left];
-            _splits[s].RightAncestor = ancestorOf[_splits[s].Right];
+            _splits[s].LeftAncestor = (uint)ancestorOf[_splits[s].Node + 1];
+            _splits[s].RightAncestor = (uint)ancestorOf[_splits[s].Right];
         }
 
         NodeCount = n;
@@ -172,12 +176,12 @@ internal sealed class LinearTreeShap
 
                 // A split with no training cover on the row's side (z = 0) zeroes everything below it.
                 var coldRatio = z > 0 ? -1 / (1 - t) : 0;
-                block[q] = hot / hotBefore * value;
-                block[Width + q] = w * (hotRatio - hotRatioBefore);
+                block[q] = (za > 0 ? z / za : 0) * value;
+                block[Width + q] = 0;
                 block[(2 * Width) + q] = cold / hotBefore * value;
                 block[(3 * Width) + q] = w * (coldRatio - hotRatioBefore);
-                block[(4 * Width) + q] = (za > 0 ? z / za : 0) * value;
-                block[(5 * Width) + q] = 0;
+                block[(4 * Width) + q] = hot / hotBefore * value;
+                block[(5 * Width) + q] = w * (hotRatio - hotRatioBefore);
             }
         }
 
@@ -240,108 +244,145 @@ internal sealed class LinearTreeShap
             throw new ArgumentException("The scratch buffers are too small for this tree.", nameof(products));
         }
 
-        switch (Width / Vector<double>.Count)
+        switch (Width / Vector<double>.Count, _float32)
         {
-            case 1:
-                Explain<One>(row, accumulators, stride, products, state);
+            case (1, false):
+                Explain<One, LessOrEqual>(row, accumulators, stride, products, state);
                 break;
-            case 2:
-                Explain<Two>(row, accumulators, stride, products, state);
+            case (1, true):
+                Explain<One, Float32Less>(row, accumulators, stride, products, state);
+                break;
+            case (2, false):
+                Explain<Two, LessOrEqual>(row, accumulators, stride, products, state);
+                break;
+            case (2, true):
+                Explain<Two, Float32Less>(row, accumulators, stride, products, state);
+                break;
+            case (_, false):
+                Explain<Many, LessOrEqual>(row, accumulators, stride, products, state);
                 break;
             default:
-                Explain<Many>(row, accumulators, stride, products, state);
+                Explain<Many, Float32Less>(row, accumulators, stride, products, state);
                 break;
         }
     }
 
-    /// <summary>The two passes, split by split, with the vectors per node a constant of <typeparamref name="TWidth"/> where it can be.</summary>
-    private void Explain<TWidth>(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
+    /// <summary>
+    /// The two passes, split by split, with the vectors per node a constant of <typeparamref name="TWidth"/>
+    /// where it can be and the split test of <typeparamref name="TRule"/>. Its own method (never inlined
+    /// into the caller's loops over trees and rows), so that the loop's addresses stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Explain<TWidth, TRule>(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
         where TWidth : struct, IWidth
+        where TRule : struct, ISplitRule
     {
-        var splits = _splits;
         var v = TWidth.Vectors(Width);
-        var strideVectors = stride / Vector<double>.Count;
-        ref var p = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(products));
-        ref var acc = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(accumulators));
-        ref var factors = ref Unsafe.As<double, Vector<double>>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_factors), _factorsStart));
+
+        // Byte sizes: a node's products, one case of an edge's factors (multiplier and ratio), an
+        // edge's factors.
+        var nodeBytes = (nuint)(v * Vector<double>.Count * sizeof(double));
+        var caseBytes = 2 * nodeBytes;
+        var edgeBytes = FactorBlocks * nodeBytes;
+        var strideBytes = (nuint)stride * sizeof(double);
+        ref var p = ref Unsafe.As<double, byte>(ref MemoryMarshal.GetReference(products));
+        ref var acc = ref Unsafe.As<double, byte>(ref MemoryMarshal.GetReference(accumulators));
+        ref var factors = ref Unsafe.As<double, byte>(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_factors), _factorsStart));
         ref var bits = ref MemoryMarshal.GetReference(state);
         ref var x = ref MemoryMarshal.GetReference(row);
-        var float32 = _float32;
+        ref var first = ref MemoryMarshal.GetArrayDataReference(_splits);
+        ref var last = ref Unsafe.Add(ref first, _splits.Length - 1);
 
         // Down the tree, both edges of a split at once. Branch-free: whether the row follows an edge
-        // is as random as the data. state bits per node: 1 = the row follows every split on the
-        // edge's feature so far (o = 1); 2 and 4 = the case (0 followed after followed, 1 not
-        // followed after followed, 2 after not followed).
+        // is as random as the data. state per node: the lowest bit = the row follows every split on the
+        // edge's feature so far (o = 1); the bits above = the edge's case slot (o above it plus o).
         for (var j = 0; j < v; j++)
         {
-            Unsafe.Add(ref p, j) = Vector<double>.One;
+            Unsafe.Add(ref Unsafe.As<byte, Vector<double>>(ref p), j) = Vector<double>.One;
         }
 
         bits = 1;
-        for (var s = 0; s < splits.Length; s++)
+        for (ref var split = ref first; !Unsafe.IsAddressGreaterThan(ref split, ref last); split = ref Unsafe.Add(ref split, 1))
         {
-            ref readonly var split = ref splits[s];
-            var left = GoesLeft(in split, ref x, float32);
-            var beforeLeft = Unsafe.Add(ref bits, split.LeftAncestor) & 1;
-            var beforeRight = Unsafe.Add(ref bits, split.RightAncestor) & 1;
-            var kindLeft = 2 - (beforeLeft * (1 + left));
-            var kindRight = 2 - (beforeRight * (2 - left));
-            ref var source = ref Unsafe.Add(ref p, split.Node * v);
-            ref var targetLeft = ref Unsafe.Add(ref p, split.Left * v);
-            ref var targetRight = ref Unsafe.Add(ref p, split.Right * v);
-            ref var multiplierLeft = ref Unsafe.Add(ref factors, ((split.Left * FactorBlocks) + (2 * kindLeft)) * v);
-            ref var multiplierRight = ref Unsafe.Add(ref factors, ((split.Right * FactorBlocks) + (2 * kindRight)) * v);
-            TWidth.Down(ref source, ref multiplierLeft, ref multiplierRight, ref targetLeft, ref targetRight, v);
-
-            Unsafe.Add(ref bits, split.Left) = (byte)((beforeLeft & left) | (kindLeft << 1));
-            Unsafe.Add(ref bits, split.Right) = (byte)((beforeRight & (1 - left)) | (kindRight << 1));
+            var value = Unsafe.Add(ref x, split.Feature);
+            var left = (nuint)(uint)(double.IsNaN(value) ? split.DefaultLeft : TRule.GoesLeft(value, split.Threshold));
+            nuint node = split.Node;
+            nuint rightNode = split.Right;
+            var beforeLeft = (nuint)Unsafe.Add(ref bits, split.LeftAncestor) & 1;
+            var beforeRight = (nuint)Unsafe.Add(ref bits, split.RightAncestor) & 1;
+            var followsLeft = beforeLeft & left;
+            var followsRight = beforeRight & (left ^ 1);
+            var caseLeft = beforeLeft + followsLeft;
+            var caseRight = beforeRight + followsRight;
+            ref var source = ref Unsafe.AddByteOffset(ref p, node * nodeBytes);
+            TWidth.Down(
+                ref Unsafe.As<byte, Vector<double>>(ref source),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, ((node + 1) * edgeBytes) + (caseLeft * caseBytes))),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (rightNode * edgeBytes) + (caseRight * caseBytes))),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref source, nodeBytes)),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref p, rightNode * nodeBytes)),
+                v);
+            Unsafe.Add(ref bits, node + 1) = (byte)(followsLeft | (caseLeft << 1));
+            Unsafe.Add(ref bits, rightNode) = (byte)(followsRight | (caseRight << 1));
         }
 
         // Up the tree: a split's slot becomes the sum of its children's (Σ F_l below it; a leaf's slot
-        // already holds its F_l), and both edges add their weighted ratios (zero in case 2) to the
+        // already holds its F_l), and both edges add their weighted ratios (zero in slot 0) to the
         // split feature's accumulator.
-        for (var s = splits.Length - 1; s >= 0; s--)
+        for (ref var split = ref last; !Unsafe.IsAddressLessThan(ref split, ref first); split = ref Unsafe.Subtract(ref split, 1))
         {
-            ref readonly var split = ref splits[s];
-            ref var sum = ref Unsafe.Add(ref p, split.Node * v);
-            ref var left = ref Unsafe.Add(ref p, split.Left * v);
-            ref var right = ref Unsafe.Add(ref p, split.Right * v);
-            var kindLeft = (Unsafe.Add(ref bits, split.Left) >> 1) & 3;
-            var kindRight = (Unsafe.Add(ref bits, split.Right) >> 1) & 3;
-            ref var ratioLeft = ref Unsafe.Add(ref factors, ((split.Left * FactorBlocks) + (2 * kindLeft) + 1) * v);
-            ref var ratioRight = ref Unsafe.Add(ref factors, ((split.Right * FactorBlocks) + (2 * kindRight) + 1) * v);
-            ref var target = ref Unsafe.Add(ref acc, split.Feature * strideVectors);
-            TWidth.Up(ref left, ref right, ref ratioLeft, ref ratioRight, ref sum, ref target, v);
+            nuint node = split.Node;
+            nuint rightNode = split.Right;
+            var caseLeft = (nuint)(Unsafe.Add(ref bits, node + 1) >> 1);
+            var caseRight = (nuint)(Unsafe.Add(ref bits, rightNode) >> 1);
+            ref var sum = ref Unsafe.AddByteOffset(ref p, node * nodeBytes);
+            TWidth.Up(
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref sum, nodeBytes)),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref p, rightNode * nodeBytes)),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, ((node + 1) * edgeBytes) + (caseLeft * caseBytes) + nodeBytes)),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (rightNode * edgeBytes) + (caseRight * caseBytes) + nodeBytes)),
+                ref Unsafe.As<byte, Vector<double>>(ref sum),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref acc, (nuint)split.Feature * strideBytes)),
+                v);
         }
     }
 
-    /// <summary>1 when the row goes left at the split, else 0 (NaN follows the default direction).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int GoesLeft(in Split split, ref double row, bool float32)
-    {
-        var value = Unsafe.Add(ref row, split.Feature);
-        if (double.IsNaN(value))
-        {
-            return split.DefaultLeft;
-        }
-
-        var left = float32 ? (float)value < (float)split.Threshold : value <= split.Threshold;
-        return left ? 1 : 0;
-    }
-
-    /// <summary>An internal node, in preorder: its slot, test and children, and for each child edge the previous edge on the same feature above it (0 = none).</summary>
+    /// <summary>
+    /// An internal node, in preorder: its slot (its left child's is the next one), its right child's,
+    /// its test, and for each child edge the previous edge on the same feature above it (0 = none).
+    /// 32 bytes, two to a cache line.
+    /// </summary>
     private struct Split
     {
-        public int Node;
-        public int Left;
-        public int Right;
-        public int Feature;
-        public int LeftAncestor;
-        public int RightAncestor;
         public double Threshold;
+        public uint Feature;
 
         /// <summary>1 when a missing value goes left, else 0.</summary>
         public int DefaultLeft;
+        public uint Node;
+        public uint Right;
+        public uint LeftAncestor;
+        public uint RightAncestor;
+    }
+
+    /// <summary>A split's test of a present value: 1 when the row goes left, else 0.</summary>
+    private interface ISplitRule
+    {
+        static abstract int GoesLeft(double value, double threshold);
+    }
+
+    /// <summary><c>value &lt;= threshold</c> goes left (<see cref="SplitRule.LessOrEqual"/>).</summary>
+    private readonly struct LessOrEqual : ISplitRule
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int GoesLeft(double value, double threshold) => value <= threshold ? 1 : 0;
+    }
+
+    /// <summary><c>value &lt; threshold</c> in single precision goes left (XGBoost's test).</summary>
+    private readonly struct Float32Less : ISplitRule
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int GoesLeft(double value, double threshold) => (float)value < (float)threshold ? 1 : 0;
     }
 
     /// <summary>The number of vectors per node and the per-node vector work, straight-line code for one and two vectors.</summary>
