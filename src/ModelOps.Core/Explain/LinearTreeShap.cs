@@ -147,6 +147,13 @@ internal sealed class LinearTreeShap
         var lanes = Vector<double>.Count;
         Width = (Nodes + lanes - 1) / lanes * lanes;
         var (points, weights) = GaussLegendre.OnUnitInterval(Nodes);
+        var edgeBytes = (uint)(FactorBlocks * Width * sizeof(double));
+        for (var s = 0; s < _splits.Length; s++)
+        {
+            _splits[s].LeftEdge = (_splits[s].Node + 1) * edgeBytes;
+            _splits[s].RightEdge = _splits[s].Right * edgeBytes;
+        }
+
         // On the pinned heap (never moved), from a 64-byte boundary.
         _factors = GC.AllocateUninitializedArray<double>((n * FactorBlocks * Width) + 8, pinned: true);
         var handle = GCHandle.Alloc(_factors, GCHandleType.Pinned);
@@ -231,7 +238,7 @@ internal sealed class LinearTreeShap
     /// <param name="stride">The accumulator width per feature (at least <see cref="Width"/>, a multiple of the vector size).</param>
     /// <param name="products">Scratch of at least <c>NodeCount x Width</c>: products down the tree, then sums up it.</param>
     /// <param name="state">Scratch of at least <c>NodeCount</c>.</param>
-    public void Explain(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
+    public void Explain(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<uint> state)
     {
         var n = NodeCount;
         if (n == 1)
@@ -273,17 +280,15 @@ internal sealed class LinearTreeShap
     /// into the caller's loops over trees and rows), so that the loop's addresses stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Explain<TWidth, TRule>(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<byte> state)
+    private void Explain<TWidth, TRule>(ReadOnlySpan<double> row, Span<double> accumulators, int stride, Span<double> products, Span<uint> state)
         where TWidth : struct, IWidth
         where TRule : struct, ISplitRule
     {
         var v = TWidth.Vectors(Width);
 
-        // Byte sizes: a node's products, one case of an edge's factors (multiplier and ratio), an
-        // edge's factors.
+        // Byte sizes: a node's products, one case of an edge's factors (multiplier and ratio).
         var nodeBytes = (nuint)(v * Vector<double>.Count * sizeof(double));
-        var caseBytes = 2 * nodeBytes;
-        var edgeBytes = FactorBlocks * nodeBytes;
+        var caseBytes = 2 * (uint)nodeBytes;
         var strideBytes = (nuint)stride * sizeof(double);
         ref var p = ref Unsafe.As<double, byte>(ref MemoryMarshal.GetReference(products));
         ref var acc = ref Unsafe.As<double, byte>(ref MemoryMarshal.GetReference(accumulators));
@@ -294,8 +299,9 @@ internal sealed class LinearTreeShap
         ref var last = ref Unsafe.Add(ref first, _splits.Length - 1);
 
         // Down the tree, both edges of a split at once. Branch-free: whether the row follows an edge
-        // is as random as the data. state per node: the lowest bit = the row follows every split on the
-        // edge's feature so far (o = 1); the bits above = the edge's case slot (o above it plus o).
+        // is as random as the data. state per node: where the factors of the edge's case start (the
+        // edge's factors plus its slot, the row's o bit above the edge plus its o bit on the edge),
+        // plus 1 when the row follows every split on the edge's feature so far (o = 1).
         for (var j = 0; j < v; j++)
         {
             Unsafe.Add(ref Unsafe.As<byte, Vector<double>>(ref p), j) = Vector<double>.One;
@@ -305,25 +311,25 @@ internal sealed class LinearTreeShap
         for (ref var split = ref first; !Unsafe.IsAddressGreaterThan(ref split, ref last); split = ref Unsafe.Add(ref split, 1))
         {
             var value = Unsafe.Add(ref x, split.Feature);
-            var left = (nuint)(uint)(double.IsNaN(value) ? split.DefaultLeft : TRule.GoesLeft(value, split.Threshold));
+            var left = (uint)(double.IsNaN(value) ? split.DefaultLeft : TRule.GoesLeft(value, split.Threshold));
             nuint node = split.Node;
             nuint rightNode = split.Right;
-            var beforeLeft = (nuint)Unsafe.Add(ref bits, split.LeftAncestor) & 1;
-            var beforeRight = (nuint)Unsafe.Add(ref bits, split.RightAncestor) & 1;
+            var beforeLeft = Unsafe.Add(ref bits, split.LeftAncestor) & 1;
+            var beforeRight = Unsafe.Add(ref bits, split.RightAncestor) & 1;
             var followsLeft = beforeLeft & left;
             var followsRight = beforeRight & (left ^ 1);
-            var caseLeft = beforeLeft + followsLeft;
-            var caseRight = beforeRight + followsRight;
+            var caseLeft = split.LeftEdge + ((beforeLeft + followsLeft) * caseBytes);
+            var caseRight = split.RightEdge + ((beforeRight + followsRight) * caseBytes);
             ref var source = ref Unsafe.AddByteOffset(ref p, node * nodeBytes);
             TWidth.Down(
                 ref Unsafe.As<byte, Vector<double>>(ref source),
-                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, ((node + 1) * edgeBytes) + (caseLeft * caseBytes))),
-                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (rightNode * edgeBytes) + (caseRight * caseBytes))),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (nuint)caseLeft)),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (nuint)caseRight)),
                 ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref source, nodeBytes)),
                 ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref p, rightNode * nodeBytes)),
                 v);
-            Unsafe.Add(ref bits, node + 1) = (byte)(followsLeft | (caseLeft << 1));
-            Unsafe.Add(ref bits, rightNode) = (byte)(followsRight | (caseRight << 1));
+            Unsafe.Add(ref bits, node + 1) = caseLeft | followsLeft;
+            Unsafe.Add(ref bits, rightNode) = caseRight | followsRight;
         }
 
         // Up the tree: a split's slot becomes the sum of its children's (Σ F_l below it; a leaf's slot
@@ -333,14 +339,12 @@ internal sealed class LinearTreeShap
         {
             nuint node = split.Node;
             nuint rightNode = split.Right;
-            var caseLeft = (nuint)(Unsafe.Add(ref bits, node + 1) >> 1);
-            var caseRight = (nuint)(Unsafe.Add(ref bits, rightNode) >> 1);
             ref var sum = ref Unsafe.AddByteOffset(ref p, node * nodeBytes);
             TWidth.Up(
                 ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref sum, nodeBytes)),
                 ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref p, rightNode * nodeBytes)),
-                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, ((node + 1) * edgeBytes) + (caseLeft * caseBytes) + nodeBytes)),
-                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (rightNode * edgeBytes) + (caseRight * caseBytes) + nodeBytes)),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (nuint)(Unsafe.Add(ref bits, node + 1) & ~1u) + nodeBytes)),
+                ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref factors, (nuint)(Unsafe.Add(ref bits, rightNode) & ~1u) + nodeBytes)),
                 ref Unsafe.As<byte, Vector<double>>(ref sum),
                 ref Unsafe.As<byte, Vector<double>>(ref Unsafe.AddByteOffset(ref acc, (nuint)split.Feature * strideBytes)),
                 v);
@@ -349,8 +353,8 @@ internal sealed class LinearTreeShap
 
     /// <summary>
     /// An internal node, in preorder: its slot (its left child's is the next one), its right child's,
-    /// its test, and for each child edge the previous edge on the same feature above it (0 = none).
-    /// 32 bytes, two to a cache line.
+    /// its test, and for each child edge the previous edge on the same feature above it (0 = none)
+    /// and where the edge's factors start in <see cref="_factors"/>, in bytes.
     /// </summary>
     private struct Split
     {
@@ -363,6 +367,8 @@ internal sealed class LinearTreeShap
         public uint Right;
         public uint LeftAncestor;
         public uint RightAncestor;
+        public uint LeftEdge;
+        public uint RightEdge;
     }
 
     /// <summary>A split's test of a present value: 1 when the row goes left, else 0.</summary>

@@ -368,7 +368,7 @@ public sealed class PreparedShapExplainer
 
         public double[] Products { get; } = new double[products];
 
-        public byte[] State { get; } = new byte[nodes];
+        public uint[] State { get; } = new uint[nodes];
 
         public bool[] GoesLeft { get; } = new bool[nodes];
 
