@@ -37,6 +37,14 @@ internal sealed class SqliteDialect : SqlDialect
     private readonly SemaphoreSlim _writeTurn;
     private readonly TimeSpan _busyTimeout;
     private readonly string _busyPragma;
+    /// <summary>
+    /// The log size, in frames (pages, 16 MB), past which a background round runs once more with this
+    /// process's writers held back, so that the log restarts: four times SQLite's automatic
+    /// checkpoint size, so that the writers wait about once a second under a full load, and one of
+    /// SQLite's wal-index hash tables.
+    /// </summary>
+    private const long RestartFrames = 4096;
+
     private readonly TimeSpan? _checkpointInterval;
     private readonly CancellationTokenSource _stopCheckpoints = new();
     private Thread? _checkpointer;
@@ -109,17 +117,53 @@ internal sealed class SqliteDialect : SqlDialect
             {
                 using var connection = new SqliteConnection(_connectionString);
                 connection.Open();
-                using var command = connection.CreateCommand();
+                using var pragmas = connection.CreateCommand();
+                pragmas.CommandText = _busyPragma;
+                pragmas.ExecuteNonQuery();
+
                 // PASSIVE copies what it can without waiting for writers or readers; frames still in
                 // use wait for the next round. SQLITE_BUSY or an I/O error: the next round retries.
-                command.CommandText = _busyPragma + " PRAGMA wal_checkpoint(PASSIVE);";
-                command.ExecuteNonQuery();
+                var frames = CheckpointPassive(connection);
                 Interlocked.Increment(ref _checkpoints);
+
+                // A writer restarts the log from its beginning only when its transaction began after
+                // a checkpoint reached the log's end, which back-to-back commits never allow (one is
+                // always under way): the log would grow by every commit, each a write to fresh pages
+                // of the file. Past RestartFrames this process's writers wait for one more round, over
+                // the few frames committed since the last one, and the next of them restarts the log.
+                // Queued as the writers queue (a blocking Wait would lose the turn to each next commit).
+                if (frames >= RestartFrames && _writeTurn.WaitAsync(_busyTimeout, stop).GetAwaiter().GetResult())
+                {
+                    try
+                    {
+                        CheckpointPassive(connection);
+                    }
+                    finally
+                    {
+                        _writeTurn.Release();
+                    }
+                }
             }
             catch (SqliteException)
             {
             }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
+    }
+
+    /// <summary>One PASSIVE checkpoint; returns the frames in the log.</summary>
+    private static long CheckpointPassive(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+        using var reader = command.ExecuteReader();
+
+        // One row: busy, frames in the log, frames copied into the database file.
+        reader.Read();
+        return reader.GetInt64(1);
     }
 
     public string FilePath { get; }

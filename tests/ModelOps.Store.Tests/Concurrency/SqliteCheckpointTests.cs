@@ -58,6 +58,30 @@ public sealed class SqliteCheckpointTests : IDisposable
         Assert.Equal(Rows, await CountAsync());
     }
 
+    [Fact]
+    public async Task Append_BackgroundCheckpointsUnderBackToBackCommits_TheLogIsRestartedNotGrown()
+    {
+        // Commits never pause, so no PASSIVE checkpoint alone ever reaches the log's end, and only a
+        // log copied to its end is restarted from its beginning.
+        await using var store = await StoreFactory.OpenAsync($"sqlite://{DatabasePath}?synchronous=normal", new StoreOptions { SqliteCheckpointInterval = TimeSpan.FromMilliseconds(20) });
+        await store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/1.json"));
+        await store.Hub().CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "alice");
+        var inputs = $"{{\"text\":\"{new string('x', 4000)}\"}}";
+        const int Commits = 8000;
+        for (var i = 0; i < Commits; i++)
+        {
+            await store.Hub().AppendInferencesAsync([new InferenceRecord("bike", $"r{i}", 0, DateTimeOffset.UtcNow, "bike", 1, GroupRole.Champion, null, inputs, 1.0, null, null, 0.5, null)]);
+        }
+
+        // Each commit adds at least two pages (the row and its overflow page): 66 MB of log unless it
+        // restarts (210 MB measured). A restarted log keeps its largest size: 4,096 pages (16 MB) plus
+        // what commits add during a round.
+        var log = new FileInfo(DatabasePath + "-wal").Length;
+        Assert.True(log <= 48L << 20, $"log {log} bytes after {Commits} commits");
+        Assert.True(((Sqlite.SqliteDialect)((Sql.SqlStore)store).Dialect).Checkpoints > 0);
+        Assert.Equal(Commits, await CountAsync());
+    }
+
     [Theory]
     [InlineData("", 2)]
     [InlineData("?synchronous=full", 2)]
