@@ -4,16 +4,19 @@
 # default synchronous=full, then synchronous=normal: no fsync at commit, then that with background
 # checkpoints: no fsync in any commit) and on a
 # throw-away PostgreSQL 15 server (default durability), measured with wrk next to /health in the
-# same run. Prints a Markdown table.
-#   bench/hub.sh [--duration 10s] [--connections 32] [--only sqlite|postgresql]
+# same run, after a warm-up of predict load (20 s: the runtime's tiered JIT keeps recompiling the
+# hot paths for 10-15 s of load, measured by the CPU time of its thread). Prints a Markdown table.
+#   bench/hub.sh [--duration 10s] [--warmup 20s] [--connections 32] [--only sqlite|postgresql]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=10s
+WARMUP=20s
 CONNECTIONS=32
 ONLY=
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     *) echo "bench/hub.sh: unknown option $1" >&2; exit 2 ;;
@@ -84,7 +87,7 @@ for target in "SQLite (WAL, file)=$WORK/sqlite/modelops.db" \
   SERVER=$!
   for _ in $(seq 1 100); do grep -q "Listening on" "$WORK/serve.log" && break; sleep 0.1; done
   URL=$(sed -n 's/^Listening on //p' "$WORK/serve.log" | head -1)
-  wrk -t2 -c"$CONNECTIONS" -d3s -s "$WORK/predict.lua" "$URL/api/groups/bike/predict" >/dev/null   # warm-up
+  wrk -t2 -c"$CONNECTIONS" -d"$WARMUP" -s "$WORK/predict.lua" "$URL/api/groups/bike/predict" >/dev/null   # warm-up
   echo "| $NAME | GET /health | $(measure "$URL/health") |"
   echo "| $NAME | POST predict (1 record, SHAP, logged) | $(measure -s "$WORK/predict.lua" "$URL/api/groups/bike/predict") |"
   echo "| $NAME | POST predict (1 record, explain=false, logged) | $(measure -s "$WORK/predict-noshap.lua" "$URL/api/groups/bike/predict") |"
