@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Hub benchmark: single-record predict (exact SHAP + inference logging) on the bike
 # gradient-boosting model of configs/bike/training.yaml (300 trees) through the real 'modelops serve', on SQLite (a temp file;
-# default synchronous=full, then synchronous=normal: no fsync at commit, then that with background
-# checkpoints: no fsync in any commit) and on a
+# the hub's default, synchronous=normal with background checkpoints: no fsync in any commit; then
+# synchronous=full with automatic checkpoints: an fsync in every commit; then synchronous=normal with
+# automatic checkpoints: the commit that fills the log copies it and waits for the fsyncs) and on a
 # throw-away PostgreSQL 15 server (default durability), measured with wrk next to /health in the
 # same run, after a warm-up of predict load (20 s: the runtime's tiered JIT keeps recompiling the
 # hot paths for 10-15 s of load, measured by the CPU time of its thread). Prints a Markdown table.
@@ -72,9 +73,9 @@ measure() {
 
 echo "| database | endpoint | requests/s | p50 ms | p99 ms | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|"
-for target in "SQLite (WAL, file)=$WORK/sqlite/modelops.db" \
-              "SQLite (WAL, file, synchronous normal)=sqlite://$WORK/sqlite-normal/modelops.db?synchronous=normal" \
-              "SQLite (WAL, file, synchronous normal, background checkpoints)=sqlite://$WORK/sqlite-background/modelops.db?synchronous=normal&checkpoint=background" \
+for target in "SQLite (WAL, file; the hub's default: synchronous normal, background checkpoints)=$WORK/sqlite/modelops.db" \
+              "SQLite (WAL, file, synchronous full, automatic checkpoints)=sqlite://$WORK/sqlite-full/modelops.db?synchronous=full&checkpoint=auto" \
+              "SQLite (WAL, file, synchronous normal, automatic checkpoints)=sqlite://$WORK/sqlite-normal/modelops.db?synchronous=normal&checkpoint=auto" \
               "PostgreSQL 15 (local)=postgresql://postgres@127.0.0.1:$PORT/modelops_bench"; do
   NAME=${target%%=*}
   DB=${target#*=}

@@ -10,9 +10,9 @@ public sealed class HubOptions
     /// <value>Default: <see cref="StoreDefaults.DatabaseLocation"/> (<c>MODELOPS_DATABASE_URL</c>, else <c>.modelops/modelops.db</c>).</value>
     public string? Database { get; init; }
 
-    /// <summary>Store options (clock, artifact folder, timeouts, background SQLite checkpoints).</summary>
-    /// <value>Default: the store's defaults.</value>
-    public StoreOptions Store { get; init; } = new();
+    /// <summary>Store options (clock, artifact folder, timeouts, SQLite commits and checkpoints).</summary>
+    /// <value>Default: <see cref="HubDefaults.Store"/> (on SQLite, commits that do not wait for the disk and background checkpoints).</value>
+    public StoreOptions Store { get; init; } = HubDefaults.Store();
 
     /// <summary>The addresses Kestrel listens on (<c>;</c>-separated); port 0 picks a free port.</summary>
     /// <value>Default: <c>http://127.0.0.1:5080</c>.</value>
@@ -107,4 +107,18 @@ public static class HubDefaults
 
     /// <summary>30 seconds.</summary>
     public static readonly TimeSpan TokenCacheDuration = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The store options of a hub, for what a SQLite URL does not say: commits return once the
+    /// write-ahead log is written (<c>synchronous=normal</c>: a 2xx answer's rows are committed and
+    /// survive the server being killed; a power cut or kernel crash may lose the commits since the
+    /// last background checkpoint, which syncs the log every 200 ms) and a store thread checkpoints
+    /// (<c>checkpoint=background</c>), so no predict request waits for the disk. A database URL
+    /// ending in <c>?synchronous=full</c> makes every commit wait for its <c>fsync</c>.
+    /// </summary>
+    public static StoreOptions Store() => new()
+    {
+        SqliteSynchronousNormal = true,
+        SqliteCheckpointInterval = StoreDefaults.BackgroundCheckpointInterval,
+    };
 }

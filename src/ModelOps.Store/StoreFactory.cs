@@ -17,10 +17,11 @@ namespace ModelOps.Store;
 /// Options after <c>?</c>, joined by <c>&amp;</c>: <c>mode=ro</c> opens it read-only; <c>synchronous=normal</c>
 /// lets a commit return once its write-ahead log is written, without waiting for the disk (<c>fsync</c>):
 /// committed rows survive the process being killed, but the last commits may be lost if the machine
-/// loses power or crashes. The default, <c>synchronous=full</c>, waits for the disk at every commit.
+/// loses power or crashes. <c>synchronous=full</c> waits for the disk at every commit.
 /// <c>checkpoint=background</c> copies the log into the database file from a thread of the store every
 /// <see cref="StoreDefaults.BackgroundCheckpointInterval"/> instead of in the commit that fills it
-/// (<c>checkpoint=auto</c>, the default), so no commit waits for a checkpoint's writes and <c>fsync</c>.</item>
+/// (<c>checkpoint=auto</c>), so no commit waits for a checkpoint's writes and <c>fsync</c>. An option
+/// the URL does not give comes from <see cref="StoreOptions"/> (default: <c>full</c>, <c>auto</c>).</item>
 /// </list>
 /// </remarks>
 public static class StoreFactory
@@ -51,6 +52,14 @@ public static class StoreFactory
         }
 
         var (path, readOnly, synchronousNormal, backgroundCheckpoints) = ParseSqlite(location);
+
+        // The URL's options win; StoreOptions supply what it does not say.
+        var checkpointInterval = backgroundCheckpoints switch
+        {
+            null => options.SqliteCheckpointInterval,
+            true => options.SqliteCheckpointInterval ?? StoreDefaults.BackgroundCheckpointInterval,
+            false => null,
+        };
         var full = Path.GetFullPath(path);
         if (readOnly && !File.Exists(full))
         {
@@ -71,8 +80,7 @@ public static class StoreFactory
 
         var sqliteArtifacts = options.Artifacts
             ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(Path.GetDirectoryName(full) ?? ".", "artifacts"));
-        var checkpointInterval = options.SqliteCheckpointInterval ?? (backgroundCheckpoints ? StoreDefaults.BackgroundCheckpointInterval : null);
-        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout, checkpointInterval, synchronousNormal);
+        var dialect = new SqliteDialect(full, readOnly, options.BusyTimeout, checkpointInterval, synchronousNormal ?? options.SqliteSynchronousNormal);
         try
         {
             await dialect.EnableWalAsync(cancellationToken).ConfigureAwait(false);
@@ -87,12 +95,13 @@ public static class StoreFactory
         return await SqlStore.OpenAsync(dialect, sqliteArtifacts, options, cancellationToken).ConfigureAwait(false);
     }
 
-    private static (string Path, bool ReadOnly, bool SynchronousNormal, bool BackgroundCheckpoints) ParseSqlite(string location)
+    /// <summary>The file and the URL's options; <see langword="null"/> where the URL does not say.</summary>
+    private static (string Path, bool ReadOnly, bool? SynchronousNormal, bool? BackgroundCheckpoints) ParseSqlite(string location)
     {
         var path = location;
         var readOnly = false;
-        var synchronousNormal = false;
-        var backgroundCheckpoints = false;
+        bool? synchronousNormal = null;
+        bool? backgroundCheckpoints = null;
         if (path.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
         {
             path = path["sqlite:".Length..];

@@ -17,11 +17,21 @@ public sealed class StoreOptions
     /// For a long-running writer on SQLite: how often a background thread checkpoints the
     /// write-ahead log into the database file, instead of the commit that fills it past 1,000 pages
     /// doing so while every other writer waits. <see langword="null"/> keeps SQLite's automatic
-    /// checkpoints, unless the URL says <c>?checkpoint=background</c> (every
-    /// <see cref="StoreDefaults.BackgroundCheckpointInterval"/>); a value set here wins. Ignored on PostgreSQL.
+    /// checkpoints. The URL's option wins: <c>?checkpoint=auto</c> keeps the automatic ones,
+    /// <c>?checkpoint=background</c> runs them at this interval or, when it is <see langword="null"/>,
+    /// every <see cref="StoreDefaults.BackgroundCheckpointInterval"/>. Ignored on PostgreSQL.
     /// </summary>
     /// <value>Default: <see langword="null"/>.</value>
     public TimeSpan? SqliteCheckpointInterval { get; init; }
+
+    /// <summary>
+    /// On SQLite, whether a commit returns once its write-ahead log is written, without waiting for
+    /// the disk (<c>PRAGMA synchronous = NORMAL</c>: committed rows survive the process being killed,
+    /// the last commits may be lost if the machine loses power or crashes), rather than after its
+    /// <c>fsync</c> (<c>FULL</c>). The URL's <c>?synchronous=</c> option wins. Ignored on PostgreSQL.
+    /// </summary>
+    /// <value>Default: <see langword="false"/> (<c>FULL</c>).</value>
+    public bool SqliteSynchronousNormal { get; init; }
 
     /// <summary>How long to wait for a PostgreSQL server to accept a connection.</summary>
     /// <value>Default: 10 seconds.</value>

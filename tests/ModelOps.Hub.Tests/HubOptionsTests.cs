@@ -22,4 +22,14 @@ public sealed class HubOptionsTests
 
         Assert.Equal(HubDefaults.LogQueueCapacity, new HubOptions().LogQueueCapacity);
     }
+
+    [Fact]
+    public void Store_Default_SqliteCommitsDoNotWaitForTheDiskAndCheckpointInTheBackground()
+    {
+        var store = new HubOptions().Store;
+
+        // What a SQLite URL does not say; how the store applies them: SqliteCheckpointTests.
+        Assert.True(store.SqliteSynchronousNormal);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), store.SqliteCheckpointInterval);
+    }
 }

@@ -43,7 +43,14 @@ internal sealed class HubHost : IAsyncDisposable
     /// <summary>Opens the database, registers the test models when asked, makes tokens and starts a hub on it.</summary>
     public static async Task<HubHost> StartAsync(string database, string artifacts, bool register = true, HubOptions? options = null)
     {
-        var storeOptions = new StoreOptions { ArtifactRoot = artifacts, Actor = "tests" };
+        // The hub's own SQLite settings (HubDefaults.Store), with the test's artifacts and actor.
+        var storeOptions = new StoreOptions
+        {
+            ArtifactRoot = artifacts,
+            Actor = "tests",
+            SqliteSynchronousNormal = HubDefaults.Store().SqliteSynchronousNormal,
+            SqliteCheckpointInterval = HubDefaults.Store().SqliteCheckpointInterval,
+        };
         var store = await StoreFactory.OpenAsync(database, storeOptions);
         var host = new HubHost(database, store);
         if (register)

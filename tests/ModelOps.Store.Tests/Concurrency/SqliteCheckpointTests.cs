@@ -128,6 +128,26 @@ public sealed class SqliteCheckpointTests : IDisposable
         Assert.Equal(Rows, await CountAsync());
     }
 
+    [Theory]
+    [InlineData("", false, false, 2L, 1000L)]
+    [InlineData("", true, true, 1L, 0L)]
+    [InlineData("?synchronous=full", true, true, 2L, 0L)]
+    [InlineData("?checkpoint=auto", true, true, 1L, 1000L)]
+    [InlineData("?synchronous=full&checkpoint=auto", true, true, 2L, 1000L)]
+    [InlineData("?synchronous=normal&checkpoint=background", false, false, 1L, 0L)]
+    public async Task Open_UrlAndStoreOptions_TheUrlWinsAndTheOptionsFillWhatItDoesNotSay(string query, bool normal, bool background, long synchronous, long autoCheckpoint)
+    {
+        var options = new StoreOptions { SqliteSynchronousNormal = normal, SqliteCheckpointInterval = background ? TimeSpan.FromMilliseconds(50) : null };
+        await using var store = await StoreFactory.OpenAsync($"sqlite://{DatabasePath}{query}", options);
+
+        await using var connection = await ((Sql.SqlStore)store).Dialect.OpenAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous";
+        Assert.Equal(synchronous, (long)(await command.ExecuteScalarAsync())!);
+        command.CommandText = "PRAGMA wal_autocheckpoint";
+        Assert.Equal(autoCheckpoint, (long)(await command.ExecuteScalarAsync())!);
+    }
+
     private static async Task AppendAsync(IModelStore store)
     {
         await store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/1.json"));
