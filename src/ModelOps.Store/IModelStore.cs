@@ -17,6 +17,13 @@ public interface IModelStore : ITrackingStore, IModelRegistry, IAsyncDisposable,
     /// <summary>Where the database is, for messages: the SQLite file path, or <c>host:port/database</c> (never a password).</summary>
     string Location { get; }
 
+    /// <summary>
+    /// How commits reach the disk, in the words of the location's options: on SQLite
+    /// <c>synchronous=full|normal&amp;checkpoint=auto|background</c> (or <c>mode=ro</c>), on PostgreSQL
+    /// <c>server</c> (the server's <c>synchronous_commit</c>).
+    /// </summary>
+    string Durability { get; }
+
     /// <summary>The schema version of the database after migrations were applied.</summary>
     int SchemaVersion { get; }
 

@@ -27,6 +27,9 @@ public abstract class ServeCommandTests : IAsyncLifetime
 
     protected abstract Task<string> CreateDatabaseAsync();
 
+    /// <summary>What <c>/health</c> of a hub served on <see cref="Database"/> (no options) reports as its durability.</summary>
+    protected abstract string ExpectedDurability { get; }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
@@ -81,6 +84,10 @@ public abstract class ServeCommandTests : IAsyncLifetime
         using (var server = await ServeProcess.StartAsync(Database))
         {
             using var client = Client(server.Address, secret);
+
+            // The guarantee checked below holds for the hub's default durability.
+            var health = JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement;
+            Assert.Equal(ExpectedDurability, health.GetProperty("durability").GetString());
             using var created = await client.PostAsJsonAsync("/api/groups", new { name = "rides", champion = new { model = "bike", version = 1 } });
             Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
             using var stop = new CancellationTokenSource();
@@ -143,11 +150,15 @@ public abstract class ServeCommandTests : IAsyncLifetime
 
 public sealed class SqliteServeCommandTests : ServeCommandTests
 {
+    protected override string ExpectedDurability => "synchronous=normal&checkpoint=background";
+
     protected override Task<string> CreateDatabaseAsync() => Task.FromResult(Path.Combine(Folder, "modelops.db"));
 }
 
 [Collection(ModelOps.Store.Tests.Infrastructure.PostgresCollection.Name)]
 public sealed class PostgresServeCommandTests(ModelOps.Store.Tests.Infrastructure.PostgresServer server) : ServeCommandTests
 {
+    protected override string ExpectedDurability => "server";
+
     protected override Task<string> CreateDatabaseAsync() => server.CreateSchemaUrlAsync();
 }

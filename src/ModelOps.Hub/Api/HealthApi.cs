@@ -14,7 +14,7 @@ internal static class HealthApi
     public static void MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", (IModelStore store, RoutingSnapshots snapshots, HubCounters counters) =>
-            Results.Ok(new HealthView("ok", store.Backend.ToString().ToLowerInvariant(), store.SchemaVersion, snapshots.Current.Groups.Count, snapshots.Current.Revision, counters.Snapshot())))
+            Results.Ok(new HealthView("ok", store.Backend.ToString().ToLowerInvariant(), store.Durability, store.SchemaVersion, snapshots.Current.Groups.Count, snapshots.Current.Revision, counters.Snapshot())))
             .WithTags("Health").WithName("Health").WithSummary("Liveness, the routing revision and the inference-log counters; needs no token.").Produces<HealthView>();
         app.MapGet("/api/metrics", (RoutingSnapshots snapshots, HubCounters counters) =>
             Results.Ok(new MetricsView(snapshots.Current.Revision, snapshots.Current.Groups.Count, counters.Snapshot())))
@@ -25,11 +25,12 @@ internal static class HealthApi
 /// <summary>The answer of <c>/health</c>.</summary>
 /// <param name="Status"><c>ok</c>.</param>
 /// <param name="Database"><c>sqlite</c> or <c>postgres</c>.</param>
+/// <param name="Durability">How commits reach the disk: on SQLite <c>synchronous=normal&amp;checkpoint=background</c> (the hub's default) or what the URL set; <c>server</c> on PostgreSQL.</param>
 /// <param name="SchemaVersion">The database schema version.</param>
 /// <param name="Groups">How many groups are routed.</param>
 /// <param name="RoutingRevision">The groups revision of the routing table.</param>
 /// <param name="Log">The counters.</param>
-public sealed record HealthView(string Status, string Database, int SchemaVersion, int Groups, long RoutingRevision, LogCounters Log);
+public sealed record HealthView(string Status, string Database, string Durability, int SchemaVersion, int Groups, long RoutingRevision, LogCounters Log);
 
 /// <summary>The answer of <c>/api/metrics</c>.</summary>
 /// <param name="RoutingRevision">The groups revision of the routing table.</param>

@@ -36,6 +36,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string Location => Url.Display;
 
+    public override string Durability => "server";
+
     public override string TableExistsSql =>
         "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = @name";
 

@@ -16,6 +16,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>The database, for messages: a file path or <c>host:port/database</c>.</summary>
     public abstract string Location { get; }
 
+    /// <summary>How commits reach the disk (see <see cref="IModelStore.Durability"/>).</summary>
+    public abstract string Durability { get; }
+
     /// <summary>The SQL that counts tables named <c>@name</c> in the store's schema (0 or 1).</summary>
     public abstract string TableExistsSql { get; }
 

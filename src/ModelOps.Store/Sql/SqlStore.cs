@@ -30,6 +30,8 @@ internal sealed partial class SqlStore : IModelStore
 
     public string Location => _dialect.Location;
 
+    public string Durability => _dialect.Durability;
+
     public int SchemaVersion { get; private set; }
 
     public IArtifactStore Artifacts { get; }

@@ -81,6 +81,7 @@ internal sealed class SqliteDialect : SqlDialect
         }.ToString();
         _busyPragma = string.Create(CultureInfo.InvariantCulture, $"PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};");
         _checkpointInterval = readOnly ? null : checkpointInterval;
+        Durability = readOnly ? "mode=ro" : $"synchronous={(synchronousNormal ? "normal" : "full")}&checkpoint={(_checkpointInterval is null ? "auto" : "background")}";
         if (synchronousNormal)
         {
             _busyPragma += " PRAGMA synchronous = NORMAL;";
@@ -173,6 +174,8 @@ internal sealed class SqliteDialect : SqlDialect
     public override StoreBackend Backend => StoreBackend.Sqlite;
 
     public override string Location => FilePath;
+
+    public override string Durability { get; }
 
     public override string TableExistsSql => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @name";
 

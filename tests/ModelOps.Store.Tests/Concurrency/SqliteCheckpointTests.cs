@@ -129,13 +129,13 @@ public sealed class SqliteCheckpointTests : IDisposable
     }
 
     [Theory]
-    [InlineData("", false, false, 2L, 1000L)]
-    [InlineData("", true, true, 1L, 0L)]
-    [InlineData("?synchronous=full", true, true, 2L, 0L)]
-    [InlineData("?checkpoint=auto", true, true, 1L, 1000L)]
-    [InlineData("?synchronous=full&checkpoint=auto", true, true, 2L, 1000L)]
-    [InlineData("?synchronous=normal&checkpoint=background", false, false, 1L, 0L)]
-    public async Task Open_UrlAndStoreOptions_TheUrlWinsAndTheOptionsFillWhatItDoesNotSay(string query, bool normal, bool background, long synchronous, long autoCheckpoint)
+    [InlineData("", false, false, 2L, 1000L, "synchronous=full&checkpoint=auto")]
+    [InlineData("", true, true, 1L, 0L, "synchronous=normal&checkpoint=background")]
+    [InlineData("?synchronous=full", true, true, 2L, 0L, "synchronous=full&checkpoint=background")]
+    [InlineData("?checkpoint=auto", true, true, 1L, 1000L, "synchronous=normal&checkpoint=auto")]
+    [InlineData("?synchronous=full&checkpoint=auto", true, true, 2L, 1000L, "synchronous=full&checkpoint=auto")]
+    [InlineData("?synchronous=normal&checkpoint=background", false, false, 1L, 0L, "synchronous=normal&checkpoint=background")]
+    public async Task Open_UrlAndStoreOptions_TheUrlWinsAndTheOptionsFillWhatItDoesNotSay(string query, bool normal, bool background, long synchronous, long autoCheckpoint, string durability)
     {
         var options = new StoreOptions { SqliteSynchronousNormal = normal, SqliteCheckpointInterval = background ? TimeSpan.FromMilliseconds(50) : null };
         await using var store = await StoreFactory.OpenAsync($"sqlite://{DatabasePath}{query}", options);
@@ -146,6 +146,7 @@ public sealed class SqliteCheckpointTests : IDisposable
         Assert.Equal(synchronous, (long)(await command.ExecuteScalarAsync())!);
         command.CommandText = "PRAGMA wal_autocheckpoint";
         Assert.Equal(autoCheckpoint, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Equal(durability, store.Durability);
     }
 
     private static async Task AppendAsync(IModelStore store)

@@ -46,6 +46,7 @@ public sealed class SqliteFaultTests : IDisposable
         Assert.Equal(StoreErrorKind.Unavailable, error.Kind);
         Assert.Equal($"SQLite database '{DatabasePath}' is read-only: it cannot be written (opened read-only, or the file or its folder is not writable)", error.Message);
         Assert.Equal(1, (await readOnly.ResolveAsync("credit")).Version);
+        Assert.Equal("mode=ro", readOnly.Durability);
     }
 
     [Fact]
