@@ -29,8 +29,25 @@ public static class FeatureImportances
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(sample);
-        var shap = ShapExplainer.Explain(model, sample, level);
-        var pipeline = model.Pipeline!;
+        return Compute(model, ShapExplainer.Explain(model, sample, level), level);
+    }
+
+    /// <summary>
+    /// As <see cref="Compute(Model, Frame, ShapLevel)"/> from SHAP values already computed on the sample
+    /// (e.g. by <see cref="Scoring.ModelScoring.Score"/>), at <paramref name="level"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The SHAP values are not of <paramref name="level"/> for this model.</exception>
+    public static IReadOnlyList<FeatureImportance> Compute(Model model, ShapValues shap, ShapLevel level)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(shap);
+        var pipeline = model.Pipeline ?? throw new InvalidOperationException($"The {model.Kind} model is not fitted; call Fit first.");
+        var expected = level == ShapLevel.Input ? pipeline.Inputs.Count : pipeline.FeatureNames.Count;
+        if (shap.Names.Count != expected)
+        {
+            throw new ArgumentException($"The SHAP values have {shap.Names.Count} names, but the model has {expected} at the {level.ToString().ToLowerInvariant()} level.", nameof(shap));
+        }
+
         var names = shap.Names;
         var result = new List<FeatureImportance>();
 

@@ -162,11 +162,7 @@ public sealed class PreparedShapExplainer
         {
             var start = b * Block;
             var end = Math.Min(features.Rows, start + Block);
-            for (var r = start; r < end; r += Chunk)
-            {
-                var count = Math.Min(Chunk, end - r);
-                ExplainRows(features.Values.Slice(r * FeatureCount, count * FeatureCount), count, values.AsSpan(r * q, count * q));
-            }
+            ExplainInto(features.Values.Slice(start * FeatureCount, (end - start) * FeatureCount), end - start, values.AsSpan(start * q, (end - start) * q));
         }
 
         if (blocks == 1 || maxDegreeOfParallelism == 1)
@@ -251,6 +247,17 @@ public sealed class PreparedShapExplainer
         }
 
         ExplainRow(features, values);
+    }
+
+    /// <summary>Explains <paramref name="rows"/> consecutive rows of model features on the calling thread, chunk by chunk, into <paramref name="values"/> (one value per name and row).</summary>
+    internal void ExplainInto(ReadOnlySpan<double> features, int rows, Span<double> values)
+    {
+        var q = _names.Length;
+        for (var r = 0; r < rows; r += Chunk)
+        {
+            var count = Math.Min(Chunk, rows - r);
+            ExplainRows(features.Slice(r * FeatureCount, count * FeatureCount), count, values.Slice(r * q, count * q));
+        }
     }
 
     private void ExplainRow(ReadOnlySpan<double> row, Span<double> values) => ExplainRows(row, 1, values);

@@ -20,7 +20,7 @@ public static class ShapExplainer
     public const long DefaultTableBudgetBytes = 256L << 20;
 
     /// <summary>The table budget of the one-shot <see cref="Explain(Model, Frame, ShapLevel)"/> calls: 64 MB.</summary>
-    private const long OneShotTableBudgetBytes = 64L << 20;
+    internal const long OneShotTableBudgetBytes = 64L << 20;
 
     /// <summary>
     /// Does the per-model work of explaining once (per-tree tables or quadrature factors, the base

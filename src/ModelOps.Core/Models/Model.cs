@@ -2,15 +2,13 @@ using ModelOps.Core.Data;
 using ModelOps.Core.Features;
 using ModelOps.Core.Learners;
 using ModelOps.Core.Learning;
+using ModelOps.Core.Scoring;
 
 namespace ModelOps.Core.Models;
 
 /// <summary>The ModelOps model: a <see cref="FeaturePipeline"/> and a <see cref="Predictor"/> fitted by a learner.</summary>
 public sealed class Model : IModel
 {
-    /// <summary>Rows per block of a large prediction (the predictor's own block size).</summary>
-    private const int PredictBlock = 512;
-
     private readonly FeatureStep[] _steps;
     private LearnerOptions _learner;
 
@@ -96,75 +94,20 @@ public sealed class Model : IModel
     }
 
     /// <inheritdoc/>
-    public double[] PredictRaw(Frame inputs)
-    {
-        var (pipeline, predictor) = Fitted();
-        var rows = pipeline.Rows(inputs);
-        var output = new double[rows.Count];
-        if (rows.Count <= PredictBlock)
-        {
-            var features = new double[rows.Count * pipeline.FeatureNames.Count];
-            rows.Write(0, rows.Count, features);
-            predictor.PredictRaw(new FeatureMatrix(features, rows.Count, pipeline.FeatureNames), output);
-            return output;
-        }
-
-        // Block by block on the cores: each block's feature rows are written into a buffer of the
-        // thread and predicted while they are in its cache; the whole matrix is never built.
-        var stride = pipeline.FeatureNames.Count;
-        var blocks = (rows.Count + PredictBlock - 1) / PredictBlock;
-        Parallel.For(0, blocks, () => new double[PredictBlock * stride], (b, _, buffer) =>
-        {
-            var start = b * PredictBlock;
-            var count = Math.Min(rows.Count, start + PredictBlock) - start;
-            var values = count == PredictBlock ? buffer : new double[count * stride];
-            rows.Write(start, start + count, values);
-            predictor.PredictRawSequential(new FeatureMatrix(values, count, pipeline.FeatureNames), output.AsSpan(start, count));
-            return buffer;
-        }, _ => { });
-        return output;
-    }
+    /// <remarks>Scored by <see cref="ModelScoring"/>, block by block on the cores.</remarks>
+    public double[] PredictRaw(Frame inputs) => ModelScoring.RawOutputs(this, inputs, null, null).Raw;
 
     /// <inheritdoc/>
-    public double[] PredictProbability(Frame inputs)
-    {
-        if (Task != ModelTask.BinaryClassification)
-        {
-            throw new InvalidOperationException($"{Kind} is a regressor; it has no probabilities.");
-        }
-
-        var raw = PredictRaw(inputs);
-        var link = Predictor!.Link;
-        for (var i = 0; i < raw.Length; i++)
-        {
-            raw[i] = Predictor.ApplyLink(link, raw[i]);
-        }
-
-        return raw;
-    }
+    /// <remarks>Scored by <see cref="ModelScoring.Score"/>: the predictor's link applied to the raw outputs.</remarks>
+    public double[] PredictProbability(Frame inputs) =>
+        Task == ModelTask.BinaryClassification
+            ? ModelScoring.Score(this, inputs).Probabilities!
+            : throw new InvalidOperationException($"{Kind} is a regressor; it has no probabilities.");
 
     /// <inheritdoc/>
-    public double[] Predict(Frame inputs)
-    {
-        if (Task == ModelTask.Regression)
-        {
-            return PredictRaw(inputs);
-        }
-
-        var probabilities = PredictProbability(inputs);
-        for (var i = 0; i < probabilities.Length; i++)
-        {
-            probabilities[i] = probabilities[i] > 0.5 ? 1 : 0;
-        }
-
-        return probabilities;
-    }
+    /// <remarks>Scored by <see cref="ModelScoring.Score"/>.</remarks>
+    public double[] Predict(Frame inputs) => ModelScoring.Score(this, inputs).Predictions;
 
     /// <inheritdoc/>
     public IModel CloneUnfitted() => new Model(_steps, _learner) { Metadata = Metadata };
-
-    private (FeaturePipeline Pipeline, Predictor Predictor) Fitted() =>
-        Pipeline is { } pipeline && Predictor is { } predictor
-            ? (pipeline, predictor)
-            : throw new InvalidOperationException($"The {Kind} model is not fitted; call Fit first.");
 }

@@ -2,6 +2,7 @@ using ModelOps.Core.Data;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Metrics;
 using ModelOps.Core.Models;
+using ModelOps.Core.Scoring;
 
 namespace ModelOps.Core.Search;
 
@@ -22,7 +23,12 @@ internal static class ScoreInput
     /// <see cref="IMetric"/> defines classification predictions as probabilities).
     /// </summary>
     public static double[] Predict(IModel model, IMetric metric, Frame inputs) =>
-        model.Task == ModelTask.Regression || LabelMetrics.Contains(metric.Name)
-            ? model.Predict(inputs)
-            : model.PredictProbability(inputs);
+        UsesPredictions(model.Task, metric) ? model.Predict(inputs) : model.PredictProbability(inputs);
+
+    /// <summary>The same choice from scores already computed: <see cref="ModelScores.Predictions"/> or <see cref="ModelScores.Probabilities"/>.</summary>
+    public static double[] Of(ModelScores scores, IMetric metric) =>
+        UsesPredictions(scores.Task, metric) ? scores.Predictions : scores.Probabilities!;
+
+    private static bool UsesPredictions(ModelTask task, IMetric metric) =>
+        task == ModelTask.Regression || LabelMetrics.Contains(metric.Name);
 }

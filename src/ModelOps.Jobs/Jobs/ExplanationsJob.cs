@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
+using ModelOps.Core.Scoring;
 using ModelOps.Jobs.Datasets;
 
 namespace ModelOps.Jobs.Jobs;
@@ -46,9 +47,10 @@ public sealed record ExplanationsJob : Job
         ShapValues shap;
         using (var step = context.Progress.Start($"Explaining {version.Model} v{version.Version} on {inputs.RowCount:N0} rows", 2))
         {
-            shap = await Task.Run(() => ShapExplainer.Explain(model, inputs, Level), context.CancellationToken).ConfigureAwait(false);
+            var options = new ScoringOptions { Explain = Level };
+            shap = (await Task.Run(() => ModelScoring.Score(model, inputs, options), context.CancellationToken).ConfigureAwait(false)).Shap!;
             step.Advance(1);
-            importances = await Task.Run(() => FeatureImportances.Compute(model, inputs, Level), context.CancellationToken).ConfigureAwait(false);
+            importances = FeatureImportances.Compute(model, shap, Level);
             step.Advance(1);
         }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
-using ModelOps.Core.Learning;
+using ModelOps.Core.Scoring;
 using ModelOps.Jobs.Datasets;
 
 namespace ModelOps.Jobs.Jobs;
@@ -50,30 +50,27 @@ public sealed record InferenceJob : Job
                 : throw new DatasetException($"inputs: keep_columns: column '{name}' not found{Core.Text.NameSuggestions.Hint(name, inputs.ColumnNames)}"));
         }
 
-        using (var step = context.Progress.Start($"Scoring {inputs.RowCount:N0} rows with {version.Model} v{version.Version}{(Explain ? " + SHAP" : string.Empty)}", Explain ? 2 : 1))
+        ModelScores scores;
+        using (var step = context.Progress.Start($"Scoring {inputs.RowCount:N0} rows with {version.Model} v{version.Version}{(Explain ? " + SHAP" : string.Empty)}", 1))
         {
-            await Task.Run(
-                () =>
-                {
-                    var predictions = model.Predict(inputs);
-                    if (model.Task == ModelTask.BinaryClassification)
-                    {
-                        columns.Add(new Int64Column("prediction", Array.ConvertAll(predictions, p => (long)p)));
-                        columns.Add(new Float64Column("probability", model.PredictProbability(inputs)));
-                    }
-                    else
-                    {
-                        columns.Add(new Float64Column("prediction", predictions));
-                    }
+            var options = new ScoringOptions { Explain = Explain ? ShapLevel.Input : null };
+            scores = await Task.Run(() => ModelScoring.Score(model, inputs, options), context.CancellationToken).ConfigureAwait(false);
+            step.Complete();
+        }
 
-                    step.Advance(1);
-                    if (Explain)
-                    {
-                        columns.AddRange(ShapColumns.Of(ShapExplainer.Explain(model, inputs), "shap_"));
-                        step.Advance(1);
-                    }
-                },
-                context.CancellationToken).ConfigureAwait(false);
+        if (scores.Probabilities is { } probabilities)
+        {
+            columns.Add(new Int64Column("prediction", Array.ConvertAll(scores.Predictions, p => (long)p)));
+            columns.Add(new Float64Column("probability", probabilities));
+        }
+        else
+        {
+            columns.Add(new Float64Column("prediction", scores.Predictions));
+        }
+
+        if (scores.Shap is { } shap)
+        {
+            columns.AddRange(ShapColumns.Of(shap, "shap_"));
         }
 
         var outputs = new Frame(columns);
