@@ -31,11 +31,7 @@ model.Fit(train.Select([.. oneHot, .. numeric]), train["cnt"]);
 
 await using var store = await StoreFactory.OpenAsync(database, new StoreOptions { ArtifactRoot = artifacts });
 var run = await store.StartRunAsync("bench", new RunStart { Name = "bike-gbr-300" });
-using (var content = new MemoryStream(ModelFile.ToBytes(model), writable: false))
-{
-    var artifact = await store.LogArtifactAsync(run.Id, "model.json", content);
-    await store.RegisterVersionAsync(new NewModelVersion("bike", artifact.Uri) { RunId = run.Id, Signature = ModelFile.SignatureJson(model) });
-}
+await store.RegisterAsync(new ModelRegistration("bike", model, run.Id));
 
 await store.EndRunAsync(run.Id, RunStatus.Finished);
 await store.Hub().CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "bench");

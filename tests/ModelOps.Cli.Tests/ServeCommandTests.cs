@@ -39,9 +39,7 @@ public abstract class ServeCommandTests : IAsyncLifetime
         model.Fit(data.Select(Inputs), data["cnt"]);
         await using var store = await StoreFactory.OpenAsync(Database, new StoreOptions { ArtifactRoot = Path.Combine(_folder, "artifacts") });
         var run = await store.StartRunAsync("serve-tests");
-        using var content = new MemoryStream(ModelFile.ToBytes(model));
-        var artifact = await store.LogArtifactAsync(run.Id, "model.json", content);
-        await store.RegisterVersionAsync(new NewModelVersion("bike", artifact.Uri) { RunId = run.Id, Signature = ModelFile.SignatureJson(model) });
+        await store.RegisterAsync(new ModelRegistration("bike", model, run.Id));
     }
 
     public Task DisposeAsync()

@@ -61,7 +61,7 @@ internal static class AnalyticsApi
         var cancellationToken = request.HttpContext.RequestAborted;
         var current = await store.GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
         var champion = current.Champion;
-        var model = await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false);
+        var model = (await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false)).Model;
         var outcomes = await store.ReadOutcomesAsync(group, from, to, cancellationToken).ConfigureAwait(false);
         var rows = new ScoredRow[outcomes.Count];
         for (var i = 0; i < rows.Length; i++)

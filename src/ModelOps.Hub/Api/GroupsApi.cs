@@ -195,7 +195,7 @@ internal static class GroupsApi
         }
 
         var champion = members.FirstOrDefault(m => m.Role == GroupRole.Champion) ?? members[0];
-        var expected = await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false);
+        var expected = (await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false)).Model;
         var problems = new List<string>();
         foreach (var member in members)
         {
@@ -204,7 +204,7 @@ internal static class GroupsApi
                 continue;
             }
 
-            var model = await models.GetAsync(member.Model, member.Version, cancellationToken).ConfigureAwait(false);
+            var model = (await models.GetAsync(member.Model, member.Version, cancellationToken).ConfigureAwait(false)).Model;
             if (!model.Inputs.SequenceEqual(expected.Inputs) && !SameSet(model, expected))
             {
                 problems.Add(string.Create(CultureInfo.InvariantCulture,

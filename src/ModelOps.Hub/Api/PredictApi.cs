@@ -78,7 +78,7 @@ internal static class PredictApi
         var requestId = Guid.CreateVersion7(now).ToString("N");
         var served = route.Pick(routingKey);
         var scores = await ModelScorer.ScoreAsync(served, frame, explain, explainers).ConfigureAwait(false);
-        var shadows = new ModelScores[route.Shadows.Count];
+        var shadows = new MemberScores[route.Shadows.Count];
         for (var s = 0; s < shadows.Length; s++)
         {
             shadows[s] = await ModelScorer.ScoreAsync(route.Shadows[s], frame, explain, explainers).ConfigureAwait(false);
@@ -139,7 +139,7 @@ internal static class PredictApi
         return Results.Ok(new PredictResponse(requestId, group, results));
     }
 
-    private static InferenceRecord Row(string group, string requestId, int index, DateTimeOffset now, RouteMember member, string? routingKey, string inputs, ModelScores scores) => new(
+    private static InferenceRecord Row(string group, string requestId, int index, DateTimeOffset now, RouteMember member, string? routingKey, string inputs, MemberScores scores) => new(
         group,
         requestId,
         index,

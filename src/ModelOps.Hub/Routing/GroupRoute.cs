@@ -2,11 +2,16 @@ using ModelOps.Core.Features;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Models;
 using ModelOps.Store.Groups;
+using ModelOps.Store.Registry;
 
 namespace ModelOps.Hub.Routing;
 
-/// <summary>A member of a group with its loaded model.</summary>
-internal sealed record RouteMember(GroupMember Member, Model Model);
+/// <summary>A member of a group with its loaded version.</summary>
+internal sealed record RouteMember(GroupMember Member, LoadedModel Loaded)
+{
+    /// <summary>The member's fitted model.</summary>
+    public Model Model => Loaded.Model;
+}
 
 /// <summary>
 /// One group as the router sees it: immutable, built whole and published with one reference write

@@ -4,21 +4,32 @@ using System.Text;
 using System.Text.Json;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
-using ModelOps.Core.Learners;
-using ModelOps.Core.Learning;
+using ModelOps.Core.Scoring;
 using ModelOps.Hub.Routing;
 
 namespace ModelOps.Hub.Scoring;
 
-/// <summary>What one model made of a request's records.</summary>
-/// <param name="Predictions">Per record: the value (regression) or the class 0/1 (classification).</param>
-/// <param name="Probabilities">Per record, for classifiers: the positive-class probability.</param>
-/// <param name="Shap">Exact SHAP per input column (raw output space), or <see langword="null"/> when not asked.</param>
+/// <summary>What one member's model made of a request's records, or why it failed.</summary>
+/// <param name="Scores">The scores (<see cref="ModelScoring.ScoreAsync"/>), or <see langword="null"/> when scoring failed.</param>
 /// <param name="LatencyMs">How long predicting and explaining took.</param>
 /// <param name="Error">Why scoring failed, or <see langword="null"/>.</param>
-internal sealed record ModelScores(double[] Predictions, double[]? Probabilities, ShapValues? Shap, double LatencyMs, string? Error);
+internal sealed record MemberScores(ModelScores? Scores, double LatencyMs, string? Error)
+{
+    /// <summary>Per record: the value (regression) or the class 0/1 (classification); empty when scoring failed.</summary>
+    public double[] Predictions => Scores?.Predictions ?? [];
 
-/// <summary>Scores a frame with one member's model, with exact input-level SHAP (from the model's prepared explainer, see <see cref="ShapExplainers"/>) when asked.</summary>
+    /// <summary>Per record, for classifiers: the positive-class probability.</summary>
+    public double[]? Probabilities => Scores?.Probabilities;
+
+    /// <summary>Exact SHAP per input column (raw output space), or <see langword="null"/> when not asked.</summary>
+    public ShapValues? Shap => Scores?.Shap;
+}
+
+/// <summary>
+/// Scores a frame with one member's model through <see cref="ModelScoring.ScoreAsync"/> (the inputs
+/// transformed once), with exact input-level SHAP from the model's prepared explainer, batched with
+/// concurrent requests (see <see cref="ShapExplainers"/>), when asked.
+/// </summary>
 internal static class ModelScorer
 {
     // Per thread: the log's SHAP JSON is written into one reused buffer, then copied out as a string.
@@ -28,36 +39,17 @@ internal static class ModelScorer
     [ThreadStatic]
     private static Utf8JsonWriter? _shapWriter;
 
-    public static async Task<ModelScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapExplainers explainers)
+    public static async Task<MemberScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapExplainers explainers)
     {
         var start = Stopwatch.GetTimestamp();
         try
         {
-            // The pipeline checks and transforms the records once; the predictor and the prepared
-            // explainer both read that matrix.
-            var model = member.Model;
-            var pipeline = model.Pipeline ?? throw new InvalidOperationException($"{member.Model.Kind} model is not fitted.");
-            var features = pipeline.Transform(frame);
-            var predictions = new double[features.Rows];
-            model.Predictor!.PredictRaw(features, predictions);
-            double[]? probabilities = null;
-            if (model.Task == ModelTask.BinaryClassification)
-            {
-                probabilities = new double[predictions.Length];
-                for (var i = 0; i < predictions.Length; i++)
-                {
-                    // The same link and threshold as Model.PredictProbability and Model.Predict.
-                    probabilities[i] = Predictor.ApplyLink(model.Predictor.Link, predictions[i]);
-                    predictions[i] = probabilities[i] > 0.5 ? 1 : 0;
-                }
-            }
-
-            var shap = explain ? await explainers.ExplainAsync(model, features).ConfigureAwait(false) : null;
-            return new ModelScores(predictions, probabilities, shap, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
+            var scores = await ModelScoring.ScoreAsync(member.Model, frame, explain ? features => explainers.ExplainAsync(member.Loaded, features) : null).ConfigureAwait(false);
+            return new MemberScores(scores, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            return new ModelScores([], null, null, Stopwatch.GetElapsedTime(start).TotalMilliseconds, error.Message);
+            return new MemberScores(null, Stopwatch.GetElapsedTime(start).TotalMilliseconds, error.Message);
         }
     }
 

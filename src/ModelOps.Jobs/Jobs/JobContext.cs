@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
-using ModelOps.Core.Models;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Services;
 using ModelOps.Store;
@@ -92,24 +91,22 @@ public sealed class JobContext
         return (inputFrame.Contains(target) ? inputFrame.Drop(target) : inputFrame, TargetColumn(targetFrame, target, "targets"));
     }
 
-    /// <summary>Resolves <paramref name="reference"/> (<c>name@alias</c>, <c>name/3</c> or <c>name</c> for the latest) and loads its model file.</summary>
-    /// <returns>The version and the loaded model.</returns>
-    public async Task<(ModelVersion Version, Model Model)> LoadModelAsync(string reference)
+    /// <summary>
+    /// Loads <paramref name="reference"/> (<c>name@alias</c>, <c>name/3</c>, <c>name/latest</c> or <c>name</c> for the latest)
+    /// with <see cref="RegisteredModels.LoadAsync(IModelStore, string, CancellationToken)"/>, logs it and tags the run with it.
+    /// </summary>
+    /// <returns>The loaded version (deconstructs into the version and the model).</returns>
+    public async Task<LoadedModel> LoadModelAsync(string reference)
     {
-        var version = await Store.ResolveAsync(reference, CancellationToken).ConfigureAwait(false);
-        Model model;
-        await using (var stream = await Store.Artifacts.OpenAsync(version.ArtifactUri, CancellationToken).ConfigureAwait(false))
-        {
-            model = ModelFile.Load(stream);
-        }
-
+        var loaded = await Store.LoadAsync(reference, CancellationToken).ConfigureAwait(false);
+        var (version, model) = loaded;
         Logger.LogInformation("loaded {Model} version {Version} ({Kind}, {Features} features)", version.Model, version.Version, model.Kind, model.FeatureNames.Count);
         await Store.SetRunTagsAsync(RunId, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["model"] = version.Model,
             ["model_version"] = version.Version.ToString(CultureInfo.InvariantCulture),
         }, CancellationToken).ConfigureAwait(false);
-        return (version, model);
+        return loaded;
     }
 
     private static Column TargetColumn(Frame frame, string target, string source) =>

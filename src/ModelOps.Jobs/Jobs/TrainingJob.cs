@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
 using ModelOps.Core.Models;
+using ModelOps.Core.Scoring;
 using ModelOps.Core.Search;
 using ModelOps.Core.Splitting;
 using ModelOps.Jobs.Metrics;
@@ -75,18 +76,9 @@ public sealed record TrainingJob : FittingJob
             context.Logger.LogInformation("test {Metric} = {Value}", name, value);
         }
 
-        ModelVersion version;
-        using (var content = new MemoryStream(ModelFile.ToBytes(model), writable: false))
-        {
-            var artifact = await context.Store.LogArtifactAsync(context.RunId, "model.json", content, context.CancellationToken).ConfigureAwait(false);
-            version = await context.Store.RegisterVersionAsync(new NewModelVersion(ModelName, artifact.Uri)
-            {
-                RunId = context.RunId,
-                Signature = ModelFile.SignatureJson(model),
-                Description = $"{Model.Kind} trained on {fold.Train.Length} rows",
-                Tags = scores.ToDictionary(s => s.Key, s => s.Value.ToString("R", CultureInfo.InvariantCulture), StringComparer.Ordinal),
-            }, context.CancellationToken).ConfigureAwait(false);
-        }
+        var version = await context.Store.RegisterAsync(
+            new ModelRegistration(ModelName, model, context.RunId) { Description = $"{Model.Kind} trained on {fold.Train.Length} rows", Metrics = scores },
+            context.CancellationToken).ConfigureAwait(false);
 
         return new TrainingResult { ModelName = version.Model, Version = version.Version, Metrics = scores, TrainRows = fold.Train.Length, TestRows = fold.Test.Length };
     }
@@ -127,6 +119,7 @@ internal static class Scores
     {
         var actual = TargetValues.Read(target, target.Length, model.Task);
         var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        ModelScores? scored = null;
         foreach (var metric in metrics)
         {
             if (metric.Metric.Task != (model.Task == Core.Learning.ModelTask.Regression ? Core.Metrics.MetricTask.Regression : Core.Metrics.MetricTask.Classification))
@@ -134,7 +127,9 @@ internal static class Scores
                 throw new ArgumentException($"metric {metric.Name} is for {metric.Metric.Task.ToString().ToLowerInvariant()}, but {model.Kind} does {(model.Task == Core.Learning.ModelTask.Regression ? "regression" : "classification")}");
             }
 
-            scores[metric.Name] = metric.Metric.Score(actual, ScoreInput.Predict(model, metric.Metric, inputs));
+            // Scored once (inputs transformed once) for every metric.
+            scored ??= ModelScoring.Score(model, inputs);
+            scores[metric.Name] = metric.Metric.Score(actual, ScoreInput.Of(scored, metric.Metric));
         }
 
         return scores;

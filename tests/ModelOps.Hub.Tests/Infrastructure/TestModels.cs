@@ -46,12 +46,14 @@ internal static class TestModels
     public static async Task<ModelVersion> RegisterAsync(IModelStore store, string name, Model model)
     {
         var run = await store.StartRunAsync("hub-tests", new RunStart { Name = $"train-{name}" });
-        using var content = new MemoryStream(ModelFile.ToBytes(model), writable: false);
-        var artifact = await store.LogArtifactAsync(run.Id, "model.json", content);
-        var version = await store.RegisterVersionAsync(new NewModelVersion(name, artifact.Uri) { RunId = run.Id, Signature = ModelFile.SignatureJson(model) });
+        var version = await store.RegisterAsync(new ModelRegistration(name, model, run.Id));
         await store.EndRunAsync(run.Id, RunStatus.Finished);
         return version;
     }
+
+    /// <summary>A model as the hub's model cache holds it (an unregistered version record around it).</summary>
+    public static LoadedModel Loaded(Model model, string name = "bike", int version = 1) =>
+        new(new ModelVersion(name, version, null, $"file:///{name}/{version}/model.json", ModelFile.SignatureJson(model), ModelVersionStatus.Ready, null, DateTimeOffset.UnixEpoch, new Dictionary<string, string>(), []), model);
 
     private static Model[] TrainBike()
     {

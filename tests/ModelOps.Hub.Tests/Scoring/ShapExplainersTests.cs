@@ -14,6 +14,7 @@ public sealed class ShapExplainersTests
         var counters = new HubCounters();
         var explainers = new ShapExplainers(counters);
         var model = TestModels.Bike[0];
+        var loaded = TestModels.Loaded(model);
         var pipeline = model.Pipeline!;
         var rows = TestModels.BikeRows(400);
         // 1 to 4 rows per request, and a few of 70 (more than a batch: explained alone).
@@ -21,7 +22,7 @@ public sealed class ShapExplainersTests
             .Select(i => i % 40 == 39 ? rows.Take([.. Enumerable.Range(i, 70)]) : rows.Take([.. Enumerable.Range(2 * i, 1 + (i % 4))]))
             .ToArray();
 
-        var answers = await Task.WhenAll(requests.Select(r => Task.Run(() => explainers.ExplainAsync(model, pipeline.Transform(r)))));
+        var answers = await Task.WhenAll(requests.Select(r => Task.Run(() => explainers.ExplainAsync(loaded, pipeline.Transform(r)))));
 
         for (var i = 0; i < requests.Length; i++)
         {
@@ -44,11 +45,12 @@ public sealed class ShapExplainersTests
         var counters = new HubCounters();
         var explainers = new ShapExplainers(counters);
         var model = TestModels.Bike[0];
+        var loaded = TestModels.Loaded(model);
         var rows = TestModels.BikeRows(5);
 
         for (var i = 0; i < 5; i++)
         {
-            var task = explainers.ExplainAsync(model, model.Pipeline!.Transform(rows.Take([i])));
+            var task = explainers.ExplainAsync(loaded, model.Pipeline!.Transform(rows.Take([i])));
 
             // No other request is waiting, so the caller's own thread explained it before returning.
             Assert.True(task.IsCompletedSuccessfully);
@@ -65,12 +67,13 @@ public sealed class ShapExplainersTests
         var counters = new HubCounters();
         var explainers = new ShapExplainers(counters);
         var model = TestModels.Bike[0];
+        var loaded = TestModels.Loaded(model);
         var rows = TestModels.BikeRows(1);
         var features = model.Pipeline!.Transform(rows);
         var narrow = new FeatureMatrix(new double[2], 1, ["a", "b"]);
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => explainers.ExplainAsync(model, narrow));
-        var next = await explainers.ExplainAsync(model, features);
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => explainers.ExplainAsync(loaded, narrow));
+        var next = await explainers.ExplainAsync(loaded, features);
 
         Assert.Equal($"The model needs {features.Columns} features but a matrix of the batch has 2. (Parameter 'batch')", error.Message);
         Assert.Equal(ShapExplainer.Explain(model, rows).Values.ToArray(), next.Values.ToArray());

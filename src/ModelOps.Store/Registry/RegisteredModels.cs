@@ -1,0 +1,93 @@
+using System.Globalization;
+using ModelOps.Core.Models;
+using ModelOps.Store.Artifacts;
+
+namespace ModelOps.Store.Registry;
+
+/// <summary>
+/// The one way to register a fitted model and to load a registered one over a store: jobs, the hub's
+/// model cache and model imports all use these, so a version always has its artifact, signature and
+/// run, and a reference always resolves and loads the same way.
+/// </summary>
+public static class RegisteredModels
+{
+    /// <summary>The artifact path of a version's model file within its run.</summary>
+    public const string ArtifactPath = "model.json";
+
+    /// <summary>
+    /// Resolves <paramref name="reference"/> (<c>name@alias</c>, <c>name/3</c>, <c>name/latest</c> or <c>name</c> for the
+    /// highest version) and loads the version's model file.
+    /// </summary>
+    /// <exception cref="StoreException">The reference is malformed, or the model, alias or version does not exist.</exception>
+    /// <exception cref="IOException">The artifact cannot be read.</exception>
+    /// <exception cref="ModelFormatException">The artifact is not a ModelOps model file.</exception>
+    public static async Task<LoadedModel> LoadAsync(this IModelStore store, string reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(reference);
+        var version = await store.ResolveAsync(reference, cancellationToken).ConfigureAwait(false);
+        return await LoadAsync(store, version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads the model file of <paramref name="version"/> (as the registry returned it).</summary>
+    /// <exception cref="IOException">The artifact cannot be read.</exception>
+    /// <exception cref="ModelFormatException">The artifact is not a ModelOps model file.</exception>
+    public static async Task<LoadedModel> LoadAsync(this IModelStore store, ModelVersion version, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(version);
+        Model model;
+        await using (var stream = await store.Artifacts.OpenAsync(version.ArtifactUri, cancellationToken).ConfigureAwait(false))
+        {
+            model = ModelFile.Load(stream);
+        }
+
+        return new LoadedModel(version, model);
+    }
+
+    /// <summary>
+    /// Registers <paramref name="registration"/>'s model as the next version of its name: writes the model
+    /// file as artifact <see cref="ArtifactPath"/> of the run, then registers the version with that
+    /// artifact, the model's signature, the run and the metrics.
+    /// </summary>
+    /// <returns>The new version.</returns>
+    /// <exception cref="ArgumentException">The model is not fitted.</exception>
+    /// <exception cref="StoreException">The run does not exist or the database cannot be written.</exception>
+    public static async Task<ModelVersion> RegisterAsync(this IModelStore store, ModelRegistration registration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(registration);
+        var model = registration.Model;
+        if (!model.IsFitted)
+        {
+            throw new ArgumentException($"The {model.Kind} model is not fitted; only a fitted model can be registered.", nameof(registration));
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in registration.Tags ?? new Dictionary<string, string>())
+        {
+            tags[key] = value;
+        }
+
+        foreach (var (key, value) in registration.Metrics ?? new Dictionary<string, double>())
+        {
+            tags[key] = value.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        ArtifactRecord artifact;
+        using (var content = new MemoryStream(ModelFile.ToBytes(model), writable: false))
+        {
+            artifact = await store.LogArtifactAsync(registration.RunId, ArtifactPath, content, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await store.RegisterVersionAsync(
+            new NewModelVersion(registration.Name, artifact.Uri)
+            {
+                RunId = registration.RunId,
+                Signature = ModelFile.SignatureJson(model),
+                Description = registration.Description,
+                Tags = tags.Count == 0 ? null : tags,
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+}
