@@ -57,7 +57,7 @@ public sealed record EvaluationsJob : LabelledJob
         }
 
         var outcomes = Metrics.Select(m => new MetricOutcome(m.Name, scores[m.Name], m.Threshold, m.Bound, m.Passes(scores[m.Name]))).ToList();
-        var now = DateTimeOffset.UtcNow;
+        var now = context.Time.GetUtcNow();
         await context.Store.LogMetricsAsync(context.RunId, [.. outcomes.Select(o => new MetricPoint(o.Metric, o.Value, 0, now))], context.CancellationToken).ConfigureAwait(false);
         foreach (var outcome in outcomes)
         {

@@ -33,6 +33,10 @@ public sealed class JobContext
     /// <summary>Where long steps report progress.</summary>
     public IJobProgress Progress { get; init; } = JobProgress.None;
 
+    /// <summary>The clock: metric timestamps and anything else a job dates.</summary>
+    /// <value>Default: <see cref="TimeProvider.System"/>; <see cref="JobRunner"/> passes the services' clock.</value>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Stops the job.</summary>
     public CancellationToken CancellationToken { get; init; }
 

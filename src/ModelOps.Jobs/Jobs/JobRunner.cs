@@ -48,6 +48,7 @@ public static class JobRunner
                 Experiment = services.Experiment,
                 RunId = run.Id,
                 Progress = options.Progress,
+                Time = options.Services.TimeProvider,
                 CancellationToken = cancellationToken,
             };
             var result = await job.RunAsync(context).ConfigureAwait(false) with { RunId = run.Id };

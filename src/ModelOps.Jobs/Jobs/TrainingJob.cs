@@ -69,7 +69,7 @@ public sealed record TrainingJob : FittingJob
         }
 
         var scores = Scores.Compute(model, metrics, testInputs, target.Take(fold.Test.Span));
-        var now = DateTimeOffset.UtcNow;
+        var now = context.Time.GetUtcNow();
         await context.Store.LogMetricsAsync(context.RunId, [.. scores.Select(s => new MetricPoint(s.Key, s.Value, 0, now))], context.CancellationToken).ConfigureAwait(false);
         foreach (var (name, value) in scores)
         {

@@ -77,7 +77,7 @@ public sealed record TuningJob : FittingJob
         var points = new List<MetricPoint>();
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         var table = new StringBuilder("candidate,rank,mean_score,std_score,mean_fit_seconds,parameters\n");
-        var now = DateTimeOffset.UtcNow;
+        var now = context.Time.GetUtcNow();
         foreach (var trial in result.Trials)
         {
             points.Add(new MetricPoint("trial_score", trial.MeanScore, trial.CandidateIndex, now));
