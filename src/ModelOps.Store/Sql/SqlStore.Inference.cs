@@ -7,7 +7,7 @@ using ModelOps.Store.Inference;
 namespace ModelOps.Store.Sql;
 
 /// <summary>The inference-log tables of groups: batch appends, labels, filtered pages, analytics reads.</summary>
-internal sealed partial class SqlStore
+internal sealed partial class SqlStore : IInferenceLogStore
 {
     private const string RowColumns = "id, " + SqlDialect.InferenceColumns + ", label, labeled_at";
     private const int MaxPage = 1000;
