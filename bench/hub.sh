@@ -73,12 +73,21 @@ measure() {
 
 echo "| database | endpoint | requests/s | p50 ms | p99 ms | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|"
-for target in "SQLite (WAL, file; the hub's default: synchronous normal, background checkpoints)=$WORK/sqlite/modelops.db" \
-              "SQLite (WAL, file, synchronous full, automatic checkpoints)=sqlite://$WORK/sqlite-full/modelops.db?synchronous=full&checkpoint=auto" \
-              "SQLite (WAL, file, synchronous normal, automatic checkpoints)=sqlite://$WORK/sqlite-normal/modelops.db?synchronous=normal&checkpoint=auto" \
-              "PostgreSQL 15 (local)=postgresql://postgres@127.0.0.1:$PORT/modelops_bench"; do
-  NAME=${target%%=*}
-  DB=${target#*=}
+# Labels and database URLs in two arrays, paired by index: a URL holds '=' and '&' (and a label
+# may too), so no separator inside one string can split them safely. Cutting "label=url" at an
+# '=' once passed half a URL to the hub as a file path, and the file it created got committed.
+NAMES=("SQLite (WAL, file; the hub's default: synchronous normal, background checkpoints)"
+       "SQLite (WAL, file, synchronous full, automatic checkpoints)"
+       "SQLite (WAL, file, synchronous normal, automatic checkpoints)"
+       "PostgreSQL 15 (local)")
+DATABASES=("$WORK/sqlite/modelops.db"
+           "sqlite://$WORK/sqlite-full/modelops.db?synchronous=full&checkpoint=auto"
+           "sqlite://$WORK/sqlite-normal/modelops.db?synchronous=normal&checkpoint=auto"
+           "postgresql://postgres@127.0.0.1:$PORT/modelops_bench")
+[ ${#NAMES[@]} -eq ${#DATABASES[@]} ] || { echo "bench/hub.sh: ${#NAMES[@]} labels for ${#DATABASES[@]} databases" >&2; exit 1; }
+for i in "${!DATABASES[@]}"; do
+  NAME=${NAMES[$i]}
+  DB=${DATABASES[$i]}
   case "$ONLY:$DB" in
     sqlite:postgresql*|postgresql:/*|postgresql:sqlite:*) continue ;;
   esac

@@ -34,8 +34,8 @@ var run = await store.StartRunAsync("bench", new RunStart { Name = "bike-gbr-300
 await store.RegisterAsync(new ModelRegistration("bike", model, run.Id));
 
 await store.EndRunAsync(run.Id, RunStatus.Finished);
-await store.Hub().CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "bench");
-var token = await store.Hub().CreateTokenAsync("bench", TokenRole.Predictor);
+await store.Groups.CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "bench");
+var token = await store.Tokens.CreateTokenAsync("bench", TokenRole.Predictor);
 Console.WriteLine(token.Secret);
 await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"hub-setup: bike/1 ({model.FeatureNames.Count} features, 300 trees of up to 31 leaves) in group 'bike' at {store.Location}"));
 return 0;

@@ -13,7 +13,6 @@ using ModelOps.Hub.Logging;
 using ModelOps.Hub.Routing;
 using ModelOps.Hub.Scoring;
 using ModelOps.Store;
-using ModelOps.Store.Groups;
 
 namespace ModelOps.Hub;
 
@@ -43,7 +42,9 @@ public static class HubApp
             var services = builder.Services;
             services.AddSingleton(options);
             services.AddSingleton<IModelStore>(_ => store);
-            services.AddSingleton<IHubStore>(_ => store.Hub());
+            services.AddSingleton(store.Groups);
+            services.AddSingleton(store.InferenceLog);
+            services.AddSingleton(store.Tokens);
             services.AddSingleton<HubCounters>();
             services.AddSingleton<ModelCache>();
             services.AddSingleton<ShapExplainers>();

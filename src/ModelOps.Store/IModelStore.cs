@@ -1,4 +1,7 @@
 using ModelOps.Store.Artifacts;
+using ModelOps.Store.Auth;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tracking;
 
@@ -6,7 +9,8 @@ namespace ModelOps.Store;
 
 /// <summary>
 /// The tracking store and the model registry over one database, opened by
-/// <see cref="StoreFactory"/>. Thread-safe: each call uses its own pooled connection, so one
+/// <see cref="StoreFactory"/>, with the hub's parts of the same database as properties
+/// (<see cref="Groups"/>, <see cref="InferenceLog"/>, <see cref="Tokens"/>). Thread-safe: each call uses its own pooled connection, so one
 /// instance serves any number of concurrent callers. Disposing it closes its connections.
 /// </summary>
 public interface IModelStore : ITrackingStore, IModelRegistry, IAsyncDisposable, IDisposable
@@ -29,4 +33,13 @@ public interface IModelStore : ITrackingStore, IModelRegistry, IAsyncDisposable,
 
     /// <summary>Where artifact files are kept.</summary>
     IArtifactStore Artifacts { get; }
+
+    /// <summary>Model groups and their audit, in this store's database.</summary>
+    IGroupStore Groups { get; }
+
+    /// <summary>The inference log of every group, in this store's database.</summary>
+    IInferenceLogStore InferenceLog { get; }
+
+    /// <summary>The hub's API tokens, in this store's database.</summary>
+    ITokenStore Tokens { get; }
 }

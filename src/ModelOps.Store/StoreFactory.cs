@@ -23,9 +23,14 @@ namespace ModelOps.Store;
 /// (<c>checkpoint=auto</c>), so no commit waits for a checkpoint's writes and <c>fsync</c>. An option
 /// the URL does not give comes from <see cref="StoreOptions"/> (default: <c>full</c>, <c>auto</c>).</item>
 /// </list>
+/// Anything else is refused with <see cref="StoreErrorKind.Invalid"/> before a file is touched: a location
+/// starting with another scheme (<c>postgress://</c>, <c>sqlte:</c>, <c>mysql://</c>), and a plain path with
+/// <c>?</c> (options need the <c>sqlite:</c> form).
 /// </remarks>
 public static class StoreFactory
 {
+    private const string AcceptedForms = "a file path, sqlite:///absolute/path.db, sqlite:relative/path.db, postgresql://user@host:port/database";
+
     /// <summary>Opens the store at <paramref name="location"/>; see <see cref="OpenAsync"/>.</summary>
     public static IModelStore Open(string? location = null, StoreOptions? options = null) =>
         OpenAsync(location, options).GetAwaiter().GetResult();
@@ -34,7 +39,7 @@ public static class StoreFactory
     /// <param name="location">A URL or path (see the remarks). Default: <see cref="StoreDefaults.DatabaseLocation"/>.</param>
     /// <param name="options">Clock, timeouts and artifact store. Default: <see cref="StoreOptions"/>'s defaults.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    /// <exception cref="StoreException">The location is malformed, or the database cannot be used (one line: locked, read-only, corrupt, unreachable).</exception>
+    /// <exception cref="StoreException">The location is malformed or has an unknown scheme, or the database cannot be used (one line: locked, read-only, corrupt, unreachable).</exception>
     public static async Task<IModelStore> OpenAsync(string? location = null, StoreOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new StoreOptions();
@@ -44,11 +49,24 @@ public static class StoreFactory
             throw new StoreException(StoreErrorKind.Invalid, "the database location is empty; give a file path or a postgresql:// URL");
         }
 
-        if (PostgresUrl.IsPostgresUrl(location))
+        var scheme = Scheme(location);
+        if (scheme is "postgresql" or "postgres")
         {
             var url = PostgresUrl.Parse(location);
             var artifacts = options.Artifacts ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(".modelops", "artifacts"));
             return await SqlStore.OpenAsync(new PostgresDialect(url, options.ConnectTimeout), artifacts, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (scheme is not null and not "sqlite")
+        {
+            throw new StoreException(StoreErrorKind.Invalid, $"database URL '{PostgresUrl.Redact(location)}' is invalid: unknown scheme '{location[..scheme.Length]}' (accepted: {AcceptedForms})");
+        }
+
+        if (scheme is null && location.Contains('?', StringComparison.Ordinal))
+        {
+            // The documented forms: sqlite:///absolute/path.db and sqlite:relative/path.db.
+            var written = (location.StartsWith('/') ? "sqlite://" : "sqlite:") + location;
+            throw new StoreException(StoreErrorKind.Invalid, $"database URL '{location}' is invalid: options after '?' need the sqlite: scheme; write '{written}'");
         }
 
         var (path, readOnly, synchronousNormal, backgroundCheckpoints) = ParseSqlite(location);
@@ -93,6 +111,31 @@ public static class StoreFactory
         }
 
         return await SqlStore.OpenAsync(dialect, sqliteArtifacts, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The scheme of <paramref name="location"/> in lower case (<c>word:</c> or <c>word://</c> at its start,
+    /// a word as RFC 3986 spells a scheme), or <see langword="null"/> for a plain file path. Checked before
+    /// the location could be taken as a path, so a mistyped URL is an error and never a new file.
+    /// </summary>
+    private static string? Scheme(string location)
+    {
+        var colon = location.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 1 || !char.IsAsciiLetter(location[0]))
+        {
+            return null;
+        }
+
+        for (var i = 1; i < colon; i++)
+        {
+            var c = location[i];
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('+' or '-' or '.'))
+            {
+                return null;
+            }
+        }
+
+        return location[..colon].ToLowerInvariant();
     }
 
     /// <summary>The file and the URL's options; <see langword="null"/> where the URL does not say.</summary>

@@ -8,7 +8,6 @@ using ModelOps.Core.Learners.Trees;
 using ModelOps.Core.Models;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Store;
-using ModelOps.Store.Groups;
 using ModelOps.Store.Registry;
 
 namespace ModelOps.Cli.Tests;
@@ -65,7 +64,7 @@ public abstract class ServeCommandTests : IAsyncLifetime
         Assert.Equal(0, code);
         var secret = JsonDocument.Parse(stdout).RootElement.GetProperty("secret").GetString()!;
         await using var store = await StoreFactory.OpenAsync(Database);
-        var token = await store.Hub().FindTokenAsync(secret);
+        var token = await store.Tokens.FindTokenAsync(secret);
         Assert.Equal(("ci", ModelOps.Store.Auth.TokenRole.Predictor), (token!.Name, token.Role));
         var (_, list, _) = CliProcess.Run("tokens", "list", "--json", "--database", Database);
         Assert.DoesNotContain(secret, list, StringComparison.Ordinal);
@@ -127,7 +126,7 @@ public abstract class ServeCommandTests : IAsyncLifetime
         {
             foreach (var requestId in answered)
             {
-                var rows = await store.Hub().GetRequestAsync("rides", requestId);
+                var rows = await store.InferenceLog.GetRequestAsync("rides", requestId);
                 Assert.Equal([0, 1], rows.Select(r => r.Record.RecordIndex));
             }
         }

@@ -92,4 +92,42 @@ public sealed class StoreCommandsTests : IAsyncLifetime
         Assert.Equal(5, code);
         Assert.Equal($"error: SQLite database '{corrupt}' is corrupt or is not a SQLite database; restore it from a backup or point --database elsewhere", stderr.TrimEnd());
     }
+
+    [Theory]
+    [InlineData("postgress://x", "unknown scheme 'postgress' (accepted: a file path, sqlite:///absolute/path.db, sqlite:relative/path.db, postgresql://user@host:port/database)")]
+    [InlineData("sqlte:///x.db", "unknown scheme 'sqlte' (accepted: a file path, sqlite:///absolute/path.db, sqlite:relative/path.db, postgresql://user@host:port/database)")]
+    [InlineData("x.db?synchronous=normal", "options after '?' need the sqlite: scheme; write 'sqlite:x.db?synchronous=normal'")]
+    public void RunsList_StrayDatabaseOption_ExitsTwoAndCreatesNothing(string database, string why)
+    {
+        var workingDirectory = EmptyFolder();
+
+        var (code, stdout, stderr) = CliProcess.RunIn(workingDirectory, ["runs", "list", "--database", database]);
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal($"error: database URL '{database}' is invalid: {why}", stderr.TrimEnd());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(workingDirectory));
+    }
+
+    [Theory]
+    [InlineData("postgress://x", "unknown scheme 'postgress' (accepted: a file path, sqlite:///absolute/path.db, sqlite:relative/path.db, postgresql://user@host:port/database)")]
+    [InlineData("x.db?mode=ro", "options after '?' need the sqlite: scheme; write 'sqlite:x.db?mode=ro'")]
+    public void RunsList_StrayDatabaseUrlVariable_ExitsTwoAndCreatesNothing(string database, string why)
+    {
+        var workingDirectory = EmptyFolder();
+
+        var (code, stdout, stderr) = CliProcess.RunIn(workingDirectory, ["runs", "list"], new Dictionary<string, string?> { ["MODELOPS_DATABASE_URL"] = database });
+
+        Assert.Equal(2, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Equal($"error: database URL '{database}' is invalid: {why}", stderr.TrimEnd());
+        Assert.Empty(Directory.EnumerateFileSystemEntries(workingDirectory));
+    }
+
+    private string EmptyFolder()
+    {
+        var folder = Path.Combine(_folder, "cwd-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
 }

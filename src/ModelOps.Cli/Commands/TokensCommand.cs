@@ -33,7 +33,7 @@ internal static class TokensCommand
             }
 
             using var store = options.Open(parse);
-            var made = store.Hub().CreateTokenAsync(parse.GetRequiredValue(name), parsed).GetAwaiter().GetResult();
+            var made = store.Tokens.CreateTokenAsync(parse.GetRequiredValue(name), parsed).GetAwaiter().GetResult();
             if (parse.GetValue(json))
             {
                 StoreViews.WriteJson(new { made.Token.Id, made.Token.Name, Role = made.Token.Role.ToName(), made.Secret });
@@ -53,7 +53,7 @@ internal static class TokensCommand
         list.SetAction(parse => CommandRunner.Run(parse.GetValue(options.Verbose), console =>
         {
             using var store = options.Open(parse);
-            var tokens = store.Hub().ListTokensAsync().GetAwaiter().GetResult();
+            var tokens = store.Tokens.ListTokensAsync().GetAwaiter().GetResult();
             if (parse.GetValue(listJson))
             {
                 StoreViews.WriteJson(tokens.Select(t => new { t.Id, t.Name, Role = t.Role.ToName(), t.CreatedAt }));

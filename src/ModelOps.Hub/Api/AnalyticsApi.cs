@@ -8,6 +8,7 @@ using ModelOps.Hub.Auth;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.Routing;
 using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
 
 namespace ModelOps.Hub.Api;
 
@@ -24,7 +25,7 @@ internal static class AnalyticsApi
             .Produces<GroupAnalyticsReport>().ProducesProblem(400).ProducesProblem(404);
     }
 
-    private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, IHubStore store, ModelCache models)
+    private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, IGroupStore groups, IInferenceLogStore log, ModelCache models)
     {
         GroupNames.Validate(group);
         var errors = new JsonBody();
@@ -59,10 +60,10 @@ internal static class AnalyticsApi
 
         errors.ThrowIfAny("query string");
         var cancellationToken = request.HttpContext.RequestAborted;
-        var current = await store.GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
+        var current = await groups.GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
         var champion = current.Champion;
         var model = (await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false)).Model;
-        var outcomes = await store.ReadOutcomesAsync(group, from, to, cancellationToken).ConfigureAwait(false);
+        var outcomes = await log.ReadOutcomesAsync(group, from, to, cancellationToken).ConfigureAwait(false);
         var rows = new ScoredRow[outcomes.Count];
         for (var i = 0; i < rows.Length; i++)
         {

@@ -16,9 +16,9 @@ internal static class GroupsApi
     public static void MapGroupsApi(this IEndpointRouteBuilder app)
     {
         var groups = app.MapGroup("/api/groups").WithTags("Groups");
-        groups.MapGet("/", async (IHubStore store, CancellationToken ct) => Results.Ok(await store.ListGroupsAsync(ct).ConfigureAwait(false)))
+        groups.MapGet("/", async (IGroupStore store, CancellationToken ct) => Results.Ok(await store.ListGroupsAsync(ct).ConfigureAwait(false)))
             .Requires(HubPermission.Read).WithName("ListGroups").WithSummary("Every model group, by name.").Produces<IReadOnlyList<ModelGroup>>();
-        groups.MapGet("/{group}", async (string group, IHubStore store, CancellationToken ct) => Results.Ok(await store.GetGroupAsync(group, ct).ConfigureAwait(false)))
+        groups.MapGet("/{group}", async (string group, IGroupStore store, CancellationToken ct) => Results.Ok(await store.GetGroupAsync(group, ct).ConfigureAwait(false)))
             .Requires(HubPermission.Read).WithName("GetGroup").WithSummary("One model group: members, weights, policy, revision.").Produces<ModelGroup>().ProducesProblem(404);
         groups.MapGet("/{group}/audit", AuditAsync)
             .Requires(HubPermission.Read).WithName("GroupAudit").WithSummary("The audit of a group (also of a deleted one), oldest first.").Produces<IReadOnlyList<GroupAuditEntry>>();
@@ -36,13 +36,13 @@ internal static class GroupsApi
             .Produces<GroupDeletion>().ProducesProblem(404);
     }
 
-    private static async Task<IResult> AuditAsync(string group, IHubStore store, CancellationToken ct)
+    private static async Task<IResult> AuditAsync(string group, IGroupStore store, CancellationToken ct)
     {
         GroupNames.Validate(group);
         return Results.Ok(await store.GetGroupAuditAsync(group, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IHubStore store, ModelCache models, RoutingSnapshots snapshots)
+    private static async Task<IResult> CreateAsync(HttpContext context, IGroupStore store, ModelCache models, RoutingSnapshots snapshots)
     {
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var body = new JsonBody();
@@ -65,7 +65,7 @@ internal static class GroupsApi
         return Results.Created($"/api/groups/{created.Name}", created);
     }
 
-    private static async Task<IResult> SplitAsync(string group, HttpContext context, IHubStore store, ModelCache models, RoutingSnapshots snapshots)
+    private static async Task<IResult> SplitAsync(string group, HttpContext context, IGroupStore store, ModelCache models, RoutingSnapshots snapshots)
     {
         GroupNames.Validate(group);
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
@@ -80,7 +80,7 @@ internal static class GroupsApi
         return Results.Ok(changed);
     }
 
-    private static async Task<IResult> PromoteAsync(string group, HttpContext context, IHubStore store, ModelCache models, RoutingSnapshots snapshots)
+    private static async Task<IResult> PromoteAsync(string group, HttpContext context, IGroupStore store, ModelCache models, RoutingSnapshots snapshots)
     {
         GroupNames.Validate(group);
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
@@ -100,7 +100,7 @@ internal static class GroupsApi
         return Results.Ok(promotion);
     }
 
-    private static async Task<IResult> DeleteAsync(string group, HttpContext context, IHubStore store, RoutingSnapshots snapshots)
+    private static async Task<IResult> DeleteAsync(string group, HttpContext context, IGroupStore store, RoutingSnapshots snapshots)
     {
         GroupNames.Validate(group);
         var deletion = await store.DeleteGroupAsync(group, Actor(context), context.RequestAborted).ConfigureAwait(false);

@@ -25,7 +25,7 @@ internal static class InferencesApi
             .Produces<IReadOnlyList<InferenceView>>().ProducesProblem(404);
     }
 
-    private static async Task<IResult> QueryAsync(string group, HttpRequest request, IHubStore store)
+    private static async Task<IResult> QueryAsync(string group, HttpRequest request, IInferenceLogStore store)
     {
         GroupNames.Validate(group);
         var q = request.Query;
@@ -48,7 +48,7 @@ internal static class InferencesApi
         return Results.Ok(new InferencePageView([.. page.Rows.Select(InferenceView.Of)], page.NextCursor));
     }
 
-    private static async Task<IResult> RequestAsync(string group, string requestId, IHubStore store, CancellationToken ct)
+    private static async Task<IResult> RequestAsync(string group, string requestId, IInferenceLogStore store, CancellationToken ct)
     {
         GroupNames.Validate(group);
         var rows = await store.GetRequestAsync(group, requestId, ct).ConfigureAwait(false);

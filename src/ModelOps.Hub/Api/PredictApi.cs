@@ -206,7 +206,7 @@ internal static class PredictApi
         return (many, "$.records", inputs);
     }
 
-    private static async Task<IResult> FeedbackAsync(string group, HttpContext context, ModelOps.Store.Groups.IHubStore store)
+    private static async Task<IResult> FeedbackAsync(string group, HttpContext context, IInferenceLogStore store)
     {
         GroupNames.Validate(group);
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);

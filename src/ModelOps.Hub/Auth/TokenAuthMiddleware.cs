@@ -11,7 +11,7 @@ namespace ModelOps.Hub.Auth;
 /// and a token whose role has the endpoint's <see cref="RequiredPermission"/> (403 otherwise).
 /// Verified tokens are remembered for <see cref="HubOptions.TokenCacheDuration"/>, by their hash.
 /// </summary>
-internal sealed class TokenAuthMiddleware(RequestDelegate next, IHubStore store, HubOptions options)
+internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore store, HubOptions options)
 {
     private const string Scheme = "Bearer ";
     private readonly ConcurrentDictionary<string, (ApiToken Token, long Expires)> _verified = new(StringComparer.Ordinal);

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 
 namespace ModelOps.Hub.Logging;
@@ -13,7 +12,7 @@ namespace ModelOps.Hub.Logging;
 /// after its rows are committed. A full queue is refused at once (the caller answers 503), never
 /// waited on or dropped silently. On shutdown the queue is closed and drained.
 /// </summary>
-internal sealed partial class InferenceLogWriter(IHubStore store, HubOptions options, HubCounters counters, ILogger<InferenceLogWriter> logger) : IHostedService
+internal sealed partial class InferenceLogWriter(IInferenceLogStore store, HubOptions options, HubCounters counters, ILogger<InferenceLogWriter> logger) : IHostedService
 {
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.LogQueueCapacity)
     {

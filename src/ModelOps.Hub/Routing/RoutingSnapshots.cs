@@ -10,7 +10,7 @@ namespace ModelOps.Hub.Routing;
 /// a change made through this process, and within <see cref="HubOptions.RefreshInterval"/> after a
 /// change made by another process (it polls the groups' revision counter).
 /// </summary>
-internal sealed partial class RoutingSnapshots(IHubStore hub, ModelCache models, HubOptions options, ILogger<RoutingSnapshots> logger) : BackgroundService
+internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache models, HubOptions options, ILogger<RoutingSnapshots> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private RoutingTable _current = RoutingTable.Empty;

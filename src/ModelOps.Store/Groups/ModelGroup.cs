@@ -71,7 +71,7 @@ public enum GroupDeletionPolicy
     Delete,
 }
 
-/// <summary>What <see cref="IHubStore.CreateGroupAsync"/> creates.</summary>
+/// <summary>What <see cref="IGroupStore.CreateGroupAsync"/> creates.</summary>
 /// <param name="Name">The group name: 1 to 48 characters of <c>[a-z0-9_-]</c>.</param>
 /// <param name="Members">Exactly one Champion, any Challengers (Champion and Challenger weights sum to 100), any Shadows (weight 0).</param>
 /// <param name="DeletionPolicy">What deleting the group will do to its table.</param>

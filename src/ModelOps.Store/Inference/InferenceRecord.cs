@@ -52,7 +52,7 @@ public sealed record InferenceRow(long Id, InferenceRecord Record, double? Label
 /// <param name="Failed">Whether scoring failed.</param>
 public sealed record InferenceOutcome(string Model, int Version, GroupRole Role, DateTimeOffset Timestamp, double? Prediction, double? Probability, double? Label, double LatencyMs, bool Failed);
 
-/// <summary>Filters and page of <see cref="IHubStore.QueryInferencesAsync"/>; every filter is optional and they combine with AND.</summary>
+/// <summary>Filters and page of <see cref="IInferenceLogStore.QueryInferencesAsync"/>; every filter is optional and they combine with AND.</summary>
 public sealed record InferenceQuery
 {
     /// <summary>Only rows of this model.</summary>

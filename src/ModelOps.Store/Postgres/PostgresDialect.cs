@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Net.Sockets;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
 using ModelOps.Store.Sql;
 using ModelOps.Store.Tracking;
 using Npgsql;
@@ -91,6 +93,34 @@ internal sealed class PostgresDialect : SqlDialect
         await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    // Binary COPY streams the whole batch of a table in one round trip.
+    public override async Task InsertInferencesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<InferenceRecord> records, CancellationToken cancellationToken)
+    {
+        var npgsql = (NpgsqlConnection)connection;
+        await using var importer = await npgsql.BeginBinaryImportAsync(
+            $"COPY {GroupRules.Quote(table)} ({InferenceColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.RecordIndex, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(Microseconds(record.Timestamp).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Model, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Version, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Role.ToName(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, record.RoutingKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.Inputs, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, Finite(record.Prediction), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, Finite(record.Probability), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, record.Shap, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            await importer.WriteAsync(record.LatencyMs, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+            await WriteNullableAsync(importer, record.Error, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+        }
+
+        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     public override object ToDb(DateTimeOffset value) => value.UtcDateTime;
 
     public override DateTimeOffset ReadTimestamp(DbDataReader reader, int ordinal) =>
@@ -117,6 +147,18 @@ internal sealed class PostgresDialect : SqlDialect
     public override bool IsUniqueViolation(Exception error) => error is PostgresException { SqlState: "23505" };
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await importer.WriteAsync(value, type, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private string? Unreachable(NpgsqlException error)
     {

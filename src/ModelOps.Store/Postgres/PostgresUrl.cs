@@ -106,8 +106,11 @@ internal sealed record PostgresUrl(string Host, int Port, string User, string? P
     private static StoreException Invalid(string text, string why) =>
         new(StoreErrorKind.Invalid, $"database URL '{Redact(text)}' is invalid: {why}");
 
-    // Never echo a password: postgresql://user:secret@host -> postgresql://user:***@host.
-    private static string Redact(string text)
+    /// <summary>
+    /// <paramref name="text"/> with the password of any <c>scheme://user:password@host</c> URL masked, for
+    /// messages (also of a URL whose scheme is mistyped): postgresql://user:secret@host -> postgresql://user:***@host.
+    /// </summary>
+    internal static string Redact(string text)
     {
         var scheme = text.IndexOf("://", StringComparison.Ordinal);
         var at = text.LastIndexOf('@');

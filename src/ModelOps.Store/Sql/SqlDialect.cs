@@ -1,16 +1,22 @@
 using System.Data.Common;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
 using ModelOps.Store.Tracking;
 
 namespace ModelOps.Store.Sql;
 
 /// <summary>
 /// What differs between the databases, and nothing else: how to connect and start a write
-/// transaction, the column types of the schema, how timestamps are stored, how to serialize
-/// migrations, and how driver errors read to a user. Every query is shared SQL that both
-/// SQLite (3.35 and later) and PostgreSQL accept.
+/// transaction, the column types of the schema, how timestamps are stored, how batches of metric
+/// points and inference rows are bulk-inserted, how to serialize migrations, and how driver
+/// errors read to a user. Every query is shared SQL that both SQLite (3.35 and later) and
+/// PostgreSQL accept.
 /// </summary>
 internal abstract class SqlDialect : IAsyncDisposable
 {
+    /// <summary>The columns an inference-log row is written with, in the order both insert paths write them.</summary>
+    public const string InferenceColumns = "request_id, record_index, logged_at, model, version, role, routing_key, inputs, prediction, probability, shap, latency_ms, error";
+
     public abstract StoreBackend Backend { get; }
 
     /// <summary>The database, for messages: a file path or <c>host:port/database</c>.</summary>
@@ -68,6 +74,51 @@ internal abstract class SqlDialect : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Inserts a batch of inference-log rows of one group into its table <paramref name="table"/>
+    /// (a name made by <see cref="GroupRules.TableName"/>) inside <paramref name="transaction"/>: the hot
+    /// path of the hub's log. The default reuses one prepared single-row INSERT for every row;
+    /// PostgreSQL overrides it with binary COPY. A prediction or probability that is not finite is stored as NULL.
+    /// </summary>
+    public virtual async Task InsertInferencesAsync(DbConnection connection, DbTransaction transaction, string table, IReadOnlyList<InferenceRecord> records, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO {GroupRules.Quote(table)} ({InferenceColumns}) VALUES (@request, @index, @at, @model, @version, @role, @key, @inputs, @prediction, @probability, @shap, @latency, @error)";
+        var request = Parameter(command, "@request");
+        var index = Parameter(command, "@index");
+        var at = Parameter(command, "@at");
+        var modelName = Parameter(command, "@model");
+        var version = Parameter(command, "@version");
+        var role = Parameter(command, "@role");
+        var key = Parameter(command, "@key");
+        var inputs = Parameter(command, "@inputs");
+        var prediction = Parameter(command, "@prediction");
+        var probability = Parameter(command, "@probability");
+        var shap = Parameter(command, "@shap");
+        var latency = Parameter(command, "@latency");
+        var error = Parameter(command, "@error");
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            request.Value = record.RequestId;
+            index.Value = record.RecordIndex;
+            at.Value = ToDb(Microseconds(record.Timestamp));
+            modelName.Value = record.Model;
+            version.Value = record.Version;
+            role.Value = record.Role.ToName();
+            key.Value = (object?)record.RoutingKey ?? DBNull.Value;
+            inputs.Value = record.Inputs;
+            prediction.Value = Finite(record.Prediction) is { } p ? p : DBNull.Value;
+            probability.Value = Finite(record.Probability) is { } q ? q : DBNull.Value;
+            shap.Value = (object?)record.Shap ?? DBNull.Value;
+            latency.Value = record.LatencyMs;
+            error.Value = (object?)record.Error ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary><paramref name="value"/> truncated to the microsecond, the precision both databases store.</summary>
     public static DateTimeOffset Microseconds(DateTimeOffset value)
     {
@@ -98,6 +149,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     public abstract bool IsUniqueViolation(Exception error);
 
     public abstract ValueTask DisposeAsync();
+
+    /// <summary><paramref name="value"/> when it is a finite number, else <see langword="null"/> (stored as NULL).</summary>
+    protected static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
     private static DbParameter Parameter(DbCommand command, string name)
     {

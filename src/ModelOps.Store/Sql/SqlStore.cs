@@ -1,6 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
 using ModelOps.Store.Artifacts;
+using ModelOps.Store.Auth;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
 using ModelOps.Store.Migrations;
 
 namespace ModelOps.Store.Sql;
@@ -35,6 +38,14 @@ internal sealed partial class SqlStore : IModelStore
     public int SchemaVersion { get; private set; }
 
     public IArtifactStore Artifacts { get; }
+
+    // One class implements every area over the same connections and dialect; the properties give
+    // each caller only the part it uses.
+    public IGroupStore Groups => this;
+
+    public IInferenceLogStore InferenceLog => this;
+
+    public ITokenStore Tokens => this;
 
     /// <summary>
     /// Test hook: called at named points inside write transactions (such as

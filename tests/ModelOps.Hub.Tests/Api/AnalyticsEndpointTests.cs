@@ -33,7 +33,7 @@ public sealed class AnalyticsEndpointTests() : HubTests(new SqliteHub())
         Assert.Equal("regression", report.GetProperty("task").GetString());
         Assert.Equal(120, report.GetProperty("rows").GetInt64());
         Assert.Equal(86400, report.GetProperty("bucketSeconds").GetDouble());
-        var outcomes = await Hub.HubStore.ReadOutcomesAsync("rides");
+        var outcomes = await Hub.Store.InferenceLog.ReadOutcomesAsync("rides");
         foreach (var model in report.GetProperty("models").EnumerateArray())
         {
             var version = model.GetProperty("version").GetInt32();

@@ -100,7 +100,7 @@ public sealed class AuthAndErrorTests() : HubTests(new SqliteHub())
 
         Assert.Equal(400, status);
         Assert.Equal("group name 'g\"; DROP TABLE runs; --' is invalid: use 1 to 48 characters of a-z, 0-9, '_' and '-'", detail);
-        Assert.Empty(await Hub.HubStore.ListGroupsAsync());
+        Assert.Empty(await Hub.Store.Groups.ListGroupsAsync());
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class AuthAndErrorTests() : HubTests(new SqliteHub())
                 "$.records[2]: expected an object, got number 7",
             ],
             errors);
-        Assert.Empty(await Hub.HubStore.ReadOutcomesAsync("rides"));
+        Assert.Empty(await Hub.Store.InferenceLog.ReadOutcomesAsync("rides"));
     }
 
     [Fact]

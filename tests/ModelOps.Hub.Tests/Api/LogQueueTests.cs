@@ -45,7 +45,7 @@ public sealed class LogQueueTests() : HubTests(new SqliteHub())
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
         var log = (await (await Hub.Anonymous.GetAsync("/health")).JsonAsync()).GetProperty("log");
         Assert.Equal(1, log.GetProperty("rejectedQueueFull").GetInt64());
-        Assert.Equal(2, (await Hub.HubStore.ReadOutcomesAsync("rides")).Count);
+        Assert.Equal(2, (await Hub.Store.InferenceLog.ReadOutcomesAsync("rides")).Count);
     }
 
     private async Task WaitForQueuedAsync(long count)

@@ -64,7 +64,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
             }
         }
 
-        var logged = await Hub.HubStore.GetRequestAsync("rides", requestId);
+        var logged = await Hub.Store.InferenceLog.GetRequestAsync("rides", requestId);
         Assert.Equal(6, logged.Count);
         var shadowShap = ShapExplainer.Explain(TestModels.Bike[2], rows);
         for (var i = 0; i < 3; i++)
@@ -96,7 +96,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
 
         var result = answer.GetProperty("results")[0];
         Assert.False(result.TryGetProperty("shap", out _));
-        var logged = Assert.Single(await Hub.HubStore.GetRequestAsync("rides", answer.GetProperty("requestId").GetString()!));
+        var logged = Assert.Single(await Hub.Store.InferenceLog.GetRequestAsync("rides", answer.GetProperty("requestId").GetString()!));
         Assert.Null(logged.Record.Shap);
     }
 
@@ -210,12 +210,12 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
         Assert.Empty(failures);
         Assert.NotEmpty(afterPromotion);
         Assert.All(afterPromotion, v => Assert.True(v is 2 or -1, $"after promotion, served {v}"));
-        var group = await Hub.HubStore.GetGroupAsync("rides");
+        var group = await Hub.Store.Groups.GetGroupAsync("rides");
         Assert.Equal([new GroupMember("bike", 2, GroupRole.Champion, 90), new GroupMember("bike", 1, GroupRole.Challenger, 10)], group.Members);
         Assert.Equal(2, (await Hub.Store.GetModelAsync("bike")).Aliases["Champion"]);
         var committed = (await Hub.Admin.GetFromJsonAsync<JsonElement>("/api/metrics")).GetProperty("log");
         Assert.Equal(0, committed.GetProperty("writeFailures").GetInt64());
-        Assert.Equal(committed.GetProperty("predictRecords").GetInt64(), (await Hub.HubStore.ReadOutcomesAsync("rides")).Count);
+        Assert.Equal(committed.GetProperty("predictRecords").GetInt64(), (await Hub.Store.InferenceLog.ReadOutcomesAsync("rides")).Count);
     }
 }
 
@@ -244,7 +244,7 @@ public sealed class SqlitePredictTests() : PredictTests(new SqliteHub())
 
         Assert.Equal(20_000, counts[1] + counts[2]);
         Assert.InRange(counts[1] / 200.0, 88.0, 92.0);
-        Assert.Equal(20_000, (await Hub.HubStore.ReadOutcomesAsync("rides")).Count);
+        Assert.Equal(20_000, (await Hub.Store.InferenceLog.ReadOutcomesAsync("rides")).Count);
     }
 }
 

@@ -26,8 +26,6 @@ internal sealed class HubHost : IAsyncDisposable
     /// <summary>A store of the test's own on the same database (to set up and to check what the hub wrote).</summary>
     public IModelStore Store { get; }
 
-    public IHubStore HubStore => Store.Hub();
-
     public Uri BaseAddress { get; private set; } = null!;
 
     public HttpClient Admin => _clients[TokenRole.Admin];
@@ -75,7 +73,7 @@ internal sealed class HubHost : IAsyncDisposable
         host.BaseAddress = new Uri(HubApp.Addresses(host._app)[0]);
         foreach (var role in Enum.GetValues<TokenRole>())
         {
-            var token = await store.Hub().CreateTokenAsync(role.ToName() + "-token", role);
+            var token = await store.Tokens.CreateTokenAsync(role.ToName() + "-token", role);
             host._clients[role] = host.Client(token.Secret);
         }
 

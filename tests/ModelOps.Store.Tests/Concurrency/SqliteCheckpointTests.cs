@@ -67,7 +67,7 @@ public sealed class SqliteCheckpointTests : IDisposable
         // the log's end): without the store's restart rounds it grew to 210 MB in 8,000 commits.
         await using var store = await StoreFactory.OpenAsync($"sqlite://{DatabasePath}?synchronous=normal", new StoreOptions { SqliteCheckpointInterval = TimeSpan.FromMilliseconds(20) });
         await store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/1.json"));
-        await store.Hub().CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "alice");
+        await store.Groups.CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "alice");
         var inputs = $"{{\"text\":\"{new string('x', 4000)}\"}}";
 
         // The setup's pauses may have let a checkpoint restart the log already: count from here.
@@ -82,7 +82,7 @@ public sealed class SqliteCheckpointTests : IDisposable
         {
             for (var i = 0; i < 1000; i++, commits++)
             {
-                await store.Hub().AppendInferencesAsync([new InferenceRecord("bike", $"r{commits}", 0, DateTimeOffset.UtcNow, "bike", 1, GroupRole.Champion, null, inputs, 1.0, null, null, 0.5, null)]);
+                await store.InferenceLog.AppendInferencesAsync([new InferenceRecord("bike", $"r{commits}", 0, DateTimeOffset.UtcNow, "bike", 1, GroupRole.Champion, null, inputs, 1.0, null, null, 0.5, null)]);
             }
 
             restarts = LogRestarts();
@@ -163,7 +163,7 @@ public sealed class SqliteCheckpointTests : IDisposable
     private static async Task AppendAsync(IModelStore store)
     {
         await store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/1.json"));
-        await store.Hub().CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "alice");
+        await store.Groups.CreateGroupAsync(new NewModelGroup("bike", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "alice");
         var inputs = $"{{\"text\":\"{new string('x', 4000)}\"}}";
         var now = DateTimeOffset.UtcNow;
         for (var batch = 0; batch < 4; batch++)
@@ -171,7 +171,7 @@ public sealed class SqliteCheckpointTests : IDisposable
             var rows = Enumerable.Range(0, Rows / 4)
                 .Select(i => new InferenceRecord("bike", $"r{batch}-{i}", 0, now, "bike", 1, GroupRole.Champion, null, inputs, 1.0, null, null, 0.5, null))
                 .ToList();
-            await store.Hub().AppendInferencesAsync(rows);
+            await store.InferenceLog.AppendInferencesAsync(rows);
         }
     }
 

@@ -11,8 +11,6 @@ namespace ModelOps.Store.Tests.Groups;
 
 public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
 {
-    private IHubStore Hub => Store.Hub();
-
     private async Task RegisterAsync(string model, int versions)
     {
         for (var i = 0; i < versions; i++)
@@ -29,9 +27,9 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     public async Task CreateGroup_Valid_StoresMembersTableAndAudit()
     {
         await RegisterAsync("bike", 3);
-        var before = await Hub.GetGroupsRevisionAsync();
+        var before = await Store.Groups.GetGroupsRevisionAsync();
 
-        var group = await Hub.CreateGroupAsync(Group("bike-rides"), "alice");
+        var group = await Store.Groups.CreateGroupAsync(Group("bike-rides"), "alice");
 
         Assert.Equal("inference_log_bike_rides", group.TableName);
         Assert.Equal(
@@ -39,12 +37,12 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
             group.Members);
         Assert.Equal(1, group.Revision);
         Assert.Equal(ManualClock.Start, group.CreatedAt);
-        Assert.Equal(before + 1, await Hub.GetGroupsRevisionAsync());
-        var read = await Hub.GetGroupAsync("bike-rides");
+        Assert.Equal(before + 1, await Store.Groups.GetGroupsRevisionAsync());
+        var read = await Store.Groups.GetGroupAsync("bike-rides");
         Assert.Equal(group.Members, read.Members);
         Assert.Equal(group with { Members = read.Members }, read);
         Assert.True(await TableExistsAsync("inference_log_bike_rides"));
-        var audit = Assert.Single(await Hub.GetGroupAuditAsync("bike-rides"));
+        var audit = Assert.Single(await Store.Groups.GetGroupAuditAsync("bike-rides"));
         Assert.Equal(("create", "alice"), (audit.Action, audit.Actor));
         Assert.Contains("\"table\":\"inference_log_bike_rides\"", audit.Detail, StringComparison.Ordinal);
     }
@@ -59,21 +57,21 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     {
         await RegisterAsync("bike", 3);
 
-        var error = await Assert.ThrowsAsync<StoreException>(() => Hub.CreateGroupAsync(Group(name), "alice"));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.CreateGroupAsync(Group(name), "alice"));
 
         Assert.Equal(StoreErrorKind.Invalid, error.Kind);
         Assert.Equal($"group name '{name}' is invalid: use 1 to 48 characters of a-z, 0-9, '_' and '-'", error.Message);
-        Assert.Empty(await Hub.ListGroupsAsync());
+        Assert.Empty(await Store.Groups.ListGroupsAsync());
     }
 
     [Fact]
     public async Task CreateGroup_NameMappingToTakenTable_IsConflict()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("a-b"), "alice");
+        await Store.Groups.CreateGroupAsync(Group("a-b"), "alice");
 
-        var error = await Assert.ThrowsAsync<StoreException>(() => Hub.CreateGroupAsync(Group("a_b"), "alice"));
-        var again = await Assert.ThrowsAsync<StoreException>(() => Hub.CreateGroupAsync(Group("a-b"), "alice"));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.CreateGroupAsync(Group("a_b"), "alice"));
+        var again = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.CreateGroupAsync(Group("a-b"), "alice"));
 
         Assert.Equal(StoreErrorKind.Conflict, error.Kind);
         Assert.Equal("group 'a_b' cannot be created: its table inference_log_a_b is the table of group 'a-b' ('-' and '_' map to the same name)", error.Message);
@@ -88,7 +86,7 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
             [new GroupMember("bike", 1, GroupRole.Challenger, 120), new GroupMember("bike", 1, GroupRole.Shadow, 5)],
             GroupDeletionPolicy.Delete);
 
-        var error = await Assert.ThrowsAsync<StoreException>(() => Hub.CreateGroupAsync(group, "alice"));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.CreateGroupAsync(group, "alice"));
 
         Assert.Equal(
             "group 'g' is invalid: members[0] (bike/1): weight 120 is outside 0 to 100; members[1] (bike/1): listed twice; " +
@@ -102,11 +100,11 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     {
         await RegisterAsync("bike", 2);
 
-        var error = await Assert.ThrowsAsync<StoreException>(() => Hub.CreateGroupAsync(Group("g"), "alice"));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.CreateGroupAsync(Group("g"), "alice"));
 
         Assert.Equal(StoreErrorKind.NotFound, error.Kind);
         Assert.Equal("version 3 of model 'bike' not found; its versions are 1 to 2", error.Message);
-        Assert.Empty(await Hub.ListGroupsAsync());
+        Assert.Empty(await Store.Groups.ListGroupsAsync());
         Assert.False(await TableExistsAsync("inference_log_g"));
     }
 
@@ -114,25 +112,25 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     public async Task SetMembers_NewSplit_ReplacesAndAudits()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("g"), "alice");
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
         Clock.Advance(TimeSpan.FromMinutes(1));
 
-        var changed = await Hub.SetMembersAsync("g", [new GroupMember("bike", 1, GroupRole.Champion, 50), new GroupMember("bike", 2, GroupRole.Challenger, 50)], "bob");
+        var changed = await Store.Groups.SetMembersAsync("g", [new GroupMember("bike", 1, GroupRole.Champion, 50), new GroupMember("bike", 2, GroupRole.Challenger, 50)], "bob");
 
         Assert.Equal([new GroupMember("bike", 1, GroupRole.Champion, 50), new GroupMember("bike", 2, GroupRole.Challenger, 50)], changed.Members);
         Assert.Equal(2, changed.Revision);
         Assert.Equal(ManualClock.Start.AddMinutes(1), changed.UpdatedAt);
-        Assert.Equal(["create", "split"], (await Hub.GetGroupAuditAsync("g")).Select(a => a.Action));
+        Assert.Equal(["create", "split"], (await Store.Groups.GetGroupAuditAsync("g")).Select(a => a.Action));
     }
 
     [Fact]
     public async Task Promote_Challenger_SwapsWeightsAndMovesChampionAlias()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("g"), "alice");
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
         await Store.SetAliasAsync("bike", "Champion", 1);
 
-        var promotion = await Hub.PromoteAsync("g", "bike", 2, takeAllTraffic: false, "carol", "better RMSE");
+        var promotion = await Store.Groups.PromoteAsync("g", "bike", 2, takeAllTraffic: false, "carol", "better RMSE");
 
         Assert.Equal(
             [new GroupMember("bike", 2, GroupRole.Champion, 90), new GroupMember("bike", 1, GroupRole.Challenger, 10), new GroupMember("bike", 3, GroupRole.Shadow, 0)],
@@ -146,10 +144,10 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     public async Task Promote_TakeAllTraffic_MakesOthersShadows()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("g"), "alice");
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
 
-        var promotion = await Hub.PromoteAsync("g", "bike", 3, takeAllTraffic: true, "carol");
-        var again = await Assert.ThrowsAsync<StoreException>(() => Hub.PromoteAsync("g", "bike", 3, takeAllTraffic: false, "carol"));
+        var promotion = await Store.Groups.PromoteAsync("g", "bike", 3, takeAllTraffic: true, "carol");
+        var again = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.PromoteAsync("g", "bike", 3, takeAllTraffic: false, "carol"));
 
         Assert.Equal(
             [new GroupMember("bike", 3, GroupRole.Champion, 100), new GroupMember("bike", 1, GroupRole.Shadow, 0), new GroupMember("bike", 2, GroupRole.Shadow, 0)],
@@ -162,40 +160,40 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     public async Task DeleteGroup_Archive_KeepsRowsInRenamedTableAndAudit()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("g"), "alice");
-        await Hub.AppendInferencesAsync([Record("g", "r1", 0, 1, GroupRole.Champion, 12.5)]);
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
+        await Store.InferenceLog.AppendInferencesAsync([Record("g", "r1", 0, 1, GroupRole.Champion, 12.5)]);
 
-        var deletion = await Hub.DeleteGroupAsync("g", "admin");
-        var recreated = await Hub.CreateGroupAsync(Group("g"), "alice");
+        var deletion = await Store.Groups.DeleteGroupAsync("g", "admin");
+        var recreated = await Store.Groups.CreateGroupAsync(Group("g"), "alice");
 
         Assert.NotNull(deletion.ArchivedTable);
         Assert.StartsWith("inference_archive_", deletion.ArchivedTable, StringComparison.Ordinal);
         Assert.Equal(1L, await CountAsync(deletion.ArchivedTable));
         Assert.Equal(0L, await CountAsync(recreated.TableName));
-        Assert.Equal(["create", "delete", "create"], (await Hub.GetGroupAuditAsync("g")).Select(a => a.Action));
+        Assert.Equal(["create", "delete", "create"], (await Store.Groups.GetGroupAuditAsync("g")).Select(a => a.Action));
     }
 
     [Fact]
     public async Task DeleteGroup_Delete_DropsTableKeepsAudit()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("g", GroupDeletionPolicy.Delete), "alice");
+        await Store.Groups.CreateGroupAsync(Group("g", GroupDeletionPolicy.Delete), "alice");
 
-        var deletion = await Hub.DeleteGroupAsync("g", "admin");
-        var missing = await Assert.ThrowsAsync<StoreException>(() => Hub.GetGroupAsync("g"));
+        var deletion = await Store.Groups.DeleteGroupAsync("g", "admin");
+        var missing = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.GetGroupAsync("g"));
 
         Assert.Null(deletion.ArchivedTable);
         Assert.False(await TableExistsAsync("inference_log_g"));
         Assert.Equal("group 'g' not found; there are no groups", missing.Message);
-        Assert.Equal(["create", "delete"], (await Hub.GetGroupAuditAsync("g")).Select(a => a.Action));
+        Assert.Equal(["create", "delete"], (await Store.Groups.GetGroupAuditAsync("g")).Select(a => a.Action));
     }
 
     [Fact]
     public async Task AppendInferences_ThenFeedbackAndQueries_SeeTheRows()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("g"), "alice");
-        await Hub.CreateGroupAsync(Group("h"), "alice");
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
+        await Store.Groups.CreateGroupAsync(Group("h"), "alice");
         var records = new List<InferenceRecord>();
         for (var i = 0; i < 30; i++)
         {
@@ -205,56 +203,56 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
         records.Add(Record("g", "r0", 0, 3, GroupRole.Shadow, 99.5));
         records.Add(Record("h", "other", 0, 1, GroupRole.Champion, 1));
 
-        await Hub.AppendInferencesAsync(records);
-        var labelled = await Hub.SetLabelAsync("g", "r0", 0, 42);
-        var unknown = await Assert.ThrowsAsync<StoreException>(() => Hub.SetLabelAsync("g", "nope", 2, 1));
+        await Store.InferenceLog.AppendInferencesAsync(records);
+        var labelled = await Store.InferenceLog.SetLabelAsync("g", "r0", 0, 42);
+        var unknown = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.SetLabelAsync("g", "nope", 2, 1));
 
         Assert.Equal(2, labelled);
         Assert.Equal("record 2 of request 'nope' not found in the inference log of group 'g'", unknown.Message);
-        var request = await Hub.GetRequestAsync("g", "r0");
+        var request = await Store.InferenceLog.GetRequestAsync("g", "r0");
         Assert.Equal([(0, GroupRole.Champion, 42.0), (0, GroupRole.Shadow, 42.0), (1, GroupRole.Challenger, (double?)null), (2, GroupRole.Champion, null)],
             request.Select(r => (r.Record.RecordIndex, r.Record.Role, r.Label)));
         Assert.Equal("{\"temp\":0.5}", request[0].Record.Inputs);
 
-        var page = await Hub.QueryInferencesAsync("g", new InferenceQuery { Version = 1, MinPrediction = 10, MaxPrediction = 20, Limit = 3 });
+        var page = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { Version = 1, MinPrediction = 10, MaxPrediction = 20, Limit = 3 });
         Assert.Equal([20.0, 18, 16], page.Rows.Select(r => r.Record.Prediction!.Value));
-        var next = await Hub.QueryInferencesAsync("g", new InferenceQuery { Version = 1, MinPrediction = 10, MaxPrediction = 20, Limit = 3, Before = page.NextCursor });
+        var next = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { Version = 1, MinPrediction = 10, MaxPrediction = 20, Limit = 3, Before = page.NextCursor });
         Assert.Equal([14.0, 12, 10], next.Rows.Select(r => r.Record.Prediction!.Value));
         Assert.Null(next.NextCursor);
-        var text = await Hub.QueryInferencesAsync("g", new InferenceQuery { Text = "TEMP\":0.5" });
+        var text = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { Text = "TEMP\":0.5" });
         Assert.Equal(31, text.Rows.Count);
-        var none = await Hub.QueryInferencesAsync("g", new InferenceQuery { Text = "100%_" });
+        var none = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { Text = "100%_" });
         Assert.Empty(none.Rows);
-        var window = await Hub.QueryInferencesAsync("g", new InferenceQuery { From = ManualClock.Start.AddSeconds(5), To = ManualClock.Start.AddSeconds(8) });
+        var window = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { From = ManualClock.Start.AddSeconds(5), To = ManualClock.Start.AddSeconds(8) });
         Assert.Equal([7.0, 6, 5], window.Rows.Select(r => r.Record.Prediction!.Value));
 
-        var outcomes = await Hub.ReadOutcomesAsync("g");
+        var outcomes = await Store.InferenceLog.ReadOutcomesAsync("g");
         Assert.Equal(31, outcomes.Count);
         Assert.Equal(42, outcomes[0].Label);
-        Assert.Single(await Hub.ReadOutcomesAsync("h"));
+        Assert.Single(await Store.InferenceLog.ReadOutcomesAsync("h"));
     }
 
     [Fact]
     public async Task AppendInferences_UnknownGroupInBatch_StoresNothing()
     {
         await RegisterAsync("bike", 3);
-        await Hub.CreateGroupAsync(Group("g"), "alice");
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Hub.AppendInferencesAsync([Record("g", "r", 0, 1, GroupRole.Champion, 1), Record("missing", "r", 0, 1, GroupRole.Champion, 1)]));
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.InferenceLog.AppendInferencesAsync([Record("g", "r", 0, 1, GroupRole.Champion, 1), Record("missing", "r", 0, 1, GroupRole.Champion, 1)]));
 
-        Assert.Empty(await Hub.ReadOutcomesAsync("g"));
+        Assert.Empty(await Store.InferenceLog.ReadOutcomesAsync("g"));
     }
 
     [Fact]
     public async Task Tokens_Created_AreFoundBySecretOnlyAndStoredHashed()
     {
-        var made = await Hub.CreateTokenAsync("ci", TokenRole.Predictor);
+        var made = await Store.Tokens.CreateTokenAsync("ci", TokenRole.Predictor);
 
         Assert.StartsWith("mo_", made.Secret, StringComparison.Ordinal);
         Assert.Equal(46, made.Secret.Length);
-        Assert.Equal(made.Token, await Hub.FindTokenAsync(made.Secret));
-        Assert.Null(await Hub.FindTokenAsync(made.Secret + "x"));
-        Assert.Equal([made.Token], await Hub.ListTokensAsync());
+        Assert.Equal(made.Token, await Store.Tokens.FindTokenAsync(made.Secret));
+        Assert.Null(await Store.Tokens.FindTokenAsync(made.Secret + "x"));
+        Assert.Equal([made.Token], await Store.Tokens.ListTokensAsync());
         Assert.Equal(TokenSecrets.Hash(made.Secret), await ScalarTextAsync("SELECT token_hash FROM api_tokens"));
     }
 

@@ -3,7 +3,7 @@ using ModelOps.Store.Auth;
 namespace ModelOps.Store.Sql;
 
 /// <summary>API tokens: only the SHA-256 of a secret is stored.</summary>
-internal sealed partial class SqlStore
+internal sealed partial class SqlStore : ITokenStore
 {
     private const int MaxTokenName = 100;
 

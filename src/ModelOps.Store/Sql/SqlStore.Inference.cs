@@ -3,16 +3,13 @@ using System.Globalization;
 using System.Text;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace ModelOps.Store.Sql;
 
 /// <summary>The inference-log tables of groups: batch appends, labels, filtered pages, analytics reads.</summary>
-internal sealed partial class SqlStore
+internal sealed partial class SqlStore : IInferenceLogStore
 {
-    private const string InsertColumns = "request_id, record_index, logged_at, model, version, role, routing_key, inputs, prediction, probability, shap, latency_ms, error";
-    private const string RowColumns = "id, " + InsertColumns + ", label, labeled_at";
+    private const string RowColumns = "id, " + SqlDialect.InferenceColumns + ", label, labeled_at";
     private const int MaxPage = 1000;
 
     public async Task AppendInferencesAsync(IReadOnlyList<InferenceRecord> records, CancellationToken cancellationToken = default)
@@ -40,14 +37,7 @@ internal sealed partial class SqlStore
         {
             foreach (var (table, list) in byTable)
             {
-                if (connection is NpgsqlConnection npgsql)
-                {
-                    await CopyInferencesAsync(npgsql, table, list, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await InsertInferencesAsync(connection, transaction, table, list, cancellationToken).ConfigureAwait(false);
-                }
+                await _dialect.InsertInferencesAsync(connection, transaction, table, list, cancellationToken).ConfigureAwait(false);
             }
 
             return 0;
@@ -209,94 +199,6 @@ internal sealed partial class SqlStore
                 !r.IsDBNull(8)), cancellationToken, [.. parameters]).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
-
-    private async Task InsertInferencesAsync(DbConnection connection, DbTransaction transaction, string table, List<InferenceRecord> records, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO {GroupRules.Quote(table)} ({InsertColumns}) VALUES (@request, @index, @at, @model, @version, @role, @key, @inputs, @prediction, @probability, @shap, @latency, @error)";
-        DbParameter Parameter(string name)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-            return parameter;
-        }
-
-        var request = Parameter("@request");
-        var index = Parameter("@index");
-        var at = Parameter("@at");
-        var modelName = Parameter("@model");
-        var version = Parameter("@version");
-        var role = Parameter("@role");
-        var key = Parameter("@key");
-        var inputs = Parameter("@inputs");
-        var prediction = Parameter("@prediction");
-        var probability = Parameter("@probability");
-        var shap = Parameter("@shap");
-        var latency = Parameter("@latency");
-        var error = Parameter("@error");
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var record in records)
-        {
-            request.Value = record.RequestId;
-            index.Value = record.RecordIndex;
-            at.Value = _dialect.ToDb(SqlDialect.Microseconds(record.Timestamp));
-            modelName.Value = record.Model;
-            version.Value = record.Version;
-            role.Value = record.Role.ToName();
-            key.Value = (object?)record.RoutingKey ?? DBNull.Value;
-            inputs.Value = record.Inputs;
-            prediction.Value = Db(record.Prediction);
-            probability.Value = Db(record.Probability);
-            shap.Value = (object?)record.Shap ?? DBNull.Value;
-            latency.Value = record.LatencyMs;
-            error.Value = (object?)record.Error ?? DBNull.Value;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // Binary COPY streams the whole batch of a table in one round trip.
-    private static async Task CopyInferencesAsync(NpgsqlConnection connection, string table, List<InferenceRecord> records, CancellationToken cancellationToken)
-    {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {GroupRules.Quote(table)} ({InsertColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        foreach (var record in records)
-        {
-            await importer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(record.RequestId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(record.RecordIndex, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(SqlDialect.Microseconds(record.Timestamp).UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(record.Model, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(record.Version, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(record.Role.ToName(), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, record.RoutingKey, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(record.Inputs, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, Finite(record.Prediction), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, Finite(record.Probability), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, record.Shap, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-            await importer.WriteAsync(record.LatencyMs, NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-            await WriteNullableAsync(importer, record.Error, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-        }
-
-        await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task WriteNullableAsync<T>(NpgsqlBinaryImporter importer, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-    {
-        if (value is null)
-        {
-            await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await importer.WriteAsync(value, type, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
-
-    private static object Db(double? value) => Finite(value) is { } v ? v : DBNull.Value;
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

@@ -6,7 +6,7 @@ using ModelOps.Store.Groups;
 namespace ModelOps.Store.Sql;
 
 /// <summary>Model groups and their audit. Every change bumps <c>hub_revision</c> first, so group writers take turns on one row.</summary>
-internal sealed partial class SqlStore : IHubStore
+internal sealed partial class SqlStore : IGroupStore
 {
     private const string GroupSelect = "SELECT id, name, table_name, deletion_policy, description, created_at, updated_at, revision FROM model_groups";
 

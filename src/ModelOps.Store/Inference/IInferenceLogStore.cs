@@ -1,0 +1,33 @@
+namespace ModelOps.Store.Inference;
+
+/// <summary>
+/// The inference log: one table per model group (<c>inference_log_&lt;group&gt;</c>, made when the group is
+/// created), appended in batches, labelled by feedback, and read as pages and outcomes. Reach it through
+/// <see cref="IModelStore.InferenceLog"/>; it shares that store's connections and is as thread-safe.
+/// </summary>
+public interface IInferenceLogStore
+{
+    /// <summary>Appends rows (of any groups) in one transaction: all are stored or none.</summary>
+    /// <exception cref="StoreException">A group does not exist, or the database cannot be written.</exception>
+    Task AppendInferencesAsync(IReadOnlyList<InferenceRecord> records, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the label of the rows of a request (of one record when <paramref name="recordIndex"/> is given;
+    /// served and shadow rows alike).
+    /// </summary>
+    /// <returns>How many rows were labelled.</returns>
+    /// <exception cref="StoreException">No such group, or no row of that request (and record).</exception>
+    Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of a group's rows matching <paramref name="query"/>, newest first.</summary>
+    /// <exception cref="StoreException">No such group, or a limit outside 1 to 1000.</exception>
+    Task<InferencePage> QueryInferencesAsync(string group, InferenceQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The rows of one request, by record index then role (served before shadow).</summary>
+    /// <exception cref="StoreException">No such group.</exception>
+    Task<IReadOnlyList<InferenceRow>> GetRequestAsync(string group, string requestId, CancellationToken cancellationToken = default);
+
+    /// <summary>The outcome columns of a group's rows logged in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
+    /// <exception cref="StoreException">No such group.</exception>
+    Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default);
+}
