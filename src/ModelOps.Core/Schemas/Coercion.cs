@@ -38,8 +38,7 @@ internal static class Coercion
                 AppendMapped(bools, builder, v => v ? 1.0 : 0.0);
                 break;
             case StringColumn text:
-                var parsed = ParseCategories<double>(text, ValueParsing.TryParseDouble);
-                AppendParsed(text, parsed, builder, failures);
+                AppendParsed(text, ValueParsing.TryParseDouble, builder, failures);
                 break;
             default:
                 AppendAllFailed(source, builder, failures);
@@ -55,30 +54,13 @@ internal static class Coercion
         switch (source)
         {
             case Float64Column floats:
-                for (var i = 0; i < floats.Length; i++)
-                {
-                    if (floats.IsNull(i))
-                    {
-                        builder.AppendNull();
-                    }
-                    else if (ValueParsing.TryToInt64(floats[i], out var value))
-                    {
-                        builder.Append(value);
-                    }
-                    else
-                    {
-                        failures.Add(i);
-                        builder.AppendNull();
-                    }
-                }
-
+                AppendConverted(floats, builder, failures, ValueParsing.TryToInt64);
                 break;
             case BoolColumn bools:
                 AppendMapped(bools, builder, v => v ? 1L : 0L);
                 break;
             case StringColumn text:
-                var parsed = ParseCategories<long>(text, ValueParsing.TryParseInt64);
-                AppendParsed(text, parsed, builder, failures);
+                AppendParsed(text, ValueParsing.TryParseInt64, builder, failures);
                 break;
             default:
                 AppendAllFailed(source, builder, failures);
@@ -94,22 +76,13 @@ internal static class Coercion
         switch (source)
         {
             case Int64Column ints:
-                for (var i = 0; i < ints.Length; i++)
-                {
-                    AppendBool(builder, failures, i, ints.IsNull(i), ints[i] == 0 ? 0 : ints[i] == 1 ? 1 : -1);
-                }
-
+                AppendConverted(ints, builder, failures, TryToBool);
                 break;
             case Float64Column floats:
-                for (var i = 0; i < floats.Length; i++)
-                {
-                    AppendBool(builder, failures, i, floats.IsNull(i), floats[i] == 0 ? 0 : floats[i] == 1 ? 1 : -1);
-                }
-
+                AppendConverted(floats, builder, failures, TryToBool);
                 break;
             case StringColumn text:
-                var parsed = ParseCategories<bool>(text, ValueParsing.TryParseBool);
-                AppendParsed(text, parsed, builder, failures);
+                AppendParsed(text, ValueParsing.TryParseBool, builder, failures);
                 break;
             default:
                 AppendAllFailed(source, builder, failures);
@@ -136,21 +109,42 @@ internal static class Coercion
         }
     }
 
-    private static void AppendBool(BoolColumnBuilder builder, List<int> failures, int row, bool isNull, int bit)
+    private delegate bool TryConvert<TIn, TOut>(TIn value, out TOut result);
+
+    /// <summary>Appends each value converted; a value that does not convert is null and its row a failure.</summary>
+    private static void AppendConverted<TIn, TOut>(ValueColumn<TIn> source, ValueColumnBuilder<TOut> builder, List<int> failures, TryConvert<TIn, TOut> convert)
+        where TIn : unmanaged
+        where TOut : unmanaged
     {
-        if (isNull)
+        for (var i = 0; i < source.Length; i++)
         {
-            builder.AppendNull();
+            if (source.IsNull(i))
+            {
+                builder.AppendNull();
+            }
+            else if (convert(source[i], out var value))
+            {
+                builder.Append(value);
+            }
+            else
+            {
+                failures.Add(i);
+                builder.AppendNull();
+            }
         }
-        else if (bit < 0)
-        {
-            failures.Add(row);
-            builder.AppendNull();
-        }
-        else
-        {
-            builder.Append(bit == 1);
-        }
+    }
+
+    // Only 0 and 1 are truth values; any other number does not convert.
+    private static bool TryToBool(long number, out bool flag)
+    {
+        flag = number == 1;
+        return number == 0 || number == 1;
+    }
+
+    private static bool TryToBool(double number, out bool flag)
+    {
+        flag = number == 1;
+        return number == 0 || number == 1;
     }
 
     private static Column ToDateTime(Column source, List<int> failures)
@@ -158,8 +152,7 @@ internal static class Coercion
         var builder = new DateTimeColumnBuilder(source.Length);
         if (source is StringColumn text)
         {
-            var parsed = ParseCategories<DateTime>(text, ValueParsing.TryParseDateTime);
-            AppendParsed(text, parsed, builder, failures);
+            AppendParsed(text, ValueParsing.TryParseDateTime, builder, failures);
         }
         else
         {
@@ -190,7 +183,9 @@ internal static class Coercion
 
     private delegate bool TryParse<T>(ReadOnlySpan<char> text, out T value);
 
-    private static (bool Ok, T Value)[] ParseCategories<T>(StringColumn text, TryParse<T> parse)
+    /// <summary>Appends each text parsed, parsing each distinct text once; a text that does not parse is null and its row a failure.</summary>
+    private static void AppendParsed<T>(StringColumn text, TryParse<T> parse, ValueColumnBuilder<T> builder, List<int> failures)
+        where T : unmanaged
     {
         var categories = text.Categories;
         var parsed = new (bool Ok, T Value)[categories.Count];
@@ -199,12 +194,6 @@ internal static class Coercion
             parsed[c].Ok = parse(categories[c], out parsed[c].Value);
         }
 
-        return parsed;
-    }
-
-    private static void AppendParsed<T>(StringColumn text, (bool Ok, T Value)[] parsed, ValueColumnBuilder<T> builder, List<int> failures)
-        where T : unmanaged
-    {
         var codes = text.Codes;
         for (var i = 0; i < codes.Length; i++)
         {

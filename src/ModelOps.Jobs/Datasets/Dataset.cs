@@ -21,14 +21,14 @@ public static class Dataset
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new CsvReadOptions();
         using var stream = OpenRead(path);
-        return CsvReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
+        return CsvFrameReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
     }
 
     /// <summary>Reads CSV from <paramref name="stream"/> (left open) in one streaming pass.</summary>
     public static Frame ReadCsv(Stream stream, CsvReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new CsvReadOptions();
-        return CsvReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
+        return CsvFrameReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="frame"/> as a CSV file at <paramref name="path"/>, replacing it atomically.</summary>
@@ -41,12 +41,12 @@ public static class Dataset
         ArgumentNullException.ThrowIfNull(frame);
         options ??= new CsvWriteOptions();
         options.Validate();
-        AtomicFile.Write(path, stream => CsvWriter.Write(stream, frame, options, cancellationToken));
+        AtomicFile.Write(path, stream => CsvFrameWriter.Write(stream, frame, options, cancellationToken));
     }
 
     /// <summary>Writes <paramref name="frame"/> as CSV to <paramref name="stream"/> (flushed, left open).</summary>
     public static void WriteCsv(Stream stream, Frame frame, CsvWriteOptions? options = null, CancellationToken cancellationToken = default) =>
-        CsvWriter.Write(stream, frame, options ?? new CsvWriteOptions(), cancellationToken);
+        CsvFrameWriter.Write(stream, frame, options ?? new CsvWriteOptions(), cancellationToken);
 
     /// <summary>Reads the JSON lines file at <paramref name="path"/>; messages name the path unless <see cref="JsonLinesReadOptions.SourceName"/> is set.</summary>
     public static Frame ReadJsonLines(string path, JsonLinesReadOptions? options = null, CancellationToken cancellationToken = default)
@@ -54,26 +54,26 @@ public static class Dataset
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new JsonLinesReadOptions();
         using var stream = OpenRead(path);
-        return JsonLinesReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
+        return JsonLinesFrameReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
     }
 
     /// <summary>Reads JSON lines from <paramref name="stream"/> (left open) in one streaming pass.</summary>
     public static Frame ReadJsonLines(Stream stream, JsonLinesReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new JsonLinesReadOptions();
-        return JsonLinesReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
+        return JsonLinesFrameReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="frame"/> as a JSON lines file at <paramref name="path"/>, replacing it atomically.</summary>
     public static void WriteJsonLines(string path, Frame frame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        AtomicFile.Write(path, stream => JsonLinesWriter.Write(stream, frame, cancellationToken));
+        AtomicFile.Write(path, stream => JsonLinesFrameWriter.Write(stream, frame, cancellationToken));
     }
 
     /// <summary>Writes <paramref name="frame"/> as JSON lines to <paramref name="stream"/> (flushed, left open).</summary>
     public static void WriteJsonLines(Stream stream, Frame frame, CancellationToken cancellationToken = default) =>
-        JsonLinesWriter.Write(stream, frame, cancellationToken);
+        JsonLinesFrameWriter.Write(stream, frame, cancellationToken);
 
     /// <summary>Reads <paramref name="path"/> in <paramref name="format"/> (by default the one its extension names) with default options.</summary>
     public static Frame Read(string path, DatasetFormat? format = null, CancellationToken cancellationToken = default) =>

@@ -10,8 +10,8 @@ public static class DatasetKinds
     /// <summary>
     /// Registers <c>CsvReader</c>, <c>JsonLinesReader</c> and <c>SqlReader</c> as kinds of <see cref="DatasetReader"/>,
     /// <c>CsvWriter</c>, <c>JsonLinesWriter</c> and <c>SqlWriter</c> as kinds of <see cref="DatasetWriter"/>, and their
-    /// checks (<see cref="DatasetReader.Validate"/>, <see cref="DatasetWriter.Validate"/>: limit at least 1, non-empty
-    /// paths, valid connections and table names), reported at the node's config path.
+    /// checks (<see cref="DatasetSettings.Validate"/>: limit at least 1, non-empty paths, valid connections and
+    /// table names), reported at the node's config path.
     /// </summary>
     public static ConfigKinds AddDatasets(this ConfigKinds kinds)
     {
@@ -23,7 +23,6 @@ public static class DatasetKinds
             .Add<DatasetWriter, CsvWriter>(nameof(CsvWriter))
             .Add<DatasetWriter, JsonLinesWriter>(nameof(JsonLinesWriter))
             .Add<DatasetWriter, SqlWriter>(nameof(SqlWriter))
-            .AddCheck<DatasetReader>(reader => reader.Validate())
-            .AddCheck<DatasetWriter>(writer => writer.Validate());
+            .AddCheck<DatasetSettings>(settings => settings.Validate());
     }
 }

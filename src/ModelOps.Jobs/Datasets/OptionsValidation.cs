@@ -2,15 +2,30 @@ using ModelOps.Core.Data;
 
 namespace ModelOps.Jobs.Datasets;
 
-/// <summary>Checks shared by the options records; every problem is listed in one exception.</summary>
+/// <summary>
+/// Checks shared by the options records, and the one exception that lists every problem of options
+/// or of a reader or writer config (<see cref="DatasetSettings"/>).
+/// </summary>
 internal static class OptionsValidation
 {
-    /// <summary>Throws one <see cref="ArgumentException"/> listing <paramref name="problems"/>, if any.</summary>
-    public static void ThrowIfAny(List<string> problems, string typeName, string paramName)
+    /// <summary>Throws one <see cref="ArgumentException"/> listing <paramref name="problems"/>, if any: <c>Invalid {type}: a; b.</c></summary>
+    public static void ThrowIfAny(IReadOnlyList<string> problems, string typeName, string? paramName)
     {
         if (problems.Count > 0)
         {
             throw new ArgumentException($"Invalid {typeName}: {string.Join("; ", problems)}.", paramName);
+        }
+    }
+
+    /// <summary>Whether <paramref name="delimiter"/> can separate CSV fields: one ASCII character other than a double quote, CR or LF.</summary>
+    public static bool IsDelimiter(char delimiter) => delimiter is not ('"' or '\r' or '\n') && char.IsAscii(delimiter);
+
+    /// <summary>Checks the CSV field delimiter (see <see cref="IsDelimiter"/>).</summary>
+    public static void CheckDelimiter(List<string> problems, char delimiter)
+    {
+        if (!IsDelimiter(delimiter))
+        {
+            problems.Add($"Delimiter must be one ASCII character other than a double quote, CR or LF, not U+{(int)delimiter:X4}");
         }
     }
 

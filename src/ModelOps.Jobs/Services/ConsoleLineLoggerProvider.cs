@@ -12,13 +12,13 @@ namespace ModelOps.Jobs.Services;
 /// </summary>
 /// <param name="writer">Where lines go; calls are serialised on it.</param>
 /// <param name="clock">The clock of the timestamps (local time).</param>
-internal sealed class ConsoleLineLoggerProvider(TextWriter writer, TimeProvider clock) : ILoggerProvider
+internal sealed class ConsoleLineLoggerProvider(TextWriter writer, TimeProvider clock) : ILoggerProvider, ILogLineWriter
 {
     private readonly TextWriter _writer = writer;
     private readonly TimeProvider _clock = clock;
 
     /// <inheritdoc/>
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public ILogger CreateLogger(string categoryName) => new LineLogger(this, categoryName);
 
     /// <inheritdoc/>
     public void Dispose()
@@ -58,36 +58,23 @@ internal sealed class ConsoleLineLoggerProvider(TextWriter writer, TimeProvider 
         return line;
     }
 
-    private static string OneLine(string text) => text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ');
-
-    private sealed class Logger(ConsoleLineLoggerProvider provider, string category) : ILogger
+    /// <inheritdoc/>
+    void ILogLineWriter.WriteLine(LogLevel level, string category, EventId eventId, string message, Exception? exception, object? state)
     {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        var line = Format(_clock.GetLocalNow(), level, category, eventId, message, exception);
+        try
         {
-            if (!IsEnabled(logLevel))
+            lock (_writer)
             {
-                return;
-            }
-
-            ArgumentNullException.ThrowIfNull(formatter);
-            var line = Format(provider._clock.GetLocalNow(), logLevel, category, eventId, formatter(state, exception) ?? string.Empty, exception);
-            try
-            {
-                lock (provider._writer)
-                {
-                    provider._writer.WriteLine(line);
-                    provider._writer.Flush();
-                }
-            }
-            catch (Exception error) when (error is IOException or ObjectDisposedException)
-            {
-                // A console that went away (a closed pipe) must not fail the job that logs.
+                _writer.WriteLine(line);
+                _writer.Flush();
             }
         }
+        catch (Exception error) when (error is IOException or ObjectDisposedException)
+        {
+            // A console that went away (a closed pipe) must not fail the job that logs.
+        }
     }
+
+    private static string OneLine(string text) => text.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ');
 }

@@ -13,7 +13,7 @@ namespace ModelOps.Jobs.Services;
 /// the file is flushed to disk when the provider is disposed. A write that fails is reported once
 /// on the console and the entry dropped: a broken log file never fails the job.
 /// </summary>
-internal sealed class JsonLinesLoggerProvider : ILoggerProvider
+internal sealed class JsonLinesLoggerProvider : ILoggerProvider, ILogLineWriter
 {
     private const string OriginalFormatKey = "{OriginalFormat}";
 
@@ -67,7 +67,7 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
     }
 
     /// <inheritdoc/>
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+    public ILogger CreateLogger(string categoryName) => new LineLogger(this, categoryName);
 
     /// <summary>Flushes the file to disk and closes it.</summary>
     /// <exception cref="IOException">The final flush failed.</exception>
@@ -165,7 +165,8 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         }
     }
 
-    private void Append(LogLevel level, string category, EventId eventId, string message, Exception? exception, object? state)
+    /// <inheritdoc/>
+    void ILogLineWriter.WriteLine(LogLevel level, string category, EventId eventId, string message, Exception? exception, object? state)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
@@ -206,25 +207,6 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         catch (Exception error) when (error is IOException or ObjectDisposedException)
         {
             // Nowhere left to report to.
-        }
-    }
-
-    private sealed class Logger(JsonLinesLoggerProvider provider, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (!IsEnabled(logLevel))
-            {
-                return;
-            }
-
-            ArgumentNullException.ThrowIfNull(formatter);
-            provider.Append(logLevel, category, eventId, formatter(state, exception) ?? string.Empty, exception, state);
         }
     }
 }

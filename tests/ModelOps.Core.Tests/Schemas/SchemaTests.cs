@@ -121,6 +121,42 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public void Check_FloatsToIntegerAndBool_ConvertsWholeAndZeroOneValues()
+    {
+        var schema = new Schema("s", [
+            new ColumnSchema("n", ColumnType.Int64) { Nullable = true },
+            new ColumnSchema("flag", ColumnType.Bool) { Nullable = true },
+            new ColumnSchema("bit", ColumnType.Bool) { Nullable = true },
+        ]);
+
+        var result = schema.Check(new Frame(
+            new Float64Column("n", [1.0, null, -3.0]),
+            new Float64Column("flag", [0.0, null, 1.0]),
+            new Int64Column("bit", [1L, null, 0L])));
+
+        var n = result.Get<Int64Column>("n");
+        var flag = result.Get<BoolColumn>("flag");
+        var bit = result.Get<BoolColumn>("bit");
+        Assert.Equal((1L, true, -3L), (n[0], n.IsNull(1), n[2]));
+        Assert.Equal((false, true, true), (flag[0], flag.IsNull(1), flag[2]));
+        Assert.Equal((true, true, false), (bit[0], bit.IsNull(1), bit[2]));
+    }
+
+    [Fact]
+    public void Check_FractionToIntegerAndNumberToBool_ReportsTheRows()
+    {
+        var schema = new Schema("s", [new ColumnSchema("n", ColumnType.Int64), new ColumnSchema("flag", ColumnType.Bool)]);
+
+        var error = Assert.Throws<SchemaException>(() => schema.Check(new Frame(
+            new Float64Column("n", [1.0, 2.5]),
+            new Float64Column("flag", [1.0, -1.0]))));
+
+        Assert.Equal(
+            "Schema 's' failed with 2 violations:\n  - column 'n': type int64: 1 row, first: row 1 = 2.5\n  - column 'flag': type bool: 1 row, first: row 1 = -1",
+            error.Message);
+    }
+
+    [Fact]
     public void Check_NaNAgainstBounds_IsViolation()
     {
         var schema = new Schema("s", [new ColumnSchema("x", ColumnType.Float64) { Minimum = 0 }]);

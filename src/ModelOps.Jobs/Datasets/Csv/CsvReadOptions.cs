@@ -45,11 +45,7 @@ public sealed record CsvReadOptions
     internal void Validate()
     {
         var problems = new List<string>();
-        if (Delimiter is '"' or '\r' or '\n' || !char.IsAscii(Delimiter))
-        {
-            problems.Add($"Delimiter must be one ASCII character other than a double quote, CR or LF, not U+{(int)Delimiter:X4}");
-        }
-
+        OptionsValidation.CheckDelimiter(problems, Delimiter);
         if (NullValues is null)
         {
             problems.Add("NullValues must not be null (use an empty list for no null markers)");

@@ -15,11 +15,7 @@ public sealed record CsvWriteOptions
     internal void Validate()
     {
         var problems = new List<string>();
-        if (Delimiter is '"' or '\r' or '\n' || !char.IsAscii(Delimiter))
-        {
-            problems.Add($"Delimiter must be one ASCII character other than a double quote, CR or LF, not U+{(int)Delimiter:X4}");
-        }
-
+        OptionsValidation.CheckDelimiter(problems, Delimiter);
         if (NewLine is not ("\n" or "\r\n"))
         {
             problems.Add("NewLine must be \"\\n\" or \"\\r\\n\"");

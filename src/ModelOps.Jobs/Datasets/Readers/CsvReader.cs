@@ -36,9 +36,13 @@ public sealed record CsvReader : DatasetReader
     protected override void CollectProblems(List<string> problems)
     {
         CheckPath(problems, Path);
-        CheckNames(problems, "columns", Columns);
-        CheckNames(problems, "column_types", ColumnTypes?.Keys.ToArray());
-        if (Delimiter is not null && (Delimiter.Length != 1 || Delimiter[0] is '"' or '\r' or '\n' || !char.IsAscii(Delimiter[0])))
+        CheckColumns(problems, Columns, ColumnTypes);
+        if (NullValues?.Contains(null!) == true)
+        {
+            problems.Add("null_values: has a null entry");
+        }
+
+        if (Delimiter is not null && (Delimiter is not [var delimiter] || !OptionsValidation.IsDelimiter(delimiter)))
         {
             problems.Add($"delimiter: must be one ASCII character other than a double quote, CR or LF, not '{Delimiter}'");
         }

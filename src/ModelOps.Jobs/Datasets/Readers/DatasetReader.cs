@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using ModelOps.Core.Data;
-using ModelOps.Core.Learners;
 using ModelOps.Jobs.Schemas;
 using ModelOps.Store.Tracking;
 
@@ -15,9 +14,9 @@ namespace ModelOps.Jobs.Datasets;
 /// <see cref="DatasetException"/> naming the path or table; a frame that breaks <see cref="Schema"/>
 /// raises <see cref="Core.Schemas.SchemaException"/> listing every violation; an invalid schema file
 /// raises <see cref="Configuration.ConfigException"/>; invalid settings raise one
-/// <see cref="ArgumentException"/> listing every problem.
+/// <see cref="ArgumentException"/> listing every problem (see <see cref="DatasetSettings.Validate"/>).
 /// </remarks>
-public abstract record DatasetReader
+public abstract record DatasetReader : DatasetSettings
 {
     /// <summary>At most this many rows (the first rows in file or table order); must be 1 or more.</summary>
     /// <value>Default <see langword="null"/>: every row.</value>
@@ -34,60 +33,15 @@ public abstract record DatasetReader
     /// <summary>Reads the frame; relative paths are relative to the current directory.</summary>
     /// <exception cref="DatasetException">The source is missing or its content cannot be read.</exception>
     /// <exception cref="Core.Schemas.SchemaException">The frame breaks <see cref="Schema"/>.</exception>
-    /// <exception cref="ArgumentException">The settings are invalid (see <see cref="Validate"/>).</exception>
+    /// <exception cref="ArgumentException">The settings are invalid (see <see cref="DatasetSettings.Validate"/>).</exception>
     public abstract Task<DatasetRead> ReadAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Every problem of the settings (empty when they are valid), as <c>field: what is wrong</c>.</summary>
-    public IReadOnlyList<string> Validate()
+    /// <inheritdoc/>
+    private protected sealed override void CollectSharedProblems(List<string> problems)
     {
-        var problems = Parameters.CheckRanges(this);
         if (Schema is { Length: 0 })
         {
             problems.Add("schema: must not be empty (leave it out to read without a schema)");
-        }
-
-        CollectProblems(problems);
-        return problems;
-    }
-
-    /// <summary>Adds the problems of the settings of a concrete reader to <paramref name="problems"/>.</summary>
-    protected virtual void CollectProblems(List<string> problems)
-    {
-    }
-
-    /// <summary>Throws one <see cref="ArgumentException"/> listing every problem of the settings.</summary>
-    protected void ThrowIfInvalid()
-    {
-        var problems = Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Invalid {GetType().Name}: {string.Join("; ", problems)}.");
-        }
-    }
-
-    /// <summary>Adds a problem for each empty or repeated name of the list <paramref name="field"/>.</summary>
-    private protected static void CheckNames(List<string> problems, string field, IReadOnlyList<string>? names)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in names ?? [])
-        {
-            if (string.IsNullOrEmpty(name))
-            {
-                problems.Add($"{field}: has an empty name");
-            }
-            else if (!seen.Add(name))
-            {
-                problems.Add($"{field}: '{name}' is listed more than once");
-            }
-        }
-    }
-
-    /// <summary>Adds a problem for an empty <c>path</c>.</summary>
-    private protected static void CheckPath(List<string> problems, string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            problems.Add("path: must not be empty");
         }
     }
 

@@ -31,7 +31,6 @@ public sealed record JsonLinesReader : DatasetReader
     protected override void CollectProblems(List<string> problems)
     {
         CheckPath(problems, Path);
-        CheckNames(problems, "columns", Columns);
-        CheckNames(problems, "column_types", ColumnTypes?.Keys.ToArray());
+        CheckColumns(problems, Columns, ColumnTypes);
     }
 }

@@ -59,16 +59,7 @@ public sealed record SqlReader : DatasetReader
     /// <inheritdoc/>
     protected override void CollectProblems(List<string> problems)
     {
-        if (!SqlDatabase.TryParse(Connection, out _, out var connectionProblem))
-        {
-            problems.Add(connectionProblem!);
-        }
-
-        if (SqlDatabase.TableProblem(Table) is { } tableProblem)
-        {
-            problems.Add(tableProblem);
-        }
-
+        CheckSqlTarget(problems, Connection, Table);
         CheckNames(problems, "columns", Columns);
         foreach (var entry in OrderBy ?? [])
         {

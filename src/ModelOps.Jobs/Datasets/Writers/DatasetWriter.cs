@@ -11,36 +11,13 @@ namespace ModelOps.Jobs.Datasets;
 /// transaction. On any failure or cancellation the old file or table is left as it was. Problems with the
 /// target (a table that exists in mode <c>Fail</c>, a column the table cannot hold, a database error) raise
 /// <see cref="DatasetException"/> naming the path or table; invalid settings raise one
-/// <see cref="ArgumentException"/> listing every problem.
+/// <see cref="ArgumentException"/> listing every problem (see <see cref="DatasetSettings.Validate"/>).
 /// </remarks>
-public abstract record DatasetWriter
+public abstract record DatasetWriter : DatasetSettings
 {
     /// <summary>Writes the whole frame atomically (temp file + rename, or one database transaction); returns the target URI.</summary>
     /// <returns>The absolute file path, or <c>sqlite:/absolute/path.db#table</c>, or <c>postgresql://user@host:port/db#table</c>.</returns>
     public abstract Task<string> WriteAsync(Frame frame, CancellationToken cancellationToken = default);
-
-    /// <summary>Every problem of the settings (empty when they are valid), as <c>field: what is wrong</c>.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var problems = new List<string>();
-        CollectProblems(problems);
-        return problems;
-    }
-
-    /// <summary>Adds the problems of the settings of a concrete writer to <paramref name="problems"/>.</summary>
-    protected virtual void CollectProblems(List<string> problems)
-    {
-    }
-
-    /// <summary>Throws one <see cref="ArgumentException"/> listing every problem of the settings.</summary>
-    protected void ThrowIfInvalid()
-    {
-        var problems = Validate();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Invalid {GetType().Name}: {string.Join("; ", problems)}.");
-        }
-    }
 
     /// <summary>Writes a file on a pool thread through <paramref name="write"/> (which replaces it atomically), creating its folder first.</summary>
     private protected Task<string> WriteFileAsync(string path, Frame frame, Action<string, Frame, CancellationToken> write, CancellationToken cancellationToken)
@@ -60,14 +37,5 @@ public abstract record DatasetWriter
                 return full;
             },
             CancellationToken.None); // the writer itself honours the token, so a cancelled write also cleans its temporary file
-    }
-
-    /// <summary>Adds a problem for an empty <c>path</c>.</summary>
-    private protected static void CheckPath(List<string> problems, string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            problems.Add("path: must not be empty");
-        }
     }
 }

@@ -98,16 +98,7 @@ public sealed record SqlWriter : DatasetWriter
     /// <inheritdoc/>
     protected override void CollectProblems(List<string> problems)
     {
-        if (!SqlDatabase.TryParse(Connection, out _, out var connectionProblem))
-        {
-            problems.Add(connectionProblem!);
-        }
-
-        if (SqlDatabase.TableProblem(Table) is { } tableProblem)
-        {
-            problems.Add(tableProblem);
-        }
-
+        CheckSqlTarget(problems, Connection, Table);
         if (!Enum.IsDefined(Mode))
         {
             problems.Add($"mode: must be one of {string.Join(", ", Enum.GetNames<SqlWriteMode>())}");

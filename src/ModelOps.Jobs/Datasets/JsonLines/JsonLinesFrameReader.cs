@@ -13,7 +13,7 @@ namespace ModelOps.Jobs.Datasets.JsonLines;
 /// scalars. Keys are matched against the previous row's key order first, so the usual file (same keys,
 /// same order) costs one byte comparison per key.
 /// </summary>
-internal sealed class JsonLinesReader
+internal sealed class JsonLinesFrameReader
 {
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
@@ -32,7 +32,7 @@ internal sealed class JsonLinesReader
     private char[] _chars = new char[256];
     private byte[] _unescaped = new byte[256];
 
-    private JsonLinesReader(Stream stream, JsonLinesReadOptions options, string sourceName)
+    private JsonLinesFrameReader(Stream stream, JsonLinesReadOptions options, string sourceName)
     {
         _stream = stream;
         _options = options;
@@ -51,7 +51,7 @@ internal sealed class JsonLinesReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new JsonLinesReader(stream, options, sourceName).Read(cancellationToken);
+        return new JsonLinesFrameReader(stream, options, sourceName).Read(cancellationToken);
     }
 
     private Frame Read(CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using static ModelOps.Jobs.Tests.Datasets.DatasetTestKit;
 
 namespace ModelOps.Jobs.Tests.Datasets.Csv;
 
-public sealed class CsvWriterTests
+public sealed class CsvFrameWriterTests
 {
     [Fact]
     public void WriteCsv_AllTypesWithNulls_RoundTripsToAnEqualFrame()

@@ -6,7 +6,7 @@ using static ModelOps.Jobs.Tests.Datasets.DatasetTestKit;
 
 namespace ModelOps.Jobs.Tests.Datasets.Csv;
 
-public sealed class CsvReaderErrorTests
+public sealed class CsvFrameReaderErrorTests
 {
     private static DatasetException ReadError(string text, CsvReadOptions? options = null) =>
         Assert.Throws<DatasetException>(() => ReadCsvText(text, options));

@@ -11,7 +11,7 @@ namespace ModelOps.Jobs.Datasets.Csv;
 /// must be: they hold the delimiter, a quote, CR or LF, start or end with a space, or are an empty string
 /// (an empty unquoted field is a null).
 /// </summary>
-internal sealed class CsvWriter
+internal sealed class CsvFrameWriter
 {
     private readonly Stream _stream;
     private readonly byte _delimiter;
@@ -21,7 +21,7 @@ internal sealed class CsvWriter
     private readonly byte[] _buffer;
     private int _position;
 
-    private CsvWriter(Stream stream, CsvWriteOptions options, CancellationToken cancellationToken)
+    private CsvFrameWriter(Stream stream, CsvWriteOptions options, CancellationToken cancellationToken)
     {
         _stream = stream;
         _delimiter = (byte)options.Delimiter;
@@ -42,7 +42,7 @@ internal sealed class CsvWriter
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        var writer = new CsvWriter(stream, options, cancellationToken);
+        var writer = new CsvFrameWriter(stream, options, cancellationToken);
         try
         {
             writer.WriteFrame(frame);

@@ -12,7 +12,7 @@ namespace ModelOps.Jobs.Datasets.JsonLines;
 /// <c>"-Infinity"</c> (JSON has no literal for them; the reader takes them back as float64).
 /// Names and string categories are escaped once and reused.
 /// </summary>
-internal static class JsonLinesWriter
+internal static class JsonLinesFrameWriter
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {

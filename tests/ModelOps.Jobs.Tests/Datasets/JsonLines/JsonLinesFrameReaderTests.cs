@@ -6,7 +6,7 @@ using static ModelOps.Jobs.Tests.Datasets.DatasetTestKit;
 
 namespace ModelOps.Jobs.Tests.Datasets.JsonLines;
 
-public sealed class JsonLinesReaderTests
+public sealed class JsonLinesFrameReaderTests
 {
     private static DatasetException ReadError(string text, JsonLinesReadOptions? options = null) =>
         Assert.Throws<DatasetException>(() => ReadJsonText(text, options));

@@ -5,7 +5,7 @@ using static ModelOps.Jobs.Tests.Datasets.DatasetTestKit;
 
 namespace ModelOps.Jobs.Tests.Datasets.JsonLines;
 
-public sealed class JsonLinesWriterTests
+public sealed class JsonLinesFrameWriterTests
 {
     [Fact]
     public void WriteJsonLines_Frame_WritesOneObjectPerRow()

@@ -17,7 +17,7 @@ namespace ModelOps.Jobs.Datasets.Csv;
 /// plus a few chunks. Errors are raised in file order: a malformed row found by the tokenizer is raised
 /// only after the good rows before it are parsed, and of two bad values in one chunk the earlier line wins.
 /// </remarks>
-internal sealed class CsvReader
+internal sealed class CsvFrameReader
 {
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
@@ -26,7 +26,7 @@ internal sealed class CsvReader
     private readonly string _sourceName;
     private readonly int _limit;
 
-    private CsvReader(Stream stream, CsvReadOptions options, string sourceName)
+    private CsvFrameReader(Stream stream, CsvReadOptions options, string sourceName)
     {
         _stream = stream;
         _options = options;
@@ -40,7 +40,7 @@ internal sealed class CsvReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new CsvReader(stream, options, sourceName).Read(cancellationToken);
+        return new CsvFrameReader(stream, options, sourceName).Read(cancellationToken);
     }
 
     private Frame Read(CancellationToken cancellationToken)

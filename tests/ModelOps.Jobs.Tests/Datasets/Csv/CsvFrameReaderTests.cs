@@ -6,7 +6,7 @@ using static ModelOps.Jobs.Tests.Datasets.DatasetTestKit;
 
 namespace ModelOps.Jobs.Tests.Datasets.Csv;
 
-public sealed class CsvReaderTests
+public sealed class CsvFrameReaderTests
 {
     [Fact]
     public void ReadCsv_MixedColumns_InfersEachType()
