@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ModelOps.Hub.Auth;
 using ModelOps.Hub.Errors;
-using ModelOps.Hub.Routing;
+using ModelOps.Hub.Groups;
 using ModelOps.Store.Groups;
 
 namespace ModelOps.Hub.Api;
@@ -42,7 +42,7 @@ internal static class GroupsApi
         return Results.Ok(await store.GetGroupAuditAsync(group, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, IGroupStore store, ModelCache models, RoutingSnapshots snapshots)
+    private static async Task<IResult> CreateAsync(HttpContext context, GroupCommands commands)
     {
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var body = new JsonBody();
@@ -58,14 +58,11 @@ internal static class GroupsApi
 
         var members = Members(root.Value, body);
         body.ThrowIfAny();
-        GroupNames.Validate(name!);
-        await CheckSignaturesAsync(members, models, context.RequestAborted).ConfigureAwait(false);
-        var created = await store.CreateGroupAsync(new NewModelGroup(name!, members, policy) { Description = description }, Actor(context), context.RequestAborted).ConfigureAwait(false);
-        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
+        var created = await commands.CreateAsync(new NewModelGroup(name!, members, policy) { Description = description }, Actor(context), context.RequestAborted).ConfigureAwait(false);
         return Results.Created($"/api/groups/{created.Name}", created);
     }
 
-    private static async Task<IResult> SplitAsync(string group, HttpContext context, IGroupStore store, ModelCache models, RoutingSnapshots snapshots)
+    private static async Task<IResult> SplitAsync(string group, HttpContext context, GroupCommands commands)
     {
         GroupNames.Validate(group);
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
@@ -74,13 +71,10 @@ internal static class GroupsApi
         body.ThrowIfAny();
         var members = Members(root!.Value, body);
         body.ThrowIfAny();
-        await CheckSignaturesAsync(members, models, context.RequestAborted).ConfigureAwait(false);
-        var changed = await store.SetMembersAsync(group, members, Actor(context), context.RequestAborted).ConfigureAwait(false);
-        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
-        return Results.Ok(changed);
+        return Results.Ok(await commands.SetMembersAsync(group, members, Actor(context), context.RequestAborted).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> PromoteAsync(string group, HttpContext context, IGroupStore store, ModelCache models, RoutingSnapshots snapshots)
+    private static async Task<IResult> PromoteAsync(string group, HttpContext context, GroupCommands commands)
     {
         GroupNames.Validate(group);
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
@@ -92,21 +86,11 @@ internal static class GroupsApi
         var takeAll = body.Bool(root.Value, "takeAllTraffic", "$", required: false) ?? false;
         var reason = body.String(root.Value, "reason", "$", required: false);
         body.ThrowIfAny();
-        var current = await store.GetGroupAsync(group, context.RequestAborted).ConfigureAwait(false);
-        var champion = current.Champion;
-        await CheckSignaturesAsync([champion, new GroupMember(model!, version!.Value, GroupRole.Challenger, 0)], models, context.RequestAborted).ConfigureAwait(false);
-        var promotion = await store.PromoteAsync(group, model!, version.Value, takeAll, Actor(context), reason, context.RequestAborted).ConfigureAwait(false);
-        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
-        return Results.Ok(promotion);
+        return Results.Ok(await commands.PromoteAsync(group, model!, version!.Value, takeAll, Actor(context), reason, context.RequestAborted).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> DeleteAsync(string group, HttpContext context, IGroupStore store, RoutingSnapshots snapshots)
-    {
-        GroupNames.Validate(group);
-        var deletion = await store.DeleteGroupAsync(group, Actor(context), context.RequestAborted).ConfigureAwait(false);
-        await snapshots.RefreshAsync(force: false, context.RequestAborted).ConfigureAwait(false);
-        return Results.Ok(deletion);
-    }
+    private static async Task<IResult> DeleteAsync(string group, HttpContext context, GroupCommands commands) =>
+        Results.Ok(await commands.DeleteAsync(group, Actor(context), context.RequestAborted).ConfigureAwait(false));
 
     private static string Actor(HttpContext context) => TokenAuthMiddleware.Caller(context).Name;
 
@@ -185,44 +169,6 @@ internal static class GroupsApi
 
         return items;
     }
-
-    /// <summary>Every member must read the same inputs (names and types) as the Champion: one signature per group endpoint.</summary>
-    private static async Task CheckSignaturesAsync(IReadOnlyList<GroupMember> members, ModelCache models, CancellationToken cancellationToken)
-    {
-        if (members.Count == 0)
-        {
-            return;
-        }
-
-        var champion = members.FirstOrDefault(m => m.Role == GroupRole.Champion) ?? members[0];
-        var expected = (await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false)).Model;
-        var problems = new List<string>();
-        foreach (var member in members)
-        {
-            if (member == champion)
-            {
-                continue;
-            }
-
-            var model = (await models.GetAsync(member.Model, member.Version, cancellationToken).ConfigureAwait(false)).Model;
-            if (!model.Inputs.SequenceEqual(expected.Inputs) && !SameSet(model, expected))
-            {
-                problems.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{member.Model}/{member.Version} reads inputs ({Describe(model)}), not the champion's ({Describe(expected)})"));
-            }
-        }
-
-        if (problems.Count > 0)
-        {
-            throw new HubException(StatusCodes.Status400BadRequest, $"the members of a group must read the same inputs: {string.Join("; ", problems)}", problems);
-        }
-    }
-
-    private static bool SameSet(ModelOps.Core.Models.Model a, ModelOps.Core.Models.Model b) =>
-        a.Inputs.Count == b.Inputs.Count && a.Inputs.All(b.Inputs.Contains);
-
-    private static string Describe(ModelOps.Core.Models.Model model) =>
-        string.Join(", ", model.Inputs.Select(i => $"{i.Name} {ModelOps.Core.Data.ColumnTypeNames.ToName(i.Type)}"));
 }
 
 /// <summary>The body of <c>POST /api/groups</c>.</summary>

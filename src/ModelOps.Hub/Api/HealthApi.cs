@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ModelOps.Hub.Auth;
-using ModelOps.Hub.Logging;
+using ModelOps.Hub.Diagnostics;
 using ModelOps.Hub.Routing;
 using ModelOps.Store;
 

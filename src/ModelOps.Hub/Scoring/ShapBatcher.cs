@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Learning;
-using ModelOps.Hub.Logging;
+using ModelOps.Hub.Diagnostics;
 
 namespace ModelOps.Hub.Scoring;
 

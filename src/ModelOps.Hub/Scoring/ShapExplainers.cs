@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Learning;
-using ModelOps.Hub.Logging;
+using ModelOps.Hub.Diagnostics;
 using ModelOps.Store.Registry;
 
 namespace ModelOps.Hub.Scoring;

@@ -38,6 +38,9 @@ internal sealed class HubHost : IAsyncDisposable
 
     public HttpClient Anonymous { get; private set; } = null!;
 
+    /// <summary>The running hub's services (its meter factory, its singletons).</summary>
+    public IServiceProvider Services => _app!.Services;
+
     /// <summary>Opens the database, registers the test models when asked, makes tokens and starts a hub on it.</summary>
     public static async Task<HubHost> StartAsync(string database, string artifacts, bool register = true, HubOptions? options = null)
     {

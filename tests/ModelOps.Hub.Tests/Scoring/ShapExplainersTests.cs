@@ -1,6 +1,6 @@
 using ModelOps.Core.Explain;
 using ModelOps.Core.Learning;
-using ModelOps.Hub.Logging;
+using ModelOps.Hub.Diagnostics;
 using ModelOps.Hub.Scoring;
 using ModelOps.Hub.Tests.Infrastructure;
 

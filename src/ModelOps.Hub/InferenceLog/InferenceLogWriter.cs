@@ -1,9 +1,10 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ModelOps.Hub.Diagnostics;
 using ModelOps.Store.Inference;
 
-namespace ModelOps.Hub.Logging;
+namespace ModelOps.Hub.InferenceLog;
 
 /// <summary>
 /// Group commit of inference-log rows: requests put their rows in a bounded queue and wait; one
