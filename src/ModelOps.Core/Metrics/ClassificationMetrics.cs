@@ -1,3 +1,5 @@
+using ModelOps.Core.Learning;
+
 namespace ModelOps.Core.Metrics;
 
 /// <summary>
@@ -57,7 +59,7 @@ internal readonly record struct LabelCounts(double TruePositives, double Predict
 }
 
 /// <summary><c>accuracy</c>: <c>sklearn.metrics.accuracy_score</c> of the thresholded labels, the (weighted) share that are right.</summary>
-internal sealed class AccuracyMetric() : Metric(MetricNames.Accuracy, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class AccuracyMetric() : Metric(MetricNames.Accuracy, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
@@ -74,21 +76,21 @@ internal sealed class AccuracyMetric() : Metric(MetricNames.Accuracy, MetricTask
 }
 
 /// <summary><c>precision</c>: <c>sklearn.metrics.precision_score</c> of the thresholded labels; 0 when no label is predicted 1.</summary>
-internal sealed class PrecisionMetric() : Metric(MetricNames.Precision, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class PrecisionMetric() : Metric(MetricNames.Precision, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         LabelCounts.Of(actual, predicted, weights).Precision;
 }
 
 /// <summary><c>recall</c>: <c>sklearn.metrics.recall_score</c> of the thresholded labels; 0 when no actual label is 1.</summary>
-internal sealed class RecallMetric() : Metric(MetricNames.Recall, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class RecallMetric() : Metric(MetricNames.Recall, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         LabelCounts.Of(actual, predicted, weights).Recall;
 }
 
 /// <summary><c>f1</c>: <c>sklearn.metrics.f1_score</c> of the thresholded labels; 0 when precision and recall are both 0.</summary>
-internal sealed class F1Metric() : Metric(MetricNames.F1, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class F1Metric() : Metric(MetricNames.F1, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         LabelCounts.Of(actual, predicted, weights).F1;
@@ -102,7 +104,7 @@ internal sealed class F1Metric() : Metric(MetricNames.F1, MetricTask.Classificat
 /// <remarks>
 /// scikit-learn infers the classes from <c>y_true</c> and raises when it holds one class only; so does this.
 /// </remarks>
-internal sealed class LogLossMetric() : Metric(MetricNames.LogLoss, MetricTask.Classification, greaterIsBetter: false, PredictionKind.Probability)
+internal sealed class LogLossMetric() : Metric(MetricNames.LogLoss, ModelTask.BinaryClassification, greaterIsBetter: false, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
@@ -125,7 +127,7 @@ internal sealed class LogLossMetric() : Metric(MetricNames.LogLoss, MetricTask.C
 /// <summary>
 /// <c>brier</c>: <c>sklearn.metrics.brier_score_loss</c>, the (weighted) mean of <c>(actual - p)²</c>.
 /// </summary>
-internal sealed class BrierMetric() : Metric(MetricNames.Brier, MetricTask.Classification, greaterIsBetter: false, PredictionKind.Probability)
+internal sealed class BrierMetric() : Metric(MetricNames.Brier, ModelTask.BinaryClassification, greaterIsBetter: false, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         MeanSquaredErrorMetric.Of(actual, predicted, weights);
