@@ -2,8 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using ModelOps.Core.Learning;
-using ModelOps.Hub.Analytics;
+using ModelOps.Core.Analytics;
 using ModelOps.Hub.Auth;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.Routing;
@@ -70,8 +69,7 @@ internal static class AnalyticsApi
             rows[i] = new ScoredRow(o.Model, o.Version, o.Role.ToName(), o.Timestamp, o.Prediction ?? double.NaN, o.Probability, o.Label, o.LatencyMs, o.Failed);
         }
 
-        var task = model.Task == ModelTask.BinaryClassification ? AnalyticsTask.Classification : AnalyticsTask.Regression;
-        var report = GroupAnalytics.Compute(rows, task, new AnalyticsOptions
+        var report = GroupAnalytics.Compute(rows, model.Task, new AnalyticsOptions
         {
             ChampionModel = champion.Model,
             ChampionVersion = champion.Version,

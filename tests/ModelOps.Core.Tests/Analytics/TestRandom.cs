@@ -1,4 +1,4 @@
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>A seeded SplitMix64 generator with Box–Muller normals: the simulations repeat exactly on every machine.</summary>
 internal sealed class TestRandom(ulong seed)

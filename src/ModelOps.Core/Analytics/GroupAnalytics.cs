@@ -1,4 +1,6 @@
-namespace ModelOps.Hub.Analytics;
+using ModelOps.Core.Learning;
+
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// Comparative analytics of the model versions of a group from their logged rows: pure computation, no I/O.
@@ -28,7 +30,7 @@ public static class GroupAnalytics
     /// <returns>The report; every number in it is finite or <see langword="null"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">The options are invalid (every problem listed), a row is null or has no model name.</exception>
-    public static GroupAnalyticsReport Compute(IReadOnlyList<ScoredRow> rows, AnalyticsTask task, AnalyticsOptions options)
+    public static GroupAnalyticsReport Compute(IReadOnlyList<ScoredRow> rows, ModelTask task, AnalyticsOptions options)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
@@ -113,7 +115,7 @@ public static class GroupAnalytics
     }
 
     /// <summary>The per-row losses of the labelled rows, oldest first: squared error, or log loss of the probability.</summary>
-    internal static List<double> Losses(List<CleanRow> sortedRows, AnalyticsTask task)
+    internal static List<double> Losses(List<CleanRow> sortedRows, ModelTask task)
     {
         var losses = new List<double>(sortedRows.Count);
         foreach (var row in sortedRows)
@@ -123,7 +125,7 @@ public static class GroupAnalytics
                 continue;
             }
 
-            if (task == AnalyticsTask.Regression)
+            if (task == ModelTask.Regression)
             {
                 var e = label - row.Prediction!.Value;
                 losses.Add(e * e);
@@ -147,9 +149,9 @@ public static class GroupAnalytics
     }
 
     private static ChallengerComparison Compare((string Model, int Version) challenger, List<CleanRow> challengerRows,
-        (string Model, int Version) champion, List<CleanRow>? championRows, AnalyticsTask task, AnalyticsOptions options)
+        (string Model, int Version) champion, List<CleanRow>? championRows, ModelTask task, AnalyticsOptions options)
     {
-        var loss = task == AnalyticsTask.Regression ? SquaredErrorLoss : LogLossLoss;
+        var loss = task == ModelTask.Regression ? SquaredErrorLoss : LogLossLoss;
         if (championRows is null)
         {
             return new ChallengerComparison(challenger.Model, challenger.Version, champion.Model, champion.Version, loss, 0,
@@ -183,7 +185,7 @@ public static class GroupAnalytics
     }
 
     private static List<TimeBucket> Buckets(List<(string Model, int Version)> keys,
-        Dictionary<(string Model, int Version), List<CleanRow>> groups, AnalyticsTask task, TimeSpan bucketSize)
+        Dictionary<(string Model, int Version), List<CleanRow>> groups, ModelTask task, TimeSpan bucketSize)
     {
         var buckets = new SortedDictionary<long, List<BucketModelStats>>();
         var epoch = DateTimeOffset.UnixEpoch.UtcTicks;

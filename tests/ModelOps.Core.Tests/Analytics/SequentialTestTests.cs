@@ -1,7 +1,7 @@
-using ModelOps.Hub.Analytics;
+using ModelOps.Core.Analytics;
 using Xunit.Abstractions;
 
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>
 /// The challenger-versus-champion confidence sequence keeps its error rate when looked at after every 50 pairs, where a
