@@ -1,4 +1,5 @@
 using ModelOps.Core.Learning;
+using ModelOps.Core.Metrics;
 
 namespace ModelOps.Core.Analytics;
 
@@ -16,9 +17,6 @@ public static class GroupAnalytics
 
     /// <summary>The per-row loss compared for classification.</summary>
     public const string LogLossLoss = "log_loss";
-
-    /// <summary>sklearn 1.2.1's <c>log_loss(eps="auto")</c> clipping bound: the float64 machine epsilon, 2⁻⁵².</summary>
-    internal const double ProbabilityEpsilon = 2.220446049250313e-16;
 
     /// <summary>
     /// Computes the report of <paramref name="rows"/>: per model version side by side, per time bucket, and each
@@ -132,20 +130,11 @@ public static class GroupAnalytics
             }
             else if (row.Probability is { } p)
             {
-                losses.Add(LogLoss(label, p));
+                losses.Add(LogLossMetric.Loss(label, p));
             }
         }
 
         return losses;
-    }
-
-    /// <summary>-ln P(label) as scikit-learn 1.2.1 computes it: p clipped to [ε, 1 - ε], the row [1 - p, p] renormalised.</summary>
-    internal static double LogLoss(double label, double probability)
-    {
-        var p = Math.Min(Math.Max(probability, ProbabilityEpsilon), 1.0 - ProbabilityEpsilon);
-        var q = 1.0 - p;
-        var sum = q + p;
-        return label == 1.0 ? -Math.Log(p / sum) : -Math.Log(q / sum);
     }
 
     private static ChallengerComparison Compare((string Model, int Version) challenger, List<CleanRow> challengerRows,

@@ -1,4 +1,5 @@
 using ModelOps.Core.Learning;
+using ModelOps.Core.Metrics;
 
 namespace ModelOps.Core.Analytics;
 
@@ -138,7 +139,7 @@ internal static class ModelStatistics
             {
                 labels.Add(label);
                 scores.Add(p);
-                logLosses.Add(GroupAnalytics.LogLoss(label, p));
+                logLosses.Add(LogLossMetric.Loss(label, p));
                 var d = label - p;
                 brier.Add(d * d);
             }

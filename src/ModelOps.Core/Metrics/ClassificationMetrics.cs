@@ -109,18 +109,28 @@ internal sealed class LogLossMetric() : Metric(MetricNames.LogLoss, ModelTask.Bi
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
         Classes.RequireBoth(Name, actual);
-        const double eps = MetricConstants.MachineEpsilon;
         using var terms = new PooledDoubles(actual.Length);
         var t = terms.Span;
         for (var i = 0; i < t.Length; i++)
         {
-            var p = Math.Min(Math.Max(predicted[i], eps), 1.0 - eps);
-            var q0 = 1.0 - p;
-            var sum = q0 + p;
-            t[i] = actual[i] == 1.0 ? -Math.Log(p / sum) : -Math.Log(q0 / sum);
+            t[i] = Loss(actual[i], predicted[i]);
         }
 
         return NumpySum.Average(t, weights);
+    }
+
+    /// <summary>
+    /// One sample's log loss, <c>-ln</c> of the probability <paramref name="probability"/> of class 1 gives
+    /// <paramref name="label"/> (0 or 1): p clipped to [ε, 1 - ε], the row <c>[1 - p, p]</c> renormalised, the true
+    /// class's entry taken. The metric averages it; the group analytics compare it row by row.
+    /// </summary>
+    internal static double Loss(double label, double probability)
+    {
+        const double eps = MetricConstants.MachineEpsilon;
+        var p = Math.Min(Math.Max(probability, eps), 1.0 - eps);
+        var q0 = 1.0 - p;
+        var sum = q0 + p;
+        return label == 1.0 ? -Math.Log(p / sum) : -Math.Log(q0 / sum);
     }
 }
 

@@ -1,4 +1,5 @@
 using ModelOps.Core.Analytics;
+using ModelOps.Core.Metrics;
 using Xunit.Abstractions;
 
 namespace ModelOps.Core.Tests.Analytics;
@@ -153,6 +154,6 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
     {
         var y = random.NextDouble() < 0.3 ? 1.0 : 0.0;
         var logit = (2.0 * (y - 0.3)) - 0.85 + random.NextNormal();
-        return GroupAnalytics.LogLoss(y, 1.0 / (1.0 + Math.Exp(-logit)));
+        return LogLossMetric.Loss(y, 1.0 / (1.0 + Math.Exp(-logit)));
     }
 }
