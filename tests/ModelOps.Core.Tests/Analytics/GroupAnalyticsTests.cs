@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using ModelOps.Core.Analytics;
 using ModelOps.Core.Learning;
 
@@ -296,6 +297,19 @@ public sealed class GroupAnalyticsTests
             var back = JsonSerializer.Deserialize<GroupAnalyticsReport>(web, JsonSerializerOptions.Web)!;
             Assert.Equal(web, JsonSerializer.Serialize(back, JsonSerializerOptions.Web));
         }
+    }
+
+    [Fact]
+    public void Compute_Report_TaskWrittenRegressionOrClassificationUnderACamelCaseEnumPolicy()
+    {
+        var hubLike = new JsonSerializerOptions(JsonSerializerOptions.Web);
+        hubLike.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        var classification = JsonSerializer.Serialize(GroupAnalytics.Compute([], ModelTask.BinaryClassification, Options), hubLike);
+        var regression = JsonSerializer.Serialize(GroupAnalytics.Compute([], ModelTask.Regression, Options), hubLike);
+
+        Assert.StartsWith("{\"task\":\"classification\",", classification, StringComparison.Ordinal);
+        Assert.StartsWith("{\"task\":\"regression\",", regression, StringComparison.Ordinal);
+        Assert.Equal(ModelTask.BinaryClassification, JsonSerializer.Deserialize<GroupAnalyticsReport>(classification, hubLike)!.Task);
     }
 
     private static ScoredRow Row(string model, int version, int minute, double prediction, double? probability = null,
