@@ -8,6 +8,7 @@ using ModelOps.Core.Learners;
 using ModelOps.Core.Learners.Trees;
 using ModelOps.Core.Metrics;
 using ModelOps.Core.Models;
+using ModelOps.Core.Randomness;
 using ModelOps.Core.Splitting;
 using ModelOps.Jobs.Datasets;
 
@@ -214,17 +215,13 @@ static (Frame Frame, string[] Features) Synthetic(int rows, int p = 20)
         columns[j] = new double[rows];
     }
 
-    ulong k = 0;
+    // Seed 0: the k-th draw mixes k * 0x9E3779B97F4A7C15, as the NumPy side computes it.
+    var random = new SplitMix64(0);
     for (var i = 0; i < rows; i++)
     {
         for (var j = 0; j <= p; j++)
         {
-            k++;
-            var z = k * 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            z ^= z >> 31;
-            columns[j][i] = (z >> 11) * (1.0 / (1UL << 53));
+            columns[j][i] = random.NextDouble();
         }
     }
 

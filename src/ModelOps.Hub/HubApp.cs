@@ -56,7 +56,7 @@ public static class HubApp
             services.AddSingleton<InferenceLogWriter>();
             services.AddHostedService(provider => provider.GetRequiredService<InferenceLogWriter>());
             services.AddProblemDetails();
-            services.AddOpenApi();
+            services.AddOpenApi(options => options.DescribeAnalyticsTask());
             services.ConfigureHttpJsonOptions(json =>
             {
                 json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;

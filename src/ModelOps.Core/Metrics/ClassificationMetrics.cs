@@ -1,3 +1,5 @@
+using ModelOps.Core.Learning;
+
 namespace ModelOps.Core.Metrics;
 
 /// <summary>
@@ -57,7 +59,7 @@ internal readonly record struct LabelCounts(double TruePositives, double Predict
 }
 
 /// <summary><c>accuracy</c>: <c>sklearn.metrics.accuracy_score</c> of the thresholded labels, the (weighted) share that are right.</summary>
-internal sealed class AccuracyMetric() : Metric(MetricNames.Accuracy, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class AccuracyMetric() : Metric(MetricNames.Accuracy, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
@@ -74,21 +76,21 @@ internal sealed class AccuracyMetric() : Metric(MetricNames.Accuracy, MetricTask
 }
 
 /// <summary><c>precision</c>: <c>sklearn.metrics.precision_score</c> of the thresholded labels; 0 when no label is predicted 1.</summary>
-internal sealed class PrecisionMetric() : Metric(MetricNames.Precision, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class PrecisionMetric() : Metric(MetricNames.Precision, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         LabelCounts.Of(actual, predicted, weights).Precision;
 }
 
 /// <summary><c>recall</c>: <c>sklearn.metrics.recall_score</c> of the thresholded labels; 0 when no actual label is 1.</summary>
-internal sealed class RecallMetric() : Metric(MetricNames.Recall, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class RecallMetric() : Metric(MetricNames.Recall, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         LabelCounts.Of(actual, predicted, weights).Recall;
 }
 
 /// <summary><c>f1</c>: <c>sklearn.metrics.f1_score</c> of the thresholded labels; 0 when precision and recall are both 0.</summary>
-internal sealed class F1Metric() : Metric(MetricNames.F1, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Probability)
+internal sealed class F1Metric() : Metric(MetricNames.F1, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         LabelCounts.Of(actual, predicted, weights).F1;
@@ -102,30 +104,40 @@ internal sealed class F1Metric() : Metric(MetricNames.F1, MetricTask.Classificat
 /// <remarks>
 /// scikit-learn infers the classes from <c>y_true</c> and raises when it holds one class only; so does this.
 /// </remarks>
-internal sealed class LogLossMetric() : Metric(MetricNames.LogLoss, MetricTask.Classification, greaterIsBetter: false, PredictionKind.Probability)
+internal sealed class LogLossMetric() : Metric(MetricNames.LogLoss, ModelTask.BinaryClassification, greaterIsBetter: false, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
         Classes.RequireBoth(Name, actual);
-        const double eps = MetricConstants.MachineEpsilon;
         using var terms = new PooledDoubles(actual.Length);
         var t = terms.Span;
         for (var i = 0; i < t.Length; i++)
         {
-            var p = Math.Min(Math.Max(predicted[i], eps), 1.0 - eps);
-            var q0 = 1.0 - p;
-            var sum = q0 + p;
-            t[i] = actual[i] == 1.0 ? -Math.Log(p / sum) : -Math.Log(q0 / sum);
+            t[i] = Loss(actual[i], predicted[i]);
         }
 
         return NumpySum.Average(t, weights);
+    }
+
+    /// <summary>
+    /// One sample's log loss, <c>-ln</c> of the probability <paramref name="probability"/> of class 1 gives
+    /// <paramref name="label"/> (0 or 1): p clipped to [ε, 1 - ε], the row <c>[1 - p, p]</c> renormalised, the true
+    /// class's entry taken. The metric averages it; the group analytics compare it row by row.
+    /// </summary>
+    internal static double Loss(double label, double probability)
+    {
+        const double eps = MetricConstants.MachineEpsilon;
+        var p = Math.Min(Math.Max(probability, eps), 1.0 - eps);
+        var q0 = 1.0 - p;
+        var sum = q0 + p;
+        return label == 1.0 ? -Math.Log(p / sum) : -Math.Log(q0 / sum);
     }
 }
 
 /// <summary>
 /// <c>brier</c>: <c>sklearn.metrics.brier_score_loss</c>, the (weighted) mean of <c>(actual - p)²</c>.
 /// </summary>
-internal sealed class BrierMetric() : Metric(MetricNames.Brier, MetricTask.Classification, greaterIsBetter: false, PredictionKind.Probability)
+internal sealed class BrierMetric() : Metric(MetricNames.Brier, ModelTask.BinaryClassification, greaterIsBetter: false, PredictionKind.Probability)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         MeanSquaredErrorMetric.Of(actual, predicted, weights);

@@ -1,3 +1,5 @@
+using ModelOps.Core.Learning;
+
 namespace ModelOps.Core.Metrics;
 
 /// <summary>
@@ -44,7 +46,7 @@ public interface IMetric
     bool GreaterIsBetter { get; }
 
     /// <summary>Whether the metric scores regression or binary classification.</summary>
-    MetricTask Task { get; }
+    ModelTask Task { get; }
 
     /// <summary>Scores <paramref name="predicted"/> against <paramref name="actual"/>, every sample weighing the same.</summary>
     /// <param name="actual">The true values; for classification, labels 0 or 1.</param>

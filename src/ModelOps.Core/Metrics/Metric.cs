@@ -1,3 +1,5 @@
+using ModelOps.Core.Learning;
+
 namespace ModelOps.Core.Metrics;
 
 /// <summary>What a metric accepts in <c>predicted</c>.</summary>
@@ -14,7 +16,7 @@ internal enum PredictionKind
 /// The shared part of every metric: validates the input once at the edge, then hands valid spans to
 /// <see cref="Compute"/>, which mirrors the scikit-learn 1.2.1 function step by step.
 /// </summary>
-internal abstract class Metric(string name, MetricTask task, bool greaterIsBetter, PredictionKind prediction) : IMetric
+internal abstract class Metric(string name, ModelTask task, bool greaterIsBetter, PredictionKind prediction) : IMetric
 {
     private readonly PredictionKind _prediction = prediction;
 
@@ -25,7 +27,7 @@ internal abstract class Metric(string name, MetricTask task, bool greaterIsBette
     public bool GreaterIsBetter { get; } = greaterIsBetter;
 
     /// <inheritdoc/>
-    public MetricTask Task { get; } = task;
+    public ModelTask Task { get; } = task;
 
     /// <inheritdoc/>
     public double Score(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted)
@@ -81,7 +83,7 @@ internal abstract class Metric(string name, MetricTask task, bool greaterIsBette
             MetricErrors.Empty(Name);
         }
 
-        var classification = Task == MetricTask.Classification;
+        var classification = Task == ModelTask.BinaryClassification;
         for (var i = 0; i < actual.Length; i++)
         {
             var y = actual[i];

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
+using ModelOps.Core.Learning;
 using ModelOps.Core.Text;
 
 namespace ModelOps.Core.Metrics;
@@ -70,7 +71,7 @@ public static class MetricCatalog
     }
 
     /// <summary>The metrics of one task, in catalog order.</summary>
-    public static IReadOnlyList<IMetric> For(MetricTask task) => Array.FindAll(Catalog, m => m.Task == task);
+    public static IReadOnlyList<IMetric> For(ModelTask task) => Array.FindAll(Catalog, m => m.Task == task);
 
     private static Dictionary<string, IMetric> CreateIndex()
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using ModelOps.Core.Learning;
 
 namespace ModelOps.Core.Metrics;
 
@@ -108,7 +109,7 @@ internal ref struct ThresholdCurve : IDisposable
 /// Undefined, and an error, when actual holds one class only (scikit-learn raises too). NaN, as in scikit-learn,
 /// when weights leave one class with total weight 0.
 /// </remarks>
-internal sealed class RocAucMetric() : Metric(MetricNames.RocAuc, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Value)
+internal sealed class RocAucMetric() : Metric(MetricNames.RocAuc, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
@@ -154,7 +155,7 @@ internal sealed class RocAucMetric() : Metric(MetricNames.RocAuc, MetricTask.Cla
 /// <remarks>
 /// With no positive label, scikit-learn sets recall to 1 at every threshold, warns and returns -0.0; so does this.
 /// </remarks>
-internal sealed class AveragePrecisionMetric() : Metric(MetricNames.AveragePrecision, MetricTask.Classification, greaterIsBetter: true, PredictionKind.Value)
+internal sealed class AveragePrecisionMetric() : Metric(MetricNames.AveragePrecision, ModelTask.BinaryClassification, greaterIsBetter: true, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {

@@ -1,7 +1,9 @@
+using ModelOps.Core.Learning;
+
 namespace ModelOps.Core.Metrics;
 
 /// <summary><c>mse</c>: <c>sklearn.metrics.mean_squared_error</c>, the (weighted) mean of <c>(actual - predicted)²</c>.</summary>
-internal sealed class MeanSquaredErrorMetric() : Metric(MetricNames.MeanSquaredError, MetricTask.Regression, greaterIsBetter: false, PredictionKind.Value)
+internal sealed class MeanSquaredErrorMetric() : Metric(MetricNames.MeanSquaredError, ModelTask.Regression, greaterIsBetter: false, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         Of(actual, predicted, weights);
@@ -22,14 +24,14 @@ internal sealed class MeanSquaredErrorMetric() : Metric(MetricNames.MeanSquaredE
 }
 
 /// <summary><c>rmse</c>: <c>mean_squared_error(squared=False)</c>, the square root of <c>mse</c>.</summary>
-internal sealed class RootMeanSquaredErrorMetric() : Metric(MetricNames.RootMeanSquaredError, MetricTask.Regression, greaterIsBetter: false, PredictionKind.Value)
+internal sealed class RootMeanSquaredErrorMetric() : Metric(MetricNames.RootMeanSquaredError, ModelTask.Regression, greaterIsBetter: false, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights) =>
         Math.Sqrt(MeanSquaredErrorMetric.Of(actual, predicted, weights));
 }
 
 /// <summary><c>mae</c>: <c>sklearn.metrics.mean_absolute_error</c>, the (weighted) mean of <c>|predicted - actual|</c>.</summary>
-internal sealed class MeanAbsoluteErrorMetric() : Metric(MetricNames.MeanAbsoluteError, MetricTask.Regression, greaterIsBetter: false, PredictionKind.Value)
+internal sealed class MeanAbsoluteErrorMetric() : Metric(MetricNames.MeanAbsoluteError, ModelTask.Regression, greaterIsBetter: false, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
@@ -49,7 +51,7 @@ internal sealed class MeanAbsoluteErrorMetric() : Metric(MetricNames.MeanAbsolut
 /// <c>|predicted - actual| / max(|actual|, ε)</c> with ε the float64 machine epsilon, so an actual 0 gives a
 /// huge term rather than infinity. A fraction: 0.1 means 10 %.
 /// </summary>
-internal sealed class MeanAbsolutePercentageErrorMetric() : Metric(MetricNames.MeanAbsolutePercentageError, MetricTask.Regression, greaterIsBetter: false, PredictionKind.Value)
+internal sealed class MeanAbsolutePercentageErrorMetric() : Metric(MetricNames.MeanAbsolutePercentageError, ModelTask.Regression, greaterIsBetter: false, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
@@ -73,7 +75,7 @@ internal sealed class MeanAbsolutePercentageErrorMetric() : Metric(MetricNames.M
 /// whose float mean is not exactly 0.1, has a tiny non-zero <c>SS_tot</c> and a hugely negative score unless the
 /// predictions are perfect.
 /// </remarks>
-internal sealed class R2Metric() : Metric(MetricNames.R2, MetricTask.Regression, greaterIsBetter: true, PredictionKind.Value)
+internal sealed class R2Metric() : Metric(MetricNames.R2, ModelTask.Regression, greaterIsBetter: true, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {
@@ -119,7 +121,7 @@ internal sealed class R2Metric() : Metric(MetricNames.R2, MetricTask.Regression,
 /// <c>max_error</c>: <c>sklearn.metrics.max_error</c>, the largest <c>|actual - predicted|</c>. scikit-learn has
 /// no weighted form: with weights, samples of weight 0 are left out and the other weights do not matter.
 /// </summary>
-internal sealed class MaxErrorMetric() : Metric(MetricNames.MaxError, MetricTask.Regression, greaterIsBetter: false, PredictionKind.Value)
+internal sealed class MaxErrorMetric() : Metric(MetricNames.MaxError, ModelTask.Regression, greaterIsBetter: false, PredictionKind.Value)
 {
     protected override double Compute(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, ReadOnlySpan<double> weights)
     {

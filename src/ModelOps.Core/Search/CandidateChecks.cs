@@ -13,7 +13,7 @@ internal static class CandidateChecks
     /// <summary>Throws when <paramref name="metric"/> scores another task than <paramref name="model"/> predicts.</summary>
     public static void CheckTask(IModel model, IMetric metric)
     {
-        var expected = model.Task == ModelTask.Regression ? MetricTask.Regression : MetricTask.Classification;
+        var expected = model.Task;
         if (metric.Task == expected)
         {
             return;
@@ -21,7 +21,7 @@ internal static class CandidateChecks
 
         var names = string.Join(", ", MetricCatalog.For(expected).Select(m => m.Name));
         throw new ArgumentException(
-            $"Metric '{metric.Name}' scores {Describe(metric.Task)} but {model.Kind} is a {Describe(model.Task)}; choose a {Describe(expected)} metric: {names}.",
+            $"Metric '{metric.Name}' scores {metric.Task.Noun()} but {model.Kind} is a {Describe(model.Task)}; choose a {expected.Noun()} metric: {names}.",
             nameof(metric));
     }
 
@@ -131,8 +131,6 @@ internal static class CandidateChecks
         var more = members.Count > Shown ? $" and {members.Count - Shown} more" : string.Empty;
         return $"{noun} {string.Join(", ", members.Take(Shown))}{more}";
     }
-
-    private static string Describe(MetricTask task) => task == MetricTask.Regression ? "regression" : "classification";
 
     private static string Describe(ModelTask task) => task == ModelTask.Regression ? "regressor" : "binary classifier";
 }

@@ -1,3 +1,5 @@
+using ModelOps.Core.Randomness;
+
 namespace ModelOps.Core.Splitting;
 
 /// <summary>
@@ -15,10 +17,11 @@ internal sealed class Xoshiro256StarStar
     /// <summary>A generator whose state is four SplitMix64 outputs from <paramref name="seed"/>, as the authors recommend.</summary>
     public Xoshiro256StarStar(ulong seed)
     {
-        _s0 = SplitMix64(ref seed);
-        _s1 = SplitMix64(ref seed);
-        _s2 = SplitMix64(ref seed);
-        _s3 = SplitMix64(ref seed);
+        var seeder = new SplitMix64(seed);
+        _s0 = seeder.Next();
+        _s1 = seeder.Next();
+        _s2 = seeder.Next();
+        _s3 = seeder.Next();
     }
 
     /// <summary>A generator for a user-facing 32-bit seed (negative seeds are distinct seeds too).</summary>
@@ -67,14 +70,5 @@ internal sealed class Xoshiro256StarStar
             var j = NextInt32(i + 1);
             (values[i], values[j]) = (values[j], values[i]);
         }
-    }
-
-    private static ulong SplitMix64(ref ulong state)
-    {
-        state += 0x9E3779B97F4A7C15UL;
-        var z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
+using ModelOps.Core.Analytics;
 using ModelOps.Core.Learning;
-using ModelOps.Hub.Analytics;
 using ModelOps.Hub.Auth;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.Routing;
@@ -23,6 +26,28 @@ internal static class AnalyticsApi
             .WithName("GroupAnalytics")
             .WithSummary("Per model version side by side: traffic, mean prediction, latency percentiles, errors, labelled quality with 95% intervals, time buckets (bucket=15m|1h|1d), and each challenger's anytime-valid verdict against the champion; from/to (ISO 8601) limit the window.")
             .Produces<GroupAnalyticsReport>().ProducesProblem(400).ProducesProblem(404);
+    }
+
+    /// <summary>
+    /// Documents the report's <c>task</c> as the API has always written it: the schema <c>AnalyticsTask</c>, the enum
+    /// <c>regression</c> or <c>classification</c> (the report's words under the hub's camelCase enum policy), which
+    /// the generator cannot see through the report's own converter. The report is the only place the API shows a
+    /// <see cref="ModelTask"/>, so the schema keeps the report's name.
+    /// </summary>
+    public static void DescribeAnalyticsTask(this OpenApiOptions options)
+    {
+        options.CreateSchemaReferenceId = type =>
+            type.Type == typeof(ModelTask) ? "AnalyticsTask" : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            if (document.Components?.Schemas?.TryGetValue("AnalyticsTask", out var found) == true && found is OpenApiSchema schema)
+            {
+                schema.Enum = [JsonValue.Create("regression"), JsonValue.Create("classification")];
+                schema.Description = "What the models of a group predict, which decides the quality metrics and the loss compared (serialised by name).";
+            }
+
+            return Task.CompletedTask;
+        });
     }
 
     private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, IGroupStore groups, IInferenceLogStore log, ModelCache models)
@@ -71,8 +96,7 @@ internal static class AnalyticsApi
             rows[i] = new ScoredRow(o.Model, o.Version, o.Role.ToName(), o.Timestamp, o.Prediction ?? double.NaN, o.Probability, o.Label, o.LatencyMs, o.Failed);
         }
 
-        var task = model.Task == ModelTask.BinaryClassification ? AnalyticsTask.Classification : AnalyticsTask.Regression;
-        var report = GroupAnalytics.Compute(rows, task, new AnalyticsOptions
+        var report = GroupAnalytics.Compute(rows, model.Task, new AnalyticsOptions
         {
             ChampionModel = champion.Model,
             ChampionVersion = champion.Version,

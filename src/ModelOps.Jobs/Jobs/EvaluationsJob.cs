@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
 using ModelOps.Core.Learning;
-using ModelOps.Core.Metrics;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Metrics;
@@ -37,11 +36,11 @@ public sealed record EvaluationsJob : LabelledJob
     {
         ArgumentNullException.ThrowIfNull(context);
         var (version, model) = await context.LoadModelAsync(Model).ConfigureAwait(false);
-        var task = model.Task == ModelTask.Regression ? MetricTask.Regression : MetricTask.Classification;
+        var task = model.Task;
         var mismatched = Metrics
             .Select((m, i) => (Metric: m, Index: i))
             .Where(m => m.Metric.Metric.Task != task)
-            .Select(m => new ConfigProblem("config", 0, $"job.metrics[{m.Index}]", $"{m.Metric.Name} is a {m.Metric.Metric.Task.ToString().ToLowerInvariant()} metric, but {version.Model} version {version.Version} ({model.Kind}) does {task.ToString().ToLowerInvariant()}"))
+            .Select(m => new ConfigProblem("config", 0, $"job.metrics[{m.Index}]", $"{m.Metric.Name} is a {m.Metric.Metric.Task.Noun()} metric, but {version.Model} version {version.Version} ({model.Kind}) does {task.Noun()}"))
             .ToList();
         if (mismatched.Count > 0)
         {

@@ -1,5 +1,4 @@
 using ModelOps.Core.Learning;
-using ModelOps.Core.Metrics;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Metrics;
@@ -52,9 +51,8 @@ public static class JobKinds
 
     private static List<string> TaskProblems(ModelTask task, string learner, IReadOnlyList<(string Field, JobMetric Metric)> metrics)
     {
-        var wanted = task == ModelTask.Regression ? MetricTask.Regression : MetricTask.Classification;
         return [.. metrics
-            .Where(m => m.Metric.Metric.Task != wanted)
-            .Select(m => $"{m.Field}: {m.Metric.Name} is a {m.Metric.Metric.Task.ToString().ToLowerInvariant()} metric, but {learner} does {wanted.ToString().ToLowerInvariant()}")];
+            .Where(m => m.Metric.Metric.Task != task)
+            .Select(m => $"{m.Field}: {m.Metric.Name} is a {m.Metric.Metric.Task.Noun()} metric, but {learner} does {task.Noun()}")];
     }
 }

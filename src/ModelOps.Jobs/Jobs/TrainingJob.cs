@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
+using ModelOps.Core.Learning;
 using ModelOps.Core.Models;
 using ModelOps.Core.Scoring;
 using ModelOps.Core.Search;
@@ -122,9 +123,9 @@ internal static class Scores
         ModelScores? scored = null;
         foreach (var metric in metrics)
         {
-            if (metric.Metric.Task != (model.Task == Core.Learning.ModelTask.Regression ? Core.Metrics.MetricTask.Regression : Core.Metrics.MetricTask.Classification))
+            if (metric.Metric.Task != model.Task)
             {
-                throw new ArgumentException($"metric {metric.Name} is for {metric.Metric.Task.ToString().ToLowerInvariant()}, but {model.Kind} does {(model.Task == Core.Learning.ModelTask.Regression ? "regression" : "classification")}");
+                throw new ArgumentException($"metric {metric.Name} is for {metric.Metric.Task.Noun()}, but {model.Kind} does {model.Task.Noun()}");
             }
 
             // Scored once (inputs transformed once) for every metric.

@@ -1,3 +1,4 @@
+using ModelOps.Core.Learning;
 using ModelOps.Core.Metrics;
 
 namespace ModelOps.Core.Tests.Metrics;
@@ -14,21 +15,21 @@ public sealed class MetricCatalogTests
     }
 
     [Theory]
-    [InlineData("mse", MetricTask.Regression, false)]
-    [InlineData("rmse", MetricTask.Regression, false)]
-    [InlineData("mae", MetricTask.Regression, false)]
-    [InlineData("r2", MetricTask.Regression, true)]
-    [InlineData("mape", MetricTask.Regression, false)]
-    [InlineData("max_error", MetricTask.Regression, false)]
-    [InlineData("accuracy", MetricTask.Classification, true)]
-    [InlineData("precision", MetricTask.Classification, true)]
-    [InlineData("recall", MetricTask.Classification, true)]
-    [InlineData("f1", MetricTask.Classification, true)]
-    [InlineData("log_loss", MetricTask.Classification, false)]
-    [InlineData("roc_auc", MetricTask.Classification, true)]
-    [InlineData("average_precision", MetricTask.Classification, true)]
-    [InlineData("brier", MetricTask.Classification, false)]
-    public void Get_ConfigName_HasTaskAndDirection(string name, MetricTask task, bool greaterIsBetter)
+    [InlineData("mse", ModelTask.Regression, false)]
+    [InlineData("rmse", ModelTask.Regression, false)]
+    [InlineData("mae", ModelTask.Regression, false)]
+    [InlineData("r2", ModelTask.Regression, true)]
+    [InlineData("mape", ModelTask.Regression, false)]
+    [InlineData("max_error", ModelTask.Regression, false)]
+    [InlineData("accuracy", ModelTask.BinaryClassification, true)]
+    [InlineData("precision", ModelTask.BinaryClassification, true)]
+    [InlineData("recall", ModelTask.BinaryClassification, true)]
+    [InlineData("f1", ModelTask.BinaryClassification, true)]
+    [InlineData("log_loss", ModelTask.BinaryClassification, false)]
+    [InlineData("roc_auc", ModelTask.BinaryClassification, true)]
+    [InlineData("average_precision", ModelTask.BinaryClassification, true)]
+    [InlineData("brier", ModelTask.BinaryClassification, false)]
+    public void Get_ConfigName_HasTaskAndDirection(string name, ModelTask task, bool greaterIsBetter)
     {
         var metric = MetricCatalog.Get(name);
 
@@ -86,8 +87,8 @@ public sealed class MetricCatalogTests
     [Fact]
     public void For_Task_ListsItsMetricsInCatalogOrder()
     {
-        Assert.Equal(["mse", "rmse", "mae", "r2", "mape", "max_error"], MetricCatalog.For(MetricTask.Regression).Select(m => m.Name));
-        Assert.Equal(8, MetricCatalog.For(MetricTask.Classification).Count);
+        Assert.Equal(["mse", "rmse", "mae", "r2", "mape", "max_error"], MetricCatalog.For(ModelTask.Regression).Select(m => m.Name));
+        Assert.Equal(8, MetricCatalog.For(ModelTask.BinaryClassification).Count);
     }
 
     [Fact]

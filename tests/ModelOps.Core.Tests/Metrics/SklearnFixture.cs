@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ModelOps.Core.Metrics;
+using ModelOps.Core.Learning;
 
 namespace ModelOps.Core.Tests.Metrics;
 
@@ -10,7 +10,7 @@ public sealed record SklearnResult(double? Value, string? Error);
 /// <summary>One case of tests/fixtures/metrics/metrics.json (written by generate_metrics.py).</summary>
 public sealed record SklearnCase(
     string Name,
-    MetricTask Task,
+    ModelTask Task,
     double[] Actual,
     double[] Predicted,
     double[]? Weights,
@@ -46,7 +46,7 @@ public static class SklearnFixture
             var name = item.GetProperty("name").GetString()!;
             cases.Add(name, new SklearnCase(
                 name,
-                item.GetProperty("task").GetString() == "regression" ? MetricTask.Regression : MetricTask.Classification,
+                item.GetProperty("task").GetString() == "regression" ? ModelTask.Regression : ModelTask.BinaryClassification,
                 Numbers(item.GetProperty("actual")),
                 Numbers(item.GetProperty("predicted")),
                 item.TryGetProperty("weights", out var weights) ? Numbers(weights) : null,

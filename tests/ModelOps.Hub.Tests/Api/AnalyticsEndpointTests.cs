@@ -50,4 +50,15 @@ public sealed class AnalyticsEndpointTests() : HubTests(new SqliteHub())
         Assert.Contains(comparison.GetProperty("verdict").GetString(), new[] { "challenger_better", "champion_better", "no_difference_yet", "insufficient_data" });
         Assert.Equal((400, "query string is invalid: bucket: 'soon' is not a duration such as 15m, 1h or 1d"), (badStatus, badDetail));
     }
+
+    [Fact]
+    public async Task OpenApi_ReportTask_DocumentedAsRegressionOrClassification()
+    {
+        var document = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var task = schemas.GetProperty("GroupAnalyticsReport").GetProperty("properties").GetProperty("task");
+        Assert.Equal("#/components/schemas/AnalyticsTask", task.GetProperty("$ref").GetString());
+        Assert.Equal(["regression", "classification"], schemas.GetProperty("AnalyticsTask").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
 }

@@ -1,7 +1,7 @@
-using ModelOps.Hub.Analytics;
+using ModelOps.Core.Analytics;
 using Xunit.Abstractions;
 
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>
 /// The intervals are sound, not just equal to a reference: over seeded simulated samples whose true values are known,

@@ -1,4 +1,7 @@
-namespace ModelOps.Hub.Analytics;
+using System.Text.Json.Serialization;
+using ModelOps.Core.Learning;
+
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// The comparative analytics of one model group: every model version side by side, the same figures per time bucket
@@ -16,7 +19,7 @@ namespace ModelOps.Hub.Analytics;
 /// <param name="Comparisons">One verdict per model version other than the champion, in the order of <paramref name="Models"/>.</param>
 /// <param name="Issues">Values that were left out, grouped by model version, field and problem.</param>
 public sealed record GroupAnalyticsReport(
-    AnalyticsTask Task,
+    [property: JsonConverter(typeof(ReportTaskJsonConverter))] ModelTask Task,
     double Confidence,
     double BucketSeconds,
     DateTimeOffset? From,

@@ -1,4 +1,7 @@
-namespace ModelOps.Hub.Analytics;
+using ModelOps.Core.Learning;
+using ModelOps.Core.Metrics;
+
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// Comparative analytics of the model versions of a group from their logged rows: pure computation, no I/O.
@@ -15,9 +18,6 @@ public static class GroupAnalytics
     /// <summary>The per-row loss compared for classification.</summary>
     public const string LogLossLoss = "log_loss";
 
-    /// <summary>sklearn 1.2.1's <c>log_loss(eps="auto")</c> clipping bound: the float64 machine epsilon, 2⁻⁵².</summary>
-    internal const double ProbabilityEpsilon = 2.220446049250313e-16;
-
     /// <summary>
     /// Computes the report of <paramref name="rows"/>: per model version side by side, per time bucket, and each
     /// challenger's anytime-valid verdict against the champion of <paramref name="options"/>.
@@ -28,7 +28,7 @@ public static class GroupAnalytics
     /// <returns>The report; every number in it is finite or <see langword="null"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="rows"/> or <paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">The options are invalid (every problem listed), a row is null or has no model name.</exception>
-    public static GroupAnalyticsReport Compute(IReadOnlyList<ScoredRow> rows, AnalyticsTask task, AnalyticsOptions options)
+    public static GroupAnalyticsReport Compute(IReadOnlyList<ScoredRow> rows, ModelTask task, AnalyticsOptions options)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(options);
@@ -113,7 +113,7 @@ public static class GroupAnalytics
     }
 
     /// <summary>The per-row losses of the labelled rows, oldest first: squared error, or log loss of the probability.</summary>
-    internal static List<double> Losses(List<CleanRow> sortedRows, AnalyticsTask task)
+    internal static List<double> Losses(List<CleanRow> sortedRows, ModelTask task)
     {
         var losses = new List<double>(sortedRows.Count);
         foreach (var row in sortedRows)
@@ -123,33 +123,24 @@ public static class GroupAnalytics
                 continue;
             }
 
-            if (task == AnalyticsTask.Regression)
+            if (task == ModelTask.Regression)
             {
                 var e = label - row.Prediction!.Value;
                 losses.Add(e * e);
             }
             else if (row.Probability is { } p)
             {
-                losses.Add(LogLoss(label, p));
+                losses.Add(LogLossMetric.Loss(label, p));
             }
         }
 
         return losses;
     }
 
-    /// <summary>-ln P(label) as scikit-learn 1.2.1 computes it: p clipped to [ε, 1 - ε], the row [1 - p, p] renormalised.</summary>
-    internal static double LogLoss(double label, double probability)
-    {
-        var p = Math.Min(Math.Max(probability, ProbabilityEpsilon), 1.0 - ProbabilityEpsilon);
-        var q = 1.0 - p;
-        var sum = q + p;
-        return label == 1.0 ? -Math.Log(p / sum) : -Math.Log(q / sum);
-    }
-
     private static ChallengerComparison Compare((string Model, int Version) challenger, List<CleanRow> challengerRows,
-        (string Model, int Version) champion, List<CleanRow>? championRows, AnalyticsTask task, AnalyticsOptions options)
+        (string Model, int Version) champion, List<CleanRow>? championRows, ModelTask task, AnalyticsOptions options)
     {
-        var loss = task == AnalyticsTask.Regression ? SquaredErrorLoss : LogLossLoss;
+        var loss = task == ModelTask.Regression ? SquaredErrorLoss : LogLossLoss;
         if (championRows is null)
         {
             return new ChallengerComparison(challenger.Model, challenger.Version, champion.Model, champion.Version, loss, 0,
@@ -183,7 +174,7 @@ public static class GroupAnalytics
     }
 
     private static List<TimeBucket> Buckets(List<(string Model, int Version)> keys,
-        Dictionary<(string Model, int Version), List<CleanRow>> groups, AnalyticsTask task, TimeSpan bucketSize)
+        Dictionary<(string Model, int Version), List<CleanRow>> groups, ModelTask task, TimeSpan bucketSize)
     {
         var buckets = new SortedDictionary<long, List<BucketModelStats>>();
         var epoch = DateTimeOffset.UnixEpoch.UtcTicks;

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
-using ModelOps.Hub.Analytics;
+using ModelOps.Core.Analytics;
+using ModelOps.Core.Learning;
 
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>One case of tests/fixtures/analytics/analytics.json: logged rows and the figures Python computed from them.</summary>
-public sealed record AnalyticsCase(string Name, AnalyticsTask Task, AnalyticsOptions Options, IReadOnlyList<ScoredRow> Rows, JsonElement Expected)
+public sealed record AnalyticsCase(string Name, ModelTask Task, AnalyticsOptions Options, IReadOnlyList<ScoredRow> Rows, JsonElement Expected)
 {
     public override string ToString() => Name;
 }
@@ -65,7 +66,7 @@ public static class AnalyticsFixture
                 SequenceOptimalPairs = Document.GetProperty("sequence_optimal_pairs").GetInt32(),
                 MinimumPairs = Document.GetProperty("minimum_pairs").GetInt32(),
             };
-            var task = item.GetProperty("task").GetString() == "regression" ? AnalyticsTask.Regression : AnalyticsTask.Classification;
+            var task = item.GetProperty("task").GetString() == "regression" ? ModelTask.Regression : ModelTask.BinaryClassification;
             return new AnalyticsCase(name, task, options, rows, item.GetProperty("expected"));
         }
 

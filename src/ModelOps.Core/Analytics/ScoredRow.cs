@@ -1,4 +1,4 @@
-namespace ModelOps.Hub.Analytics;
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// One logged inference row as analytics sees it. <paramref name="Prediction"/>: the regression value, or for

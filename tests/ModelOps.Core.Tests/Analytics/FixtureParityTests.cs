@@ -1,7 +1,8 @@
 using System.Text.Json;
-using ModelOps.Hub.Analytics;
+using ModelOps.Core.Analytics;
+using ModelOps.Core.Learning;
 
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>
 /// Every figure of <see cref="GroupAnalytics.Compute"/> on the fixture cases equals the Python reference:
@@ -54,7 +55,7 @@ public sealed class FixtureParityTests
             AssertClose(latency, "mean", actual.Latency.Mean, $"{path}.latency");
             AssertClose(latency, "max", actual.Latency.Max, $"{path}.latency");
 
-            if (fixture.Task == AnalyticsTask.Classification)
+            if (fixture.Task == ModelTask.BinaryClassification)
             {
                 Assert.Null(actual.Regression);
                 AssertEstimate(e.GetProperty("meanProbability"), actual.MeanProbability!, $"{path}.meanProbability");
@@ -107,7 +108,7 @@ public sealed class FixtureParityTests
                 Assert.Equal(em.GetProperty("requests").GetInt64(), actual.Requests);
                 Assert.Equal(em.GetProperty("errors").GetInt64(), actual.Errors);
                 Assert.Equal(em.GetProperty("labelled").GetInt64(), actual.Labelled);
-                Assert.Equal(fixture.Task == AnalyticsTask.Classification ? "accuracy" : "rmse", actual.Metric);
+                Assert.Equal(fixture.Task == ModelTask.BinaryClassification ? "accuracy" : "rmse", actual.Metric);
                 AssertClose(em, "meanPrediction", actual.MeanPrediction, path);
                 AssertClose(em, "latencyP95", actual.LatencyP95, path);
                 AssertClose(em, "metricValue", actual.MetricValue, path);
@@ -136,7 +137,7 @@ public sealed class FixtureParityTests
             Assert.Equal(e.GetProperty("version").GetInt32(), actual.Version);
             Assert.Equal(fixture.Options.ChampionModel, actual.ChampionModel);
             Assert.Equal(fixture.Options.ChampionVersion, actual.ChampionVersion);
-            Assert.Equal(fixture.Task == AnalyticsTask.Classification ? "log_loss" : "squared_error", actual.Loss);
+            Assert.Equal(fixture.Task == ModelTask.BinaryClassification ? "log_loss" : "squared_error", actual.Loss);
             Assert.Equal(e.GetProperty("pairs").GetInt64(), actual.Pairs);
             Assert.Equal(e.GetProperty("verdict").GetString(), actual.Verdict);
             Assert.Equal(GroupAnalytics.ConfidenceSequenceMethod, actual.Method);

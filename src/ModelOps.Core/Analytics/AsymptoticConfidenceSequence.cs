@@ -1,4 +1,4 @@
-namespace ModelOps.Hub.Analytics;
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// The two-sided Gaussian-mixture asymptotic confidence sequence for a mean (Waudby-Smith, Arbour, Sinha, Kennedy and

@@ -1,4 +1,4 @@
-namespace ModelOps.Hub.Analytics;
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// The point estimates and confidence intervals of the report (formulas and references in docs/hub-analytics.md).

@@ -1,7 +1,8 @@
-using ModelOps.Hub.Analytics;
+using ModelOps.Core.Analytics;
+using ModelOps.Core.Metrics;
 using Xunit.Abstractions;
 
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>
 /// The challenger-versus-champion confidence sequence keeps its error rate when looked at after every 50 pairs, where a
@@ -153,6 +154,6 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
     {
         var y = random.NextDouble() < 0.3 ? 1.0 : 0.0;
         var logit = (2.0 * (y - 0.3)) - 0.85 + random.NextNormal();
-        return GroupAnalytics.LogLoss(y, 1.0 / (1.0 + Math.Exp(-logit)));
+        return LogLossMetric.Loss(y, 1.0 / (1.0 + Math.Exp(-logit)));
     }
 }

@@ -1,6 +1,6 @@
-using ModelOps.Hub.Analytics;
+using ModelOps.Core.Analytics;
 
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>
 /// The normal quantile equals scipy.stats.norm.ppf; the t quantile equals the 30-digit mpmath root of the t CDF (and

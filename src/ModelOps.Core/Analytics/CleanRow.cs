@@ -1,4 +1,6 @@
-namespace ModelOps.Hub.Analytics;
+using ModelOps.Core.Learning;
+
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// A row with its unusable values dropped: <see cref="Prediction"/> is null for a failed row or one whose prediction
@@ -8,9 +10,9 @@ internal readonly record struct CleanRow(int Index, DateTimeOffset Timestamp, st
     double? Probability, double? Label, double? Latency)
 {
     /// <summary>Checks every value of <paramref name="row"/>, logging each problem in <paramref name="issues"/>.</summary>
-    public static CleanRow Of(ScoredRow row, int index, AnalyticsTask task, IssueLog issues)
+    public static CleanRow Of(ScoredRow row, int index, ModelTask task, IssueLog issues)
     {
-        var classification = task == AnalyticsTask.Classification;
+        var classification = task == ModelTask.BinaryClassification;
         double? latency = row.LatencyMs;
         if (!double.IsFinite(row.LatencyMs) || row.LatencyMs < 0.0)
         {

@@ -1,4 +1,7 @@
-namespace ModelOps.Hub.Analytics;
+using ModelOps.Core.Learning;
+using ModelOps.Core.Metrics;
+
+namespace ModelOps.Core.Analytics;
 
 /// <summary>The figures of one model version, over all its rows or over one time bucket.</summary>
 internal static class ModelStatistics
@@ -11,9 +14,9 @@ internal static class ModelStatistics
 
     /// <summary>Every figure of one model version; <paramref name="rows"/> are sorted by time.</summary>
     public static ModelVersionAnalytics Compute(string model, int version, bool isChampion, List<CleanRow> rows,
-        AnalyticsTask task, double confidence)
+        ModelTask task, double confidence)
     {
-        var classification = task == AnalyticsTask.Classification;
+        var classification = task == ModelTask.BinaryClassification;
         long errors = 0;
         var predictions = new List<double>(rows.Count);
         var probabilities = new List<double>();
@@ -70,7 +73,7 @@ internal static class ModelStatistics
     }
 
     /// <summary>One model version's figures in one time bucket.</summary>
-    public static BucketModelStats Bucket(string model, int version, List<CleanRow> rows, AnalyticsTask task)
+    public static BucketModelStats Bucket(string model, int version, List<CleanRow> rows, ModelTask task)
     {
         long errors = 0;
         var predictions = new List<double>(rows.Count);
@@ -102,10 +105,10 @@ internal static class ModelStatistics
             foreach (var row in labelled)
             {
                 var e = row.Label!.Value - row.Prediction!.Value;
-                sum += task == AnalyticsTask.Classification ? (e == 0.0 ? 1.0 : 0.0) : e * e;
+                sum += task == ModelTask.BinaryClassification ? (e == 0.0 ? 1.0 : 0.0) : e * e;
             }
 
-            metric = task == AnalyticsTask.Classification ? sum / labelled.Count : Math.Sqrt(sum / labelled.Count);
+            metric = task == ModelTask.BinaryClassification ? sum / labelled.Count : Math.Sqrt(sum / labelled.Count);
         }
 
         latencies.Sort();
@@ -117,7 +120,7 @@ internal static class ModelStatistics
             predictions.Count == 0 ? null : Intervals.MeanAndDeviation(predictions.ToArray()).Mean,
             latencies.Count == 0 ? null : Intervals.Percentile(latencies.ToArray(), 95.0),
             labelled.Count,
-            task == AnalyticsTask.Classification ? AccuracyMetric : RmseMetric,
+            task == ModelTask.BinaryClassification ? AccuracyMetric : RmseMetric,
             metric);
     }
 
@@ -136,7 +139,7 @@ internal static class ModelStatistics
             {
                 labels.Add(label);
                 scores.Add(p);
-                logLosses.Add(GroupAnalytics.LogLoss(label, p));
+                logLosses.Add(LogLossMetric.Loss(label, p));
                 var d = label - p;
                 brier.Add(d * d);
             }

@@ -1,4 +1,4 @@
-namespace ModelOps.Hub.Analytics;
+namespace ModelOps.Core.Analytics;
 
 /// <summary>What <see cref="GroupAnalytics.Compute"/> compares and how: the champion, the chart buckets, the confidence.</summary>
 public sealed record AnalyticsOptions

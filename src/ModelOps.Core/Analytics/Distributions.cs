@@ -1,4 +1,4 @@
-namespace ModelOps.Hub.Analytics;
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// The normal and Student t distributions the intervals need: CDFs from series and continued fractions, quantiles by

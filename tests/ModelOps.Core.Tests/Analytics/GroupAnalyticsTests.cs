@@ -1,7 +1,9 @@
 using System.Text.Json;
-using ModelOps.Hub.Analytics;
+using System.Text.Json.Serialization;
+using ModelOps.Core.Analytics;
+using ModelOps.Core.Learning;
 
-namespace ModelOps.Hub.Tests.Analytics;
+namespace ModelOps.Core.Tests.Analytics;
 
 /// <summary>Edge cases of <see cref="GroupAnalytics.Compute"/>: empty and invalid input, degenerate data, verdict wiring, JSON.</summary>
 public sealed class GroupAnalyticsTests
@@ -13,7 +15,7 @@ public sealed class GroupAnalyticsTests
     [Fact]
     public void Compute_NoRows_EmptyReport()
     {
-        var report = GroupAnalytics.Compute([], AnalyticsTask.Regression, Options);
+        var report = GroupAnalytics.Compute([], ModelTask.Regression, Options);
 
         Assert.Equal(0, report.Rows);
         Assert.Null(report.From);
@@ -39,7 +41,7 @@ public sealed class GroupAnalyticsTests
             MinimumPairs = 1,
         };
 
-        var error = Assert.Throws<ArgumentException>(() => GroupAnalytics.Compute([], AnalyticsTask.Regression, options));
+        var error = Assert.Throws<ArgumentException>(() => GroupAnalytics.Compute([], ModelTask.Regression, options));
 
         Assert.Equal(
             "Invalid analytics options: ChampionModel: must not be empty; BucketSize: must be positive, got 00:00:00; " +
@@ -52,7 +54,7 @@ public sealed class GroupAnalyticsTests
     public void Compute_NaNConfidence_Rejected()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            GroupAnalytics.Compute([], AnalyticsTask.Regression, Options with { Confidence = double.NaN }));
+            GroupAnalytics.Compute([], ModelTask.Regression, Options with { Confidence = double.NaN }));
 
         Assert.Equal("Invalid analytics options: Confidence: must be strictly between 0 and 1, got NaN. (Parameter 'options')", error.Message);
     }
@@ -62,7 +64,7 @@ public sealed class GroupAnalyticsTests
     {
         var rows = new ScoredRow[] { Row("m", 1, 0, 1.0, label: 1.0), null! };
 
-        var error = Assert.Throws<ArgumentException>(() => GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options));
+        var error = Assert.Throws<ArgumentException>(() => GroupAnalytics.Compute(rows, ModelTask.Regression, Options));
 
         Assert.Equal("rows[1] is null. (Parameter 'rows')", error.Message);
     }
@@ -72,7 +74,7 @@ public sealed class GroupAnalyticsTests
     {
         var rows = new[] { Row("m", 1, 0, 1.0), Row("", 1, 1, 1.0) };
 
-        var error = Assert.Throws<ArgumentException>(() => GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options));
+        var error = Assert.Throws<ArgumentException>(() => GroupAnalytics.Compute(rows, ModelTask.Regression, Options));
 
         Assert.Equal("rows[1].Model is empty: every row needs the name of the model that scored it. (Parameter 'rows')", error.Message);
     }
@@ -87,7 +89,7 @@ public sealed class GroupAnalyticsTests
             Row("m", 1, 2, 0.0, error: true),
         };
 
-        var model = Assert.Single(GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options).Models);
+        var model = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.Regression, Options).Models);
 
         Assert.Equal(3, model.Requests);
         Assert.Equal(3, model.Errors);
@@ -108,7 +110,7 @@ public sealed class GroupAnalyticsTests
     {
         var rows = new[] { Row("m", 1, 0, 5.0, label: 5.0), Row("m", 1, 1, 5.0, label: 5.0), Row("m", 1, 2, 5.0, label: 5.0) };
 
-        var model = Assert.Single(GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options).Models);
+        var model = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.Regression, Options).Models);
 
         Assert.Equal(new Estimate(5.0, 5.0, 5.0, 3, IntervalMethods.StudentT, "all 3 values of the mean prediction are equal: the interval has zero width"),
             model.MeanPrediction);
@@ -126,7 +128,7 @@ public sealed class GroupAnalyticsTests
             Row("m", 1, 2, 0.0, probability: 0.3, label: 0.0),
         };
 
-        var auc = Assert.Single(GroupAnalytics.Compute(rows, AnalyticsTask.Classification, Options).Models).Classification!.RocAuc;
+        var auc = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.BinaryClassification, Options).Models).Classification!.RocAuc;
 
         Assert.Equal(1.0, auc.Value);
         Assert.Null(auc.Lower);
@@ -138,7 +140,7 @@ public sealed class GroupAnalyticsTests
     {
         var rows = new[] { Row("m", 2, 0, 1.0, label: 1.0) };
 
-        var comparison = Assert.Single(GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options).Comparisons);
+        var comparison = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.Regression, Options).Comparisons);
 
         Assert.Equal(Verdicts.InsufficientData, comparison.Verdict);
         Assert.Equal("the champion m version 1 has no rows", comparison.Reason);
@@ -155,7 +157,7 @@ public sealed class GroupAnalyticsTests
             rows.Add(Row("m", 2, i, i, label: i < 4 ? i + 0.5 : null));
         }
 
-        var comparison = Assert.Single(GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options).Comparisons);
+        var comparison = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.Regression, Options).Comparisons);
 
         Assert.Equal(Verdicts.InsufficientData, comparison.Verdict);
         Assert.Equal(4, comparison.Pairs);
@@ -176,7 +178,7 @@ public sealed class GroupAnalyticsTests
             rows.Add(Row("m", 2, i, prediction, label: y));
         }
 
-        var comparison = Assert.Single(GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options).Comparisons);
+        var comparison = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.Regression, Options).Comparisons);
 
         Assert.Equal(Verdicts.NoDifferenceYet, comparison.Verdict);
         Assert.Equal(200, comparison.Pairs);
@@ -196,7 +198,7 @@ public sealed class GroupAnalyticsTests
             rows.Add(Row("m", 7, i, y + 2.0 + random.NextNormal(), label: y, role: "challenger"));
         }
 
-        var comparison = Assert.Single(GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options).Comparisons);
+        var comparison = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.Regression, Options).Comparisons);
 
         Assert.Equal(Verdicts.ChampionBetter, comparison.Verdict);
         Assert.Equal(7, comparison.Version);
@@ -218,7 +220,7 @@ public sealed class GroupAnalyticsTests
             Row("m", 1, 0, 5.0) with { Timestamp = DateTimeOffset.UnixEpoch.AddMinutes(-10) },
         };
 
-        var report = GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options with { BucketSize = TimeSpan.FromMinutes(15) });
+        var report = GroupAnalytics.Compute(rows, ModelTask.Regression, Options with { BucketSize = TimeSpan.FromMinutes(15) });
 
         Assert.Equal(
             [DateTimeOffset.UnixEpoch.AddMinutes(-15), Start.AddMinutes(-15), Start, Start.AddMinutes(15)],
@@ -241,7 +243,7 @@ public sealed class GroupAnalyticsTests
             Row("a", 2, 0, 1.0, role: "challenger"),
         };
 
-        var report = GroupAnalytics.Compute(rows, AnalyticsTask.Regression, Options);
+        var report = GroupAnalytics.Compute(rows, ModelTask.Regression, Options);
 
         Assert.Equal(["m/1 champion", "a/2 challenger", "a/3 shadow", "b/1 challenger"],
             report.Models.Select(m => $"{m.Model}/{m.Version} {m.Role}"));
@@ -261,7 +263,7 @@ public sealed class GroupAnalyticsTests
             Row("m", 1, 4, 0.0, probability: 0.4, label: 0.0),
         };
 
-        var report = GroupAnalytics.Compute(rows, AnalyticsTask.Classification, Options);
+        var report = GroupAnalytics.Compute(rows, ModelTask.BinaryClassification, Options);
 
         Assert.Equal(
         [
@@ -290,11 +292,24 @@ public sealed class GroupAnalyticsTests
             var plain = JsonSerializer.Serialize(report);
             var web = JsonSerializer.Serialize(report, JsonSerializerOptions.Web);
 
-            Assert.Contains("\"Task\":\"" + fixture.Task + "\"", plain, StringComparison.Ordinal);
+            Assert.Contains("\"Task\":\"" + (fixture.Task == ModelTask.Regression ? "Regression" : "Classification") + "\"", plain, StringComparison.Ordinal);
             Assert.Contains("\"verdict\":\"", web, StringComparison.Ordinal);
             var back = JsonSerializer.Deserialize<GroupAnalyticsReport>(web, JsonSerializerOptions.Web)!;
             Assert.Equal(web, JsonSerializer.Serialize(back, JsonSerializerOptions.Web));
         }
+    }
+
+    [Fact]
+    public void Compute_Report_TaskWrittenRegressionOrClassificationUnderACamelCaseEnumPolicy()
+    {
+        var hubLike = new JsonSerializerOptions(JsonSerializerOptions.Web);
+        hubLike.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        var classification = JsonSerializer.Serialize(GroupAnalytics.Compute([], ModelTask.BinaryClassification, Options), hubLike);
+        var regression = JsonSerializer.Serialize(GroupAnalytics.Compute([], ModelTask.Regression, Options), hubLike);
+
+        Assert.StartsWith("{\"task\":\"classification\",", classification, StringComparison.Ordinal);
+        Assert.StartsWith("{\"task\":\"regression\",", regression, StringComparison.Ordinal);
+        Assert.Equal(ModelTask.BinaryClassification, JsonSerializer.Deserialize<GroupAnalyticsReport>(classification, hubLike)!.Task);
     }
 
     private static ScoredRow Row(string model, int version, int minute, double prediction, double? probability = null,

@@ -1,4 +1,4 @@
-namespace ModelOps.Hub.Analytics;
+namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// A point estimate with its confidence interval. <see cref="Value"/> is <see langword="null"/> when the statistic is
