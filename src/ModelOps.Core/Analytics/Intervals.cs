@@ -1,3 +1,5 @@
+using ModelOps.Core.Metrics;
+
 namespace ModelOps.Core.Analytics;
 
 /// <summary>
@@ -46,8 +48,8 @@ internal static class Intervals
     }
 
     /// <summary>
-    /// The ROC AUC of <paramref name="scores"/> for <paramref name="labels"/> (0/1) as the Mann–Whitney statistic with
-    /// ties counted half (equal to scikit-learn's trapezoidal area), with DeLong's variance
+    /// The ROC AUC of <paramref name="scores"/> for <paramref name="labels"/> (0/1), as the <c>roc_auc</c> metric scores it
+    /// (scikit-learn's trapezoidal area, ties counted half), with DeLong's variance
     /// S10/n1 + S01/n0 from the structural components, and the normal interval clipped to [0, 1].
     /// </summary>
     public static Estimate RocAuc(ReadOnlySpan<double> labels, ReadOnlySpan<double> scores, double confidence)
@@ -104,7 +106,10 @@ internal static class Intervals
             v01[k] = 1.0 - ((pooled[negativeRows[k]] - withinNegatives[k]) / positives);
         }
 
-        var (auc, s10) = MeanAndDeviation(v10);
+        // The point estimate is the roc_auc metric's (scikit-learn's trapezoid, bit for bit); the mean of the
+        // components is the same area up to rounding, and only their spread is used here.
+        var auc = MetricCatalog.Get(MetricNames.RocAuc).Score(labels, scores);
+        var (_, s10) = MeanAndDeviation(v10);
         if (positives < 2 || negatives < 2)
         {
             return Estimate.PointOnly(auc, n, IntervalMethods.DeLong,
