@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Data.Sqlite;
 using ModelOps.Hub.Tests.Infrastructure;
+using ModelOps.Store;
 
 namespace ModelOps.Hub.Tests.Api;
 
@@ -8,7 +9,10 @@ public sealed class LogQueueTests() : HubTests(new SqliteHub())
 {
     private const string Body = """{"explain":false,"record":{"season":1,"hr":3,"weekday":6,"workingday":0,"weathersit":1,"temp":0.2,"hum":0.8,"windspeed":0}}""";
 
-    protected override HubOptions? Options => new() { LogQueueCapacity = 1 };
+    // The writer waits on the blocker's lock for the whole test: a busy timeout far longer than a
+    // loaded CI machine needs to queue the next requests (at the default 10 s, request A once failed
+    // before B was queued, and the queue never held 2).
+    protected override HubOptions? Options => new() { LogQueueCapacity = 1, Store = new StoreOptions { BusyTimeout = TimeSpan.FromMinutes(3) } };
 
     [Fact]
     public async Task Predict_QueueFull_Is503WithRetryAfterAndCountedAndNothingAnsweredIsLost()

@@ -49,6 +49,7 @@ internal sealed class HubHost : IAsyncDisposable
         {
             ArtifactRoot = artifacts,
             Actor = "tests",
+            BusyTimeout = options?.Store.BusyTimeout ?? new StoreOptions().BusyTimeout,
             SqliteSynchronousNormal = HubDefaults.Store().SqliteSynchronousNormal,
             SqliteCheckpointInterval = HubDefaults.Store().SqliteCheckpointInterval,
         };
