@@ -64,49 +64,68 @@ internal sealed partial class InferenceLogWriter(IInferenceLogStore store, HubOp
                 rows.AddRange(pending.Rows);
             }
 
-            if (!await CommitAsync(batch, rows).ConfigureAwait(false) && batch.Count > 1)
+            if (await TryCommitAsync(batch, rows).ConfigureAwait(false) is not { } error)
             {
-                // One group's failure (its table just dropped, say) must not fail the others:
-                // retry each group's requests in a transaction of their own.
-                foreach (var part in batch.GroupBy(p => p.Group))
+                continue;
+            }
+
+            var groups = batch.GroupBy(p => p.Group, StringComparer.Ordinal).ToList();
+            if (groups.Count == 1)
+            {
+                Fail(batch, rows.Count, error);
+                continue;
+            }
+
+            // One group's failure (its table just dropped, say) must not fail the others: each
+            // group's requests get one more transaction of their own, and a group that fails again
+            // is answered 503. A request is completed exactly once, so a request answered 503 never
+            // has rows committed by a later transaction.
+            foreach (var group in groups)
+            {
+                List<Pending> part = [.. group];
+                List<InferenceRecord> partRows = [.. part.SelectMany(p => p.Rows)];
+                if (await TryCommitAsync(part, partRows).ConfigureAwait(false) is { } partError)
                 {
-                    var partRows = part.SelectMany(p => p.Rows).ToList();
-                    await CommitAsync([.. part], partRows).ConfigureAwait(false);
+                    Fail(part, partRows.Count, partError);
                 }
             }
         }
     }
 
-    /// <summary>Appends <paramref name="rows"/> in one transaction and completes the requests; on failure, fails them only when <paramref name="batch"/> cannot be split further.</summary>
-    private async Task<bool> CommitAsync(List<Pending> batch, List<InferenceRecord> rows)
+    /// <summary>
+    /// Appends <paramref name="rows"/> in one transaction; when it commits, completes the requests and
+    /// returns <see langword="null"/>; when it fails, nothing of it is stored, the requests stay pending
+    /// and the error is returned.
+    /// </summary>
+    private async Task<Exception?> TryCommitAsync(List<Pending> batch, List<InferenceRecord> rows)
     {
         try
         {
             // Not cancellable: a started commit finishes, so an answered request's rows are there.
             await store.AppendInferencesAsync(rows, CancellationToken.None).ConfigureAwait(false);
-            counters.Committed(batch.Count, rows.Count);
-            foreach (var done in batch)
-            {
-                done.Done.TrySetResult();
-            }
-
-            return true;
         }
         catch (Exception error)
         {
-            if (batch.Select(p => p.Group).Distinct(StringComparer.Ordinal).Skip(1).Any())
-            {
-                return false;
-            }
+            return error;
+        }
 
-            LogWriteFailed(logger, error, rows.Count, batch.Count);
-            counters.Failed(batch.Count);
-            foreach (var done in batch)
-            {
-                done.Done.TrySetException(error);
-            }
+        counters.Committed(batch.Count, rows.Count);
+        foreach (var done in batch)
+        {
+            done.Done.TrySetResult();
+        }
 
-            return false;
+        return null;
+    }
+
+    /// <summary>Answers the requests of a failed transaction: their rows are not stored and never will be.</summary>
+    private void Fail(List<Pending> batch, int rows, Exception error)
+    {
+        LogWriteFailed(logger, error, rows, batch.Count);
+        counters.Failed(batch.Count);
+        foreach (var done in batch)
+        {
+            done.Done.TrySetException(error);
         }
     }
 
