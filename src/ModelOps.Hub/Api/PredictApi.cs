@@ -78,6 +78,13 @@ internal static class PredictApi
         var now = options.TimeProvider.GetUtcNow();
         var requestId = Guid.CreateVersion7(now).ToString("N");
         var served = route.Pick(routingKey);
+        if (!served.IsLoaded)
+        {
+            throw new HubException(StatusCodes.Status503ServiceUnavailable, string.Create(
+                CultureInfo.InvariantCulture,
+                $"model {served.Member.Model}/{served.Member.Version} of group '{group}', to which this request is routed, cannot be loaded now; the hub retries loading it, retry later"));
+        }
+
         var scores = await ModelScorer.ScoreAsync(served, frame, explain, explainers).ConfigureAwait(false);
         var shadows = new MemberScores[route.Shadows.Count];
         for (var s = 0; s < shadows.Length; s++)

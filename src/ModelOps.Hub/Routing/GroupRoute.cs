@@ -6,11 +6,15 @@ using ModelOps.Store.Registry;
 
 namespace ModelOps.Hub.Routing;
 
-/// <summary>A member of a group with its loaded version.</summary>
-internal sealed record RouteMember(GroupMember Member, LoadedModel Loaded)
+/// <summary>A member of a group with its loaded version, or why it could not be loaded (the routing snapshots retry it).</summary>
+internal sealed record RouteMember(GroupMember Member, LoadedModel? Loaded, string? LoadError = null)
 {
+    /// <summary>Whether the member's model is loaded and can score.</summary>
+    public bool IsLoaded => Loaded is not null;
+
     /// <summary>The member's fitted model.</summary>
-    public Model Model => Loaded.Model;
+    /// <exception cref="InvalidOperationException">The model could not be loaded.</exception>
+    public Model Model => Loaded?.Model ?? throw new InvalidOperationException($"model {Member.Model}/{Member.Version} is not loaded: {LoadError}");
 }
 
 /// <summary>
@@ -21,9 +25,16 @@ internal sealed class GroupRoute
 {
     private readonly int[] _upper;
 
-    public GroupRoute(ModelGroup group, IReadOnlyList<RouteMember> served, IReadOnlyList<RouteMember> shadows)
+    /// <param name="group">The group.</param>
+    /// <param name="served">The Champion, then the Challengers.</param>
+    /// <param name="shadows">The Shadows.</param>
+    /// <param name="attempt">How many times in a row loading a member has failed (0 when every member is loaded).</param>
+    /// <param name="retryAt">When to try loading the failed members again, or <see langword="null"/> when none failed.</param>
+    public GroupRoute(ModelGroup group, IReadOnlyList<RouteMember> served, IReadOnlyList<RouteMember> shadows, int attempt = 0, DateTimeOffset? retryAt = null)
     {
         Group = group;
+        Attempt = attempt;
+        RetryAt = retryAt;
         Served = served;
         Shadows = shadows;
         _upper = new int[served.Count];
@@ -34,20 +45,17 @@ internal sealed class GroupRoute
             _upper[i] = total;
         }
 
-        var champion = served[0].Model;
-        Inputs = champion.Inputs;
-        Task = champion.Task;
-    }
+        // Every member reads the same inputs (the member rule), so any loaded served member gives them.
+        var reader = served.FirstOrDefault(m => m.IsLoaded);
+        if (reader is null)
+        {
+            Inputs = [];
+            Unavailable = $"group '{group.Name}' cannot serve: none of its served models can be loaded now; the hub keeps trying";
+            return;
+        }
 
-    /// <summary>A group whose models could not be loaded: predict answers 503 with <paramref name="unavailable"/>.</summary>
-    public GroupRoute(ModelGroup group, string unavailable)
-    {
-        Group = group;
-        Served = [];
-        Shadows = [];
-        _upper = [];
-        Inputs = [];
-        Unavailable = unavailable;
+        Inputs = reader.Model.Inputs;
+        Task = reader.Model.Task;
     }
 
     public ModelGroup Group { get; }
@@ -64,6 +72,12 @@ internal sealed class GroupRoute
 
     /// <summary>Why the group cannot serve, or <see langword="null"/>.</summary>
     public string? Unavailable { get; }
+
+    /// <summary>How many times in a row loading a member of this group has failed.</summary>
+    public int Attempt { get; }
+
+    /// <summary>When the routing snapshots try loading the failed members again; <see langword="null"/> when every member is loaded.</summary>
+    public DateTimeOffset? RetryAt { get; }
 
     /// <summary>The member that answers: by the key's bucket when a key is given (sticky), else by a random bucket.</summary>
     public RouteMember Pick(string? routingKey)

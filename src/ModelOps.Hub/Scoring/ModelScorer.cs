@@ -41,10 +41,16 @@ internal static class ModelScorer
 
     public static async Task<MemberScores> ScoreAsync(RouteMember member, Frame frame, bool explain, ShapExplainers explainers)
     {
+        if (member.Loaded is not { } loaded)
+        {
+            // A member whose model cannot be loaded now (the routing snapshots retry it): its rows say so.
+            return new MemberScores(null, 0, $"model {member.Member.Model}/{member.Member.Version} is not loaded: {member.LoadError}");
+        }
+
         var start = Stopwatch.GetTimestamp();
         try
         {
-            var scores = await ModelScoring.ScoreAsync(member.Model, frame, explain ? features => explainers.ExplainAsync(member.Loaded, features) : null).ConfigureAwait(false);
+            var scores = await ModelScoring.ScoreAsync(loaded.Model, frame, explain ? features => explainers.ExplainAsync(loaded, features) : null).ConfigureAwait(false);
             return new MemberScores(scores, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
