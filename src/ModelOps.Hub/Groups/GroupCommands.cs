@@ -26,13 +26,14 @@ internal sealed class GroupCommands(IGroupStore store, ModelCache models, Routin
         return created;
     }
 
-    /// <summary>Replaces the members and weights of a group.</summary>
-    /// <exception cref="HubException">400: a member's model reads other inputs than the Champion's.</exception>
+    /// <summary>Replaces the members and weights of a group; every member, the new Champion too, must read the group's inputs (its current Champion's), as for a promotion.</summary>
+    /// <exception cref="HubException">400: a member's model reads other inputs than the current Champion's.</exception>
     /// <exception cref="ModelOps.Store.StoreException">No such group, a broken rule, or a version that does not exist.</exception>
     public async Task<ModelGroup> SetMembersAsync(string group, IReadOnlyList<GroupMember> members, string actor, CancellationToken cancellationToken)
     {
         GroupNames.Validate(group);
-        await CheckSignaturesAsync(members, cancellationToken).ConfigureAwait(false);
+        var current = await store.GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
+        await CheckSignaturesAsync([current.Champion, .. members], cancellationToken).ConfigureAwait(false);
         var changed = await store.SetMembersAsync(group, members, actor, cancellationToken).ConfigureAwait(false);
         await snapshots.RefreshAsync(force: false, cancellationToken).ConfigureAwait(false);
         return changed;
@@ -61,7 +62,11 @@ internal sealed class GroupCommands(IGroupStore store, ModelCache models, Routin
         return deletion;
     }
 
-    /// <summary>Every member must read the same inputs (names and types) as the Champion: one signature per group endpoint.</summary>
+    /// <summary>
+    /// The member rule of create, split and promote: every member must read the same inputs (names and types)
+    /// as the first Champion of <paramref name="members"/> (the group's current Champion for a split or a
+    /// promotion, the new one for a creation): one signature per group endpoint.
+    /// </summary>
     private async Task CheckSignaturesAsync(IReadOnlyList<GroupMember> members, CancellationToken cancellationToken)
     {
         if (members.Count == 0)
