@@ -76,6 +76,7 @@ public static class HubApp
             app.MapPredictApi();
             app.MapInferencesApi();
             app.MapAnalyticsApi();
+            app.MapTokensApi();
 
             // The first requests already see every group.
             await app.Services.GetRequiredService<RoutingSnapshots>().RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);

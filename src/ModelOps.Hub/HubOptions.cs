@@ -42,8 +42,11 @@ public sealed class HubOptions
     /// <value>Default: 1 second.</value>
     public TimeSpan RefreshInterval { get; init; } = HubDefaults.RefreshInterval;
 
-    /// <summary>How long a verified token is remembered before it is checked against the database again.</summary>
-    /// <value>Default: 30 seconds.</value>
+    /// <summary>
+    /// How long a verified token is remembered before it is checked against the database again: a token
+    /// revoked by any process is refused by this one within this time (an expiry is checked at every request).
+    /// </summary>
+    /// <value>Default: 1 second.</value>
     public TimeSpan TokenCacheDuration { get; init; } = HubDefaults.TokenCacheDuration;
 
     /// <summary>The clock of log timestamps; also given to the store when <see cref="Store"/> keeps its default clock.</summary>
@@ -106,7 +109,7 @@ public static class HubDefaults
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>30 seconds.</summary>
-    public static readonly TimeSpan TokenCacheDuration = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan TokenCacheDuration = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The store options of a hub, for what a SQLite URL does not say: commits return once the

@@ -16,6 +16,9 @@ public enum HubPermission
 
     /// <summary>Delete groups: admin only.</summary>
     Delete,
+
+    /// <summary>Create, list and revoke API tokens: admin only.</summary>
+    Administer,
 }
 
 /// <summary>Endpoint metadata: the permission a request to the endpoint needs.</summary>
@@ -46,6 +49,7 @@ internal sealed record RequiredPermission(HubPermission Permission)
         HubPermission.Read => "read",
         HubPermission.Predict => "predict or send feedback",
         HubPermission.Manage => "create, change or promote groups",
-        _ => "delete groups",
+        HubPermission.Delete => "delete groups",
+        _ => "manage API tokens",
     };
 }

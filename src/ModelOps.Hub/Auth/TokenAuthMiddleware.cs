@@ -7,13 +7,19 @@ using ModelOps.Store.Groups;
 namespace ModelOps.Hub.Auth;
 
 /// <summary>
-/// Every request but <c>/health</c> needs <c>Authorization: Bearer &lt;token&gt;</c> (401 otherwise),
-/// and a token whose role has the endpoint's <see cref="RequiredPermission"/> (403 otherwise).
-/// Verified tokens are remembered for <see cref="HubOptions.TokenCacheDuration"/>, by their hash.
+/// Every request but <c>/health</c> needs <c>Authorization: Bearer &lt;token&gt;</c> of a token that is
+/// neither revoked nor expired (401 otherwise), whose role has the endpoint's <see cref="RequiredPermission"/>
+/// (403 otherwise). Tokens read from the database are remembered for <see cref="HubOptions.TokenCacheDuration"/>
+/// by their hash (so a revocation reaches every hub process within it); when one is read, its last use is
+/// recorded if the record is more than <see cref="LastUseResolution"/> old.
 /// </summary>
 internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore store, HubOptions options)
 {
     private const string Scheme = "Bearer ";
+
+    /// <summary>A token's last use is written at most this often per hub process.</summary>
+    private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, (ApiToken Token, long Expires)> _verified = new(StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext context)
@@ -41,6 +47,12 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore stor
         if (token is null)
         {
             await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, "unknown token").ConfigureAwait(false);
+            return;
+        }
+
+        if (token.RefusalAt(options.TimeProvider.GetUtcNow()) is { } refusal)
+        {
+            await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, refusal).ConfigureAwait(false);
             return;
         }
 
@@ -72,6 +84,13 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore stor
         }
 
         var token = await store.FindTokenAsync(secret, cancellationToken).ConfigureAwait(false);
+        if (token is not null && token.RefusalAt(options.TimeProvider.GetUtcNow()) is null
+            && (token.LastUsedAt is not { } used || options.TimeProvider.GetUtcNow() - used > LastUseResolution))
+        {
+            await store.TouchTokenAsync(token.Id, cancellationToken).ConfigureAwait(false);
+            token = token with { LastUsedAt = options.TimeProvider.GetUtcNow() };
+        }
+
         if (token is not null)
         {
             var ticks = (long)(options.TokenCacheDuration.TotalSeconds * options.TimeProvider.TimestampFrequency);

@@ -5,7 +5,23 @@ namespace ModelOps.Store.Auth;
 /// <param name="Name">A name to tell tokens apart.</param>
 /// <param name="Role">What the token may do.</param>
 /// <param name="CreatedAt">When it was made (UTC).</param>
-public sealed record ApiToken(long Id, string Name, TokenRole Role, DateTimeOffset CreatedAt);
+public sealed record ApiToken(long Id, string Name, TokenRole Role, DateTimeOffset CreatedAt)
+{
+    /// <summary>When the token stops being accepted, or <see langword="null"/> when it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>When the token was revoked, or <see langword="null"/>.</summary>
+    public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>When a hub last accepted the token (recorded at most once a minute per hub process), or <see langword="null"/> when never.</summary>
+    public DateTimeOffset? LastUsedAt { get; init; }
+
+    /// <summary>Why the token is refused at <paramref name="now"/> (revoked or expired), or <see langword="null"/> when it is accepted.</summary>
+    public string? RefusalAt(DateTimeOffset now) =>
+        RevokedAt is { } revoked ? $"token '{Name}' was revoked at {revoked.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
+        : ExpiresAt is { } expires && expires <= now ? $"token '{Name}' expired at {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"
+        : null;
+}
 
 /// <summary>A token just made: <see cref="Secret"/> is shown once and never stored.</summary>
 /// <param name="Token">The stored token.</param>

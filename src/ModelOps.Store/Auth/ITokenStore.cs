@@ -7,10 +7,22 @@ namespace ModelOps.Store.Auth;
 public interface ITokenStore
 {
     /// <summary>Makes an API token; its secret is returned once and only its SHA-256 is stored.</summary>
-    /// <exception cref="StoreException">The name is empty or too long.</exception>
-    Task<CreatedApiToken> CreateTokenAsync(string name, TokenRole role, CancellationToken cancellationToken = default);
+    /// <param name="name">A name to tell tokens apart (the actor of the changes made with it).</param>
+    /// <param name="role">What the token may do.</param>
+    /// <param name="expiresAt">When the token stops being accepted; <see langword="null"/> (the default) for never.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="StoreException">The name is empty or too long, or the expiry is not in the future.</exception>
+    Task<CreatedApiToken> CreateTokenAsync(string name, TokenRole role, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default);
 
-    /// <summary>The token whose secret is <paramref name="secret"/>, or <see langword="null"/> when there is none.</summary>
+    /// <summary>Revokes token <paramref name="id"/>: every hub refuses it from its next check (within <c>HubOptions.TokenCacheDuration</c>). Revoking a revoked token changes nothing.</summary>
+    /// <returns>The token, with the time it was revoked.</returns>
+    /// <exception cref="StoreException">No such token (<see cref="StoreErrorKind.NotFound"/>).</exception>
+    Task<ApiToken> RevokeTokenAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that a hub accepted token <paramref name="id"/> now (its <see cref="ApiToken.LastUsedAt"/>).</summary>
+    Task TouchTokenAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>The token whose secret is <paramref name="secret"/> (also when revoked or expired: see <see cref="ApiToken.RefusalAt"/>), or <see langword="null"/> when there is none.</summary>
     Task<ApiToken?> FindTokenAsync(string secret, CancellationToken cancellationToken = default);
 
     /// <summary>Every token (never a secret), by id.</summary>

@@ -167,6 +167,11 @@ internal static class SchemaMigrations
                 created_at {timestamp} NOT NULL
             );
             """),
+        new(3, "api token expiry, revocation and last use", """
+            ALTER TABLE api_tokens ADD COLUMN expires_at {timestamp};
+            ALTER TABLE api_tokens ADD COLUMN revoked_at {timestamp};
+            ALTER TABLE api_tokens ADD COLUMN last_used_at {timestamp};
+            """),
     ];
 
     /// <summary>The version of the newest migration this build knows.</summary>

@@ -1,13 +1,15 @@
+using System.Globalization;
 using ModelOps.Store.Auth;
 
 namespace ModelOps.Store.Sql;
 
-/// <summary>API tokens: only the SHA-256 of a secret is stored.</summary>
+/// <summary>API tokens: only the SHA-256 of a secret is stored; expiry, revocation and last use beside it.</summary>
 internal sealed partial class SqlStore : ITokenStore
 {
     private const int MaxTokenName = 100;
+    private const string TokenColumns = "id, name, role, created_at, expires_at, revoked_at, last_used_at";
 
-    public async Task<CreatedApiToken> CreateTokenAsync(string name, TokenRole role, CancellationToken cancellationToken = default)
+    public async Task<CreatedApiToken> CreateTokenAsync(string name, TokenRole role, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Trim().Length == 0 || name.Length > MaxTokenName || name.Any(char.IsControl))
@@ -20,25 +22,53 @@ internal sealed partial class SqlStore : ITokenStore
         return await WriteAsync(async (connection, transaction) =>
         {
             var now = Now();
-            var id = ToLong(await ScalarAsync(connection, transaction, "INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES (@name, @role, @hash, @now) RETURNING id", cancellationToken,
-                ("@name", name), ("@role", role.ToName()), ("@hash", hash), ("@now", now)).ConfigureAwait(false));
-            return new CreatedApiToken(new ApiToken(id, name, role, now), secret);
+            if (expiresAt is { } expires && expires <= now)
+            {
+                throw new StoreException(StoreErrorKind.Invalid, string.Create(
+                    CultureInfo.InvariantCulture, $"token expiry {expires.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC is not in the future"));
+            }
+
+            var expiry = expiresAt is { } e ? SqlDialect.Microseconds(e) : (DateTimeOffset?)null;
+            var id = ToLong(await ScalarAsync(connection, transaction, "INSERT INTO api_tokens (name, role, token_hash, created_at, expires_at) VALUES (@name, @role, @hash, @now, @expires) RETURNING id", cancellationToken,
+                ("@name", name), ("@role", role.ToName()), ("@hash", hash), ("@now", now), ("@expires", expiry)).ConfigureAwait(false));
+            return new CreatedApiToken(new ApiToken(id, name, role, now) { ExpiresAt = expiry }, secret);
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    public async Task<ApiToken> RevokeTokenAsync(long id, CancellationToken cancellationToken = default) =>
+        await WriteAsync(async (connection, transaction) =>
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE api_tokens SET revoked_at = @now WHERE id = @id AND revoked_at IS NULL", cancellationToken,
+                ("@now", Now()), ("@id", id)).ConfigureAwait(false);
+            var found = await QueryAsync(connection, transaction, $"SELECT {TokenColumns} FROM api_tokens WHERE id = @id", ReadToken, cancellationToken, ("@id", id)).ConfigureAwait(false);
+            return found.Count == 1
+                ? found[0]
+                : throw new StoreException(StoreErrorKind.NotFound, string.Create(CultureInfo.InvariantCulture, $"token {id} not found; list them with 'modelops tokens list'"));
+        }, cancellationToken).ConfigureAwait(false);
+
+    public async Task TouchTokenAsync(long id, CancellationToken cancellationToken = default) =>
+        await WriteAsync(async (connection, transaction) =>
+            await ExecuteAsync(connection, transaction, "UPDATE api_tokens SET last_used_at = @now WHERE id = @id", cancellationToken, ("@now", Now()), ("@id", id)).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
 
     public async Task<ApiToken?> FindTokenAsync(string secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(secret);
         var hash = TokenSecrets.Hash(secret);
-        var found = await ReadAsync(async connection => await QueryAsync(connection, null, "SELECT id, name, role, created_at FROM api_tokens WHERE token_hash = @hash",
+        var found = await ReadAsync(async connection => await QueryAsync(connection, null, $"SELECT {TokenColumns} FROM api_tokens WHERE token_hash = @hash",
             ReadToken, cancellationToken, ("@hash", hash)).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
     }
 
     public async Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken = default) =>
-        await ReadAsync(async connection => await QueryAsync(connection, null, "SELECT id, name, role, created_at FROM api_tokens ORDER BY id",
+        await ReadAsync(async connection => await QueryAsync(connection, null, $"SELECT {TokenColumns} FROM api_tokens ORDER BY id",
             ReadToken, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     private ApiToken ReadToken(System.Data.Common.DbDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), TokenRoleNames.TryParse(r.GetString(2), out var role) ? role : TokenRole.Viewer, _dialect.ReadTimestamp(r, 3));
+        new(r.GetInt64(0), r.GetString(1), TokenRoleNames.TryParse(r.GetString(2), out var role) ? role : TokenRole.Viewer, _dialect.ReadTimestamp(r, 3))
+        {
+            ExpiresAt = r.IsDBNull(4) ? null : _dialect.ReadTimestamp(r, 4),
+            RevokedAt = r.IsDBNull(5) ? null : _dialect.ReadTimestamp(r, 5),
+            LastUsedAt = r.IsDBNull(6) ? null : _dialect.ReadTimestamp(r, 6),
+        };
 }
