@@ -525,7 +525,7 @@ public static class ModelFile
                     Numbers(tree, "value", path),
                     Numbers(tree, "cover", path),
                     Numbers(tree, "gain", path),
-                    rule);
+                    rule).WithoutUnreachableNodes(); // files of XGBoost imports before issue 16 kept its pruned nodes
             }
             catch (ArgumentException error)
             {

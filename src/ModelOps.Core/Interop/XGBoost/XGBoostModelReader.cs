@@ -8,12 +8,15 @@ using ModelOps.Core.Models;
 namespace ModelOps.Core.Interop.XGBoost;
 
 /// <summary>
-/// Reads an XGBoost JSON model (<c>Booster.save_model("m.json")</c>, schema of XGBoost 1.x to 3.x)
-/// into a ModelOps <see cref="Model"/> that predicts exactly as XGBoost's <c>predict</c> does:
+/// Reads an XGBoost model saved as JSON or UBJSON (<c>Booster.save_model("m.json")</c> or
+/// <c>"m.ubj"</c>, schema of XGBoost 1.x to 3.x) into a ModelOps <see cref="Model"/> that predicts
+/// exactly as XGBoost's <c>predict</c> does:
 /// splits compare in float32 (<see cref="SplitRule.LessThan"/>) and trees are summed in float32
 /// from the base margin (<see cref="TreeEnsemble.Float32Sum"/>). Supported: booster <c>gbtree</c>
 /// with numeric splits and objective <c>reg:squarederror</c> or <c>binary:logistic</c>; see
-/// <c>docs/xgboost-import.md</c>.
+/// <c>docs/xgboost-import.md</c>. Nodes XGBoost pruned after growing (kept in the file, unreachable)
+/// are dropped. A model that records a best iteration (early stopping) keeps the trees up to it
+/// unless every tree is asked for.
 /// </summary>
 public static class XGBoostModelReader
 {
@@ -23,19 +26,45 @@ public static class XGBoostModelReader
     /// <summary>The objectives this reader supports.</summary>
     public const string SupportedObjectives = XGBoostImportedOptions.SquaredError + ", " + XGBoostImportedOptions.BinaryLogistic;
 
+    /// <summary>
+    /// The metadata key of the best iteration the model records (<c>learner.attributes.best_iteration</c>,
+    /// written by early stopping; XGBoost 1.x also writes it, as the last round, without it); absent when it records none.
+    /// </summary>
+    public const string BestIterationKey = "xgboost_best_iteration";
+
+    /// <summary>The metadata key of the number of trees in the file.</summary>
+    public const string TreesInFileKey = "xgboost_trees_in_file";
+
+    /// <summary>The metadata key of the number of trees imported: up to the best iteration, or all of them.</summary>
+    public const string TreesUsedKey = "xgboost_trees_used";
+
     /// <summary>Reads the model in <paramref name="stream"/>.</summary>
-    /// <param name="stream">The XGBoost JSON document.</param>
+    /// <param name="stream">The XGBoost model, JSON or UBJSON (told apart by its first bytes).</param>
     /// <param name="sourceName">What to call the document in error messages and the model's <c>source</c> metadata (usually the file name).</param>
     /// <param name="featureNames">The input column names, one per XGBoost feature; default: the names saved in the model, else <c>f0</c>, <c>f1</c>, ... as XGBoost names them.</param>
-    /// <returns>A fitted model: a passthrough pipeline over float64 inputs and the imported trees; its learner is <see cref="XGBoostImportedOptions"/>.</returns>
-    /// <exception cref="ModelFormatException">The document is not JSON, not an XGBoost model, uses a booster, objective or split type this reader does not support, is malformed, or <paramref name="featureNames"/> has the wrong count; the message says what was found and what is supported.</exception>
-    public static Model Read(Stream stream, string sourceName, IReadOnlyList<string>? featureNames = null)
+    /// <param name="allTrees">
+    /// Whether to keep every tree of a model that records a best iteration; default <see langword="false"/>:
+    /// the trees up to the best iteration, which is what XGBoost's scikit-learn <c>predict</c> uses
+    /// (<c>Booster.predict</c> uses every tree).
+    /// </param>
+    /// <returns>A fitted model: a passthrough pipeline over float64 inputs and the imported trees; its learner is <see cref="XGBoostImportedOptions"/>; its metadata says how many trees the file held and how many were kept (<see cref="TreesInFileKey"/>, <see cref="TreesUsedKey"/>, <see cref="BestIterationKey"/>).</returns>
+    /// <exception cref="ModelFormatException">The document is not JSON or UBJSON, not an XGBoost model, uses a booster, objective or split type this reader does not support, is malformed, or <paramref name="featureNames"/> has the wrong count; the message says what was found and what is supported.</exception>
+    public static Model Read(Stream stream, string sourceName, IReadOnlyList<string>? featureNames = null, bool allTrees = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        using (var document = ModelJson.Parse(stream, sourceName))
+        byte[] bytes;
+        using (var buffer = new MemoryStream())
         {
-            return new Reader(sourceName).Read(document.RootElement, featureNames);
+            stream.CopyTo(buffer);
+            bytes = buffer.ToArray();
+        }
+
+        using (var document = Ubjson.LooksLikeUbjson(bytes)
+            ? Ubjson.Parse(bytes, sourceName)
+            : ModelJson.Parse(new MemoryStream(XGBoostJsonText.QuoteNonFiniteNumbers(bytes)), sourceName))
+        {
+            return new Reader(sourceName).Read(document.RootElement, featureNames, allTrees);
         }
     }
 
@@ -44,7 +73,7 @@ public static class XGBoostModelReader
     {
         private const string Expected = "version and learner.gradient_booster, learner.objective, learner.learner_model_param";
 
-        public Model Read(JsonElement root, IReadOnlyList<string>? givenNames)
+        public Model Read(JsonElement root, IReadOnlyList<string>? givenNames, bool allTrees)
         {
             CheckShape(root);
             var learner = root.GetProperty("learner");
@@ -72,7 +101,16 @@ public static class XGBoostModelReader
             var baseScoreText = Text(Property(parameters, "base_score", ParamPath));
             var baseMargin = BaseMargin(baseScoreText, objective);
             var names = FeatureNames(learner, givenNames, featureCount);
-            var trees = ReadTrees(Property(booster, "model", "learner.gradient_booster"), featureCount);
+            var boosterModel = Property(booster, "model", "learner.gradient_booster");
+            var trees = ReadTrees(boosterModel, featureCount);
+            var treesInFile = trees.Count;
+            var bestIteration = BestIteration(learner);
+            var upToBest = bestIteration is { } best ? TreesUpTo(best, boosterModel, treesInFile) : treesInFile;
+            if (!allTrees)
+            {
+                trees.RemoveRange(upToBest, treesInFile - upToBest);
+            }
+
             var link = objective == XGBoostImportedOptions.BinaryLogistic ? Link.Logistic : Link.Identity;
             var ensemble = new TreeEnsemble(trees, baseMargin, averaged: false, link, featureCount, float32Sum: true);
             var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -81,7 +119,14 @@ public static class XGBoostModelReader
                 ["xgboost_base_score"] = baseScoreText,
                 ["xgboost_objective"] = objective,
                 ["xgboost_version"] = Version(root),
+                [TreesInFileKey] = treesInFile.ToString(CultureInfo.InvariantCulture),
+                [TreesUsedKey] = trees.Count.ToString(CultureInfo.InvariantCulture),
             };
+            if (bestIteration is { } iteration)
+            {
+                metadata[BestIterationKey] = iteration.ToString(CultureInfo.InvariantCulture);
+            }
+
             var options = new XGBoostImportedOptions { Objective = objective };
             return new Model([new PassthroughStep([.. names])], options, FeaturePipeline.Passthrough(names), ensemble, targetName: null, metadata);
         }
@@ -125,6 +170,40 @@ public static class XGBoostModelReader
                 var found = keys.Count == 0 ? "no keys" : $"the top-level keys {string.Join(", ", keys)}";
                 throw Error($"not an XGBoost model: it has no {string.Join(", ", missing)} (it has {found}); an XGBoost JSON model (Booster.save_model) has {Expected}.");
             }
+        }
+
+        // Early stopping records the best round in learner.attributes (a string, as XGBoost writes
+        // attributes); the rounds after it stay in the file.
+        private int? BestIteration(JsonElement learner)
+        {
+            const string Path = "learner.attributes.best_iteration";
+            if (!learner.TryGetProperty("attributes", out var attributes) || attributes.ValueKind != JsonValueKind.Object
+                || !attributes.TryGetProperty("best_iteration", out var best))
+            {
+                return null;
+            }
+
+            var iteration = Integer(best, Path);
+            return iteration >= 0 ? iteration : throw Error($"{Path} is {iteration}; expected a round number, 0 or more.");
+        }
+
+        // A round adds num_parallel_tree trees (one output group): XGBoost's predict with
+        // iteration_range (0, best + 1) uses the first (best + 1) * num_parallel_tree trees.
+        private int TreesUpTo(int bestIteration, JsonElement model, int treesInFile)
+        {
+            const string Path = "learner.gradient_booster.model.gbtree_model_param.num_parallel_tree";
+            var perRound = model.TryGetProperty("gbtree_model_param", out var param) && param.TryGetProperty("num_parallel_tree", out var parallel)
+                ? Integer(parallel, Path)
+                : 1;
+            if (perRound < 1)
+            {
+                throw Error($"{Path} is {perRound}; expected 1 or more.");
+            }
+
+            var rounds = treesInFile / perRound;
+            return (long)(bestIteration + 1) * perRound <= treesInFile
+                ? (bestIteration + 1) * perRound
+                : throw Error($"learner.attributes.best_iteration is {bestIteration}, but the model has {rounds} rounds ({treesInFile} trees); the best iteration must be one of its rounds, 0 to {rounds - 1}.");
         }
 
         private double BaseMargin(string text, string objective)
@@ -253,7 +332,9 @@ public static class XGBoostModelReader
             var gains = new double[n];
             for (var i = 0; i < n; i++)
             {
-                // Values are float32 in XGBoost; keep them exactly so.
+                // Values are float32 in XGBoost; keep them exactly so (JSON prints them as the shortest
+                // decimal that rounds back to the float32, UBJSON holds the float32 itself).
+                hessians[i] = (float)hessians[i];
                 if (left[i] == -1)
                 {
                     features[i] = -1;
@@ -275,12 +356,13 @@ public static class XGBoostModelReader
                 features[i] = splitIndices[i];
                 thresholds[i] = (float)conditions[i];
                 values[i] = (float)weights[i];
-                gains[i] = lossChanges[i];
+                gains[i] = (float)lossChanges[i];
             }
 
             try
             {
-                return new Tree(features, thresholds, defaultLeft, left, right, values, hessians, gains, SplitRule.LessThan);
+                // Pruning after growing (exact method, gamma > 0) leaves the pruned nodes in the file, unreachable.
+                return new Tree(features, thresholds, defaultLeft, left, right, values, hessians, gains, SplitRule.LessThan).WithoutUnreachableNodes();
             }
             catch (ArgumentException error)
             {
@@ -367,12 +449,17 @@ public static class XGBoostModelReader
             var i = 0;
             foreach (var item in array.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.Number)
+                result[i] = item.ValueKind switch
                 {
-                    throw Error($"{path}.{name}[{i}] is {item}; expected a number.");
-                }
+                    JsonValueKind.Number => item.GetDouble(),
 
-                result[i++] = item.GetDouble();
+                    // XGBoost's bare NaN and infinities, quoted by XGBoostJsonText or Ubjson.
+                    JsonValueKind.String when item.ValueEquals("NaN") || item.ValueEquals("-NaN") => double.NaN,
+                    JsonValueKind.String when item.ValueEquals("Infinity") => double.PositiveInfinity,
+                    JsonValueKind.String when item.ValueEquals("-Infinity") => double.NegativeInfinity,
+                    _ => throw Error($"{path}.{name}[{i}] is {item}; expected a number."),
+                };
+                i++;
             }
 
             return result;

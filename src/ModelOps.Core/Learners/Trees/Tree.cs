@@ -200,6 +200,79 @@ public sealed class Tree
         return (packed, packedToNode);
     }
 
+    /// <summary>
+    /// This tree without the nodes no path from the root reaches (XGBoost keeps the nodes it prunes
+    /// after growing as unreachable "deleted" leaves), the others renumbered in their order, so
+    /// children still come after their parents; the tree itself when every node is reachable.
+    /// </summary>
+    /// <remarks>
+    /// Predictions are the same either way, but anything that walks all nodes (TreeSHAP's expected
+    /// value, the preorder of Linear TreeSHAP) must see only the real tree.
+    /// </remarks>
+    internal Tree WithoutUnreachableNodes()
+    {
+        var n = NodeCount;
+        var reachable = new bool[n];
+        reachable[0] = true;
+        var kept = 0;
+
+        // The constructor checked that children come after their parents, so one forward pass marks them all.
+        for (var i = 0; i < n; i++)
+        {
+            if (!reachable[i])
+            {
+                continue;
+            }
+
+            kept++;
+            if (_features[i] >= 0)
+            {
+                reachable[_left[i]] = reachable[_right[i]] = true;
+            }
+        }
+
+        if (kept == n)
+        {
+            return this;
+        }
+
+        var newIndex = new int[n];
+        var next = 0;
+        for (var i = 0; i < n; i++)
+        {
+            newIndex[i] = reachable[i] ? next++ : -1;
+        }
+
+        var features = new int[kept];
+        var thresholds = new double[kept];
+        var defaultLeft = new bool[kept];
+        var left = new int[kept];
+        var right = new int[kept];
+        var values = new double[kept];
+        var covers = new double[kept];
+        var gains = new double[kept];
+        for (var i = 0; i < n; i++)
+        {
+            var k = newIndex[i];
+            if (k < 0)
+            {
+                continue;
+            }
+
+            var leaf = _features[i] < 0;
+            features[k] = _features[i];
+            thresholds[k] = _thresholds[i];
+            defaultLeft[k] = _defaultLeft[i];
+            left[k] = leaf ? -1 : newIndex[_left[i]];
+            right[k] = leaf ? -1 : newIndex[_right[i]];
+            values[k] = _values[i];
+            covers[k] = _covers[i];
+            gains[k] = _gains[i];
+        }
+
+        return new Tree(features, thresholds, defaultLeft, left, right, values, covers, gains, SplitRule);
+    }
+
     /// <summary>Whether <paramref name="value"/> goes left at <paramref name="node"/> (a NaN follows <see cref="DefaultLeft"/>).</summary>
     public bool GoesLeft(int node, double value) =>
         double.IsNaN(value) ? _defaultLeft[node] : SplitRule == SplitRule.LessOrEqual ? value <= _thresholds[node] : (float)value < (float)_thresholds[node];

@@ -5,7 +5,9 @@ namespace ModelOps.Core.Tests.Interop.XGBoost;
 
 /// <summary>
 /// One model of tests/fixtures/xgboost/expected.json (written by generate_xgboost.py with XGBoost
-/// 1.7.4): the model file, the input rows (null = missing) and XGBoost's outputs for them.
+/// 1.7.4): the model file, the input rows (null = missing) and XGBoost's outputs for them. For the
+/// early-stopped model, <see cref="Predictions"/>, <see cref="Margins"/> and <see cref="Contributions"/>
+/// use the trees up to <see cref="BestIteration"/>, <see cref="PredictionsAll"/> and <see cref="MarginsAll"/> all <see cref="Trees"/>.
 /// </summary>
 public sealed record XGBoostReference(
     string File,
@@ -14,7 +16,11 @@ public sealed record XGBoostReference(
     double?[][] Rows,
     double[] Predictions,
     double[] Margins,
-    double[][] Contributions)
+    double[][] Contributions,
+    int? BestIteration = null,
+    int? Trees = null,
+    double[]? PredictionsAll = null,
+    double[]? MarginsAll = null)
 {
     private static readonly Lazy<Dictionary<string, XGBoostReference>> All = new(Load);
 

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
+using ModelOps.Core.Features;
 using ModelOps.Core.Interop.XGBoost;
 using ModelOps.Core.Learners;
 using ModelOps.Core.Learners.Trees;
@@ -10,6 +13,13 @@ namespace ModelOps.Core.Tests.Interop.XGBoost;
 public sealed class XGBoostModelReaderTests
 {
     private const double Tolerance = 1e-5;
+
+    /// <summary>
+    /// The most a probability differs from XGBoost's (docs/xgboost-import.md): XGBoost applies the
+    /// sigmoid in float32, ModelOps in float64 to the same float32 margin; the float32 result is
+    /// off by up to about one float32 step (6e-8 at 0.5, 1.2e-7 just below 1) plus its expf's error.
+    /// </summary>
+    private const double ProbabilityBound = 2e-7;
 
     private static Model ReadFixture(string file, IReadOnlyList<string>? names = null)
     {
@@ -252,6 +262,229 @@ public sealed class XGBoostModelReaderTests
         Assert.Equal(1, tree.Predict([threshold - 1e-12]));
         Assert.False(tree.GoesLeft(0, threshold - 1e-12));
         Assert.Equal(-1, tree.Predict([0.09999]));
+    }
+
+    [Theory]
+    [InlineData("pruned_reg")]
+    [InlineData("pruned_logistic")]
+    public void Read_PrunedTrees_DropsDeletedNodesAndPredictsAsXGBoost(string name)
+    {
+        var reference = XGBoostReference.Get(name);
+        using var file = System.Text.Json.JsonDocument.Parse(FixtureText(reference.File));
+        var saved = file.RootElement.GetProperty("learner").GetProperty("gradient_booster").GetProperty("model").GetProperty("trees").EnumerateArray()
+            .Select(t => (Nodes: int.Parse(t.GetProperty("tree_param").GetProperty("num_nodes").GetString()!, CultureInfo.InvariantCulture),
+                Deleted: int.Parse(t.GetProperty("tree_param").GetProperty("num_deleted").GetString()!, CultureInfo.InvariantCulture)))
+            .ToArray();
+        Assert.True(saved.Sum(t => t.Deleted) > 0, "the fixture has deleted nodes");
+
+        var model = ReadFixture(reference.File);
+
+        var trees = ((TreeEnsemble)model.Predictor!).Trees;
+        Assert.Equal(saved.Select(t => t.Nodes - t.Deleted), trees.Select(t => t.NodeCount));
+        Assert.Equal(reference.Margins, model.PredictRaw(reference.Frame()));
+        if (reference.Objective == XGBoostImportedOptions.SquaredError)
+        {
+            Assert.Equal(reference.Predictions, model.Predict(reference.Frame()));
+        }
+        else
+        {
+            AssertWithin(reference.Predictions, model.PredictProbability(reference.Frame()), ProbabilityBound, "probability");
+        }
+    }
+
+    [Theory]
+    [InlineData("bike_reg")]
+    [InlineData("credit_logistic")]
+    [InlineData("pruned_reg")]
+    [InlineData("pruned_logistic")]
+    [InlineData("early_stopped")]
+    public void Read_EveryFixture_MarginsEqualXGBoostsAndProbabilitiesWithinTheStatedBound(string name)
+    {
+        // docs/xgboost-import.md: margins and regression predictions are XGBoost's float32 values
+        // exactly; probabilities differ by at most ProbabilityBound (XGBoost's sigmoid is float32).
+        var reference = XGBoostReference.Get(name);
+
+        var model = ReadFixture(reference.File);
+
+        Assert.Equal(reference.Margins, model.PredictRaw(reference.Frame()));
+        if (model.Task == ModelTask.Regression)
+        {
+            Assert.Equal(reference.Predictions, model.Predict(reference.Frame()));
+        }
+        else
+        {
+            AssertWithin(reference.Predictions, model.PredictProbability(reference.Frame()), ProbabilityBound, "probability");
+        }
+    }
+
+    [Theory]
+    [InlineData("bike_reg")]
+    [InlineData("pruned_reg")]
+    public void Read_Ubjson_GivesTheSameModelAsJson(string name)
+    {
+        var reference = XGBoostReference.Get(name);
+        using var json = File.OpenRead(XGBoostReference.PathOf(name + ".json"));
+        using var ubjson = File.OpenRead(XGBoostReference.PathOf(name + ".ubj"));
+
+        var fromJson = XGBoostModelReader.Read(json, "m");
+        var fromUbjson = XGBoostModelReader.Read(ubjson, "m");
+
+        Assert.Equal(ModelFile.ToBytes(fromJson), ModelFile.ToBytes(fromUbjson));
+        Assert.Equal(reference.Margins, fromUbjson.PredictRaw(reference.Frame()));
+    }
+
+    [Theory]
+    [InlineData("bad_categorical.json")]
+    [InlineData("bad_categorical.ubj")]
+    public void Read_CategoricalSplit_GetsTheCategoricalRefusal(string file)
+    {
+        // XGBoost writes NaN (a bare NaN in JSON, which JSON does not allow) as a categorical split's condition.
+        var error = Assert.Throws<ModelFormatException>(() => ReadFixture(file));
+
+        Assert.Equal($"{file}: tree 0 node 0 is a categorical split; supported: numeric splits.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'{', (byte)'i', 7, (byte)'v', (byte)'e', (byte)'r' }, "m.ubj is not valid UBJSON: a length of 7 does not fit in the 3 bytes left at byte 1.")]
+    [InlineData(new byte[] { (byte)'{', (byte)'i', 1, (byte)'a' }, "m.ubj is not valid UBJSON: the document ends early at byte 4.")]
+    [InlineData(new byte[] { (byte)'{', (byte)'i', 1, (byte)'a', (byte)'X', (byte)'}' }, "m.ubj is not valid UBJSON: unexpected marker 'X' at byte 4.")]
+    [InlineData(new byte[] { (byte)'{', (byte)'i', 1, (byte)'a', (byte)'[', (byte)'#', (byte)'l', 0, 0, 1, 0, (byte)'}' }, "m.ubj is not valid UBJSON: a count of 256 does not fit in the 1 bytes left at byte 6.")]
+    [InlineData(new byte[] { (byte)'{', (byte)'}', (byte)'Z' }, "m.ubj is not valid JSON: 'Z' is invalid after a single JSON value. Expected end of data. LineNumber: 0 | BytePositionInLine: 2.")]
+    public void Read_BrokenUbjson_SaysWhereItBreaks(byte[] bytes, string message)
+    {
+        using var stream = new MemoryStream(bytes);
+
+        var error = Assert.Throws<ModelFormatException>(() => XGBoostModelReader.Read(stream, "m.ubj"));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void Read_UbjsonWithTrailingBytes_SaysSo()
+    {
+        var bytes = File.ReadAllBytes(XGBoostReference.PathOf("bike_reg.ubj")).Append((byte)'Z').ToArray();
+        using var stream = new MemoryStream(bytes);
+
+        var error = Assert.Throws<ModelFormatException>(() => XGBoostModelReader.Read(stream, "m.ubj"));
+
+        Assert.Equal($"m.ubj is not valid UBJSON: 1 bytes follow the document's end at byte {bytes.Length - 1}.", error.Message);
+    }
+
+    [Fact]
+    public void Read_EarlyStopped_KeepsTheTreesUpToTheBestIterationByDefault()
+    {
+        var reference = XGBoostReference.Get("early_stopped");
+        var best = reference.BestIteration!.Value;
+
+        var model = ReadFixture(reference.File);
+
+        Assert.Equal(best + 1, ((TreeEnsemble)model.Predictor!).Trees.Count);
+        Assert.True(best + 1 < reference.Trees, "the fixture stopped early");
+        Assert.Equal(best.ToString(CultureInfo.InvariantCulture), model.Metadata[XGBoostModelReader.BestIterationKey]);
+        Assert.Equal(reference.Trees!.Value.ToString(CultureInfo.InvariantCulture), model.Metadata[XGBoostModelReader.TreesInFileKey]);
+        Assert.Equal((best + 1).ToString(CultureInfo.InvariantCulture), model.Metadata[XGBoostModelReader.TreesUsedKey]);
+        Assert.Equal(reference.Margins, model.PredictRaw(reference.Frame()));
+        AssertWithin(reference.Predictions, model.PredictProbability(reference.Frame()), ProbabilityBound, "probability");
+    }
+
+    [Fact]
+    public void Read_EarlyStoppedWithAllTrees_KeepsEveryTree()
+    {
+        var reference = XGBoostReference.Get("early_stopped");
+        using var stream = File.OpenRead(XGBoostReference.PathOf(reference.File));
+
+        var model = XGBoostModelReader.Read(stream, reference.File, allTrees: true);
+
+        Assert.Equal(reference.Trees, ((TreeEnsemble)model.Predictor!).Trees.Count);
+        Assert.Equal(reference.Trees!.Value.ToString(CultureInfo.InvariantCulture), model.Metadata[XGBoostModelReader.TreesUsedKey]);
+        Assert.Equal(reference.MarginsAll, model.PredictRaw(reference.Frame()));
+        AssertWithin(reference.PredictionsAll!, model.PredictProbability(reference.Frame()), ProbabilityBound, "probability");
+    }
+
+    [Fact]
+    public void Read_NoBestIteration_KeepsEveryTreeAndRecordsNone()
+    {
+        var json = FixtureText("early_stopped.json");
+        json = Regex.Replace(json, "\"attributes\":\\{[^}]*\\},", string.Empty);
+        Assert.DoesNotContain("best_iteration", json, StringComparison.Ordinal);
+
+        var model = ReadText(json);
+
+        Assert.Equal(XGBoostReference.Get("early_stopped").Trees, ((TreeEnsemble)model.Predictor!).Trees.Count);
+        Assert.False(model.Metadata.ContainsKey(XGBoostModelReader.BestIterationKey));
+    }
+
+    [Theory]
+    [InlineData("\"best_iteration\":\"21\"", "m.json: learner.attributes.best_iteration is 21, but the model has 21 rounds (21 trees); the best iteration must be one of its rounds, 0 to 20.")]
+    [InlineData("\"best_iteration\":\"-1\"", "m.json: learner.attributes.best_iteration is -1; expected a round number, 0 or more.")]
+    [InlineData("\"best_iteration\":\"ten\"", "m.json: learner.attributes.best_iteration is ten; expected an integer.")]
+    public void Read_BadBestIteration_NamesIt(string replacement, string message)
+    {
+        var json = Regex.Replace(FixtureText("early_stopped.json"), "\"best_iteration\":\"[0-9]+\"", replacement);
+
+        var error = Assert.Throws<ModelFormatException>(() => ReadText(json));
+
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void QuoteNonFiniteNumbers_BareNaNAndInfinities_AreQuotedOutsideStringsOnly()
+    {
+        var json = """{"name":"say \"NaN\" Infinity","v":[NaN,-Infinity,Infinity,1E0]}"""u8.ToArray();
+
+        var quoted = XGBoostJsonText.QuoteNonFiniteNumbers(json);
+
+        Assert.Equal("""{"name":"say \"NaN\" Infinity","v":["NaN","-Infinity","Infinity",1E0]}""", Encoding.UTF8.GetString(quoted));
+    }
+
+    [Fact]
+    public void Load_ModelFileWithUnreachableNodes_DropsThem()
+    {
+        // Model files of XGBoost imports before issue 16 kept the nodes XGBoost had pruned.
+        var reference = XGBoostReference.Get("pruned_logistic");
+        var model = ReadFixture(reference.File);
+        var ensemble = (TreeEnsemble)model.Predictor!;
+        var first = ensemble.Trees[0];
+        var n = first.NodeCount;
+        var padded = new Tree(
+            [.. first.Features, -1, -1],
+            [.. first.Thresholds, 0, 0],
+            [.. first.DefaultLeft, false, false],
+            [.. first.Left, -1, -1],
+            [.. first.Right, -1, -1],
+            [.. first.Values, 1000, -1000],
+            [.. first.Covers, 5, 5],
+            [.. first.Gains, 0, 0],
+            SplitRule.LessThan);
+        var withDeleted = new Model(
+            [new PassthroughStep([.. model.FeatureNames])],
+            model.Learner,
+            model.Pipeline!,
+            new TreeEnsemble([padded, .. ensemble.Trees.Skip(1)], ensemble.BaseScore, averaged: false, ensemble.Link, ensemble.FeatureCount, float32Sum: true),
+            targetName: null,
+            model.Metadata);
+
+        var loaded = ModelFile.FromBytes(ModelFile.ToBytes(withDeleted));
+
+        Assert.Equal(n, ((TreeEnsemble)loaded.Predictor!).Trees[0].NodeCount);
+        Assert.Equal(ModelFile.ToBytes(model), ModelFile.ToBytes(loaded));
+    }
+
+    private static void AssertWithin(double[] expected, double[] actual, double bound, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        var worst = 0.0;
+        var row = -1;
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var difference = Math.Abs(expected[i] - actual[i]);
+            if (difference > worst)
+            {
+                (worst, row) = (difference, i);
+            }
+        }
+
+        Assert.True(worst <= bound, $"{what}: row {row} differs by {worst:R}, above {bound:R}.");
     }
 
     private static (int Tree, int Node, int Feature) XGBoostFirstSplitBeyond(string json, int featureCount)

@@ -50,6 +50,44 @@ public sealed class TreeTests
     }
 
     [Fact]
+    public void WithoutUnreachableNodes_PrunedNodes_DropsThemAndRenumbersInOrder()
+    {
+        // As XGBoost leaves a tree it pruned after growing: node 1 was a split into 3 and 4, pruned
+        // to a leaf; 3 and 4 stay in the arrays, reached by no path.
+        var tree = new Tree(
+            features: [0, -1, 1, -1, -1, -1, -1],
+            thresholds: [1.0, 0, 5.0, 0, 0, 0, 0],
+            defaultLeft: [false, false, true, false, false, false, false],
+            left: [1, -1, 5, -1, -1, -1, -1],
+            right: [2, -1, 6, -1, -1, -1, -1],
+            values: [0, 7, 0, 100, 200, 10, 20],
+            covers: [10, 4, 6, 2, 2, 3, 3],
+            gains: [2, 0, 1, 0, 0, 0, 0]);
+
+        var compact = tree.WithoutUnreachableNodes();
+
+        Assert.Equal([0, -1, 1, -1, -1], compact.Features.ToArray());
+        Assert.Equal([1, -1, 3, -1, -1], compact.Left.ToArray());
+        Assert.Equal([2, -1, 4, -1, -1], compact.Right.ToArray());
+        Assert.Equal([0, 7, 0, 10, 20], compact.Values.ToArray());
+        Assert.Equal([10, 4, 6, 3, 3], compact.Covers.ToArray());
+        Assert.Equal([true], compact.DefaultLeft.Slice(2, 1).ToArray());
+        Assert.Equal((3, 2), (compact.LeafCount, compact.Depth));
+        foreach (var row in (double[][])[[0.5, 0], [2, 4], [2, 6], [double.NaN, double.NaN]])
+        {
+            Assert.Equal(tree.Predict(row), compact.Predict(row));
+        }
+    }
+
+    [Fact]
+    public void WithoutUnreachableNodes_EveryNodeReachable_ReturnsTheTreeItself()
+    {
+        var tree = Sample();
+
+        Assert.Same(tree, tree.WithoutUnreachableNodes());
+    }
+
+    [Fact]
     public void Constructor_ChildBeforeParent_Throws()
     {
         var error = Assert.Throws<ArgumentException>(() => new Tree([0, -1, -1], [1, 0, 0], [false, false, false], [0, -1, -1], [2, -1, -1], [0, 1, 2], [3, 1, 2], [1, 0, 0]));
