@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using ModelOps.Hub.Errors;
 using ModelOps.Store.Auth;
 using ModelOps.Store.Groups;
@@ -8,7 +9,8 @@ namespace ModelOps.Hub.Auth;
 
 /// <summary>
 /// Every request but <c>/health</c> needs <c>Authorization: Bearer &lt;token&gt;</c> (401 otherwise),
-/// and a token whose role has the endpoint's <see cref="RequiredPermission"/> (403 otherwise).
+/// and a token whose role has the endpoint's <see cref="RequiredPermission"/> (403 otherwise). The permission
+/// is judged on the endpoint the path and method name, whatever the body's Content-Type.
 /// Verified tokens are remembered for <see cref="HubOptions.TokenCacheDuration"/>, by their hash.
 /// </summary>
 internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore store, HubOptions options)
@@ -45,7 +47,16 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore stor
         }
 
         context.Items[typeof(ApiToken)] = token;
-        var permission = context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>()?.Permission ?? HubPermission.Read;
+
+        // Only an endpoint of ours has a permission to judge. No endpoint (404) and the framework's
+        // rejections (405 wrong method) answer their own status to any valid token, with a detail.
+        if (context.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var permission = endpoint.Metadata.GetMetadata<RequiredPermission>()?.Permission ?? HubPermission.Read;
         if (!RequiredPermission.Allows(token.Role, permission))
         {
             await ProblemMiddleware.WriteAsync(
