@@ -66,7 +66,7 @@ public static class HubApp
 
             var app = builder.Build();
             app.UseMiddleware<ProblemMiddleware>();
-            app.UseStatusCodePages();
+            app.UseStatusCodePages(ProblemMiddleware.WriteStatusAsync);
             app.UseRouting();
             app.UseMiddleware<TokenAuthMiddleware>();
             app.MapOpenApi().Requires(HubPermission.Read);

@@ -49,6 +49,23 @@ public sealed class StoreCommandsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModelsShow_Json_SignatureIsAJsonObject()
+    {
+        await using (var store = await StoreFactory.OpenAsync(Database))
+        {
+            await store.RegisterVersionAsync(new NewModelVersion("signed", "file:///s1.json") { Signature = """{"inputs":[{"name":"age","type":"int64"}]}""" });
+        }
+
+        var (code, stdout, stderr) = CliProcess.Run("models", "show", "signed", "--json", "--database", Database);
+
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var signature = json.RootElement.GetProperty("versions")[0].GetProperty("signature");
+        Assert.Equal(JsonValueKind.Object, signature.ValueKind);
+        Assert.Equal("age", signature.GetProperty("inputs")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
     public void RunsList_Table_ShowsTheRun()
     {
         var (code, stdout, stderr) = CliProcess.Run("runs", "list", "--experiment", "training", "--database", Database);

@@ -247,7 +247,9 @@ internal static class StoreViews
             Status = v.Status.ToName(),
             v.RunId,
             v.ArtifactUri,
-            v.Signature,
+
+            // The signature is JSON: shown as the object it is, not as a string holding it.
+            Signature = v.Signature is null ? (JsonElement?)null : JsonSerializer.Deserialize<JsonElement>(v.Signature),
             v.Description,
             v.CreatedAt,
             v.Tags,

@@ -22,6 +22,8 @@ internal static class AnalyticsApi
     {
         app.MapGet("/api/groups/{group}/analytics", AnalyticsAsync)
             .Requires(HubPermission.Read)
+            .RefuseUnknownQuery()
+            .Query("from", "to", "bucket", "confidence")
             .WithTags("Analytics")
             .WithName("GroupAnalytics")
             .WithSummary("Per model version side by side: traffic, mean prediction, latency percentiles, errors, labelled quality with 95% intervals, time buckets (bucket=15m|1h|1d), and each challenger's anytime-valid verdict against the champion; from/to (ISO 8601) limit the window.")

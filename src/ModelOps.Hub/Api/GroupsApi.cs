@@ -15,31 +15,31 @@ internal static class GroupsApi
 {
     public static void MapGroupsApi(this IEndpointRouteBuilder app)
     {
-        var groups = app.MapGroup("/api/groups").WithTags("Groups");
+        var groups = app.MapGroup("/api/groups").WithTags("Groups").RefuseUnknownQuery();
         groups.MapGet("/", async (IGroupStore store, CancellationToken ct) => Results.Ok(await store.ListGroupsAsync(ct).ConfigureAwait(false)))
             .Requires(HubPermission.Read).WithName("ListGroups").WithSummary("Every model group, by name.").Produces<IReadOnlyList<ModelGroup>>();
         groups.MapGet("/{group}", async (string group, IGroupStore store, CancellationToken ct) => Results.Ok(await store.GetGroupAsync(group, ct).ConfigureAwait(false)))
             .Requires(HubPermission.Read).WithName("GetGroup").WithSummary("One model group: members, weights, policy, revision.").Produces<ModelGroup>().ProducesProblem(404);
         groups.MapGet("/{group}/audit", AuditAsync)
-            .Requires(HubPermission.Read).WithName("GroupAudit").WithSummary("The audit of a group (also of a deleted one), oldest first.").Produces<IReadOnlyList<GroupAuditEntry>>();
+            .Requires(HubPermission.Read).WithName("GroupAudit").WithSummary("The audit of a group (also of a deleted one), oldest first.").Produces<IReadOnlyList<GroupAuditView>>();
         groups.MapPost("/", CreateAsync)
             .Requires(HubPermission.Manage).WithName("CreateGroup").WithSummary("Creates a group and its inference-log table.")
-            .Accepts<CreateGroupRequest>("application/json").Produces<ModelGroup>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .AcceptsJson<CreateGroupRequest>().Produces<ModelGroup>(201).ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         groups.MapPut("/{group}/split", SplitAsync)
             .Requires(HubPermission.Manage).WithName("SetSplit").WithSummary("Replaces the members and weights of a group.")
-            .Accepts<SplitRequest>("application/json").Produces<ModelGroup>().ProducesProblem(400).ProducesProblem(404);
+            .AcceptsJson<SplitRequest>().Produces<ModelGroup>().ProducesProblem(400).ProducesProblem(404);
         groups.MapPost("/{group}/promote", PromoteAsync)
             .Requires(HubPermission.Manage).WithName("Promote").WithSummary("Makes a version the Champion in one atomic step and moves its Champion alias.")
-            .Accepts<PromoteRequest>("application/json").Produces<GroupPromotion>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
+            .AcceptsJson<PromoteRequest>().Produces<GroupPromotion>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
         groups.MapDelete("/{group}", DeleteAsync)
             .Requires(HubPermission.Delete).WithName("DeleteGroup").WithSummary("Deletes a group following its policy (archive or delete); the audit remains.")
-            .Produces<GroupDeletion>().ProducesProblem(404);
+            .Produces<GroupDeletionView>().ProducesProblem(404);
     }
 
     private static async Task<IResult> AuditAsync(string group, IGroupStore store, CancellationToken ct)
     {
         GroupNames.Validate(group);
-        return Results.Ok(await store.GetGroupAuditAsync(group, ct).ConfigureAwait(false));
+        return Results.Ok((await store.GetGroupAuditAsync(group, ct).ConfigureAwait(false)).Select(GroupAuditView.Of).ToList());
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, GroupCommands commands)
@@ -90,7 +90,7 @@ internal static class GroupsApi
     }
 
     private static async Task<IResult> DeleteAsync(string group, HttpContext context, GroupCommands commands) =>
-        Results.Ok(await commands.DeleteAsync(group, Actor(context), context.RequestAborted).ConfigureAwait(false));
+        Results.Ok(GroupDeletionView.Of(await commands.DeleteAsync(group, Actor(context), context.RequestAborted).ConfigureAwait(false)));
 
     private static string Actor(HttpContext context) => TokenAuthMiddleware.Caller(context).Name;
 
@@ -198,3 +198,35 @@ public sealed record MemberRequest(string Model, int Version, int? Weight);
 /// <param name="TakeAllTraffic">Give it 100% and make every other member a Shadow (default false: it takes the old Champion's weight).</param>
 /// <param name="Reason">Why, for the alias history and the audit.</param>
 public sealed record PromoteRequest(string Model, int Version, bool? TakeAllTraffic, string? Reason);
+
+/// <summary>An audit record as the API shows it: its detail as a JSON object.</summary>
+/// <param name="Sequence">Its position in the audit: later records have higher numbers.</param>
+/// <param name="Group">The group name.</param>
+/// <param name="Action"><c>create</c>, <c>split</c>, <c>promote</c> or <c>delete</c>.</param>
+/// <param name="Actor">Who made the change (the token's name).</param>
+/// <param name="Detail">What changed (members, policy, archived table).</param>
+/// <param name="At">When (UTC).</param>
+public sealed record GroupAuditView(long Sequence, string Group, string Action, string Actor, JsonElement Detail, DateTimeOffset At)
+{
+    /// <summary>The view of a stored audit record.</summary>
+    public static GroupAuditView Of(GroupAuditEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return new GroupAuditView(entry.Sequence, entry.Group, entry.Action, entry.Actor, StoredJson.Parse(entry.Detail), entry.At);
+    }
+}
+
+/// <summary>What deleting a group did, with its audit record's detail as a JSON object.</summary>
+/// <param name="Group">The group name.</param>
+/// <param name="Policy">The policy that was followed.</param>
+/// <param name="ArchivedTable">The table the inference log was renamed to, or <see langword="null"/> when it was dropped.</param>
+/// <param name="Audit">The audit record of the deletion.</param>
+public sealed record GroupDeletionView(string Group, GroupDeletionPolicy Policy, string? ArchivedTable, GroupAuditView Audit)
+{
+    /// <summary>The view of a deletion.</summary>
+    public static GroupDeletionView Of(GroupDeletion deletion)
+    {
+        ArgumentNullException.ThrowIfNull(deletion);
+        return new GroupDeletionView(deletion.Group, deletion.Policy, deletion.ArchivedTable, GroupAuditView.Of(deletion.Audit));
+    }
+}

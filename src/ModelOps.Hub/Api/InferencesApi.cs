@@ -15,14 +15,18 @@ internal static class InferencesApi
 {
     public static void MapInferencesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/groups/{group}/inferences").WithTags("Inferences").Requires(HubPermission.Read);
+        var api = app.MapGroup("/api/groups/{group}/inferences").WithTags("Inferences").Requires(HubPermission.Read).RefuseUnknownQuery();
         api.MapGet("/", QueryAsync)
+            .Query("model", "version", "role", "from", "to", "minPrediction", "maxPrediction", "q", "before", "limit")
             .WithName("QueryInferences")
             .WithSummary("A page of log rows, newest first, filtered by model, version, role, time range (from/to, ISO 8601), prediction range (minPrediction/maxPrediction) and text in the inputs (q); page with limit and the cursor 'before'.")
             .Produces<InferencePageView>().ProducesProblem(400).ProducesProblem(404);
         api.MapGet("/{requestId}", RequestAsync)
             .WithName("GetInferenceRequest").WithSummary("Every log row of one request (served and shadow).")
             .Produces<IReadOnlyList<InferenceView>>().ProducesProblem(404);
+        api.MapGet("/{requestId}/labels", LabelsAsync)
+            .WithName("GetLabelHistory").WithSummary("Every label change of a request's records (who, when, old and new label), oldest first.")
+            .Produces<IReadOnlyList<LabelChange>>();
     }
 
     private static async Task<IResult> QueryAsync(string group, HttpRequest request, IInferenceLogStore store)
@@ -55,6 +59,12 @@ internal static class InferencesApi
         return rows.Count == 0
             ? throw HubException.NotFound($"request '{requestId}' not found in the inference log of group '{group}'")
             : Results.Ok(rows.Select(InferenceView.Of).ToList());
+    }
+
+    private static async Task<IResult> LabelsAsync(string group, string requestId, IInferenceLogStore store, CancellationToken ct)
+    {
+        GroupNames.Validate(group);
+        return Results.Ok(await store.GetLabelHistoryAsync(group, requestId, ct).ConfigureAwait(false));
     }
 
     private static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var value) && value.ToString().Length > 0 ? value.ToString() : null;
@@ -129,12 +139,6 @@ public sealed record InferenceView(
         ArgumentNullException.ThrowIfNull(row);
         var r = row.Record;
         return new InferenceView(row.Id, r.RequestId, r.RecordIndex, r.Timestamp, r.Model, r.Version, r.Role.ToName(), r.RoutingKey,
-            Json(r.Inputs), r.Prediction, r.Probability, r.Shap is null ? null : Json(r.Shap), r.LatencyMs, r.Error, row.Label, row.LabeledAt);
-    }
-
-    private static JsonElement Json(string text)
-    {
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
+            StoredJson.Parse(r.Inputs), r.Prediction, r.Probability, StoredJson.ParseOrNull(r.Shap), r.LatencyMs, r.Error, row.Label, row.LabeledAt);
     }
 }

@@ -25,16 +25,16 @@ internal static class PredictApi
             .Requires(HubPermission.Predict)
             .WithName("Predict")
             .WithSummary("Scores one or many records with the group's routed model (and its shadows), with exact SHAP, and logs every score.")
-            .Accepts<PredictRequest>("application/json")
+            .AcceptsJson<PredictRequest>()
             .Produces<PredictResponse>()
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(503);
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503);
         groups.MapPost("/feedback", FeedbackAsync)
             .Requires(HubPermission.Predict)
             .WithName("Feedback")
-            .WithSummary("Joins the actual value of a scored record (or of every record of a request) to its log rows.")
-            .Accepts<FeedbackRequest>("application/json")
+            .WithSummary("Joins the actual value of a scored record (or of every record of a request) to its log rows; a labelled record is a 409 unless overwrite is true. Every change is kept in the label history.")
+            .AcceptsJson<FeedbackRequest>()
             .Produces<FeedbackResponse>()
-            .ProducesProblem(400).ProducesProblem(404);
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(415);
     }
 
     /// <summary>The route of <paramref name="group"/>: 400 for an invalid name, 404 when no such group (after one refresh, for groups made by other processes).</summary>
@@ -76,7 +76,7 @@ internal static class PredictApi
         body.ThrowIfAny();
 
         var now = options.TimeProvider.GetUtcNow();
-        var requestId = Guid.CreateVersion7(now).ToString("N");
+        var requestId = RequestIds.Of(context);
         var served = route.Pick(routingKey);
         if (!served.IsLoaded)
         {
@@ -121,13 +121,15 @@ internal static class PredictApi
         }
         catch (Exception error)
         {
-            throw new HubException(StatusCodes.Status503ServiceUnavailable, $"the inference log could not be written, so nothing was answered: {error.Message}");
+            throw new HubException(StatusCodes.Status503ServiceUnavailable, "the inference log could not be written, so nothing was answered; retry later; the server log has the cause", cause: error);
         }
 
         if (scores.Error is { } failure)
         {
-            throw new HubException(StatusCodes.Status500InternalServerError, string.Create(
-                CultureInfo.InvariantCulture, $"model {served.Member.Model}/{served.Member.Version} failed to score request {requestId}: {failure}"));
+            throw new HubException(
+                StatusCodes.Status500InternalServerError,
+                string.Create(CultureInfo.InvariantCulture, $"model {served.Member.Model}/{served.Member.Version} failed to score the records; the server log has the cause"),
+                cause: new InvalidOperationException(failure));
         }
 
         var results = new RecordResult[frame.RowCount];
@@ -224,13 +226,14 @@ internal static class PredictApi
         var requestId = body.String(root!.Value, "requestId", "$", required: true);
         var recordIndex = body.Int(root.Value, "recordIndex", "$", required: false);
         var actual = body.Number(root.Value, "actual", "$", required: true);
+        var overwrite = body.Bool(root.Value, "overwrite", "$", required: false) ?? false;
         if (recordIndex is < 0)
         {
             body.Error("$.recordIndex", "must be 0 or more");
         }
 
         body.ThrowIfAny();
-        var labelled = await store.SetLabelAsync(group, requestId!, recordIndex, actual!.Value, context.RequestAborted).ConfigureAwait(false);
+        var labelled = await store.SetLabelAsync(group, requestId!, recordIndex, actual!.Value, TokenAuthMiddleware.Caller(context).Name, overwrite, context.RequestAborted).ConfigureAwait(false);
         return Results.Ok(new FeedbackResponse(requestId!, recordIndex, actual.Value, labelled));
     }
 }
@@ -263,7 +266,8 @@ public sealed record RecordResult(int Index, string Model, int Version, string R
 /// <param name="RequestId">The request id predict answered.</param>
 /// <param name="RecordIndex">The record; every record of the request when absent.</param>
 /// <param name="Actual">The actual value (the class 0/1 for classifiers).</param>
-public sealed record FeedbackRequest(string RequestId, int? RecordIndex, double Actual);
+/// <param name="Overwrite">Replace a label already set (default false: a labelled record answers 409).</param>
+public sealed record FeedbackRequest(string RequestId, int? RecordIndex, double Actual, bool? Overwrite);
 
 /// <summary>The answer of feedback.</summary>
 /// <param name="RequestId">The request.</param>

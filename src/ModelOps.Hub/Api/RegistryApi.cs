@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -13,26 +14,58 @@ internal static class RegistryApi
 {
     public static void MapRegistryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").WithTags("Registry").Requires(HubPermission.Read);
+        var api = app.MapGroup("/api").WithTags("Registry").Requires(HubPermission.Read).RefuseUnknownQuery();
         api.MapGet("/experiments", async (IModelStore store, CancellationToken ct) => Results.Ok(await store.ListExperimentsAsync(ct).ConfigureAwait(false)))
             .WithName("ListExperiments").WithSummary("Every experiment with its run count.").Produces<IReadOnlyList<Experiment>>();
         api.MapGet("/experiments/{name}", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetExperimentAsync(name, ct).ConfigureAwait(false)))
             .WithName("GetExperiment").WithSummary("One experiment.").Produces<Experiment>().ProducesProblem(404);
         api.MapGet("/runs", async (string? experiment, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListRunsAsync(experiment, ct).ConfigureAwait(false)))
-            .WithName("ListRuns").WithSummary("Runs, newest first; of one experiment with ?experiment=NAME.").Produces<IReadOnlyList<RunInfo>>().ProducesProblem(404);
+            .Query("experiment").WithName("ListRuns").WithSummary("Runs, newest first; of one experiment with ?experiment=NAME.").Produces<IReadOnlyList<RunInfo>>().ProducesProblem(404);
         api.MapGet("/runs/{id}", async (string id, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetRunAsync(id, ct).ConfigureAwait(false)))
             .WithName("GetRun").WithSummary("One run: tags, parameters, metrics, lineage, artifacts.").Produces<Run>().ProducesProblem(404);
         api.MapGet("/models", async (IModelStore store, CancellationToken ct) => Results.Ok(await store.ListModelsAsync(ct).ConfigureAwait(false)))
             .WithName("ListModels").WithSummary("Every registered model.").Produces<IReadOnlyList<RegisteredModel>>();
         api.MapGet("/models/{name}", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetModelAsync(name, ct).ConfigureAwait(false)))
             .WithName("GetModel").WithSummary("One registered model.").Produces<RegisteredModel>().ProducesProblem(404);
-        api.MapGet("/models/{name}/versions", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListVersionsAsync(name, ct).ConfigureAwait(false)))
-            .WithName("ListVersions").WithSummary("Every version of a model.").Produces<IReadOnlyList<ModelVersion>>().ProducesProblem(404);
-        api.MapGet("/models/{name}/versions/{version:int}", async (string name, int version, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetVersionAsync(name, version, ct).ConfigureAwait(false)))
-            .WithName("GetVersion").WithSummary("One version of a model, with its signature.").Produces<ModelVersion>().ProducesProblem(404);
+        api.MapGet("/models/{name}/versions", async (string name, IModelStore store, CancellationToken ct) => Results.Ok((await store.ListVersionsAsync(name, ct).ConfigureAwait(false)).Select(ModelVersionView.Of).ToList()))
+            .WithName("ListVersions").WithSummary("Every version of a model.").Produces<IReadOnlyList<ModelVersionView>>().ProducesProblem(404);
+        api.MapGet("/models/{name}/versions/{version:int}", async (string name, int version, IModelStore store, CancellationToken ct) => Results.Ok(ModelVersionView.Of(await store.GetVersionAsync(name, version, ct).ConfigureAwait(false))))
+            .WithName("GetVersion").WithSummary("One version of a model, with its signature.").Produces<ModelVersionView>().ProducesProblem(404);
         api.MapGet("/models/{name}/aliases", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListAliasesAsync(name, ct).ConfigureAwait(false)))
             .WithName("ListAliases").WithSummary("The aliases of a model.").Produces<IReadOnlyList<ModelAlias>>().ProducesProblem(404);
         api.MapGet("/models/{name}/aliases/history", async (string name, string? alias, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetAliasHistoryAsync(name, alias, ct).ConfigureAwait(false)))
-            .WithName("AliasHistory").WithSummary("The alias moves of a model (of one alias with ?alias=NAME), oldest first.").Produces<IReadOnlyList<AliasChange>>().ProducesProblem(404);
+            .Query("alias").WithName("AliasHistory").WithSummary("The alias moves of a model (of one alias with ?alias=NAME), oldest first.").Produces<IReadOnlyList<AliasChange>>().ProducesProblem(404);
+    }
+}
+
+/// <summary>A model version as the API shows it: the stored version with its signature as a JSON object.</summary>
+/// <param name="Model">The model name.</param>
+/// <param name="Version">The number: 1, 2, 3... per model.</param>
+/// <param name="RunId">The run that produced it, or <see langword="null"/> for an imported model.</param>
+/// <param name="ArtifactUri">Where the model file is.</param>
+/// <param name="Signature">The model signature (<c>inputs</c> and outputs), or <see langword="null"/>.</param>
+/// <param name="Status">Ready or archived.</param>
+/// <param name="Description">What changed in this version, or <see langword="null"/>.</param>
+/// <param name="CreatedAt">When it was registered (UTC).</param>
+/// <param name="Tags">Its tags, by key.</param>
+/// <param name="Aliases">The aliases that point at it.</param>
+public sealed record ModelVersionView(
+    string Model,
+    int Version,
+    string? RunId,
+    string ArtifactUri,
+    JsonElement? Signature,
+    ModelVersionStatus Status,
+    string? Description,
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyList<string> Aliases)
+{
+    /// <summary>The view of a stored version.</summary>
+    public static ModelVersionView Of(ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return new ModelVersionView(version.Model, version.Version, version.RunId, version.ArtifactUri, StoredJson.ParseOrNull(version.Signature),
+            version.Status, version.Description, version.CreatedAt, version.Tags, version.Aliases);
     }
 }

@@ -13,7 +13,7 @@ internal static class TokensApi
 {
     public static void MapTokensApi(this IEndpointRouteBuilder app)
     {
-        var tokens = app.MapGroup("/api/tokens").WithTags("Tokens");
+        var tokens = app.MapGroup("/api/tokens").WithTags("Tokens").RefuseUnknownQuery();
         tokens.MapGet("/", async (ITokenStore store, CancellationToken ct) => Results.Ok((await store.ListTokensAsync(ct).ConfigureAwait(false)).Select(TokenView.Of)))
             .Requires(HubPermission.Administer).WithName("ListTokens").WithSummary("Every API token (never a secret), with its expiry, revocation and last use.").Produces<IReadOnlyList<TokenView>>();
         tokens.MapPost("/", CreateAsync)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using ModelOps.Hub.Errors;
 using ModelOps.Store.Auth;
 using ModelOps.Store.Groups;
@@ -9,11 +11,12 @@ namespace ModelOps.Hub.Auth;
 /// <summary>
 /// Every request but <c>/health</c> needs <c>Authorization: Bearer &lt;token&gt;</c> of a token that is
 /// neither revoked nor expired (401 otherwise), whose role has the endpoint's <see cref="RequiredPermission"/>
-/// (403 otherwise). Tokens read from the database are remembered for <see cref="HubOptions.TokenCacheDuration"/>
+/// (403 otherwise). The permission is judged on the endpoint the path and method name, whatever the body's
+/// Content-Type. Tokens read from the database are remembered for <see cref="HubOptions.TokenCacheDuration"/>
 /// by their hash (so a revocation reaches every hub process within it); when one is read, its last use is
 /// recorded if the record is more than <see cref="LastUseResolution"/> old.
 /// </summary>
-internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore store, HubOptions options)
+internal sealed partial class TokenAuthMiddleware(RequestDelegate next, ITokenStore store, HubOptions options, ILogger<TokenAuthMiddleware> logger)
 {
     private const string Scheme = "Bearer ";
 
@@ -57,7 +60,16 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore stor
         }
 
         context.Items[typeof(ApiToken)] = token;
-        var permission = context.GetEndpoint()?.Metadata.GetMetadata<RequiredPermission>()?.Permission ?? HubPermission.Read;
+
+        // Only an endpoint of ours has a permission to judge. No endpoint (404) and the framework's
+        // rejections (405 wrong method) answer their own status to any valid token, with a detail.
+        if (context.GetEndpoint() is not RouteEndpoint endpoint)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        var permission = endpoint.Metadata.GetMetadata<RequiredPermission>()?.Permission ?? HubPermission.Read;
         if (!RequiredPermission.Allows(token.Role, permission))
         {
             await ProblemMiddleware.WriteAsync(
@@ -69,6 +81,22 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore stor
 
         await next(context).ConfigureAwait(false);
     }
+
+    /// <summary>Records a token's last use; a failure is logged, never seen by a request.</summary>
+    private async Task TouchAsync(ApiToken token)
+    {
+        try
+        {
+            await store.TouchTokenAsync(token.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception error)
+        {
+            LogTouchFailed(logger, error, token.Id, token.Name);
+        }
+    }
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Recording the last use of token {Id} '{Name}' failed")]
+    private static partial void LogTouchFailed(ILogger logger, Exception error, long id, string name);
 
     /// <summary>The token of the current request (set by the middleware).</summary>
     public static ApiToken Caller(HttpContext context) =>
@@ -87,7 +115,10 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, ITokenStore stor
         if (token is not null && token.RefusalAt(options.TimeProvider.GetUtcNow()) is null
             && (token.LastUsedAt is not { } used || options.TimeProvider.GetUtcNow() - used > LastUseResolution))
         {
-            await store.TouchTokenAsync(token.Id, cancellationToken).ConfigureAwait(false);
+            // Off the request path, on a pool thread: a write waits for the database's write lock (SQLite's
+            // busy wait blocks the calling thread) and a request must not wait for its token's bookkeeping.
+            var accepted = token;
+            _ = Task.Run(() => TouchAsync(accepted), CancellationToken.None);
             token = token with { LastUsedAt = options.TimeProvider.GetUtcNow() };
         }
 

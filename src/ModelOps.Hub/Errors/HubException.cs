@@ -4,7 +4,8 @@ namespace ModelOps.Hub.Errors;
 
 /// <summary>
 /// A request the hub refuses, with the HTTP status and a one-line detail that says what is wrong
-/// and where; answered as problem details (RFC 9457).
+/// and where; answered as problem details (RFC 9457). A 5xx detail speaks in product terms only
+/// (no file paths, no database errors): its cause goes to the server log with the request id.
 /// </summary>
 public sealed class HubException : Exception
 {
@@ -12,8 +13,9 @@ public sealed class HubException : Exception
     /// <param name="status">The HTTP status, such as 400.</param>
     /// <param name="message">What is wrong and where.</param>
     /// <param name="errors">Every violation, when there are several (listed in the problem's <c>errors</c>).</param>
-    public HubException(int status, string message, IReadOnlyList<string>? errors = null)
-        : base(message)
+    /// <param name="cause">What failed inside, for the server log only; never sent to the client.</param>
+    public HubException(int status, string message, IReadOnlyList<string>? errors = null, Exception? cause = null)
+        : base(message, cause)
     {
         Status = status;
         Errors = errors;

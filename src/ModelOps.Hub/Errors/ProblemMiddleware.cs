@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -6,11 +7,17 @@ using ModelOps.Store;
 
 namespace ModelOps.Hub.Errors;
 
-/// <summary>Turns every failure of a request into problem details with a status and a one-line detail.</summary>
+/// <summary>
+/// Gives every request its id (<see cref="RequestIds"/>) and turns every failure of a request into problem
+/// details with a status, a one-line detail and the <c>requestId</c>. A 5xx detail says what failed in product
+/// terms and ends with the request id; the full cause (file paths, database errors) goes only to the server log,
+/// under the same id.
+/// </summary>
 internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger, HubOptions options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        var requestId = RequestIds.Assign(context, options.TimeProvider);
         try
         {
             await next(context).ConfigureAwait(false);
@@ -20,49 +27,91 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
             var (status, detail, errors) = Describe(error, options);
             if (status >= 500)
             {
-                LogFailure(logger, error, context.Request.Method, context.Request.Path);
-            }
-
-            if (error is HubException { Status: StatusCodes.Status503ServiceUnavailable })
-            {
-                context.Response.Headers.RetryAfter = "1";
+                LogFailure(logger, error is HubException { InnerException: { } cause } ? cause : error, context.Request.Method, context.Request.Path, status, requestId);
             }
 
             await WriteAsync(context, status, detail, errors).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Writes a problem-details answer.</summary>
-    public static Task WriteAsync(HttpContext context, int status, string detail, IReadOnlyList<string>? errors = null)
+    /// <summary>Writes a problem-details answer: a 5xx detail gets <c>(request ID)</c> appended.</summary>
+    public static Task WriteAsync(HttpContext context, int status, string detail, IReadOnlyList<string>? errors = null) =>
+        WriteAsync(context, status, detail, errors, allow: null);
+
+    private static Task WriteAsync(HttpContext context, int status, string detail, IReadOnlyList<string>? errors, string? allow)
     {
-        var extensions = errors is null ? null : new Dictionary<string, object?>(StringComparer.Ordinal) { ["errors"] = errors };
+        var requestId = RequestIds.Find(context);
+        var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (errors is not null)
+        {
+            extensions["errors"] = errors;
+        }
+
+        if (requestId is not null)
+        {
+            extensions["requestId"] = requestId;
+            if (status >= 500)
+            {
+                detail = $"{detail} (request {requestId})";
+            }
+        }
+
         context.Response.Clear();
+        if (requestId is not null)
+        {
+            context.Response.Headers[RequestIds.Header] = requestId;
+        }
+
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             context.Response.Headers.RetryAfter = "1";
         }
 
+        if (!string.IsNullOrEmpty(allow))
+        {
+            context.Response.Headers.Allow = allow;
+        }
+
         return Results.Problem(detail: detail, statusCode: status, title: ReasonPhrases.GetReasonPhrase(status), extensions: extensions).ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// Answers the statuses the framework sets without a body, with a detail: no endpoint for the path (404),
+    /// a method the path does not answer (405, naming the ones it does).
+    /// </summary>
+    public static Task WriteStatusAsync(StatusCodeContext statusContext)
+    {
+        var context = statusContext.HttpContext;
+        var request = context.Request;
+        var status = context.Response.StatusCode;
+        var allow = context.Response.Headers.Allow.ToString();
+        var detail = status switch
+        {
+            StatusCodes.Status404NotFound => $"no endpoint answers {request.Method} {request.Path}; the endpoints are listed at /openapi/v1.json",
+            StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}; it answers {allow}",
+            StatusCodes.Status415UnsupportedMediaType => $"{request.Method} {request.Path} does not accept Content-Type '{request.ContentType}'",
+            _ => $"{ReasonPhrases.GetReasonPhrase(status)}: {request.Method} {request.Path}",
+        };
+        return WriteAsync(context, status, detail, errors: null, allow);
     }
 
     private static (int Status, string Detail, IReadOnlyList<string>? Errors) Describe(Exception error, HubOptions options) => error switch
     {
         HubException hub => (hub.Status, hub.Message, hub.Errors),
-        StoreException store => (store.Kind switch
-        {
-            StoreErrorKind.NotFound => StatusCodes.Status404NotFound,
-            StoreErrorKind.Conflict => StatusCodes.Status409Conflict,
-            StoreErrorKind.Invalid => StatusCodes.Status400BadRequest,
-            _ => StatusCodes.Status503ServiceUnavailable,
-        }, store.Message, null),
+        StoreException { Kind: StoreErrorKind.NotFound } store => (StatusCodes.Status404NotFound, store.Message, null),
+        StoreException { Kind: StoreErrorKind.Conflict } store => (StatusCodes.Status409Conflict, store.Message, null),
+        StoreException { Kind: StoreErrorKind.Invalid } store => (StatusCodes.Status400BadRequest, store.Message, null),
+
+        // Its message names the database file or server and the driver's words: for the log only.
+        StoreException => (StatusCodes.Status503ServiceUnavailable, "the database is unavailable (locked, unreachable or read-only); retry later; the server log has the cause", null),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (
             StatusCodes.Status413PayloadTooLarge,
             string.Create(CultureInfo.InvariantCulture, $"request body is larger than the limit of {options.MaxRequestBodyBytes} bytes"),
             null),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message, null),
-        _ => (StatusCodes.Status500InternalServerError, "internal error; the server log has the details", null),
+        _ => (StatusCodes.Status500InternalServerError, "internal error; the server log has the cause", null),
     };
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
-    private static partial void LogFailure(ILogger logger, Exception error, string method, string path);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "{Method} {Path} answered {Status}, request {RequestId}")]
+    private static partial void LogFailure(ILogger logger, Exception error, string method, string path, int status, string requestId);
 }

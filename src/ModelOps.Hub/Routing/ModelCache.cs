@@ -42,7 +42,11 @@ internal sealed class ModelCache(IModelStore store)
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException or ModelFormatException)
         {
-            throw new HubException(503, string.Create(CultureInfo.InvariantCulture, $"model {model}/{version} cannot be loaded from {registered.ArtifactUri}: {error.Message}"));
+            // The artifact's path and the reader's words go to the server log only (through the cause).
+            throw new HubException(
+                503,
+                string.Create(CultureInfo.InvariantCulture, $"model {model}/{version} cannot be loaded: its model file is missing, unreadable or not a ModelOps model; the server log has the cause"),
+                cause: new IOException(string.Create(CultureInfo.InvariantCulture, $"model {model}/{version} cannot be loaded from {registered.ArtifactUri}: {error.Message}"), error));
         }
     }
 }

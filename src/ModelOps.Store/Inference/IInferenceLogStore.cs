@@ -13,11 +13,24 @@ public interface IInferenceLogStore
 
     /// <summary>
     /// Sets the label of the rows of a request (of one record when <paramref name="recordIndex"/> is given;
-    /// served and shadow rows alike).
+    /// served and shadow rows alike) and keeps the change, one entry per record, in the label history
+    /// (<see cref="GetLabelHistoryAsync"/>). A record that already has a label keeps it unless
+    /// <paramref name="overwrite"/> is set: nothing is changed and a conflict is thrown.
     /// </summary>
+    /// <param name="group">The group.</param>
+    /// <param name="requestId">The request id predict answered.</param>
+    /// <param name="recordIndex">The record, or <see langword="null"/> for every record of the request.</param>
+    /// <param name="label">The actual value (finite).</param>
+    /// <param name="actor">Who sends the label (the hub: the token's name); <see langword="null"/> for <see cref="StoreOptions.Actor"/>.</param>
+    /// <param name="overwrite">Replace labels already set (default false: a labelled record is a conflict).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>How many rows were labelled.</returns>
-    /// <exception cref="StoreException">No such group, or no row of that request (and record).</exception>
-    Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, CancellationToken cancellationToken = default);
+    /// <exception cref="StoreException">No such group or no row of that request (and record): not found; a record already labelled without <paramref name="overwrite"/>: conflict.</exception>
+    Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, string? actor = null, bool overwrite = false, CancellationToken cancellationToken = default);
+
+    /// <summary>Every label change of a request's records (also of a deleted group), oldest first.</summary>
+    /// <exception cref="StoreException">An invalid group name.</exception>
+    Task<IReadOnlyList<LabelChange>> GetLabelHistoryAsync(string group, string requestId, CancellationToken cancellationToken = default);
 
     /// <summary>A page of a group's rows matching <paramref name="query"/>, newest first.</summary>
     /// <exception cref="StoreException">No such group, or a limit outside 1 to 1000.</exception>

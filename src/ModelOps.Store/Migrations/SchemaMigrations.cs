@@ -172,6 +172,19 @@ internal static class SchemaMigrations
             ALTER TABLE api_tokens ADD COLUMN revoked_at {timestamp};
             ALTER TABLE api_tokens ADD COLUMN last_used_at {timestamp};
             """),
+        new(4, "inference label history", """
+            CREATE TABLE inference_label_history (
+                id {id},
+                group_name TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                record_index INTEGER NOT NULL,
+                old_label {real},
+                new_label {real} NOT NULL,
+                actor TEXT NOT NULL,
+                changed_at {timestamp} NOT NULL
+            );
+            CREATE INDEX inference_label_history_by_request ON inference_label_history (group_name, request_id, record_index, id);
+            """),
     ];
 
     /// <summary>The version of the newest migration this build knows.</summary>

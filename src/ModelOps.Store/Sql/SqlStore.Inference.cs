@@ -44,7 +44,7 @@ internal sealed partial class SqlStore : IInferenceLogStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, CancellationToken cancellationToken = default)
+    public async Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, string? actor = null, bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var table = GroupRules.TableName(group);
         ArgumentNullException.ThrowIfNull(requestId);
@@ -53,26 +53,92 @@ internal sealed partial class SqlStore : IInferenceLogStore
             throw new StoreException(StoreErrorKind.Invalid, "the label must be a finite number");
         }
 
+        var by = actor ?? _actor;
+        var which = recordIndex is null ? string.Empty : " AND record_index = @index";
+        (string, object?)[] keys = recordIndex is null ? [("@request", requestId)] : [("@request", requestId), ("@index", recordIndex)];
         return await WriteAsync(async (connection, transaction) =>
         {
             await RequireGroupAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
-            var sql = $"UPDATE {GroupRules.Quote(table)} SET label = @label, labeled_at = @now WHERE request_id = @request"
-                + (recordIndex is null ? string.Empty : " AND record_index = @index");
-            (string, object?)[] parameters = recordIndex is null
-                ? [("@label", label), ("@now", Now()), ("@request", requestId)]
-                : [("@label", label), ("@now", Now()), ("@request", requestId), ("@index", recordIndex)];
-            var updated = await ExecuteAsync(connection, transaction, sql, cancellationToken, parameters).ConfigureAwait(false);
-            if (updated == 0)
+
+            // The labels before: one per record (its served and shadow rows share it), for the conflict check and the history.
+            var before = new SortedDictionary<int, double?>();
+            foreach (var (index, old) in await QueryAsync(connection, transaction, $"SELECT record_index, label FROM {GroupRules.Quote(table)} WHERE request_id = @request{which}",
+                r => (r.GetInt32(0), NullableDouble(r, 1)), cancellationToken, keys).ConfigureAwait(false))
             {
-                var which = recordIndex is { } index
+                if (!before.TryGetValue(index, out var seen) || seen is null)
+                {
+                    before[index] = old;
+                }
+            }
+
+            if (before.Count == 0)
+            {
+                var what = recordIndex is { } index
                     ? string.Create(CultureInfo.InvariantCulture, $"record {index} of request '{requestId}'")
                     : $"request '{requestId}'";
-                throw new StoreException(StoreErrorKind.NotFound, $"{which} not found in the inference log of group '{group}'");
+                throw new StoreException(StoreErrorKind.NotFound, $"{what} not found in the inference log of group '{group}'");
+            }
+
+            if (!overwrite)
+            {
+                ThrowIfLabelled(group, requestId, recordIndex, before);
+            }
+
+            var now = Now();
+            var updated = await ExecuteAsync(connection, transaction, $"UPDATE {GroupRules.Quote(table)} SET label = @label, labeled_at = @now WHERE request_id = @request{which}"
+                + (overwrite ? string.Empty : " AND label IS NULL"), cancellationToken, [("@label", label), ("@now", now), .. keys]).ConfigureAwait(false);
+            if (!overwrite && updated != await CountAsync(connection, transaction, table, which, keys, cancellationToken).ConfigureAwait(false))
+            {
+                // Another writer labelled a record between the read and the update (PostgreSQL; SQLite has one writer).
+                throw new StoreException(StoreErrorKind.Conflict, $"request '{requestId}' of group '{group}' was labelled by another request at the same time; send \"overwrite\": true to replace its label");
+            }
+
+            foreach (var (index, old) in before)
+            {
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO inference_label_history (group_name, request_id, record_index, old_label, new_label, actor, changed_at)
+                    VALUES (@group, @request, @index, @old, @new, @actor, @now)
+                    """, cancellationToken, ("@group", group), ("@request", requestId), ("@index", index), ("@old", old), ("@new", label), ("@actor", by), ("@now", now)).ConfigureAwait(false);
             }
 
             return updated;
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    public async Task<IReadOnlyList<LabelChange>> GetLabelHistoryAsync(string group, string requestId, CancellationToken cancellationToken = default)
+    {
+        GroupRules.TableName(group);
+        ArgumentNullException.ThrowIfNull(requestId);
+        return await ReadAsync(async connection => (IReadOnlyList<LabelChange>)await QueryAsync(connection, null, """
+            SELECT id, record_index, old_label, new_label, actor, changed_at FROM inference_label_history
+            WHERE group_name = @group AND request_id = @request ORDER BY id
+            """, r => new LabelChange(r.GetInt64(0), group, requestId, r.GetInt32(1), NullableDouble(r, 2), r.GetDouble(3), r.GetString(4), _dialect.ReadTimestamp(r, 5)),
+            cancellationToken, ("@group", group), ("@request", requestId)).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A conflict naming the records of <paramref name="labels"/> that already have a label, when any has.</summary>
+    private static void ThrowIfLabelled(string group, string requestId, int? recordIndex, SortedDictionary<int, double?> labels)
+    {
+        var labelled = labels.Where(l => l.Value is not null).ToList();
+        if (labelled.Count == 0)
+        {
+            return;
+        }
+
+        if (recordIndex is { } index)
+        {
+            throw new StoreException(StoreErrorKind.Conflict, string.Create(
+                CultureInfo.InvariantCulture, $"record {index} of request '{requestId}' in group '{group}' already has label {labelled[0].Value}; send \"overwrite\": true to replace it"));
+        }
+
+        var list = string.Join(", ", labelled.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key} (label {l.Value})")));
+        throw new StoreException(
+            StoreErrorKind.Conflict,
+            $"request '{requestId}' in group '{group}' already has labels on record{(labelled.Count == 1 ? string.Empty : "s")} {list}; send \"overwrite\": true to replace them");
+    }
+
+    private async Task<long> CountAsync(DbConnection connection, DbTransaction transaction, string table, string which, (string, object?)[] keys, CancellationToken cancellationToken) =>
+        ToLong(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM {GroupRules.Quote(table)} WHERE request_id = @request{which}", cancellationToken, keys).ConfigureAwait(false));
 
     public async Task<InferencePage> QueryInferencesAsync(string group, InferenceQuery query, CancellationToken cancellationToken = default)
     {

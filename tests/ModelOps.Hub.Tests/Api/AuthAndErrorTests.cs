@@ -228,8 +228,89 @@ public sealed class AuthAndErrorTests() : HubTests(new SqliteHub())
     public async Task UnknownRoute_Is404ProblemDetails()
     {
         using var response = await Hub.Admin.GetAsync("/api/nothing");
+        var json = await response.JsonAsync();
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("no endpoint answers GET /api/nothing; the endpoints are listed at /openapi/v1.json", json.GetProperty("detail").GetString());
+        Assert.Equal(response.Headers.GetValues("X-Request-Id").Single(), json.GetProperty("requestId").GetString());
+    }
+
+    [Fact]
+    public async Task UnknownRoute_AsPredictor_Is404Not403()
+    {
+        var (status, detail) = await Hub.Predictor.PostAsync("/api/groups/rides/score", HubHost.Json("{}")).ProblemAsync();
+
+        Assert.Equal((404, "no endpoint answers POST /api/groups/rides/score; the endpoints are listed at /openapi/v1.json"), (status, detail));
+    }
+
+    [Fact]
+    public async Task Predict_WrongMethod_Is405NamingTheMethodsItAnswers()
+    {
+        using var response = await Hub.Predictor.GetAsync("/api/groups/rides/predict");
+        var json = await response.JsonAsync();
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("GET is not allowed on /api/groups/rides/predict; it answers POST", json.GetProperty("detail").GetString());
+        Assert.Equal("POST", string.Join(",", response.Content.Headers.Allow));
+    }
+
+    [Fact]
+    public async Task Predict_WrongContentType_AsPredictorIs415WithDetail()
+    {
+        await Hub.CreateBikeGroupAsync("rides");
+
+        var (status, detail) = await Hub.Predictor.PostAsync("/api/groups/rides/predict", new StringContent("""{"record":{}}""", System.Text.Encoding.UTF8, "text/plain")).ProblemAsync();
+        var (noTypeStatus, noTypeDetail) = await Hub.Predictor.PostAsync("/api/groups/rides/feedback", new ByteArrayContent("{}"u8.ToArray())).ProblemAsync();
+
+        Assert.Equal((415, "Content-Type 'text/plain; charset=utf-8' is not supported; send the body as JSON with 'Content-Type: application/json'"), (status, detail));
+        Assert.Equal((415, "the request has no Content-Type; send the body as JSON with 'Content-Type: application/json'"), (noTypeStatus, noTypeDetail));
+    }
+
+    [Fact]
+    public async Task Predict_WrongContentType_AsViewerIs403ForPredict()
+    {
+        await Hub.CreateBikeGroupAsync("rides");
+
+        var (status, detail) = await Hub.Viewer.PostAsync("/api/groups/rides/predict", new StringContent("x", System.Text.Encoding.UTF8, "text/plain")).ProblemAsync();
+
+        Assert.Equal((403, "token 'viewer-token' has role viewer, which may not predict or send feedback; that needs role admin, scientist or predictor"), (status, detail));
+    }
+
+    [Fact]
+    public async Task CreateGroup_WrongContentType_Is415WithDetail()
+    {
+        var (status, detail) = await Hub.Scientist.PostAsync("/api/groups", new StringContent("name=g", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded")).ProblemAsync();
+
+        Assert.Equal((415, "Content-Type 'application/x-www-form-urlencoded; charset=utf-8' is not supported; send the body as JSON with 'Content-Type: application/json'"), (status, detail));
+    }
+
+    [Theory]
+    [InlineData("/api/runs?metric=roc_auc", "unknown query parameter 'metric' for GET /api/runs; it takes experiment")]
+    [InlineData("/api/runs?experiment=hub-tests&metric=roc_auc&sort=desc", "unknown query parameters 'metric', 'sort' for GET /api/runs; it takes experiment")]
+    [InlineData("/api/experiments?name=x", "unknown query parameter 'name' for GET /api/experiments; it takes no query parameters")]
+    [InlineData("/api/models?limit=1", "unknown query parameter 'limit' for GET /api/models; it takes no query parameters")]
+    [InlineData("/api/models/bike/versions?status=ready", "unknown query parameter 'status' for GET /api/models/bike/versions; it takes no query parameters")]
+    [InlineData("/api/models/bike/aliases/history?alias=Champion&actor=ana", "unknown query parameter 'actor' for GET /api/models/bike/aliases/history; it takes alias")]
+    [InlineData("/api/groups?name=rides", "unknown query parameter 'name' for GET /api/groups; it takes no query parameters")]
+    [InlineData("/api/groups/rides/audit?action=promote", "unknown query parameter 'action' for GET /api/groups/rides/audit; it takes no query parameters")]
+    [InlineData("/api/groups/rides/inferences?limt=5", "unknown query parameter 'limt' for GET /api/groups/rides/inferences; it takes model, version, role, from, to, minPrediction, maxPrediction, q, before, limit")]
+    [InlineData("/api/groups/rides/analytics?window=1h", "unknown query parameter 'window' for GET /api/groups/rides/analytics; it takes from, to, bucket, confidence")]
+    public async Task ListEndpoints_UnknownQueryParameter_Is400NamingItAndTheKnownOnes(string url, string expected)
+    {
+        await Hub.CreateBikeGroupAsync("rides");
+
+        var (status, detail) = await Hub.Viewer.GetAsync(url).ProblemAsync();
+
+        Assert.Equal((400, expected), (status, detail));
+    }
+
+    [Fact]
+    public async Task ListEndpoints_KnownQueryParameters_AnswerInAnyCase()
+    {
+        using var runs = await Hub.Viewer.GetAsync("/api/runs?Experiment=hub-tests");
+
+        Assert.Equal(HttpStatusCode.OK, runs.StatusCode);
+        Assert.Equal(4, (await runs.JsonAsync()).GetArrayLength());
     }
 }

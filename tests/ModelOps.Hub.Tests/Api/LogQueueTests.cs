@@ -45,7 +45,7 @@ public sealed class LogQueueTests() : HubTests(new SqliteHub())
         using var second = await b;
         Assert.Equal(HttpStatusCode.ServiceUnavailable, c.StatusCode);
         Assert.Equal("1", c.Headers.GetValues("Retry-After").Single());
-        Assert.Equal("the inference log is busy: its queue of 1 requests is full; retry after 1 s", problem.GetProperty("detail").GetString());
+        Assert.Equal($"the inference log is busy: its queue of 1 requests is full; retry after 1 s (request {c.Headers.GetValues("X-Request-Id").Single()})", problem.GetProperty("detail").GetString());
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
         var log = (await (await Hub.Anonymous.GetAsync("/health")).JsonAsync()).GetProperty("log");
         Assert.Equal(1, log.GetProperty("rejectedQueueFull").GetInt64());

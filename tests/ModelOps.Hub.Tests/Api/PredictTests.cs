@@ -168,6 +168,37 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
     }
 
     [Fact]
+    public async Task Feedback_SecondLabel_Is409UnlessOverwriteAndEveryChangeIsKept()
+    {
+        await Hub.CreateBikeGroupAsync("rides", championWeight: 100, shadow: true);
+        var rows = TestModels.BikeRows(2);
+        var answer = await PredictAsync(Hub.Predictor, "rides", "{\"records\":[" + RecordJson(rows, 0) + "," + RecordJson(rows, 1) + "]}");
+        var requestId = answer.GetProperty("requestId").GetString()!;
+
+        using var first = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, recordIndex = 1, actual = 40.0 });
+        var second = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, recordIndex = 1, actual = 41.0 }).ProblemAsync();
+        var wholeRequest = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, actual = 7.0 }).ProblemAsync();
+        var afterConflicts = await Hub.Store.InferenceLog.GetRequestAsync("rides", requestId);
+        using var replaced = await Hub.Admin.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, recordIndex = 1, actual = 41.0, overwrite = true });
+        var history = await Hub.Viewer.GetFromJsonAsync<JsonElement>($"/api/groups/rides/inferences/{requestId}/labels");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal((409, $"record 1 of request '{requestId}' in group 'rides' already has label 40; send \"overwrite\": true to replace it"), second);
+        Assert.Equal((409, $"request '{requestId}' in group 'rides' already has labels on record 1 (label 40); send \"overwrite\": true to replace them"), wholeRequest);
+        Assert.Equal([null, null, 40.0, 40.0], afterConflicts.Select(r => r.Label));
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Equal(2, (await replaced.JsonAsync()).GetProperty("labelledRows").GetInt32());
+        Assert.Equal([null, null, 41.0, 41.0], (await Hub.Store.InferenceLog.GetRequestAsync("rides", requestId)).Select(r => r.Label));
+        var changes = history.EnumerateArray().Select(h => (
+            h.GetProperty("recordIndex").GetInt32(),
+            h.TryGetProperty("oldLabel", out var old) ? old.GetDouble() : (double?)null,
+            h.GetProperty("newLabel").GetDouble(),
+            h.GetProperty("actor").GetString())).ToArray();
+        Assert.Equal([(1, null, 40.0, "predictor-token"), (1, 40.0, 41.0, "admin-token")], changes);
+        Assert.True(history[0].GetProperty("changedAt").GetDateTimeOffset() <= history[1].GetProperty("changedAt").GetDateTimeOffset());
+    }
+
+    [Fact]
     public async Task Promote_UnderConcurrentLoad_NoFailedRequestsAndAliasMoves()
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 90);

@@ -25,13 +25,33 @@ public sealed class RegistryApiTests() : HubTests(new SqliteHub())
 
         Assert.Equal(["bike", "credit"], models.EnumerateArray().Select(m => m.GetProperty("name").GetString()));
         Assert.Equal([1, 2, 3], versions.EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
-        Assert.Contains("\"hr\"", version.GetProperty("signature").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Object, version.GetProperty("signature").ValueKind);
+        Assert.Contains("hr", version.GetProperty("signature").GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+        Assert.All(versions.EnumerateArray(), v => Assert.Equal(JsonValueKind.Object, v.GetProperty("signature").ValueKind));
         Assert.Equal(3, Assert.Single(aliases.EnumerateArray()).GetProperty("version").GetInt32());
         Assert.Equal([1, 3], history.EnumerateArray().Select(h => h.GetProperty("toVersion").GetInt32()));
         Assert.Equal(4, Assert.Single(experiments.EnumerateArray()).GetProperty("runCount").GetInt32());
         Assert.Equal(4, runs.GetArrayLength());
         Assert.Equal("model.json", Assert.Single(run.GetProperty("artifacts").EnumerateArray()).GetProperty("path").GetString());
         Assert.Equal((404, "model 'bikes' not found; models are: bike, credit (did you mean bike?)"), (status, detail));
+    }
+
+    [Fact]
+    public async Task GroupAudit_Detail_IsAJsonObjectInAuditAndDeletion()
+    {
+        await Hub.CreateBikeGroupAsync("rides");
+
+        var audit = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/groups/rides/audit");
+        using var deleted = await Hub.Admin.DeleteAsync("/api/groups/rides");
+        var deletion = await deleted.JsonAsync();
+
+        var created = Assert.Single(audit.EnumerateArray());
+        Assert.Equal("create", created.GetProperty("action").GetString());
+        Assert.Equal("scientist-token", created.GetProperty("actor").GetString());
+        Assert.Equal("archive", created.GetProperty("detail").GetProperty("deletionPolicy").GetString());
+        Assert.Equal(["champion", "challenger"], created.GetProperty("detail").GetProperty("members").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        Assert.Equal("delete", deletion.GetProperty("audit").GetProperty("action").GetString());
+        Assert.Equal(deletion.GetProperty("archivedTable").GetString(), deletion.GetProperty("audit").GetProperty("detail").GetProperty("archivedTable").GetString());
     }
 
     [Fact]
@@ -47,5 +67,11 @@ public sealed class RegistryApiTests() : HubTests(new SqliteHub())
         {
             Assert.Contains(path, paths);
         }
+
+        // Bodies are documented as JSON although routing does not refuse other Content-Types (the handler answers 415).
+        var predict = document.GetProperty("paths").GetProperty("/api/groups/{group}/predict").GetProperty("post");
+        Assert.True(predict.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        var signature = document.GetProperty("components").GetProperty("schemas").GetProperty("ModelVersionView").GetProperty("properties").GetProperty("signature");
+        Assert.False(signature.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string");
     }
 }

@@ -107,8 +107,11 @@ public sealed class InferenceLogWriterTests : IAsyncLifetime
                 ? Task.FromException(new StoreException(StoreErrorKind.Unavailable, "the database is unavailable (test)"))
                 : inner.AppendInferencesAsync(records, cancellationToken);
 
-        public Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, CancellationToken cancellationToken = default) =>
-            inner.SetLabelAsync(group, requestId, recordIndex, label, cancellationToken);
+        public Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, string? actor = null, bool overwrite = false, CancellationToken cancellationToken = default) =>
+            inner.SetLabelAsync(group, requestId, recordIndex, label, actor, overwrite, cancellationToken);
+
+        public Task<IReadOnlyList<LabelChange>> GetLabelHistoryAsync(string group, string requestId, CancellationToken cancellationToken = default) =>
+            inner.GetLabelHistoryAsync(group, requestId, cancellationToken);
 
         public Task<InferencePage> QueryInferencesAsync(string group, InferenceQuery query, CancellationToken cancellationToken = default) =>
             inner.QueryInferencesAsync(group, query, cancellationToken);

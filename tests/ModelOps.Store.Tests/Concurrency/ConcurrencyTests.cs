@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ModelOps.Store.Migrations;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tests.Infrastructure;
 
@@ -181,7 +182,7 @@ public abstract class ConcurrencyTests(IStoreBackend backend) : StoreTests(backe
         })));
         try
         {
-            Assert.All(stores, s => Assert.Equal(ModelOps.Store.Migrations.SchemaMigrations.Latest, s.SchemaVersion));
+            Assert.All(stores, s => Assert.Equal(SchemaMigrations.Latest, s.SchemaVersion));
             Assert.Equal(1, await stores[0].RegisterVersionAsync(new NewModelVersion("m", "file:///m.json")).ContinueWith(t => t.Result.Version));
         }
         finally

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using ModelOps.Store.Migrations;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tests.Infrastructure;
 
@@ -110,7 +111,7 @@ public sealed class SqliteFaultTests : IDisposable
 
         var error = await Assert.ThrowsAsync<StoreException>(() => StoreFactory.OpenAsync(DatabasePath));
 
-        Assert.Equal($"database '{DatabasePath}' has schema version 99, newer than this modelops knows ({ModelOps.Store.Migrations.SchemaMigrations.Latest}); upgrade modelops", error.Message);
+        Assert.Equal($"database '{DatabasePath}' has schema version 99, newer than this modelops knows ({SchemaMigrations.Latest}); upgrade modelops", error.Message);
     }
 
     [Fact]

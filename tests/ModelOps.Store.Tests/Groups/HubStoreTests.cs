@@ -256,6 +256,27 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
         Assert.Equal(TokenSecrets.Hash(made.Secret), await ScalarTextAsync("SELECT token_hash FROM api_tokens"));
     }
 
+    [Fact]
+    public async Task SetLabel_Twice_IsAConflictUnlessOverwriteAndEveryChangeIsKept()
+    {
+        await RegisterAsync("bike", 3);
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
+        await Store.InferenceLog.AppendInferencesAsync([Record("g", "r0", 0, 1, GroupRole.Champion, 1), Record("g", "r0", 0, 3, GroupRole.Shadow, 2), Record("g", "r0", 1, 1, GroupRole.Champion, 3)]);
+
+        var first = await Store.InferenceLog.SetLabelAsync("g", "r0", 0, 42, "ci");
+        var again = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.SetLabelAsync("g", "r0", 0, 43, "ci"));
+        var whole = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.SetLabelAsync("g", "r0", null, 44));
+        var replaced = await Store.InferenceLog.SetLabelAsync("g", "r0", null, 45, overwrite: true);
+
+        Assert.Equal((2, 3), (first, replaced));
+        Assert.Equal((StoreErrorKind.Conflict, "record 0 of request 'r0' in group 'g' already has label 42; send \"overwrite\": true to replace it"), (again.Kind, again.Message));
+        Assert.Equal("request 'r0' in group 'g' already has labels on record 0 (label 42); send \"overwrite\": true to replace them", whole.Message);
+        Assert.Equal([45.0, 45.0, 45.0], (await Store.InferenceLog.GetRequestAsync("g", "r0")).Select(r => r.Label));
+        var history = await Store.InferenceLog.GetLabelHistoryAsync("g", "r0");
+        Assert.Equal([(0, null, 42.0, "ci"), (0, 42.0, 45.0, "tester"), (1, null, 45.0, "tester")], history.Select(h => (h.RecordIndex, h.OldLabel, h.NewLabel, h.Actor)));
+        Assert.All(history, h => Assert.Equal(Clock.GetUtcNow(), h.ChangedAt));
+    }
+
     private static InferenceRecord Record(string group, string request, int index, int version, GroupRole role, double prediction) => new(
         group, request, index, ManualClock.Start.AddSeconds(prediction), "bike", version, role, "key", "{\"temp\":0.5}", prediction, null, "{\"temp\":1.5}", 0.25, null);
 
