@@ -181,7 +181,7 @@ public abstract class ConcurrencyTests(IStoreBackend backend) : StoreTests(backe
         })));
         try
         {
-            Assert.All(stores, s => Assert.Equal(2, s.SchemaVersion));
+            Assert.All(stores, s => Assert.Equal(3, s.SchemaVersion));
             Assert.Equal(1, await stores[0].RegisterVersionAsync(new NewModelVersion("m", "file:///m.json")).ContinueWith(t => t.Result.Version));
         }
         finally

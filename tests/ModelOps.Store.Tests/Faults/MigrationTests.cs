@@ -12,11 +12,11 @@ public abstract class MigrationTests(IStoreBackend backend) : StoreTests(backend
     {
         await using (var again = await OpenAsync())
         {
-            Assert.Equal(2, again.SchemaVersion);
+            Assert.Equal(3, again.SchemaVersion);
         }
 
-        Assert.Equal(2, Store.SchemaVersion);
-        Assert.Equal([(1L, "tracking and registry"), (2L, "model groups, audit, api tokens")], await SchemaVersionRowsAsync());
+        Assert.Equal(3, Store.SchemaVersion);
+        Assert.Equal([(1L, "tracking and registry"), (2L, "model groups, audit, api tokens"), (3L, "run errors")], await SchemaVersionRowsAsync());
     }
 
     private async Task<List<(long, string)>> SchemaVersionRowsAsync()
