@@ -41,7 +41,7 @@ public sealed class ConfigBinder(ConfigKinds kinds)
     {
         public object? Value(YamlNode node, Type type, string path, bool allowsNull)
         {
-            if (node is YamlScalarNode scalar && IsNull(scalar))
+            if (node is YamlScalarNode scalar && YamlFields.IsNull(scalar))
             {
                 if (allowsNull || (type.IsValueType && Nullable.GetUnderlyingType(type) is not null))
                 {
@@ -297,8 +297,5 @@ public sealed class ConfigBinder(ConfigKinds kinds)
                 : type == typeof(object) ? "a value"
                 : "a mapping";
         }
-
-        private static bool IsNull(YamlScalarNode scalar) =>
-            scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
     }
 }
