@@ -278,6 +278,17 @@ public sealed class JobsTests : IDisposable
         Assert.Equal(RunStatus.Failed, runs.Single(r => r.Name == "InferenceJob").Status);
     }
 
+    [Fact]
+    public async Task FailingJob_AlertAndRunCarryTheRunIdAndTheError()
+    {
+        var error = await Assert.ThrowsAsync<StoreException>(() => RunAsync("job: {KIND: PromotionJob, model_name: nothing_here}"));
+
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var run = Assert.Single(await store.ListRunsAsync(StoreDefaults.Experiment));
+        Assert.Equal(new RunError("not_found", error.Message), (await store.GetRunAsync(run.Id)).Info.Error);
+        Assert.Contains($"[alert] PromotionJob failed: {error.Message} (run {run.Id})", _console.ToString(), StringComparison.Ordinal);
+    }
+
     private Task TrainSmallBikeAsync() => RunAsync($$"""
         job:
           KIND: TrainingJob
