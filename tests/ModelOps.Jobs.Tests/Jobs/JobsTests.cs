@@ -279,6 +279,48 @@ public sealed class JobsTests : IDisposable
     }
 
     [Fact]
+    public async Task Tuning_FeatureColumnMissingFromTheData_IsADataErrorNamingColumnAndConfigPath()
+    {
+        var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync($$"""
+            job:
+              KIND: TuningJob
+            {{BikeLabelled}}
+              features:
+                - {KIND: OneHot, columns: [season]}
+                - {KIND: Passthrough, columns: [hr, tmp]}
+              model: {KIND: GradientBoostingRegressor, max_iter: 5}
+              splitter: {KIND: TimeSeriesSplit, n_splits: 2}
+              searcher: {KIND: GridSearch, grid: [{name: learning_rate, values: [0.1, 0.3]}]}
+            """));
+
+        Assert.Equal("inputs: feature column 'tmp' (job.features[1].columns[1]) not found, did you mean temp?", error.Message);
+        Assert.Equal(JobErrorKind.Data, JobErrors.KindOf(error));
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var run = Assert.Single(await store.ListRunsAsync(StoreDefaults.Experiment));
+        Assert.Equal((RunStatus.Failed, new RunError("data", error.Message)), (run.Status, run.Error));
+        Assert.Empty((await store.GetRunAsync(run.Id)).Metrics);
+    }
+
+    [Fact]
+    public async Task Training_FeatureColumnsMissingOrTheTarget_ListsEachWithItsConfigPath()
+    {
+        var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync($$"""
+            job:
+              KIND: TrainingJob
+            {{BikeLabelled}}
+              features: [{KIND: Passthrough, columns: [hr, windspeeed, cnt]}]
+              model: {KIND: GradientBoostingRegressor, max_iter: 5}
+              model_name: bike_demand
+            """));
+
+        Assert.Equal(
+            "inputs: 2 feature columns are missing:\n"
+            + "  - feature column 'windspeeed' (job.features[0].columns[1]) not found, did you mean windspeed?\n"
+            + "  - feature column 'cnt' (job.features[0].columns[2]) is the target column; a model cannot take its target as a feature",
+            error.Message);
+    }
+
+    [Fact]
     public async Task FailingJob_AlertAndRunCarryTheRunIdAndTheError()
     {
         var error = await Assert.ThrowsAsync<StoreException>(() => RunAsync("job: {KIND: PromotionJob, model_name: nothing_here}"));
