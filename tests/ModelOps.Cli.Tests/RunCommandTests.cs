@@ -208,6 +208,14 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void MalformedModelReference_IsAConfigErrorNamingSourceLineAndPath()
+    {
+        var result = Run("configs/bike/inference.yaml", "-e", "{job: {model: 'bike_demand@'}}");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --extras[0]:1: job.model: 'bike_demand@' is not a model reference; write name@alias, name/version, name/latest or name\n", result.Stderr);
+    }
+
+    [Fact]
     public void UnknownModelAlias_IsNotFound()
     {
         var result = Run("configs/bike/inference.yaml", "-e", "{job: {model: bike_demand@Challenger}}");

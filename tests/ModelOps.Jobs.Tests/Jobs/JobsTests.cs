@@ -331,6 +331,18 @@ public sealed class JobsTests : IDisposable
         Assert.Contains($"[alert] PromotionJob failed: {error.Message} (run {run.Id})", _console.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("InferenceJob", "credit_risk@", "outputs: {KIND: CsvWriter, path: x.csv}")]
+    [InlineData("EvaluationsJob", "credit_risk/0", "target: cnt\n  metrics: [{KIND: R2}]")]
+    [InlineData("ExplanationsJob", "@Champion", "models_explanations: {KIND: CsvWriter, path: m.csv}\n  samples_explanations: {KIND: CsvWriter, path: s.csv}")]
+    public async Task MalformedModelReference_IsAConfigErrorWithFileLineAndPath(string kind, string reference, string rest)
+    {
+        var error = await Assert.ThrowsAsync<ConfigException>(() => RunAsync(
+            $"job:\n  KIND: {kind}\n  inputs: {{KIND: CsvReader, path: data.csv}}\n  model: '{reference}'\n  {rest}\n"));
+
+        Assert.Equal($"job.yaml:4: job.model: '{reference}' is not a model reference; write name@alias, name/version, name/latest or name", error.Message);
+    }
+
     private Task TrainSmallBikeAsync() => RunAsync($$"""
         job:
           KIND: TrainingJob
