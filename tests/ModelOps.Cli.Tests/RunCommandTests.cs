@@ -216,6 +216,14 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void ExtrasWithAnotherModelKind_ReplaceTheModelInsteadOfKeepingItsKeys()
+    {
+        var result = Run("configs/bike/training.yaml", "-e", Quiet, "-e", "{job: {model: {KIND: Ridge, alpha: 1}, metrics: null}}");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Matches(@"TrainingJob: registered bike_demand version 1; test mae \d+(\.\d+)?, r2 [-0-9.]+, rmse \d+", result.Stdout);
+    }
+
+    [Fact]
     public void UnknownModelAlias_IsNotFound()
     {
         var result = Run("configs/bike/inference.yaml", "-e", "{job: {model: bike_demand@Challenger}}");
