@@ -7,6 +7,7 @@ using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Jobs;
 using ModelOps.Jobs.Services;
 using ModelOps.Store;
+using ModelOps.Store.Groups;
 using ModelOps.Store.Tracking;
 
 namespace ModelOps.Jobs.Tests.Jobs;
@@ -329,6 +330,57 @@ public sealed class JobsTests : IDisposable
         var run = Assert.Single(await store.ListRunsAsync(StoreDefaults.Experiment));
         Assert.Equal(new RunError("not_found", error.Message), (await store.GetRunAsync(run.Id)).Info.Error);
         Assert.Contains($"[alert] PromotionJob failed: {error.Message} (run {run.Id})", _console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Promotion_ThroughGroup_MovesGroupChampionAndAliasTogether()
+    {
+        await TrainSmallBikeAsync();
+        await TrainSmallBikeAsync();
+        await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, version: 1}");
+        await using (var setup = await StoreFactory.OpenAsync(Database))
+        {
+            await setup.Groups.CreateGroupAsync(new NewModelGroup("bikes", [new GroupMember("bike_demand", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "ana");
+        }
+
+        var result = (PromotionResult)await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, group: bikes, reason: better rmse}");
+
+        Assert.Equal("bike_demand version 2 @ Champion (was version 1) and Champion of group bikes", result.Summary);
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var group = await store.Groups.GetGroupAsync("bikes");
+        Assert.Equal(new GroupMember("bike_demand", 2, GroupRole.Champion, 100), group.Champion);
+        Assert.Equal(2, (await store.ResolveAsync("bike_demand@Champion")).Version);
+        Assert.Equal("better rmse", (await store.GetAliasHistoryAsync("bike_demand", "Champion"))[^1].Reason);
+        Assert.Equal("bikes", (await store.GetRunAsync(result.RunId)).Parameters["group"]);
+    }
+
+    [Fact]
+    public async Task Promotion_ChampionWithoutTheGroupsThatServeIt_NamesThemInSummaryAndAlert()
+    {
+        await TrainSmallBikeAsync();
+        await TrainSmallBikeAsync();
+        await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, version: 1}");
+        await using (var setup = await StoreFactory.OpenAsync(Database))
+        {
+            await setup.Groups.CreateGroupAsync(new NewModelGroup("bikes", [new GroupMember("bike_demand", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "ana");
+            await setup.Groups.CreateGroupAsync(new NewModelGroup("bikes-eu", [new GroupMember("bike_demand", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "ana");
+        }
+
+        var result = (PromotionResult)await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, version: 2}");
+
+        const string Expected = "bike_demand version 2 @ Champion (was version 1); still serving another version as Champion: "
+            + "group bikes (version 1), group bikes-eu (version 1) (promote with group: NAME to move a group with the alias)";
+        Assert.Equal(Expected, result.Summary);
+        Assert.Equal([new GroupChampion("bikes", 1), new GroupChampion("bikes-eu", 1)], result.OtherChampions);
+        Assert.Contains($"[alert] PromotionJob finished: {Expected}", _console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Promotion_GroupWithAnotherAlias_IsAConfigError()
+    {
+        var error = await Assert.ThrowsAsync<ConfigException>(() => RunAsync("job:\n  KIND: PromotionJob\n  model_name: bike_demand\n  group: bikes\n  alias: Staging\n"));
+
+        Assert.Equal("job.yaml:2: job: alias: a group's promotion moves the Champion alias, so with group 'bikes' leave alias out or write Champion (found 'Staging')", error.Message);
     }
 
     [Theory]
