@@ -110,7 +110,7 @@ public sealed class SqliteFaultTests : IDisposable
 
         var error = await Assert.ThrowsAsync<StoreException>(() => StoreFactory.OpenAsync(DatabasePath));
 
-        Assert.Equal($"database '{DatabasePath}' has schema version 99, newer than this modelops knows (2); upgrade modelops", error.Message);
+        Assert.Equal($"database '{DatabasePath}' has schema version 99, newer than this modelops knows (3); upgrade modelops", error.Message);
     }
 
     [Fact]
