@@ -1,9 +1,4 @@
-using ModelOps.Core.Models;
-using ModelOps.Core.Schemas;
-using ModelOps.Jobs.Configuration;
-using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Jobs;
-using ModelOps.Store;
 using Spectre.Console;
 
 namespace ModelOps.Cli;
@@ -34,15 +29,14 @@ internal static class CommandRunner
         }
     }
 
-    public static int ExitCodeOf(Exception error) => error switch
+    public static int ExitCodeOf(Exception error) => JobErrors.KindOf(error) switch
     {
-        ConfigException => ExitCodes.ConfigError,
-        EvaluationFailedException => ExitCodes.EvaluationFailed,
-        SchemaException or DatasetException or ModelFormatException or TrainingDataException => ExitCodes.DataError,
-        StoreException { Kind: StoreErrorKind.NotFound } => ExitCodes.NotFound,
-        StoreException { Kind: StoreErrorKind.Unavailable } => ExitCodes.StoreUnavailable,
-        StoreException { Kind: StoreErrorKind.Invalid } => ExitCodes.ConfigError,
-        StoreException { Kind: StoreErrorKind.Conflict } => ExitCodes.Conflict,
+        JobErrorKind.Config => ExitCodes.ConfigError,
+        JobErrorKind.EvaluationFailed => ExitCodes.EvaluationFailed,
+        JobErrorKind.Data => ExitCodes.DataError,
+        JobErrorKind.NotFound => ExitCodes.NotFound,
+        JobErrorKind.StoreUnavailable => ExitCodes.StoreUnavailable,
+        JobErrorKind.Conflict => ExitCodes.Conflict,
         _ => ExitCodes.Failure,
     };
 }

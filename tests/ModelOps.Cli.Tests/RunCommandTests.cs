@@ -187,6 +187,43 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task FeatureColumnMissingFromTheData_IsADataErrorAndRunsShowGivesTheError()
+    {
+        var result = Run("configs/bike/tuning.yaml", "-e", SmallTuning, "-e", Quiet, "-e", "{job: {features: [{KIND: Passthrough, columns: [hr, tmp]}]}}");
+
+        const string Message = "inputs: feature column 'tmp' (job.features[0].columns[1]) not found, did you mean temp?";
+        Assert.Equal(3, result.ExitCode);
+        Assert.EndsWith($"error: {Message}\n", result.Stderr, StringComparison.Ordinal);
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var run = Assert.Single(await store.ListRunsAsync("bike"));
+        Assert.Contains($"[alert] TuningJob failed: {Message} (run {run.Id})", result.Stderr + result.Stdout, StringComparison.Ordinal);
+
+        var show = CliProcess.RunIn(_folder, ["runs", "show", run.Id, "--database", Database]);
+        Assert.True(show.ExitCode == 0, show.Stderr);
+        Assert.Matches(@"\berror\s+data: inputs: feature column 'tmp' \(job\.features\[0\]\.columns\[1\]\) not found, did you mean temp\?", show.Stdout);
+        var json = CliProcess.RunIn(_folder, ["runs", "show", run.Id, "--json", "--database", Database]);
+        using var document = System.Text.Json.JsonDocument.Parse(json.Stdout);
+        var error = document.RootElement.GetProperty("info").GetProperty("error");
+        Assert.Equal(("data", Message), (error.GetProperty("kind").GetString(), error.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public void MalformedModelReference_IsAConfigErrorNamingSourceLineAndPath()
+    {
+        var result = Run("configs/bike/inference.yaml", "-e", "{job: {model: 'bike_demand@'}}");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("error: --extras[0]:1: job.model: 'bike_demand@' is not a model reference; write name@alias, name/version, name/latest or name\n", result.Stderr);
+    }
+
+    [Fact]
+    public void ExtrasWithAnotherModelKind_ReplaceTheModelInsteadOfKeepingItsKeys()
+    {
+        var result = Run("configs/bike/training.yaml", "-e", Quiet, "-e", "{job: {model: {KIND: Ridge, alpha: 1}, metrics: null}}");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Matches(@"TrainingJob: registered bike_demand version 1; test mae \d+(\.\d+)?, r2 [-0-9.]+, rmse \d+", result.Stdout);
+    }
+
+    [Fact]
     public void UnknownModelAlias_IsNotFound()
     {
         var result = Run("configs/bike/inference.yaml", "-e", "{job: {model: bike_demand@Challenger}}");

@@ -77,6 +77,11 @@ internal static class StoreViews
         grid.AddRow("run", $"[bold]{info.Id}[/] ({Markup.Escape(info.Name)})");
         grid.AddRow("experiment", Markup.Escape(info.Experiment));
         grid.AddRow("status", Status(info.Status));
+        if (info.Error is { } error)
+        {
+            grid.AddRow("error", Markup.Escape($"{error.Kind}: {error.Message}"));
+        }
+
         grid.AddRow("started", Time(info.StartedAt));
         grid.AddRow("ended", info.EndedAt is { } ended ? $"{Time(ended)} ({Duration(ended - info.StartedAt)})" : "-");
         grid.AddRow("description", Markup.Escape(info.Description ?? "-"));
@@ -224,6 +229,7 @@ internal static class StoreViews
         r.User,
         r.ModelOpsVersion,
         r.Runtime,
+        r.Error,
     };
 
     public static object ToJson(Run run) => new

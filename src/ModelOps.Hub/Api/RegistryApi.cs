@@ -22,7 +22,7 @@ internal static class RegistryApi
         api.MapGet("/runs", async (string? experiment, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListRunsAsync(experiment, ct).ConfigureAwait(false)))
             .Query("experiment").WithName("ListRuns").WithSummary("Runs, newest first; of one experiment with ?experiment=NAME.").Produces<IReadOnlyList<RunInfo>>().ProducesProblem(404);
         api.MapGet("/runs/{id}", async (string id, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetRunAsync(id, ct).ConfigureAwait(false)))
-            .WithName("GetRun").WithSummary("One run: tags, parameters, metrics, lineage, artifacts.").Produces<Run>().ProducesProblem(404);
+            .WithName("GetRun").WithSummary("One run: tags, parameters, metrics, lineage, artifacts; a failed run's error (kind and message) in info.error.").Produces<Run>().ProducesProblem(404);
         api.MapGet("/models", async (IModelStore store, CancellationToken ct) => Results.Ok(await store.ListModelsAsync(ct).ConfigureAwait(false)))
             .WithName("ListModels").WithSummary("Every registered model.").Produces<IReadOnlyList<RegisteredModel>>();
         api.MapGet("/models/{name}", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetModelAsync(name, ct).ConfigureAwait(false)))

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using ModelOps.Core.Splitting;
 using ModelOps.Core.Text;
+using ModelOps.Store;
+using ModelOps.Store.Registry;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -15,7 +17,8 @@ namespace ModelOps.Jobs.Configuration;
 /// <c>[Required]</c> property) and an unknown <c>KIND</c> are problems, all reported together in
 /// one <see cref="ConfigException"/> with file, line and config path. A node whose type is a base
 /// registered in <see cref="ConfigKinds"/> becomes the concrete type its <c>KIND</c> key names;
-/// the registry's checks (a learner's <c>Validate()</c>) then run on it.
+/// the registry's checks (a learner's <c>Validate()</c>) then run on it. A text field marked
+/// <see cref="ModelReferenceAttribute"/> must parse as a model reference.
 /// </summary>
 /// <param name="kinds">The polymorphic types and their checks.</param>
 public sealed class ConfigBinder(ConfigKinds kinds)
@@ -41,7 +44,7 @@ public sealed class ConfigBinder(ConfigKinds kinds)
     {
         public object? Value(YamlNode node, Type type, string path, bool allowsNull)
         {
-            if (node is YamlScalarNode scalar && IsNull(scalar))
+            if (node is YamlScalarNode scalar && YamlFields.IsNull(scalar))
             {
                 if (allowsNull || (type.IsValueType && Nullable.GetUnderlyingType(type) is not null))
                 {
@@ -233,6 +236,10 @@ public sealed class ConfigBinder(ConfigKinds kinds)
                 }
 
                 values[member] = Value(value, member.Type, YamlFields.Join(path, name), member.AllowsNull);
+                if (values[member] is string text && member.Property?.IsDefined(typeof(ModelReferenceAttribute), inherit: true) == true)
+                {
+                    CheckModelReference(value, YamlFields.Join(path, name), text);
+                }
             }
 
             foreach (var member in members)
@@ -273,6 +280,18 @@ public sealed class ConfigBinder(ConfigKinds kinds)
             return instance;
         }
 
+        private void CheckModelReference(YamlNode node, string path, string text)
+        {
+            try
+            {
+                ModelReference.Parse(text);
+            }
+            catch (StoreException error) when (error.Kind == StoreErrorKind.Invalid)
+            {
+                Fail(node, path, error.Message);
+            }
+        }
+
         // A kind name is often written shortened (GradientBoost): when no name is close, the nearest of those it starts.
         private static string? SuggestKind(string kind, IEnumerable<string> choices) =>
             NameSuggestions.Closest(kind, choices)
@@ -297,8 +316,5 @@ public sealed class ConfigBinder(ConfigKinds kinds)
                 : type == typeof(object) ? "a value"
                 : "a mapping";
         }
-
-        private static bool IsNull(YamlScalarNode scalar) =>
-            scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
     }
 }

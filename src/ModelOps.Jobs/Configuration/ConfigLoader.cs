@@ -8,7 +8,8 @@ namespace ModelOps.Jobs.Configuration;
 /// <summary>
 /// Loads a configuration from YAML files and <c>-e/--extras</c> strings (YAML or JSON): the
 /// sources merge left to right (mappings key by key, recursively, the later value winning;
-/// lists and single values are replaced whole), then <c>${env:NAME}</c> and
+/// lists and single values are replaced whole; a later mapping with another <c>KIND</c> replaces
+/// the earlier one whole; a later <c>key: null</c> removes the key), then <c>${env:NAME}</c> and
 /// <c>${env:NAME,default}</c> in values are replaced by environment variables. Every node keeps
 /// the source it came from, so later problems name the right file and line.
 /// </summary>
@@ -103,21 +104,34 @@ public sealed partial class ConfigLoader(Func<string, string?> environment)
         }
     }
 
-    // Mappings merge key by key into the earlier mapping; anything else is replaced by the later node.
+    // Mappings merge key by key into the earlier mapping; a later null removes the key; a mapping whose
+    // KIND differs from the earlier one's, and anything that is not a mapping, replaces the earlier node.
     private static YamlNode MergeNodes(YamlNode earlier, YamlNode later)
     {
-        if (earlier is not YamlMappingNode target || later is not YamlMappingNode source)
+        if (earlier is not YamlMappingNode target || later is not YamlMappingNode source || ChangesKind(target, source))
         {
             return later;
         }
 
         foreach (var (key, value) in source.Children)
         {
+            if (value is YamlScalarNode scalar && YamlFields.IsNull(scalar))
+            {
+                target.Children.Remove(key);
+                continue;
+            }
+
             target.Children[key] = target.Children.TryGetValue(key, out var existing) ? MergeNodes(existing, value) : value;
         }
 
         return target;
     }
+
+    // Another KIND is another type with other keys: merging would keep the old type's keys, which then fail as unknown.
+    private static bool ChangesKind(YamlMappingNode earlier, YamlMappingNode later) =>
+        YamlFields.Child(earlier, ConfigKinds.KindKey) is YamlScalarNode { Value: var before }
+        && YamlFields.Child(later, ConfigKinds.KindKey) is YamlScalarNode { Value: var after }
+        && !string.Equals(before, after, StringComparison.Ordinal);
 
     private void Substitute(YamlNode node, string path, ConfigDocument document, List<ConfigProblem> problems)
     {

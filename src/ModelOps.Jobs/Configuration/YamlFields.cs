@@ -160,8 +160,9 @@ internal sealed class YamlFields(string source)
         _ => "an unsupported node",
     };
 
-    private static bool IsNull(YamlScalarNode scalar) =>
-        scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null";
+    /// <summary>Whether <paramref name="scalar"/> is a YAML null: unquoted empty, <c>~</c>, <c>null</c>, <c>Null</c> or <c>NULL</c>.</summary>
+    public static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Style is YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
     // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; we give the line ourselves.
     private static string StripPosition(string message)

@@ -23,6 +23,7 @@ public sealed record EvaluationsJob : LabelledJob
     public override string Kind => KindName;
 
     /// <summary>The model: <c>name@alias</c>, <c>name/version</c> or <c>name</c> for the latest version.</summary>
+    [ModelReference]
     public required string Model { get; init; }
 
     /// <summary>The metrics, each with an optional threshold.</summary>

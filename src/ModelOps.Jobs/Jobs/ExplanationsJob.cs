@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Scoring;
+using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
 
 namespace ModelOps.Jobs.Jobs;
@@ -23,6 +24,7 @@ public sealed record ExplanationsJob : Job
     public override string Kind => KindName;
 
     /// <summary>The model: <c>name@alias</c>, <c>name/version</c> or <c>name</c> for the latest version.</summary>
+    [ModelReference]
     public required string Model { get; init; }
 
     /// <summary>The sample rows to explain.</summary>

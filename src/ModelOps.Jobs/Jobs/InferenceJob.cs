@@ -2,6 +2,7 @@ using System.Globalization;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Scoring;
+using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
 
 namespace ModelOps.Jobs.Jobs;
@@ -22,6 +23,7 @@ public sealed record InferenceJob : Job
     public override string Kind => KindName;
 
     /// <summary>The model: <c>name@alias</c>, <c>name/version</c> or <c>name</c> for the latest version.</summary>
+    [ModelReference]
     public required string Model { get; init; }
 
     /// <summary>The rows to score.</summary>

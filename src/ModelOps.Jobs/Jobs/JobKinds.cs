@@ -3,6 +3,7 @@ using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Metrics;
 using ModelOps.Jobs.Services;
+using ModelOps.Store;
 
 namespace ModelOps.Jobs.Jobs;
 
@@ -35,7 +36,10 @@ public static class JobKinds
             .Add<JobMetric, Brier>(nameof(Brier));
     }
 
-    /// <summary>Registers the six jobs, with a check that a fitting job's metrics suit its learner's task.</summary>
+    /// <summary>
+    /// Registers the six jobs, with a check that a fitting job's metrics suit its learner's task and that
+    /// a promotion through a group moves the <c>Champion</c> alias.
+    /// </summary>
     public static ConfigKinds AddJobs(this ConfigKinds kinds)
     {
         ArgumentNullException.ThrowIfNull(kinds);
@@ -46,7 +50,10 @@ public static class JobKinds
             .Add<Job, EvaluationsJob>(EvaluationsJob.KindName)
             .Add<Job, ExplanationsJob>(ExplanationsJob.KindName)
             .AddCheck<TuningJob>(job => TaskProblems(job.Model.Task, job.Model.Kind, job.Metric is null ? [] : [("metric", job.Metric)]))
-            .AddCheck<TrainingJob>(job => TaskProblems(job.Model.Task, job.Model.Kind, [.. (job.Metrics ?? []).Select((m, i) => ($"metrics[{i}]", m))]));
+            .AddCheck<TrainingJob>(job => TaskProblems(job.Model.Task, job.Model.Kind, [.. (job.Metrics ?? []).Select((m, i) => ($"metrics[{i}]", m))]))
+            .AddCheck<PromotionJob>(job => job.Group is { } group && job.Alias != StoreDefaults.Alias
+                ? [$"alias: a group's promotion moves the {StoreDefaults.Alias} alias, so with group '{group}' leave alias out or write {StoreDefaults.Alias} (found '{job.Alias}')"]
+                : []);
     }
 
     private static List<string> TaskProblems(ModelTask task, string learner, IReadOnlyList<(string Field, JobMetric Metric)> metrics)

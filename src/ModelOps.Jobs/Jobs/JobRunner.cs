@@ -16,8 +16,8 @@ public sealed record JobRunOptions
 
 /// <summary>
 /// Runs a job inside its services and one tracking run: services start (logger, alerts, tracking),
-/// a run starts in the job's experiment, the job runs, the run ends <c>FINISHED</c> or <c>FAILED</c>,
-/// an alert says how it went, and the services stop in reverse order — also when the job fails.
+/// a run starts in the job's experiment, the job runs, the run ends <c>FINISHED</c> or <c>FAILED</c>
+/// (with the error's kind and message), an alert says how it went (a failure's alert names the run), and the services stop in reverse order — also when the job fails.
 /// </summary>
 public static class JobRunner
 {
@@ -59,18 +59,18 @@ public static class JobRunner
         }
         catch (Exception error)
         {
-            const RunStatus status = RunStatus.Failed;
+            var failure = new RunError(JobErrors.KindOf(error).ToName(), error.Message);
             try
             {
-                await services.Store.EndRunAsync(run.Id, status, CancellationToken.None).ConfigureAwait(false);
+                await services.Store.FailRunAsync(run.Id, failure, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception endError) when (endError is not OutOfMemoryException)
             {
-                logger.LogWarning("could not mark run {Run} {Status}: {Reason}", run.Id, status, endError.Message);
+                logger.LogWarning("could not mark run {Run} {Status}: {Reason}", run.Id, RunStatus.Failed, endError.Message);
             }
 
             logger.LogError("{Kind} failed: {Reason}", job.Kind, error.Message);
-            await services.Alerts.NotifyAsync($"{job.Kind} failed", error.Message, CancellationToken.None).ConfigureAwait(false);
+            await services.Alerts.NotifyAsync($"{job.Kind} failed", $"{error.Message} (run {run.Id})", CancellationToken.None).ConfigureAwait(false);
             throw;
         }
     }

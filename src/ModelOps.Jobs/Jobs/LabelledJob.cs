@@ -1,6 +1,9 @@
+using System.Globalization;
+using ModelOps.Core.Data;
 using ModelOps.Core.Features;
 using ModelOps.Core.Learners;
 using ModelOps.Core.Learning;
+using ModelOps.Core.Text;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Metrics;
 
@@ -27,6 +30,43 @@ public abstract record FittingJob : LabelledJob
 
     /// <summary>The learner, chosen by its <c>KIND</c> (<c>GradientBoostingRegressor</c>).</summary>
     public required LearnerOptions Model { get; init; }
+
+    /// <summary>
+    /// Reads the labelled data and checks, before anything is fitted, that every column the feature steps
+    /// name is in the inputs; each missing one is named with its config path (<c>job.features[1].columns[0]</c>).
+    /// </summary>
+    /// <exception cref="DatasetException">A feature column is not in the inputs, or is the target column.</exception>
+    private protected async Task<(Frame Inputs, Column Target)> ReadFeatureDataAsync(JobContext context)
+    {
+        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target).ConfigureAwait(false);
+        var problems = new List<string>();
+        for (var step = 0; step < Features.Count; step++)
+        {
+            for (var i = 0; i < Features[step].Columns.Count; i++)
+            {
+                var column = Features[step].Columns[i];
+                if (inputs.Contains(column))
+                {
+                    continue;
+                }
+
+                // The job is the root node "job" of its config file (JobConfig).
+                var path = string.Create(CultureInfo.InvariantCulture, $"job.features[{step}].columns[{i}]");
+                problems.Add(column == Target
+                    ? $"feature column '{column}' ({path}) is the target column; a model cannot take its target as a feature"
+                    : $"feature column '{column}' ({path}) not found{NameSuggestions.Hint(column, inputs.ColumnNames)}");
+            }
+        }
+
+        return problems.Count switch
+        {
+            0 => (inputs, target),
+            1 => throw new DatasetException($"inputs: {problems[0]}"),
+            _ => throw new DatasetException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"inputs: {problems.Count} feature columns are missing:\n{string.Join('\n', problems.Select(p => "  - " + p))}")),
+        };
+    }
 }
 
 /// <summary>The metrics a job uses when its config names none.</summary>

@@ -40,7 +40,7 @@ public sealed record TrainingJob : FittingJob
     public override async Task<JobResult> RunAsync(JobContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target).ConfigureAwait(false);
+        var (inputs, target) = await ReadFeatureDataAsync(context).ConfigureAwait(false);
         var model = new Model(Features, Model);
         var metrics = Metrics ?? DefaultMetrics.All(model.Task);
         var folds = Core.Splitting.Splitter.Create(Splitter).Split(inputs.RowCount, Labels(target, Splitter));

@@ -36,7 +36,7 @@ public sealed record TuningJob : FittingJob
     public override async Task<JobResult> RunAsync(JobContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target).ConfigureAwait(false);
+        var (inputs, target) = await ReadFeatureDataAsync(context).ConfigureAwait(false);
         var model = new Model(Features, Model);
         var metric = Metric ?? DefaultMetrics.Primary(model.Task);
         var splitter = Core.Splitting.Splitter.Create(Splitter);

@@ -2,8 +2,8 @@ namespace ModelOps.Store.Migrations;
 
 /// <summary>
 /// Every migration of the store's schema, in order. A migration is never edited once released:
-/// a change is a new migration appended here (the hub's inference-log catalog and job queue
-/// come as versions 2 and 3 in the same database). Each is applied in its own transaction.
+/// a change is a new migration appended here (model groups and tokens came as version 2, the
+/// error of a failed run as version 3). Each is applied in its own transaction.
 /// </summary>
 internal static class SchemaMigrations
 {
@@ -184,6 +184,10 @@ internal static class SchemaMigrations
                 changed_at {timestamp} NOT NULL
             );
             CREATE INDEX inference_label_history_by_request ON inference_label_history (group_name, request_id, record_index, id);
+            """),
+        new(5, "run errors", """
+            ALTER TABLE runs ADD COLUMN error_kind TEXT;
+            ALTER TABLE runs ADD COLUMN error_message TEXT;
             """),
     ];
 

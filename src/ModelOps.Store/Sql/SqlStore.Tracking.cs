@@ -18,7 +18,7 @@ internal sealed partial class SqlStore
 
     private const string RunSelect = """
         SELECT r.id, r.name, e.name, r.status, r.started_at, r.ended_at, r.description,
-               r.host, r.user_name, r.modelops_version, r.runtime
+               r.host, r.user_name, r.modelops_version, r.runtime, r.error_kind, r.error_message
         FROM runs r JOIN experiments e ON e.id = r.experiment_id
         """;
 
@@ -84,6 +84,20 @@ internal sealed partial class SqlStore
             throw new ArgumentException("A run ends as FINISHED or FAILED.", nameof(status));
         }
 
+        return await EndAsync(runId, status, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RunInfo> FailRunAsync(string runId, RunError error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(error);
+        ArgumentException.ThrowIfNullOrWhiteSpace(error.Kind);
+        ArgumentNullException.ThrowIfNull(error.Message);
+        return await EndAsync(runId, RunStatus.Failed, error, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RunInfo> EndAsync(string runId, RunStatus status, RunError? error, CancellationToken cancellationToken)
+    {
         return await WriteAsync(async (connection, transaction) =>
         {
             var info = await FindRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false)
@@ -94,9 +108,11 @@ internal sealed partial class SqlStore
             }
 
             var now = Now();
-            await ExecuteAsync(connection, transaction, "UPDATE runs SET status = @status, ended_at = @ended WHERE id = @id", cancellationToken,
-                ("@status", status.ToName()), ("@ended", now), ("@id", runId)).ConfigureAwait(false);
-            return info with { Status = status, EndedAt = now };
+            await ExecuteAsync(connection, transaction, """
+                UPDATE runs SET status = @status, ended_at = @ended, error_kind = @kind, error_message = @message WHERE id = @id
+                """, cancellationToken,
+                ("@status", status.ToName()), ("@ended", now), ("@kind", error?.Kind), ("@message", error?.Message), ("@id", runId)).ConfigureAwait(false);
+            return info with { Status = status, EndedAt = now, Error = error };
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -391,7 +407,10 @@ internal sealed partial class SqlStore
         reader.GetString(7),
         reader.GetString(8),
         reader.GetString(9),
-        reader.GetString(10));
+        reader.GetString(10))
+    {
+        Error = reader.IsDBNull(11) ? null : new RunError(reader.GetString(11), NullableString(reader, 12) ?? string.Empty),
+    };
 
     private MetricPoint ReadMetric(DbDataReader reader) => new(
         reader.GetString(0), reader.IsDBNull(1) ? double.NaN : reader.GetDouble(1), reader.GetInt64(2), _dialect.ReadTimestamp(reader, 3));

@@ -29,6 +29,10 @@ public interface ITrackingStore
     /// <exception cref="StoreException">No such run, or it has already ended.</exception>
     Task<RunInfo> EndRunAsync(string runId, RunStatus status, CancellationToken cancellationToken = default);
 
+    /// <summary>Ends a running run <see cref="RunStatus.Failed"/> at the current time and records <paramref name="error"/> with it.</summary>
+    /// <exception cref="StoreException">No such run, or it has already ended.</exception>
+    Task<RunInfo> FailRunAsync(string runId, RunError error, CancellationToken cancellationToken = default);
+
     /// <summary>The run <paramref name="runId"/> with its tags, parameters, latest metrics, datasets and artifacts.</summary>
     /// <exception cref="StoreException">No such run (<see cref="StoreErrorKind.NotFound"/>).</exception>
     Task<Run> GetRunAsync(string runId, CancellationToken cancellationToken = default);

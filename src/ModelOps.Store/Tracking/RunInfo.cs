@@ -23,4 +23,9 @@ public sealed record RunInfo(
     string Host,
     string User,
     string ModelOpsVersion,
-    string Runtime);
+    string Runtime)
+{
+    /// <summary>Why the run failed: the error's kind and message.</summary>
+    /// <value>Default: <see langword="null"/>; set only for a run ended with <see cref="ITrackingStore.FailRunAsync"/>.</value>
+    public RunError? Error { get; init; }
+}

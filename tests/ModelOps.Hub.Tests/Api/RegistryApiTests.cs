@@ -55,6 +55,25 @@ public sealed class RegistryApiTests() : HubTests(new SqliteHub())
     }
 
     [Fact]
+    public async Task GetRun_FailedRun_HasItsErrorKindAndMessage()
+    {
+        var failed = await Hub.Store.StartRunAsync("hub-tests", new ModelOps.Store.Tracking.RunStart { Name = "TrainingJob" });
+        await Hub.Store.FailRunAsync(failed.Id, new ModelOps.Store.Tracking.RunError("data", "inputs: feature column 'tmp' (job.features[1].columns[0]) not found, did you mean temp?"));
+
+        var run = await Hub.Viewer.GetFromJsonAsync<JsonElement>($"/api/runs/{failed.Id}");
+        var listed = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/runs?experiment=hub-tests");
+
+        var info = run.GetProperty("info");
+        Assert.Equal("failed", info.GetProperty("status").GetString());
+        Assert.Equal(
+            ("data", "inputs: feature column 'tmp' (job.features[1].columns[0]) not found, did you mean temp?"),
+            (info.GetProperty("error").GetProperty("kind").GetString(), info.GetProperty("error").GetProperty("message").GetString()));
+        Assert.All(
+            listed.EnumerateArray().Where(r => r.GetProperty("id").GetString() != failed.Id),
+            r => Assert.False(r.TryGetProperty("error", out _)));
+    }
+
+    [Fact]
     public async Task OpenApi_Document_ListsEveryArea()
     {
         using var response = await Hub.Viewer.GetAsync("/openapi/v1.json");

@@ -1,5 +1,6 @@
 using ModelOps.Core.Features;
 using ModelOps.Core.Learners;
+using ModelOps.Core.Learners.Linear;
 using ModelOps.Core.Learners.Trees;
 using ModelOps.Core.Splitting;
 using ModelOps.Jobs.Configuration;
@@ -114,6 +115,50 @@ public sealed class ConfigBinderTests
             + "  - --extras[0]:1: job.mode: expected one of Fast, Thorough, found 'slowest'\n"
             + "  - --extras[0]:1: job.splitter.n_splits: expected an integer, found 'x'",
             error.Message);
+    }
+
+    [Fact]
+    public void Bind_ExtrasChangeKind_ReplacesTheObjectInsteadOfKeepingOldKeys()
+    {
+        var document = new ConfigLoader(_ => null).Merge(
+        [
+            new("base.yaml", "job:\n  KIND: TrainingJob\n  model: {KIND: GradientBoostingRegressor, max_iter: 300, learning_rate: 0.1}\n"),
+            new(ConfigLoader.ExtrasName(0), """{"job": {"model": {"KIND": "Ridge", "alpha": 2}}}"""),
+        ]);
+
+        var config = new ConfigBinder(Kinds()).Bind<TestConfig>(document);
+
+        Assert.Equal(new RidgeOptions { Alpha = 2 }, ((TestTrainingJob)config.Job).Model);
+    }
+
+    [Fact]
+    public void Bind_ExtrasSameKind_StillMergesKeyByKey()
+    {
+        var document = new ConfigLoader(_ => null).Merge(
+        [
+            new("base.yaml", "job:\n  KIND: TrainingJob\n  model: {KIND: GradientBoostingRegressor, max_iter: 300, learning_rate: 0.1}\n"),
+            new(ConfigLoader.ExtrasName(0), "job: {model: {KIND: GradientBoostingRegressor, max_iter: 50}}"),
+        ]);
+
+        var config = new ConfigBinder(Kinds()).Bind<TestConfig>(document);
+
+        Assert.Equal(new GradientBoostingRegressorOptions { MaxIter = 50, LearningRate = 0.1 }, ((TestTrainingJob)config.Job).Model);
+    }
+
+    [Fact]
+    public void Bind_ExtrasKeyNull_RemovesTheKeySoTheDefaultApplies()
+    {
+        var document = new ConfigLoader(_ => null).Merge(
+        [
+            new("base.yaml", "job:\n  KIND: TrainingJob\n  model: {KIND: Ridge}\n  mode: thorough\n  splitter: {KIND: KFold, n_splits: 3}\n"),
+            new(ConfigLoader.ExtrasName(0), "job: {mode: null, splitter: ~}"),
+        ]);
+
+        var job = (TestTrainingJob)new ConfigBinder(Kinds()).Bind<TestConfig>(document).Job;
+
+        Assert.Equal(TestMode.Fast, job.Mode);
+        Assert.Equal(new TimeSeriesSplitOptions(), job.Splitter);
+        Assert.False(((YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)document.Root).Children["job"]).Children.ContainsKey("mode"));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Jobs;
 using ModelOps.Jobs.Services;
 using ModelOps.Store;
+using ModelOps.Store.Groups;
 using ModelOps.Store.Tracking;
 
 namespace ModelOps.Jobs.Tests.Jobs;
@@ -276,6 +277,122 @@ public sealed class JobsTests : IDisposable
         await using var store = await StoreFactory.OpenAsync(Database);
         var runs = await store.ListRunsAsync(StoreDefaults.Experiment);
         Assert.Equal(RunStatus.Failed, runs.Single(r => r.Name == "InferenceJob").Status);
+    }
+
+    [Fact]
+    public async Task Tuning_FeatureColumnMissingFromTheData_IsADataErrorNamingColumnAndConfigPath()
+    {
+        var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync($$"""
+            job:
+              KIND: TuningJob
+            {{BikeLabelled}}
+              features:
+                - {KIND: OneHot, columns: [season]}
+                - {KIND: Passthrough, columns: [hr, tmp]}
+              model: {KIND: GradientBoostingRegressor, max_iter: 5}
+              splitter: {KIND: TimeSeriesSplit, n_splits: 2}
+              searcher: {KIND: GridSearch, grid: [{name: learning_rate, values: [0.1, 0.3]}]}
+            """));
+
+        Assert.Equal("inputs: feature column 'tmp' (job.features[1].columns[1]) not found, did you mean temp?", error.Message);
+        Assert.Equal(JobErrorKind.Data, JobErrors.KindOf(error));
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var run = Assert.Single(await store.ListRunsAsync(StoreDefaults.Experiment));
+        Assert.Equal((RunStatus.Failed, new RunError("data", error.Message)), (run.Status, run.Error));
+        Assert.Empty((await store.GetRunAsync(run.Id)).Metrics);
+    }
+
+    [Fact]
+    public async Task Training_FeatureColumnsMissingOrTheTarget_ListsEachWithItsConfigPath()
+    {
+        var error = await Assert.ThrowsAsync<DatasetException>(() => RunAsync($$"""
+            job:
+              KIND: TrainingJob
+            {{BikeLabelled}}
+              features: [{KIND: Passthrough, columns: [hr, windspeeed, cnt]}]
+              model: {KIND: GradientBoostingRegressor, max_iter: 5}
+              model_name: bike_demand
+            """));
+
+        Assert.Equal(
+            "inputs: 2 feature columns are missing:\n"
+            + "  - feature column 'windspeeed' (job.features[0].columns[1]) not found, did you mean windspeed?\n"
+            + "  - feature column 'cnt' (job.features[0].columns[2]) is the target column; a model cannot take its target as a feature",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task FailingJob_AlertAndRunCarryTheRunIdAndTheError()
+    {
+        var error = await Assert.ThrowsAsync<StoreException>(() => RunAsync("job: {KIND: PromotionJob, model_name: nothing_here}"));
+
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var run = Assert.Single(await store.ListRunsAsync(StoreDefaults.Experiment));
+        Assert.Equal(new RunError("not_found", error.Message), (await store.GetRunAsync(run.Id)).Info.Error);
+        Assert.Contains($"[alert] PromotionJob failed: {error.Message} (run {run.Id})", _console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Promotion_ThroughGroup_MovesGroupChampionAndAliasTogether()
+    {
+        await TrainSmallBikeAsync();
+        await TrainSmallBikeAsync();
+        await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, version: 1}");
+        await using (var setup = await StoreFactory.OpenAsync(Database))
+        {
+            await setup.Groups.CreateGroupAsync(new NewModelGroup("bikes", [new GroupMember("bike_demand", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "ana");
+        }
+
+        var result = (PromotionResult)await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, group: bikes, reason: better rmse}");
+
+        Assert.Equal("bike_demand version 2 @ Champion (was version 1) and Champion of group bikes", result.Summary);
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var group = await store.Groups.GetGroupAsync("bikes");
+        Assert.Equal(new GroupMember("bike_demand", 2, GroupRole.Champion, 100), group.Champion);
+        Assert.Equal(2, (await store.ResolveAsync("bike_demand@Champion")).Version);
+        Assert.Equal("better rmse", (await store.GetAliasHistoryAsync("bike_demand", "Champion"))[^1].Reason);
+        Assert.Equal("bikes", (await store.GetRunAsync(result.RunId)).Parameters["group"]);
+    }
+
+    [Fact]
+    public async Task Promotion_ChampionWithoutTheGroupsThatServeIt_NamesThemInSummaryAndAlert()
+    {
+        await TrainSmallBikeAsync();
+        await TrainSmallBikeAsync();
+        await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, version: 1}");
+        await using (var setup = await StoreFactory.OpenAsync(Database))
+        {
+            await setup.Groups.CreateGroupAsync(new NewModelGroup("bikes", [new GroupMember("bike_demand", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "ana");
+            await setup.Groups.CreateGroupAsync(new NewModelGroup("bikes-eu", [new GroupMember("bike_demand", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive), "ana");
+        }
+
+        var result = (PromotionResult)await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand, version: 2}");
+
+        const string Expected = "bike_demand version 2 @ Champion (was version 1); still serving another version as Champion: "
+            + "group bikes (version 1), group bikes-eu (version 1) (promote with group: NAME to move a group with the alias)";
+        Assert.Equal(Expected, result.Summary);
+        Assert.Equal([new GroupChampion("bikes", 1), new GroupChampion("bikes-eu", 1)], result.OtherChampions);
+        Assert.Contains($"[alert] PromotionJob finished: {Expected}", _console.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Promotion_GroupWithAnotherAlias_IsAConfigError()
+    {
+        var error = await Assert.ThrowsAsync<ConfigException>(() => RunAsync("job:\n  KIND: PromotionJob\n  model_name: bike_demand\n  group: bikes\n  alias: Staging\n"));
+
+        Assert.Equal("job.yaml:2: job: alias: a group's promotion moves the Champion alias, so with group 'bikes' leave alias out or write Champion (found 'Staging')", error.Message);
+    }
+
+    [Theory]
+    [InlineData("InferenceJob", "credit_risk@", "outputs: {KIND: CsvWriter, path: x.csv}")]
+    [InlineData("EvaluationsJob", "credit_risk/0", "target: cnt\n  metrics: [{KIND: R2}]")]
+    [InlineData("ExplanationsJob", "@Champion", "models_explanations: {KIND: CsvWriter, path: m.csv}\n  samples_explanations: {KIND: CsvWriter, path: s.csv}")]
+    public async Task MalformedModelReference_IsAConfigErrorWithFileLineAndPath(string kind, string reference, string rest)
+    {
+        var error = await Assert.ThrowsAsync<ConfigException>(() => RunAsync(
+            $"job:\n  KIND: {kind}\n  inputs: {{KIND: CsvReader, path: data.csv}}\n  model: '{reference}'\n  {rest}\n"));
+
+        Assert.Equal($"job.yaml:4: job.model: '{reference}' is not a model reference; write name@alias, name/version, name/latest or name", error.Message);
     }
 
     private Task TrainSmallBikeAsync() => RunAsync($$"""

@@ -58,6 +58,45 @@ public abstract class TrackingTests(IStoreBackend backend) : StoreTests(backend)
     }
 
     [Fact]
+    public async Task FailRun_Error_IsStoredWithTheRunAndListed()
+    {
+        var run = await Store.StartRunAsync("training", new RunStart { Name = "fit" });
+        Clock.Advance(TimeSpan.FromSeconds(5));
+
+        var failed = await Store.FailRunAsync(run.Id, new RunError("data", "inputs: feature column 'tmp' (job.features[1].columns[0]) not found, did you mean temp?"));
+
+        Assert.Equal((RunStatus.Failed, ManualClock.Start.AddSeconds(5)), (failed.Status, failed.EndedAt));
+        Assert.Equal(new RunError("data", "inputs: feature column 'tmp' (job.features[1].columns[0]) not found, did you mean temp?"), failed.Error);
+        Assert.Equal(failed, (await Store.GetRunAsync(run.Id)).Info);
+        Assert.Equal(failed.Error, Assert.Single(await Store.ListRunsAsync("training")).Error);
+    }
+
+    [Fact]
+    public async Task EndRun_FinishedOrFailedWithoutError_HasNoError()
+    {
+        var finished = await Store.StartRunAsync("training");
+        var failed = await Store.StartRunAsync("training");
+
+        await Store.EndRunAsync(finished.Id, RunStatus.Finished);
+        await Store.EndRunAsync(failed.Id, RunStatus.Failed);
+
+        Assert.Null((await Store.GetRunAsync(finished.Id)).Info.Error);
+        Assert.Null((await Store.GetRunAsync(failed.Id)).Info.Error);
+    }
+
+    [Fact]
+    public async Task FailRun_AlreadyEnded_IsConflictAndKeepsTheFirstEnd()
+    {
+        var run = await Store.StartRunAsync("training");
+        await Store.EndRunAsync(run.Id, RunStatus.Finished);
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.FailRunAsync(run.Id, new RunError("internal", "late")));
+
+        Assert.Equal($"run '{run.Id}' has already ended (FINISHED)", error.Message);
+        Assert.Null((await Store.GetRunAsync(run.Id)).Info.Error);
+    }
+
+    [Fact]
     public async Task EndRun_AlreadyEnded_IsConflict()
     {
         var run = await Store.StartRunAsync("training");
