@@ -52,7 +52,7 @@ public static class RegisteredModels
     /// </summary>
     /// <returns>The new version.</returns>
     /// <exception cref="ArgumentException">The model is not fitted.</exception>
-    /// <exception cref="StoreException">The run does not exist or the database cannot be written.</exception>
+    /// <exception cref="StoreException">The run does not exist, already holds a model file (<see cref="StoreErrorKind.Conflict"/>), or the database cannot be written.</exception>
     public static async Task<ModelVersion> RegisterAsync(this IModelStore store, ModelRegistration registration, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -72,6 +72,16 @@ public static class RegisteredModels
         foreach (var (key, value) in registration.Metrics ?? new Dictionary<string, double>())
         {
             tags[key] = value.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        // A run's model file is one artifact path: a second registration from the same run would
+        // replace the file an earlier version points to.
+        var run = await store.GetRunAsync(registration.RunId, cancellationToken).ConfigureAwait(false);
+        if (run.Artifacts.Any(a => a.Path == ArtifactPath))
+        {
+            throw new StoreException(
+                StoreErrorKind.Conflict,
+                $"run '{registration.RunId}' already holds a registered model file ({ArtifactPath}); register each version from a run of its own");
         }
 
         ArtifactRecord artifact;

@@ -48,6 +48,21 @@ public abstract class RegisteredModelsTests(IStoreBackend backend) : StoreTests(
         Assert.Empty((await Store.GetRunAsync(run.Id)).Artifacts);
     }
 
+    [Fact]
+    public async Task Register_SecondModelFromTheSameRun_IsAConflictAndTheFirstVersionKeepsItsFile()
+    {
+        var run = await Store.StartRunAsync("training");
+        await Store.RegisterAsync(new ModelRegistration("rides", Fit(2), run.Id));
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.RegisterAsync(new ModelRegistration("rides", Fit(4), run.Id)));
+
+        Assert.Equal(StoreErrorKind.Conflict, error.Kind);
+        Assert.Equal($"run '{run.Id}' already holds a registered model file (model.json); register each version from a run of its own", error.Message);
+        Assert.Single(await Store.ListVersionsAsync("rides"));
+        var rows = Rows();
+        Assert.Equal(Fit(2).Predict(rows), (await Store.LoadAsync("rides/1")).Model.Predict(rows));
+    }
+
     [Theory]
     [InlineData("rides@Champion", 1)]
     [InlineData("rides/2", 2)]
