@@ -24,6 +24,7 @@ internal sealed partial class TokenAuthMiddleware(RequestDelegate next, ITokenSt
     private static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<string, (ApiToken Token, long Expires)> _verified = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, DateTimeOffset> _touched = new();
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -82,6 +83,22 @@ internal sealed partial class TokenAuthMiddleware(RequestDelegate next, ITokenSt
         await next(context).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Whether this process should record a use of <paramref name="token"/> now: its stored last use is older
+    /// than <see cref="LastUseResolution"/> and this process has not started a write for it within that time
+    /// (while the database is locked, the stored value stays old, and a write a second would pile up).
+    /// </summary>
+    private bool TouchDue(ApiToken token, DateTimeOffset now)
+    {
+        if (token.LastUsedAt is { } used && now - used <= LastUseResolution)
+        {
+            return false;
+        }
+
+        var last = _touched.GetOrAdd(token.Id, DateTimeOffset.MinValue);
+        return now - last > LastUseResolution && _touched.TryUpdate(token.Id, now, last);
+    }
+
     /// <summary>Records a token's last use; a failure is logged, never seen by a request.</summary>
     private async Task TouchAsync(ApiToken token)
     {
@@ -112,14 +129,14 @@ internal sealed partial class TokenAuthMiddleware(RequestDelegate next, ITokenSt
         }
 
         var token = await store.FindTokenAsync(secret, cancellationToken).ConfigureAwait(false);
-        if (token is not null && token.RefusalAt(options.TimeProvider.GetUtcNow()) is null
-            && (token.LastUsedAt is not { } used || options.TimeProvider.GetUtcNow() - used > LastUseResolution))
+        var utcNow = options.TimeProvider.GetUtcNow();
+        if (token is not null && token.RefusalAt(utcNow) is null && TouchDue(token, utcNow))
         {
             // Off the request path, on a pool thread: a write waits for the database's write lock (SQLite's
             // busy wait blocks the calling thread) and a request must not wait for its token's bookkeeping.
             var accepted = token;
             _ = Task.Run(() => TouchAsync(accepted), CancellationToken.None);
-            token = token with { LastUsedAt = options.TimeProvider.GetUtcNow() };
+            token = token with { LastUsedAt = utcNow };
         }
 
         if (token is not null)
