@@ -32,9 +32,9 @@ public sealed class DataCommandTests : IDisposable
 
         Assert.Equal(3, result.ExitCode);
         Assert.Equal(
-            "error: Schema 'bike_target' failed with 2 violations:\n" +
-            "  - column 'cnt': type int64: 1 row, first: row 2 = x\n" +
-            "  - column 'cnt': minimum 0: 1 row, first: row 1 = -1\n",
+            $"error: Schema 'bike_target' failed on {csv} with 2 violations:\n" +
+            "  - column 'cnt': type int64: 1 row, first: line 4 = x\n" +
+            "  - column 'cnt': minimum 0: 1 row, first: line 3 = -1\n",
             result.Stderr);
     }
 

@@ -8,7 +8,13 @@ internal static class TargetValues
 {
     private const int MaxRowsShown = 5;
 
-    public static double[] Read(Column target, int rowCount, ModelTask task)
+    /// <summary>The target's values as numbers, checked for <paramref name="task"/>.</summary>
+    /// <param name="target">The target column.</param>
+    /// <param name="rowCount">The inputs' row count, which the target must have.</param>
+    /// <param name="task">What the model does: a classifier needs 0/1 labels of both classes.</param>
+    /// <param name="lineOf">For a column read from a file, the 1-based line a 0-based row starts on: messages then name lines, not rows.</param>
+    /// <exception cref="TrainingDataException">The target is empty, of another length, not numeric, or breaks the task's rule.</exception>
+    public static double[] Read(Column target, int rowCount, ModelTask task, Func<int, int>? lineOf = null)
     {
         if (rowCount == 0)
         {
@@ -41,7 +47,7 @@ internal static class TargetValues
 
         if (bad.Count > 0)
         {
-            throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} null, NaN or infinite: {Shown(bad, target)}; targets must be finite numbers.");
+            throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} null, NaN or infinite: {Shown(bad, target, lineOf)}; targets must be finite numbers.");
         }
 
         if (task == ModelTask.BinaryClassification)
@@ -66,7 +72,7 @@ internal static class TargetValues
 
             if (bad.Count > 0)
             {
-                throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} not 0 or 1: {Shown(bad, target)}; binary classification needs 0/1 labels.");
+                throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} not 0 or 1: {Shown(bad, target, lineOf)}; binary classification needs 0/1 labels.");
             }
 
             if (!seen0 || !seen1)
@@ -82,12 +88,13 @@ internal static class TargetValues
 
     private static string RowsThat(List<int> rows) => rows.Count == 1 ? "1 row that is" : $"{rows.Count} rows that are";
 
-    private static string Shown(List<int> rows, Column column)
+    private static string Shown(List<int> rows, Column column, Func<int, int>? lineOf)
     {
         var parts = new List<string>();
         for (var i = 0; i < Math.Min(MaxRowsShown, rows.Count); i++)
         {
-            parts.Add($"row {rows[i]} = {column.Format(rows[i]) ?? "null"}");
+            var where = lineOf is null ? $"row {rows[i]}" : $"line {lineOf(rows[i])}";
+            parts.Add($"{where} = {column.Format(rows[i]) ?? "null"}");
         }
 
         return string.Join(", ", parts) + (rows.Count > MaxRowsShown ? ", ..." : string.Empty);

@@ -7,25 +7,32 @@ namespace ModelOps.Core.Schemas;
 public sealed class SchemaException : Exception
 {
     /// <summary>Creates the exception for <paramref name="violations"/> of schema <paramref name="schemaName"/>.</summary>
-    public SchemaException(string schemaName, IReadOnlyList<SchemaViolation> violations)
-        : base(FormatMessage(schemaName, violations))
+    /// <param name="schemaName">The schema's name.</param>
+    /// <param name="violations">Every rule broken.</param>
+    /// <param name="source">The data's file or table as the user named it, when known.</param>
+    public SchemaException(string schemaName, IReadOnlyList<SchemaViolation> violations, string? source = null)
+        : base(FormatMessage(schemaName, violations, source))
     {
         SchemaName = schemaName;
         Violations = violations;
+        Source = source;
     }
 
     /// <summary>The name of the schema that was broken.</summary>
     public string SchemaName { get; }
 
+    /// <summary>The data's file or table, when known: the message says <c>failed on data/bike.csv</c>.</summary>
+    public new string? Source { get; }
+
     /// <summary>Every violation, in schema column order.</summary>
     public IReadOnlyList<SchemaViolation> Violations { get; }
 
-    private static string FormatMessage(string schemaName, IReadOnlyList<SchemaViolation> violations)
+    private static string FormatMessage(string schemaName, IReadOnlyList<SchemaViolation> violations, string? source)
     {
         ArgumentNullException.ThrowIfNull(violations);
         var count = violations.Count == 1 ? "1 violation" : $"{violations.Count} violations";
         var lines = new string[violations.Count + 1];
-        lines[0] = $"Schema '{schemaName}' failed with {count}:";
+        lines[0] = source is null ? $"Schema '{schemaName}' failed with {count}:" : $"Schema '{schemaName}' failed on {source} with {count}:";
         for (var i = 0; i < violations.Count; i++)
         {
             lines[i + 1] = "  - " + violations[i];

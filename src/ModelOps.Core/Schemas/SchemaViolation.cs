@@ -4,13 +4,27 @@ namespace ModelOps.Core.Schemas;
 /// <param name="Column">The column name.</param>
 /// <param name="Rule">The rule, as a person reads it: <c>maximum 1</c>, <c>not nullable</c>, <c>type int64</c>, <c>missing column</c>.</param>
 /// <param name="Count">How many rows break it (0 for rules about the whole column).</param>
-/// <param name="Examples">The first offending rows (0-based row positions in the frame) and their values as text.</param>
+/// <param name="Examples">The first offending rows (their 0-based positions in the frame and, for data read from a file, their lines) and their values as text.</param>
 public sealed record SchemaViolation(string Column, string Rule, int Count, IReadOnlyList<SchemaViolationExample> Examples)
 {
     /// <summary>The maximum number of examples kept per violation.</summary>
     public const int MaxExamples = 5;
 
-    /// <summary>One line of text: <c>column 'temp': maximum 1: 2 rows, first: row 17 = 1.7, row 20 = 1.2</c>.</summary>
+    /// <summary>This violation with each example's <see cref="SchemaViolationExample.Line"/> set by <paramref name="lineOf"/>.</summary>
+    /// <param name="lineOf">The 1-based line of the file that a 0-based frame row starts on.</param>
+    public SchemaViolation AtLines(Func<int, int> lineOf)
+    {
+        ArgumentNullException.ThrowIfNull(lineOf);
+        var examples = new SchemaViolationExample[Examples.Count];
+        for (var i = 0; i < examples.Length; i++)
+        {
+            examples[i] = Examples[i] with { Line = lineOf(Examples[i].Row) };
+        }
+
+        return this with { Examples = examples };
+    }
+
+    /// <summary>One line of text: <c>column 'temp': maximum 1: 2 rows, first: line 18 = 1.7, line 21 = 1.2</c> (<c>row 17</c> for data not read from a file).</summary>
     public override string ToString()
     {
         if (Count == 0)
@@ -34,6 +48,10 @@ public sealed record SchemaViolation(string Column, string Rule, int Count, IRea
 /// <param name="Value">The value as invariant text, or <see langword="null"/> for a null.</param>
 public sealed record SchemaViolationExample(int Row, string? Value)
 {
-    /// <summary><c>row 17 = 1.7</c>, <c>row 3 = null</c>, <c>row 4 = abc</c>.</summary>
-    public override string ToString() => $"row {Row} = {Value ?? "null"}";
+    /// <summary>The 1-based line of the file the row starts on, for data read from a file.</summary>
+    /// <value>Default <see langword="null"/>: the data did not come from a file (or its lines are unknown).</value>
+    public int? Line { get; init; }
+
+    /// <summary><c>line 18 = 1.7</c>, <c>line 4 = null</c>; <c>row 3 = abc</c> when <see cref="Line"/> is unknown.</summary>
+    public override string ToString() => Line is { } line ? $"line {line} = {Value ?? "null"}" : $"row {Row} = {Value ?? "null"}";
 }

@@ -51,21 +51,22 @@ public static class DataCheck
             }
         }
 
-        var frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = asText });
+        var lines = new RowLines();
+        var frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = asText }, lines, CancellationToken.None);
         var readTime = clock.Elapsed;
 
         var violations = new List<SchemaViolation>();
         var names = new List<string>(schemas.Count);
         foreach (var schema in schemas)
         {
-            frame = schema.Validate(frame, out var found);
+            frame = schema.Validate(frame, out var found, lines.LineOf);
             violations.AddRange(found);
             names.Add(schema.Name);
         }
 
         if (violations.Count > 0)
         {
-            throw new SchemaException(string.Join(" + ", names), violations);
+            throw new SchemaException(string.Join(" + ", names), violations, csvPath);
         }
 
         return new DataCheckResult(csvPath, names, frame.RowCount, ColumnSummary.Summarize(frame), readTime);

@@ -16,19 +16,23 @@ namespace ModelOps.Jobs.Datasets;
 public static class Dataset
 {
     /// <summary>Reads the CSV file at <paramref name="path"/>; messages name the path unless <see cref="CsvReadOptions.SourceName"/> is set.</summary>
-    public static Frame ReadCsv(string path, CsvReadOptions? options = null, CancellationToken cancellationToken = default)
+    public static Frame ReadCsv(string path, CsvReadOptions? options = null, CancellationToken cancellationToken = default) =>
+        ReadCsv(path, options, null, cancellationToken);
+
+    /// <summary>Reads the CSV file at <paramref name="path"/>, recording the line each row starts on in <paramref name="lines"/> when given.</summary>
+    internal static Frame ReadCsv(string path, CsvReadOptions? options, RowLines? lines, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new CsvReadOptions();
         using var stream = OpenRead(path);
-        return CsvFrameReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
+        return CsvFrameReader.Read(stream, options, options.SourceName ?? path, lines, cancellationToken);
     }
 
     /// <summary>Reads CSV from <paramref name="stream"/> (left open) in one streaming pass.</summary>
     public static Frame ReadCsv(Stream stream, CsvReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new CsvReadOptions();
-        return CsvFrameReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
+        return CsvFrameReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, null, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="frame"/> as a CSV file at <paramref name="path"/>, replacing it atomically.</summary>
@@ -54,14 +58,14 @@ public static class Dataset
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new JsonLinesReadOptions();
         using var stream = OpenRead(path);
-        return JsonLinesFrameReader.Read(stream, options, options.SourceName ?? path, cancellationToken);
+        return JsonLinesFrameReader.Read(stream, options, options.SourceName ?? path, null, cancellationToken);
     }
 
     /// <summary>Reads JSON lines from <paramref name="stream"/> (left open) in one streaming pass.</summary>
     public static Frame ReadJsonLines(Stream stream, JsonLinesReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new JsonLinesReadOptions();
-        return JsonLinesFrameReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, cancellationToken);
+        return JsonLinesFrameReader.Read(stream, options, options.SourceName ?? DatasetDefaults.StreamSourceName, null, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="frame"/> as a JSON lines file at <paramref name="path"/>, replacing it atomically.</summary>

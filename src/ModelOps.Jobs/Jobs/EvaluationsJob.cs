@@ -48,7 +48,7 @@ public sealed record EvaluationsJob : LabelledJob
             throw new ConfigException(mismatched);
         }
 
-        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target).ConfigureAwait(false);
+        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target, model.Task).ConfigureAwait(false);
         IReadOnlyDictionary<string, double> scores;
         using (var step = context.Progress.Start($"Evaluating {version.Model} v{version.Version} on {inputs.RowCount:N0} rows", 1))
         {

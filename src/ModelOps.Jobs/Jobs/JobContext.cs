@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
+using ModelOps.Core.Learning;
+using ModelOps.Core.Models;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Services;
 using ModelOps.Store;
@@ -47,14 +49,7 @@ public sealed class JobContext
     /// <param name="name">The dataset's role in the job (<c>inputs</c>, <c>targets</c>).</param>
     /// <param name="reader">The config's reader.</param>
     /// <returns>The frame read.</returns>
-    public async Task<Frame> ReadAsync(string name, DatasetReader reader)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        var read = await reader.ReadAsync(CancellationToken).ConfigureAwait(false);
-        Logger.LogInformation("{Name}: read {Rows} rows x {Columns} columns from {Source}", name, read.Frame.RowCount, read.Frame.ColumnCount, read.SourceUri);
-        await Store.LogDatasetAsync(RunId, read.ToLineage(name, "input"), CancellationToken).ConfigureAwait(false);
-        return read.Frame;
-    }
+    public async Task<Frame> ReadAsync(string name, DatasetReader reader) => (await ReadLoggedAsync(name, reader).ConfigureAwait(false)).Frame;
 
     /// <summary>Writes <paramref name="frame"/> atomically with <paramref name="writer"/>, logs its shape and tags the run with where it went.</summary>
     /// <param name="name">The output's role (<c>outputs</c>, <c>samples_explanations</c>).</param>
@@ -73,26 +68,30 @@ public sealed class JobContext
 
     /// <summary>
     /// Reads labelled data: the inputs and the target column, taken from <paramref name="targets"/> when
-    /// given, else from the inputs (and dropped from them).
+    /// given, else from the inputs (and dropped from them). The whole target column is checked for
+    /// <paramref name="task"/> before anything is split or fitted, so that a bad value is named by its
+    /// line in the file (<c>line 4 = NaN</c>), not by its place in a training part.
     /// </summary>
     /// <exception cref="DatasetException">The target column is missing, or inputs and targets differ in row count.</exception>
-    public async Task<(Frame Inputs, Column Target)> ReadLabelledAsync(DatasetReader inputs, DatasetReader? targets, string target)
+    /// <exception cref="TrainingDataException">The target has nulls, NaN or infinite values, or is not 0/1 of both classes for a classifier.</exception>
+    public async Task<(Frame Inputs, Column Target)> ReadLabelledAsync(DatasetReader inputs, DatasetReader? targets, string target, ModelTask task)
     {
-        var inputFrame = await ReadAsync("inputs", inputs).ConfigureAwait(false);
+        var inputRead = await ReadLoggedAsync("inputs", inputs).ConfigureAwait(false);
+        var inputFrame = inputRead.Frame;
         if (targets is null)
         {
-            return (inputFrame.Drop(target), TargetColumn(inputFrame, target, "inputs"));
+            return (inputFrame.Drop(target), TargetColumn(inputRead, target, "inputs", task));
         }
 
-        var targetFrame = await ReadAsync("targets", targets).ConfigureAwait(false);
-        if (targetFrame.RowCount != inputFrame.RowCount)
+        var targetRead = await ReadLoggedAsync("targets", targets).ConfigureAwait(false);
+        if (targetRead.Frame.RowCount != inputFrame.RowCount)
         {
             throw new DatasetException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"targets: {targetFrame.RowCount} rows, but inputs have {inputFrame.RowCount}; they must be the same rows in the same order"));
+                $"targets: {targetRead.Frame.RowCount} rows, but inputs have {inputFrame.RowCount}; they must be the same rows in the same order"));
         }
 
-        return (inputFrame.Contains(target) ? inputFrame.Drop(target) : inputFrame, TargetColumn(targetFrame, target, "targets"));
+        return (inputFrame.Contains(target) ? inputFrame.Drop(target) : inputFrame, TargetColumn(targetRead, target, "targets", task));
     }
 
     /// <summary>
@@ -113,8 +112,31 @@ public sealed class JobContext
         return loaded;
     }
 
-    private static Column TargetColumn(Frame frame, string target, string source) =>
-        frame.TryGetColumn(target, out var column)
-            ? column
-            : throw new DatasetException($"{source}: target column '{target}' not found{Core.Text.NameSuggestions.Hint(target, frame.ColumnNames)}");
+    private async Task<DatasetRead> ReadLoggedAsync(string name, DatasetReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var read = await reader.ReadAsync(CancellationToken).ConfigureAwait(false);
+        Logger.LogInformation("{Name}: read {Rows} rows x {Columns} columns from {Source}", name, read.Frame.RowCount, read.Frame.ColumnCount, read.SourceUri);
+        await Store.LogDatasetAsync(RunId, read.ToLineage(name, "input"), CancellationToken).ConfigureAwait(false);
+        return read;
+    }
+
+    private static Column TargetColumn(DatasetRead read, string target, string source, ModelTask task)
+    {
+        if (!read.Frame.TryGetColumn(target, out var column))
+        {
+            throw new DatasetException($"{source}: target column '{target}' not found{Core.Text.NameSuggestions.Hint(target, read.Frame.ColumnNames)}");
+        }
+
+        try
+        {
+            TargetValues.Read(column, column.Length, task, read.LineOf);
+        }
+        catch (TrainingDataException error)
+        {
+            throw new TrainingDataException($"{source} ({read.SourceUri}): {error.Message}");
+        }
+
+        return column;
+    }
 }

@@ -38,7 +38,7 @@ public abstract record FittingJob : LabelledJob
     /// <exception cref="DatasetException">A feature column is not in the inputs, or is the target column.</exception>
     private protected async Task<(Frame Inputs, Column Target)> ReadFeatureDataAsync(JobContext context)
     {
-        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target).ConfigureAwait(false);
+        var (inputs, target) = await context.ReadLabelledAsync(Inputs, Targets, Target, Model.Task).ConfigureAwait(false);
         var problems = new List<string>();
         for (var step = 0; step < Features.Count; step++)
         {

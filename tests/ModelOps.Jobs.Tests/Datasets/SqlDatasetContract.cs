@@ -67,6 +67,25 @@ public abstract class SqlDatasetContract
     }
 
     [Fact]
+    public async Task Read_SchemaViolation_NamesTheTableAndZeroBasedRows()
+    {
+        var connection = await ConnectionAsync();
+        await new SqlWriter { Connection = connection, Table = "bike" }.WriteAsync(Bike(5));
+        var schema = Path.Combine(Path.GetTempPath(), $"modelops-sql-schema-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(schema, "name: bike\ncolumns:\n  temp: {type: float64, nullable: false}\n");
+        try
+        {
+            var error = await Assert.ThrowsAsync<Core.Schemas.SchemaException>(() => new SqlReader { Connection = connection, Table = "bike", OrderBy = ["instant"], Schema = schema }.ReadAsync());
+
+            Assert.Equal("Schema 'bike' failed on table 'bike' with 1 violation:\n  - column 'temp': not nullable: 1 row, first: row 1 = null", error.Message);
+        }
+        finally
+        {
+            File.Delete(schema);
+        }
+    }
+
+    [Fact]
     public async Task Read_WithoutOrder_KeepsInsertionOrder()
     {
         var connection = await ConnectionAsync();

@@ -322,6 +322,28 @@ public sealed class JobsTests : IDisposable
     }
 
     [Fact]
+    public async Task Training_BadTargetValues_NamesTheirFileLinesBeforeSplitting()
+    {
+        // Rows 7 and 9 (0-based) would be rows 0 and 2 of the 20 % test part; the message names the file's lines.
+        var data = Path.Combine(_folder, "labelled.csv");
+        File.WriteAllLines(data, ["x,label", .. Enumerable.Range(0, 10).Select(i => i switch { 7 => "7,2", 9 => "9,-1", _ => $"{i},{i % 2}" })]);
+
+        var error = await Assert.ThrowsAsync<TrainingDataException>(() => RunAsync($$"""
+            job:
+              KIND: TrainingJob
+              inputs: {KIND: CsvReader, path: '{{data}}'}
+              target: label
+              features: [{KIND: Passthrough, columns: [x]}]
+              model: {KIND: GradientBoostingClassifier, max_iter: 5}
+              model_name: labels
+            """));
+
+        Assert.Equal(
+            $"inputs ({data}): The target 'label' has 2 rows that are not 0 or 1: line 9 = 2, line 11 = -1; binary classification needs 0/1 labels.",
+            error.Message);
+    }
+
+    [Fact]
     public async Task FailingJob_AlertAndRunCarryTheRunIdAndTheError()
     {
         var error = await Assert.ThrowsAsync<StoreException>(() => RunAsync("job: {KIND: PromotionJob, model_name: nothing_here}"));

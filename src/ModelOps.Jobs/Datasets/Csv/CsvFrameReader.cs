@@ -25,22 +25,29 @@ internal sealed class CsvFrameReader
     private readonly CsvReadOptions _options;
     private readonly string _sourceName;
     private readonly int _limit;
+    private readonly RowLines? _lines;
 
-    private CsvFrameReader(Stream stream, CsvReadOptions options, string sourceName)
+    private CsvFrameReader(Stream stream, CsvReadOptions options, string sourceName, RowLines? lines)
     {
         _stream = stream;
         _options = options;
         _sourceName = sourceName;
         _limit = options.Limit ?? int.MaxValue;
+        _lines = lines;
     }
 
     /// <summary>Reads <paramref name="stream"/> (not disposed) with <paramref name="options"/>.</summary>
-    public static Frame Read(Stream stream, CsvReadOptions options, string sourceName, CancellationToken cancellationToken)
+    /// <param name="stream">The CSV.</param>
+    /// <param name="options">How to read it.</param>
+    /// <param name="sourceName">The name messages give the input.</param>
+    /// <param name="lines">When given, receives the line each row starts on.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public static Frame Read(Stream stream, CsvReadOptions options, string sourceName, RowLines? lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new CsvFrameReader(stream, options, sourceName).Read(cancellationToken);
+        return new CsvFrameReader(stream, options, sourceName, lines).Read(cancellationToken);
     }
 
     private Frame Read(CancellationToken cancellationToken)
@@ -260,6 +267,13 @@ internal sealed class CsvFrameReader
                     }
 
                     rows += chunk.RowCount;
+                    if (_lines is not null)
+                    {
+                        for (var i = 0; i < chunk.RowCount; i++)
+                        {
+                            _lines.Add(chunk.RowLines[i]);
+                        }
+                    }
                 }
                 finally
                 {

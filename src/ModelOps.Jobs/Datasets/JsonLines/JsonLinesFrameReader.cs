@@ -29,11 +29,13 @@ internal sealed class JsonLinesFrameReader
     private int[] _previousOrder = new int[16];
     private int _previousCount;
     private int _rows;
+    private readonly RowLines? _lines;
     private char[] _chars = new char[256];
     private byte[] _unescaped = new byte[256];
 
-    private JsonLinesFrameReader(Stream stream, JsonLinesReadOptions options, string sourceName)
+    private JsonLinesFrameReader(Stream stream, JsonLinesReadOptions options, string sourceName, RowLines? lines)
     {
+        _lines = lines;
         _stream = stream;
         _options = options;
         _sourceName = sourceName;
@@ -46,12 +48,17 @@ internal sealed class JsonLinesFrameReader
     }
 
     /// <summary>Reads <paramref name="stream"/> (not disposed) with <paramref name="options"/>.</summary>
-    public static Frame Read(Stream stream, JsonLinesReadOptions options, string sourceName, CancellationToken cancellationToken)
+    /// <param name="stream">The JSON lines.</param>
+    /// <param name="options">How to read them.</param>
+    /// <param name="sourceName">The name messages give the input.</param>
+    /// <param name="lines">When given, receives the line each row is on.</param>
+    /// <param name="cancellationToken">Stops reading.</param>
+    public static Frame Read(Stream stream, JsonLinesReadOptions options, string sourceName, RowLines? lines, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return new JsonLinesFrameReader(stream, options, sourceName).Read(cancellationToken);
+        return new JsonLinesFrameReader(stream, options, sourceName, lines).Read(cancellationToken);
     }
 
     private Frame Read(CancellationToken cancellationToken)
@@ -164,6 +171,7 @@ internal sealed class JsonLinesFrameReader
         }
 
         _rows++;
+        _lines?.Add(line);
     }
 
     /// <summary>The id of the key the reader is on; the previous row's key at this position is tried first.</summary>

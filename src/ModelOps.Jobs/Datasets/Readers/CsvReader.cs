@@ -30,7 +30,7 @@ public sealed record CsvReader : DatasetReader
 
     /// <inheritdoc/>
     public override Task<DatasetRead> ReadAsync(CancellationToken cancellationToken = default) =>
-        ReadFileAsync(Path, (stream, token) => Dataset.ReadCsv(stream, Options(), token), cancellationToken);
+        ReadFileAsync(Path, (stream, lines, token) => CsvFrameReader.Read(stream, Options(), Path, lines, token), cancellationToken);
 
     /// <inheritdoc/>
     protected override void CollectProblems(List<string> problems)
@@ -55,6 +55,5 @@ public sealed record CsvReader : DatasetReader
         NullValues = NullValues ?? new CsvReadOptions().NullValues,
         Delimiter = Delimiter is [var delimiter] ? delimiter : DatasetDefaults.Delimiter,
         Limit = RowLimit,
-        SourceName = Path,
     };
 }

@@ -45,17 +45,21 @@ public abstract record DatasetReader : DatasetSettings
         }
     }
 
-    /// <summary>Reads <paramref name="path"/> through <paramref name="parse"/> on a pool thread, hashing every byte of the file.</summary>
-    private protected Task<DatasetRead> ReadFileAsync(string path, Func<Stream, CancellationToken, Frame> parse, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads <paramref name="path"/> through <paramref name="parse"/> on a pool thread, hashing every byte of the file;
+    /// <paramref name="parse"/> records the line each row starts on, so that data errors found later name lines.
+    /// </summary>
+    private protected Task<DatasetRead> ReadFileAsync(string path, Func<Stream, RowLines, CancellationToken, Frame> parse, CancellationToken cancellationToken)
     {
         ThrowIfInvalid();
         return Task.Run(
             () =>
             {
                 using var stream = Readers.HashingReadStream.Open(path);
-                var frame = parse(stream, cancellationToken);
+                var lines = new RowLines();
+                var frame = parse(stream, lines, cancellationToken);
                 var digest = stream.Finish(cancellationToken);
-                return ApplySchema(new DatasetRead(frame, System.IO.Path.GetFullPath(path), digest));
+                return ApplySchema(new DatasetRead(frame, System.IO.Path.GetFullPath(path), digest) { LineOf = lines.LineOf }, path);
             },
             cancellationToken);
     }
@@ -63,8 +67,11 @@ public abstract record DatasetReader : DatasetSettings
     /// <summary>The limit as a frame row count (a frame holds at most <see cref="int.MaxValue"/> rows).</summary>
     private protected int? RowLimit => Limit is { } limit ? (int)Math.Min(limit, int.MaxValue) : null;
 
-    /// <summary>Checks and coerces <paramref name="read"/>'s frame with <see cref="Schema"/>, when one is set.</summary>
-    private protected DatasetRead ApplySchema(DatasetRead read)
+    /// <summary>
+    /// Checks and coerces <paramref name="read"/>'s frame with <see cref="Schema"/>, when one is set; the message
+    /// names <paramref name="source"/> and, when <see cref="DatasetRead.LineOf"/> is known, the lines of the examples.
+    /// </summary>
+    private protected DatasetRead ApplySchema(DatasetRead read, string source)
     {
         if (Schema is null)
         {
@@ -72,7 +79,7 @@ public abstract record DatasetReader : DatasetSettings
         }
 
         var schema = SchemaDocument.Load(Schema);
-        return read with { Frame = schema.Check(read.Frame) };
+        return read with { Frame = schema.Check(read.Frame, read.LineOf, source) };
     }
 }
 
@@ -88,6 +95,10 @@ public abstract record DatasetReader : DatasetSettings
 /// </param>
 public sealed record DatasetRead(Frame Frame, string SourceUri, string Digest)
 {
+    /// <summary>For a file, the 1-based line that a 0-based row of <see cref="Frame"/> starts on; messages about rows name it.</summary>
+    /// <value><see langword="null"/> for SQL tables: their rows have no lines.</value>
+    public Func<int, int>? LineOf { get; init; }
+
     /// <summary>The lineage record to log with <see cref="ITrackingStore.LogDatasetAsync"/>.</summary>
     /// <param name="name">The data set name, such as <c>inputs</c> or <c>targets</c>.</param>
     /// <param name="context">What it is used for: <c>training</c>, <c>tuning</c>, <c>evaluation</c>, <c>inference</c>.</param>

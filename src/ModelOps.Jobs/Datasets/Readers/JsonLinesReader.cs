@@ -24,7 +24,7 @@ public sealed record JsonLinesReader : DatasetReader
     public override Task<DatasetRead> ReadAsync(CancellationToken cancellationToken = default) =>
         ReadFileAsync(
             Path,
-            (stream, token) => Dataset.ReadJsonLines(stream, new JsonLinesReadOptions { Columns = Columns, ColumnTypes = ColumnTypes, Limit = RowLimit, SourceName = Path }, token),
+            (stream, lines, token) => JsonLinesFrameReader.Read(stream, new JsonLinesReadOptions { Columns = Columns, ColumnTypes = ColumnTypes, Limit = RowLimit }, Path, lines, token),
             cancellationToken);
 
     /// <inheritdoc/>

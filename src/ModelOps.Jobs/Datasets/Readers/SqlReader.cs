@@ -53,7 +53,7 @@ public sealed record SqlReader : DatasetReader
         }
 
         var digest = ContentDigest.Of(frame, cancellationToken);
-        return ApplySchema(new DatasetRead(frame, database.SourceUri(Table), digest));
+        return ApplySchema(new DatasetRead(frame, database.SourceUri(Table), digest), $"table '{Table}'");
     }
 
     /// <inheritdoc/>

@@ -186,11 +186,50 @@ public sealed class FileReaderTests : IDisposable
         var error = await Assert.ThrowsAsync<SchemaException>(() => new CsvReader { Path = path, Schema = schema }.ReadAsync());
 
         Assert.Equal(
-            "Schema 'bike' failed with 3 violations:\n"
-            + "  - column 'hr': maximum 23: 1 row, first: row 2 = 25\n"
-            + "  - column 'temp': maximum 0.9: 1 row, first: row 3 = 1\n"
+            $"Schema 'bike' failed on {path} with 3 violations:\n"
+            + "  - column 'hr': maximum 23: 1 row, first: line 4 = 25\n"
+            + "  - column 'temp': maximum 0.9: 1 row, first: line 5 = 1\n"
             + "  - column 'weather': missing column (the data has: instant, hr, temp, season)",
             error.Message);
+    }
+
+    [Fact]
+    public async Task ReadAsync_CsvSchemaViolationAfterMultiLineField_NamesTheLineTheRowStartsOn()
+    {
+        // Row 0 spans lines 2-4 (a quoted field with two line breaks), so row 2 starts on line 6.
+        var path = File("notes.csv", "id,note,hr\n1,\"a\nb\nc\",3\n2,plain,4\n3,\"x\",30\n4,\"y\nz\",31\n");
+        var schema = File("notes.yaml", "name: notes\ncolumns:\n  hr: {type: int64, maximum: 23}\n");
+
+        var error = await Assert.ThrowsAsync<SchemaException>(() => new CsvReader { Path = path, Schema = schema }.ReadAsync());
+
+        Assert.Equal($"Schema 'notes' failed on {path} with 1 violation:\n  - column 'hr': maximum 23: 2 rows, first: line 6 = 30, line 7 = 31", error.Message);
+        Assert.Equal([2, 3], error.Violations[0].Examples.Select(e => e.Row));
+    }
+
+    [Fact]
+    public async Task ReadAsync_JsonLinesSchemaViolationAfterBlankLines_NamesTheFileLine()
+    {
+        var path = File("bike.jsonl", "{\"hr\": 1}\n\n   \n{\"hr\": 2}\n{\"hr\": 24}\n\n{\"hr\": -1}\n");
+        var schema = File("bike.yaml", "name: bike\ncolumns:\n  hr: {type: int64, minimum: 0, maximum: 23}\n");
+
+        var error = await Assert.ThrowsAsync<SchemaException>(() => new JsonLinesReader { Path = path, Schema = schema }.ReadAsync());
+
+        Assert.Equal(
+            $"Schema 'bike' failed on {path} with 2 violations:\n"
+            + "  - column 'hr': minimum 0: 1 row, first: line 7 = -1\n"
+            + "  - column 'hr': maximum 23: 1 row, first: line 5 = 24",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task ReadAsync_LineOf_MapsEveryRowToItsFirstLine()
+    {
+        var path = File("notes.csv", "id,note\n\n1,\"a\nb\"\n2,c\n\n3,d\n");
+
+        var read = await new CsvReader { Path = path }.ReadAsync();
+
+        Assert.Equal(3, read.Frame.RowCount);
+        Assert.Equal([3, 5, 7], Enumerable.Range(0, 3).Select(read.LineOf!));
     }
 
     [Fact]
