@@ -12,6 +12,7 @@ using ModelOps.Hub.Diagnostics;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.Groups;
 using ModelOps.Hub.InferenceLog;
+using ModelOps.Hub.Lifecycle;
 using ModelOps.Hub.Routing;
 using ModelOps.Hub.Scoring;
 using ModelOps.Store;
@@ -41,6 +42,8 @@ public static class HubApp
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.WebHost.UseUrls(options.Urls);
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+            var gate = new ListenerGate();
+            builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = gate.CreateListenSocket);
             var services = builder.Services;
             services.AddSingleton(options);
             services.AddSingleton<IModelStore>(_ => store);
@@ -53,6 +56,9 @@ public static class HubApp
             services.AddSingleton<RoutingSnapshots>();
             services.AddSingleton<GroupCommands>();
             services.AddHostedService(provider => provider.GetRequiredService<RoutingSnapshots>());
+            services.AddSingleton(gate);
+            services.AddSingleton<ShutdownDrain>();
+            services.AddHostedService(provider => provider.GetRequiredService<ShutdownDrain>());
             services.AddSingleton<InferenceLogWriter>();
             services.AddHostedService(provider => provider.GetRequiredService<InferenceLogWriter>());
             services.AddProblemDetails();
@@ -65,6 +71,8 @@ public static class HubApp
             });
 
             var app = builder.Build();
+            var drain = app.Services.GetRequiredService<ShutdownDrain>();
+            app.Use(drain.InvokeAsync);
             app.UseMiddleware<ProblemMiddleware>();
             app.UseStatusCodePages(ProblemMiddleware.WriteStatusAsync);
             app.UseRouting();

@@ -49,6 +49,13 @@ public sealed class HubOptions
     /// <value>Default: 1 second.</value>
     public TimeSpan TokenCacheDuration { get; init; } = HubDefaults.TokenCacheDuration;
 
+    /// <summary>
+    /// How long a stopping hub (SIGTERM, Ctrl+C) keeps serving with <c>Connection: close</c> on every answer
+    /// and <c>/health</c> answering 503 before it stops listening; see <c>docs/hub.md</c> "Stopping".
+    /// </summary>
+    /// <value>Default: 1 second; 0 stops listening at once (no drain, and the listening sockets close as they are).</value>
+    public TimeSpan ShutdownDrain { get; init; } = HubDefaults.ShutdownDrain;
+
     /// <summary>The clock of log timestamps; also given to the store when <see cref="Store"/> keeps its default clock.</summary>
     /// <value>Default: <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -73,6 +80,11 @@ public sealed class HubOptions
         if (TokenCacheDuration < TimeSpan.Zero)
         {
             problems.Add($"The field {nameof(TokenCacheDuration)} must not be negative.");
+        }
+
+        if (ShutdownDrain < TimeSpan.Zero || ShutdownDrain > HubDefaults.MaxShutdownDrain)
+        {
+            problems.Add($"The field {nameof(ShutdownDrain)} must be between 0 and {HubDefaults.MaxShutdownDrain.TotalSeconds:0} seconds.");
         }
 
         if (string.IsNullOrWhiteSpace(Urls))
@@ -108,8 +120,14 @@ public static class HubDefaults
     /// <summary>1 second.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>30 seconds.</summary>
+    /// <summary>1 second.</summary>
     public static readonly TimeSpan TokenCacheDuration = TimeSpan.FromSeconds(1);
+
+    /// <summary>1 second.</summary>
+    public static readonly TimeSpan ShutdownDrain = TimeSpan.FromSeconds(1);
+
+    /// <summary>20 seconds: a drain leaves 10 of the host's 30 seconds of shutdown time to the requests in flight.</summary>
+    public static readonly TimeSpan MaxShutdownDrain = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// The store options of a hub, for what a SQLite URL does not say: commits return once the

@@ -137,6 +137,79 @@ public abstract class ServeCommandTests : IAsyncLifetime
         Assert.True(after.IsSuccessStatusCode, await after.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task Serve_SigtermUnderLoad_AnswersEveryRequestItTookAndDropsNone()
+    {
+        var (_, stdout, _) = CliProcess.Run("tokens", "create", "--role", "admin", "--json", "--database", Database);
+        var secret = JsonDocument.Parse(stdout).RootElement.GetProperty("secret").GetString()!;
+        var answered = new ConcurrentBag<string>();
+        var failures = new ConcurrentBag<string>();
+        var closing = 0;
+        using var server = await ServeProcess.StartAsync(Database);
+        using (var client = Client(server.Address, secret))
+        {
+            using var created = await client.PostAsJsonAsync("/api/groups", new { name = "rides", champion = new { model = "bike", version = 1 } });
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        }
+
+        // Keep-alive clients that never retry: each runs until the stopped hub refuses its next connection.
+        async Task LoadAsync()
+        {
+            using var raw = new RawHttpClient(server.Address, secret);
+            while (true)
+            {
+                var response = await raw.SendAsync("POST", "/api/groups/rides/predict", $$"""{"records":[{{Record}},{{Record}}]}""");
+                switch (response)
+                {
+                    case { Outcome: RawOutcome.Refused }:
+                        return;
+                    case { Outcome: RawOutcome.Answered, Status: 200 }:
+                        answered.Add(JsonDocument.Parse(response.Body).RootElement.GetProperty("requestId").GetString()!);
+                        if (response.Close)
+                        {
+                            Interlocked.Increment(ref closing);
+                        }
+
+                        break;
+                    default:
+                        failures.Add($"{response.Outcome} {response.Status} {response.Error} {response.Body}");
+                        break;
+                }
+            }
+        }
+
+        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(LoadAsync)).ToArray();
+        while (answered.Count < 300 && load.All(t => !t.IsCompleted))
+        {
+            await Task.Delay(20);
+        }
+
+        var stop = server.TerminateAsync();
+        var health = new List<string>();
+        using (var probe = new RawHttpClient(server.Address, secret))
+        {
+            for (var response = await probe.SendAsync("GET", "/health"); response.Outcome != RawOutcome.Refused; response = await probe.SendAsync("GET", "/health"))
+            {
+                health.Add($"{response.Status} {(response.Status == 0 ? response.Outcome : JsonDocument.Parse(response.Body).RootElement.GetProperty("status").GetString())}");
+                await Task.Delay(50);
+            }
+        }
+
+        var (exitCode, stderr) = await stop;
+        await Task.WhenAll(load);
+
+        Assert.Empty(failures);
+        Assert.True(exitCode == 0, stderr);
+        Assert.True(closing > 0, "answers during the drain say Connection: close");
+        Assert.Contains("503 stopping", health);
+        await using var store = await StoreFactory.OpenAsync(Database);
+        foreach (var requestId in answered)
+        {
+            var rows = await store.InferenceLog.GetRequestAsync("rides", requestId);
+            Assert.Equal([0, 1], rows.Select(r => r.Record.RecordIndex));
+        }
+    }
+
     private static HttpClient Client(Uri address, string secret)
     {
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };

@@ -6,11 +6,13 @@ namespace ModelOps.Cli.Tests;
 internal sealed class ServeProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly Task<string> _errors;
 
-    private ServeProcess(Process process, Uri address)
+    private ServeProcess(Process process, Uri address, Task<string> errors)
     {
         _process = process;
         Address = address;
+        _errors = errors;
     }
 
     public Uri Address { get; }
@@ -43,7 +45,7 @@ internal sealed class ServeProcess : IDisposable
             {
                 // Keep draining stdout so the child never blocks on a full pipe.
                 _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-                return new ServeProcess(process, new Uri(line["Listening on ".Length..]));
+                return new ServeProcess(process, new Uri(line["Listening on ".Length..]), errors);
             }
         }
     }
@@ -53,6 +55,20 @@ internal sealed class ServeProcess : IDisposable
     {
         _process.Kill(entireProcessTree: false);
         _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM, as a service manager stops the hub; then waits (up to a minute) for the exit.</summary>
+    /// <returns>The exit code and what the hub wrote to stderr.</returns>
+    public async Task<(int ExitCode, string Stderr)> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _process.WaitForExitAsync(timeout.Token);
+        return (_process.ExitCode, await _errors);
     }
 
     public void Dispose()

@@ -5,13 +5,13 @@ public sealed class HubOptionsTests
     [Fact]
     public void Validate_OutOfRange_ListsEveryProblem()
     {
-        var options = new HubOptions { LogQueueCapacity = 0, MaxRecordsPerRequest = 0, RefreshInterval = TimeSpan.Zero, Urls = " " };
+        var options = new HubOptions { LogQueueCapacity = 0, MaxRecordsPerRequest = 0, RefreshInterval = TimeSpan.Zero, ShutdownDrain = TimeSpan.FromSeconds(21), Urls = " " };
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
 
         Assert.Equal(
             "Invalid hub options: The field MaxRecordsPerRequest must be between 1 and 100000. The field LogQueueCapacity must be between 1 and 1000000. " +
-            "The field RefreshInterval must be positive. The field Urls must name at least one address.",
+            "The field RefreshInterval must be positive. The field ShutdownDrain must be between 0 and 20 seconds. The field Urls must name at least one address.",
             error.Message);
     }
 

@@ -14,11 +14,22 @@ internal static class ServeCommand
             Description = $"The addresses to listen on, ';'-separated (port 0 picks a free one). Default: {HubDefaults.Urls}.",
             DefaultValueFactory = _ => HubDefaults.Urls,
         };
+        var drain = new Option<double>("--drain")
+        {
+            Description = $"Seconds a stopping hub (SIGTERM, Ctrl+C) keeps answering, with Connection: close and /health 503, before it stops listening. Default: {HubDefaults.ShutdownDrain.TotalSeconds:0}.",
+            DefaultValueFactory = _ => HubDefaults.ShutdownDrain.TotalSeconds,
+        };
         var serve = new Command("serve", "Run the model hub: REST API (OpenAPI at /openapi/v1.json), group routing, inference logs.");
         serve.Options.Add(urls);
+        serve.Options.Add(drain);
         serve.SetAction(parse => CommandRunner.Run(parse.GetValue(options.Verbose), console =>
         {
-            var app = HubApp.CreateAsync(new HubOptions { Database = parse.GetRequiredValue(options.Database), Urls = parse.GetRequiredValue(urls) }).GetAwaiter().GetResult();
+            var app = HubApp.CreateAsync(new HubOptions
+            {
+                Database = parse.GetRequiredValue(options.Database),
+                Urls = parse.GetRequiredValue(urls),
+                ShutdownDrain = TimeSpan.FromSeconds(parse.GetValue(drain)),
+            }).GetAwaiter().GetResult();
             try
             {
                 app.StartAsync().GetAwaiter().GetResult();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ModelOps.Hub.Auth;
 using ModelOps.Hub.Diagnostics;
+using ModelOps.Hub.Lifecycle;
 using ModelOps.Hub.Routing;
 using ModelOps.Store;
 
@@ -13,9 +14,13 @@ internal static class HealthApi
 {
     public static void MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (IModelStore store, RoutingSnapshots snapshots, HubCounters counters) =>
-            Results.Ok(new HealthView("ok", store.Backend.ToString().ToLowerInvariant(), store.Durability, store.SchemaVersion, snapshots.Current.Groups.Count, snapshots.Current.Revision, counters.Snapshot())))
-            .WithTags("Health").WithName("Health").WithSummary("Liveness, the routing revision and the inference-log counters; needs no token.").Produces<HealthView>();
+        app.MapGet("/health", (IModelStore store, RoutingSnapshots snapshots, HubCounters counters, ShutdownDrain drain) =>
+        {
+            var view = new HealthView(drain.Draining ? "stopping" : "ok", store.Backend.ToString().ToLowerInvariant(), store.Durability, store.SchemaVersion, snapshots.Current.Groups.Count, snapshots.Current.Revision, counters.Snapshot());
+            return drain.Draining ? Results.Json(view, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Ok(view);
+        })
+            .WithTags("Health").WithName("Health").WithSummary("Liveness, the routing revision and the inference-log counters; needs no token. 503 with status 'stopping' while the hub drains before it stops.")
+            .Produces<HealthView>().Produces<HealthView>(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/api/metrics", (RoutingSnapshots snapshots, HubCounters counters) =>
             Results.Ok(new MetricsView(snapshots.Current.Revision, snapshots.Current.Groups.Count, counters.Snapshot())))
             .Requires(HubPermission.Read).WithTags("Health").WithName("Metrics").WithSummary("The inference-log and prediction counters.").Produces<MetricsView>();
@@ -23,7 +28,7 @@ internal static class HealthApi
 }
 
 /// <summary>The answer of <c>/health</c>.</summary>
-/// <param name="Status"><c>ok</c>.</param>
+/// <param name="Status"><c>ok</c>, or <c>stopping</c> (with status 503) while the hub drains before it stops.</param>
 /// <param name="Database"><c>sqlite</c> or <c>postgres</c>.</param>
 /// <param name="Durability">How commits reach the disk: on SQLite <c>synchronous=normal&amp;checkpoint=background</c> (the hub's default) or what the URL set; <c>server</c> on PostgreSQL.</param>
 /// <param name="SchemaVersion">The database schema version.</param>

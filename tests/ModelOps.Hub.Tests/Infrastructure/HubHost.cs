@@ -71,6 +71,9 @@ internal sealed class HubHost : IAsyncDisposable
             LogQueueCapacity = settings.LogQueueCapacity,
             LogMaxBatchRows = settings.LogMaxBatchRows,
             RefreshInterval = settings.RefreshInterval,
+
+            // In-process tests stop their hub at once unless a test asks for the drain.
+            ShutdownDrain = options?.ShutdownDrain ?? TimeSpan.Zero,
         };
         host._app = await HubApp.CreateAsync(settings);
         await host._app.StartAsync();
@@ -84,6 +87,9 @@ internal sealed class HubHost : IAsyncDisposable
         host.Anonymous = host.Client(null);
         return host;
     }
+
+    /// <summary>Stops the hub as SIGTERM does (drain, stop accepting, finish, flush); disposing it later is harmless.</summary>
+    public Task StopAsync() => _app!.StopAsync();
 
     public HttpClient Client(string? token)
     {
