@@ -13,9 +13,11 @@ using ModelOps.Hub.Errors;
 using ModelOps.Hub.Groups;
 using ModelOps.Hub.InferenceLog;
 using ModelOps.Hub.Lifecycle;
+using ModelOps.Hub.Registry;
 using ModelOps.Hub.Routing;
 using ModelOps.Hub.Scoring;
 using ModelOps.Store;
+using MudBlazor.Services;
 
 namespace ModelOps.Hub;
 
@@ -40,6 +42,11 @@ public static class HubApp
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+            // The UI's files are the ones the build listed (served with fingerprints and compression); no
+            // development fallback that looks for files added later, whose catch-all route would answer API
+            // paths with 405 instead of 404.
+            builder.Configuration["ReloadStaticAssetsAtRuntime"] = "false";
             builder.WebHost.UseUrls(options.Urls);
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
             var gate = new ListenerGate();
@@ -51,6 +58,8 @@ public static class HubApp
             services.AddSingleton(store.InferenceLog);
             services.AddSingleton(store.Tokens);
             services.AddSingleton<HubCounters>();
+            services.AddSingleton<TokenVerifier>();
+            services.AddSingleton<ModelCatalog>();
             services.AddSingleton<ModelCache>();
             services.AddSingleton<ShapExplainers>();
             services.AddSingleton<RoutingSnapshots>();
@@ -61,6 +70,9 @@ public static class HubApp
             services.AddHostedService(provider => provider.GetRequiredService<ShutdownDrain>());
             services.AddSingleton<InferenceLogWriter>();
             services.AddHostedService(provider => provider.GetRequiredService<InferenceLogWriter>());
+            services.AddHubSession();
+            services.AddRazorComponents().AddInteractiveServerComponents();
+            services.AddMudServices();
             services.AddProblemDetails();
             services.AddOpenApi(options => options.DescribeAnalyticsTask());
             services.ConfigureHttpJsonOptions(json =>
@@ -74,9 +86,17 @@ public static class HubApp
             var drain = app.Services.GetRequiredService<ShutdownDrain>();
             app.Use(drain.InvokeAsync);
             app.UseMiddleware<ProblemMiddleware>();
-            app.UseStatusCodePages(ProblemMiddleware.WriteStatusAsync);
+
+            // The API (and /health) answers problem details and takes bearer tokens; the UI has pages and a session cookie.
+            app.UseWhen(context => HubPaths.IsApi(context.Request.Path), api => api.UseStatusCodePages(ProblemMiddleware.WriteStatusAsync));
             app.UseRouting();
-            app.UseMiddleware<TokenAuthMiddleware>();
+            app.UseWhen(context => HubPaths.IsApi(context.Request.Path), api => api.UseMiddleware<TokenAuthMiddleware>());
+            app.UseAuthentication();
+            app.UseAuthorization();
+            app.UseAntiforgery();
+            app.MapStaticAssets(HubPaths.StaticAssetsManifest());
+            app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+            app.MapHubSession();
             app.MapOpenApi().Requires(HubPermission.Read);
             app.MapHealthApi();
             app.MapRegistryApi();

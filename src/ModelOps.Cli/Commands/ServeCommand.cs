@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
 using ModelOps.Hub;
 
 namespace ModelOps.Cli.Commands;

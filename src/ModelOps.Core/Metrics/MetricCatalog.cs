@@ -70,6 +70,20 @@ public static class MetricCatalog
         return ByName.TryGetValue(name, out metric);
     }
 
+    /// <summary>The metric a model of <paramref name="task"/> is judged by first: <c>rmse</c> for regression, <c>roc_auc</c> for classification.</summary>
+    public static IMetric Primary(ModelTask task) => Get(task == ModelTask.Regression ? MetricNames.RootMeanSquaredError : MetricNames.RocAuc);
+
+    /// <summary>
+    /// The primary metric (<see cref="Primary"/>) of the task whose metrics <paramref name="names"/> hold, when one of
+    /// them names it: the key figure of a model version whose task is known only by the metrics it was scored with.
+    /// </summary>
+    public static IMetric? PrimaryAmong(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var present = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
+        return Array.Find([Primary(ModelTask.Regression), Primary(ModelTask.BinaryClassification)], m => present.Contains(m.Name));
+    }
+
     /// <summary>The metrics of one task, in catalog order.</summary>
     public static IReadOnlyList<IMetric> For(ModelTask task) => Array.FindAll(Catalog, m => m.Task == task);
 

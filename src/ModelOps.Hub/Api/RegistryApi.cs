@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ModelOps.Hub.Auth;
+using ModelOps.Hub.Registry;
 using ModelOps.Store;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tracking;
@@ -25,6 +26,10 @@ internal static class RegistryApi
             .WithName("GetRun").WithSummary("One run: tags, parameters, metrics, lineage, artifacts; a failed run's error (kind and message) in info.error.").Produces<Run>().ProducesProblem(404);
         api.MapGet("/models", async (IModelStore store, CancellationToken ct) => Results.Ok(await store.ListModelsAsync(ct).ConfigureAwait(false)))
             .WithName("ListModels").WithSummary("Every registered model.").Produces<IReadOnlyList<RegisteredModel>>();
+        api.MapGet("/model-summaries", async (string? search, ModelCatalog catalog, CancellationToken ct) => Results.Ok(await catalog.ListAsync(search, ct).ConfigureAwait(false)))
+            .Query("search").WithName("ListModelSummaries")
+            .WithSummary("Every model (whose name or description contains ?search=TEXT) with its version count, aliases, last change and the key metric of its Champion, as the UI's models page shows them.")
+            .Produces<IReadOnlyList<ModelSummary>>();
         api.MapGet("/models/{name}", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetModelAsync(name, ct).ConfigureAwait(false)))
             .WithName("GetModel").WithSummary("One registered model.").Produces<RegisteredModel>().ProducesProblem(404);
         api.MapGet("/models/{name}/versions", async (string name, IModelStore store, CancellationToken ct) => Results.Ok((await store.ListVersionsAsync(name, ct).ConfigureAwait(false)).Select(ModelVersionView.Of).ToList()))

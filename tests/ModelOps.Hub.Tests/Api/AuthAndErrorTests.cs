@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using ModelOps.Hub.Tests.Infrastructure;
 
 namespace ModelOps.Hub.Tests.Api;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using ModelOps.Hub.Diagnostics;
 using ModelOps.Hub.Tests.Infrastructure;
 

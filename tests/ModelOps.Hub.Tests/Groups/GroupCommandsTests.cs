@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using ModelOps.Hub.Tests.Infrastructure;
 
 namespace ModelOps.Hub.Tests.Groups;

@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using ModelOps.Store;
 using ModelOps.Store.Auth;
 using ModelOps.Store.Groups;

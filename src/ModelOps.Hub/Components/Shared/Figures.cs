@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace ModelOps.Hub.Components.Shared;
+
+/// <summary>Numbers and times as the UI shows them: significant digits, thousands separators, UTC times.</summary>
+internal static class Figures
+{
+    /// <summary>A metric value with 4 significant digits and thousands separators: <c>68.43</c>, <c>0.8123</c>, <c>12,345</c>.</summary>
+    public static string Metric(double value)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value))
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var magnitude = value == 0 ? 0 : (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        if (magnitude >= 4)
+        {
+            return value.ToString("N0", CultureInfo.InvariantCulture);
+        }
+
+        var decimals = Math.Clamp(3 - magnitude, 0, 6);
+        return Math.Round(value, decimals).ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
+    }
+
+    /// <summary>A count with thousands separators: <c>17,379</c>.</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A UTC time to the minute: <c>2026-12-06 14:02 UTC</c>.</summary>
+    public static string Time(DateTimeOffset time) => time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+}

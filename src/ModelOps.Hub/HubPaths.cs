@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http;
+
+namespace ModelOps.Hub;
+
+/// <summary>Which requests are the API's and where the UI's assets are listed.</summary>
+internal static class HubPaths
+{
+    /// <summary>Whether <paramref name="path"/> is the API's (<c>/api</c>, <c>/openapi</c>, <c>/health</c>): bearer tokens and problem details; every other path is the UI's.</summary>
+    public static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+        || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
+        || path.Equals("/health", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The static web assets manifest the build wrote beside the application (MudBlazor's, the framework's and the hub's
+    /// own files, with their fingerprints), whichever program hosts the hub (the <c>modelops</c> CLI, a test host).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No manifest is there: the host was not built with the web SDK.</exception>
+    public static string StaticAssetsManifest()
+    {
+        // The hub's own library manifest lists only its files; the host's lists everything it serves.
+        var own = typeof(HubPaths).Assembly.GetName().Name + ".staticwebassets.endpoints.json";
+        var manifests = Directory.GetFiles(AppContext.BaseDirectory, "*.staticwebassets.endpoints.json")
+            .Where(path => !Path.GetFileName(path).Equals(own, StringComparison.Ordinal))
+            .ToArray();
+        return manifests.Length switch
+        {
+            1 => manifests[0],
+            0 => throw new InvalidOperationException($"No static web assets manifest (*.staticwebassets.endpoints.json) in {AppContext.BaseDirectory}: the program hosting the hub must be built with Microsoft.NET.Sdk.Web."),
+            _ => throw new InvalidOperationException($"{manifests.Length} static web assets manifests in {AppContext.BaseDirectory}: {string.Join(", ", manifests.Select(Path.GetFileName))}; expected one."),
+        };
+    }
+}
