@@ -11,9 +11,10 @@ ROOT=$(pwd)
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages each command needs. The store tests and benchmarks start a throw-away
-# PostgreSQL 15 server (initdb, pg_ctl); the reference implementations are only needed to
+# PostgreSQL 15 server (initdb, pg_ctl) and the UI tests drive Debian's Chromium (Playwright, no browser
+# download); the reference implementations are only needed to
 # regenerate fixtures (tests/fixtures/generate.sh) and for benchmarks.
-TEST_DEBS=(postgresql-15)
+TEST_DEBS=(postgresql-15 chromium)
 DEMO_DEBS=()
 BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost postgresql-15 wrk)
 

@@ -47,6 +47,14 @@ public static class HubApp
             // development fallback that looks for files added later, whose catch-all route would answer API
             // paths with 405 instead of 404.
             builder.Configuration["ReloadStaticAssetsAtRuntime"] = "false";
+            var assets = HubPaths.StaticAssetsManifests();
+            if (assets.Runtime is { } runtime)
+            {
+                // A build output (not a publish): the files stay where the build found them (packages, the hub's wwwroot).
+                builder.Configuration[WebHostDefaults.StaticWebAssetsKey] = runtime;
+                builder.WebHost.UseStaticWebAssets();
+            }
+
             builder.WebHost.UseUrls(options.Urls);
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
             var gate = new ListenerGate();
@@ -94,7 +102,7 @@ public static class HubApp
             app.UseAuthentication();
             app.UseAuthorization();
             app.UseAntiforgery();
-            app.MapStaticAssets(HubPaths.StaticAssetsManifest());
+            app.MapStaticAssets(assets.Endpoints);
             app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
             app.MapHubSession();
             app.MapOpenApi().Requires(HubPermission.Read);

@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+
+namespace ModelOps.Cli.Tests.Ui;
+
+/// <summary>
+/// One browser page of a test, in a light or dark color scheme, that records every console error and every
+/// request that would leave 127.0.0.1 (and blocks it): a UI test ends by asserting both lists are empty.
+/// </summary>
+internal sealed class UiSession : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+    private readonly ConcurrentQueue<string> _consoleErrors = new();
+    private readonly ConcurrentQueue<string> _outsideRequests = new();
+
+    private UiSession(IBrowserContext context, IPage page, HubUiFixture hub, string scheme)
+    {
+        _context = context;
+        Page = page;
+        Hub = hub;
+        Scheme = scheme;
+    }
+
+    public IPage Page { get; }
+
+    public HubUiFixture Hub { get; }
+
+    /// <summary><c>light</c> or <c>dark</c>.</summary>
+    public string Scheme { get; }
+
+    public IReadOnlyCollection<string> ConsoleErrors => _consoleErrors;
+
+    public IReadOnlyCollection<string> OutsideRequests => _outsideRequests;
+
+    public static async Task<UiSession> OpenAsync(HubUiFixture hub, string scheme = "light")
+    {
+        var context = await hub.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = hub.Address.ToString(),
+            ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light,
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
+        });
+        var page = await context.NewPageAsync();
+        var session = new UiSession(context, page, hub, scheme);
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                session._consoleErrors.Enqueue($"{page.Url}: {message.Text}");
+            }
+        };
+        page.PageError += (_, error) => session._consoleErrors.Enqueue($"{page.Url}: {error}");
+        await context.RouteAsync("**/*", async route =>
+        {
+            var url = new Uri(route.Request.Url);
+            if (url.Scheme is "http" or "https" or "ws" or "wss" && url.Host != "127.0.0.1")
+            {
+                session._outsideRequests.Enqueue(route.Request.Url);
+                await route.AbortAsync();
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+        return session;
+    }
+
+    /// <summary>Signs in on the sign-in page with the token of <paramref name="role"/> (or a raw <paramref name="secret"/>).</summary>
+    public async Task SignInAsync(string? role, string? secret = null, string path = "/")
+    {
+        await Page.GotoAsync(path);
+        await Page.GetByLabel("API token").FillAsync(secret ?? Hub.Tokens[role!]);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+    }
+
+    /// <summary>Waits until the page is interactive (the circuit is up), so clicks reach the server.</summary>
+    public async Task WaitForCircuitAsync()
+    {
+        try
+        {
+            await Page.Locator("#hub-interactive").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 15_000 });
+        }
+        catch (TimeoutException error)
+        {
+            throw new TimeoutException($"no interactive page at {Page.Url}; console errors: {string.Join(" | ", _consoleErrors)}; blazor: {await Page.EvaluateAsync<string>("() => typeof window.Blazor")}", error);
+        }
+    }
+
+    /// <summary>A full-page PNG under <see cref="HubUiFixture.Screenshots"/>: <c>models-light.png</c>.</summary>
+    public Task ScreenshotAsync(string name) =>
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HubUiFixture.Screenshots, $"{name}-{Scheme}.png"), FullPage = true });
+
+    public async ValueTask DisposeAsync() => await _context.DisposeAsync();
+}
