@@ -44,7 +44,7 @@ internal static class DemoCommand
             var progress = new ConsoleJobProgress(console);
             var tuning = (TuningResult)Run(console, progress, database, "tuning.yaml");
             var best = string.Join(", ", tuning.BestParameters.Select(p => $"{p.Key}: {p.Value}"));
-            var training = (TrainingResult)Run(console, progress, database, "training.yaml", $"{{job: {{model: {{{best}}}}}}}");
+            var training = (TrainingResult)Run(console, progress, database, "training.yaml", $"{{job: {{tuning_run: '{tuning.RunId}', model: {{{best}}}}}}}");
             var promotion = (PromotionResult)Run(console, progress, database, "promotion.yaml", $"{{job: {{version: {training.Version}}}}}");
             var inference = (InferenceResult)Run(console, progress, database, "inference.yaml");
             var evaluations = (EvaluationsResult)Run(console, progress, database, "evaluations.yaml");

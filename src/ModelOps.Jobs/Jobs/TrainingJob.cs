@@ -1,11 +1,13 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using ModelOps.Core.Data;
+using ModelOps.Core.Explain;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Models;
 using ModelOps.Core.Scoring;
 using ModelOps.Core.Search;
 using ModelOps.Core.Splitting;
+using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Metrics;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tracking;
@@ -16,8 +18,9 @@ namespace ModelOps.Jobs.Jobs;
 /// Trains and registers a model: reads and checks the labelled data, records its lineage, splits it
 /// (the splitter's last fold: for time-series folds the latest rows are the test part), fits the
 /// pipeline and learner on the training part, scores every metric on the test part and logs them,
-/// saves the model file as the run's artifact <c>model.json</c> with its signature, and registers it
-/// as a new version of <see cref="ModelName"/>.
+/// logs the feature importances on (up to <see cref="ImportanceSampleRows"/> rows of) the test part as
+/// <c>importances.json</c>, saves the model file as the run's artifact <c>model.json</c> with its
+/// signature, and registers it as a new version of <see cref="ModelName"/>.
 /// </summary>
 public sealed record TrainingJob : FittingJob
 {
@@ -36,10 +39,25 @@ public sealed record TrainingJob : FittingJob
     /// <summary>The metrics scored on the test part; <c>rmse, mae, r2</c> or <c>roc_auc, log_loss, accuracy, brier</c> when not set.</summary>
     public IReadOnlyList<JobMetric>? Metrics { get; init; }
 
+    /// <summary>
+    /// The id of the <c>TuningJob</c> run whose search chose this training's parameters: the run is tagged with it, so the
+    /// version's page shows that search's cross-validated scores and trials.
+    /// </summary>
+    /// <value>Default <see langword="null"/>: no tuning run.</value>
+    public string? TuningRun { get; init; }
+
+    /// <summary>The most test rows the mean |SHAP| importances are measured on (the first ones of the test part).</summary>
+    public const int ImportanceSampleRows = 1000;
+
     /// <inheritdoc />
     public override async Task<JobResult> RunAsync(JobContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (TuningRun is { } tuningRun)
+        {
+            await LinkTuningRunAsync(context, tuningRun).ConfigureAwait(false);
+        }
+
         var (inputs, target) = await ReadFeatureDataAsync(context).ConfigureAwait(false);
         var model = new Model(Features, Model);
         var metrics = Metrics ?? DefaultMetrics.All(model.Task);
@@ -77,11 +95,31 @@ public sealed record TrainingJob : FittingJob
             context.Logger.LogInformation("test {Metric} = {Value}", name, value);
         }
 
+        var sample = testInputs.Head(Math.Min(ImportanceSampleRows, testInputs.RowCount));
+        var shap = ModelScoring.Score(model, sample, new ScoringOptions { Explain = ShapLevel.Input }).Shap!;
+        var importances = new FeatureImportanceFile(sample.RowCount, FeatureImportances.Compute(model, shap, ShapLevel.Input));
+        using (var content = new MemoryStream(importances.ToBytes(), writable: false))
+        {
+            await context.Store.LogArtifactAsync(context.RunId, FeatureImportanceFile.ArtifactPath, content, context.CancellationToken).ConfigureAwait(false);
+        }
+
         var version = await context.Store.RegisterAsync(
             new ModelRegistration(ModelName, model, context.RunId) { Description = $"{Model.Kind} trained on {fold.Train.Length} rows", Metrics = scores },
             context.CancellationToken).ConfigureAwait(false);
 
         return new TrainingResult { ModelName = version.Model, Version = version.Version, Metrics = scores, TrainRows = fold.Train.Length, TestRows = fold.Test.Length };
+    }
+
+    // The tuning run must exist and be a tuning job's; the training run points at it.
+    private static async Task LinkTuningRunAsync(JobContext context, string tuningRun)
+    {
+        var run = await context.Store.GetRunAsync(tuningRun, context.CancellationToken).ConfigureAwait(false);
+        if (!run.Tags.TryGetValue("job", out var job) || job != TuningJob.KindName)
+        {
+            throw new ConfigException([new ConfigProblem("config", 0, "job.tuning_run", $"run '{tuningRun}' is a {job ?? "untagged"} run, not a {TuningJob.KindName} run")]);
+        }
+
+        await context.Store.SetRunTagsAsync(context.RunId, new Dictionary<string, string>(StringComparer.Ordinal) { ["tuning_run"] = tuningRun }, context.CancellationToken).ConfigureAwait(false);
     }
 
     // A stratified splitter needs the class of every row.

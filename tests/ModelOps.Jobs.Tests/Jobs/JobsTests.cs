@@ -1,5 +1,6 @@
 using System.Globalization;
 using ModelOps.Core.Data;
+using ModelOps.Core.Explain;
 using ModelOps.Core.Metrics;
 using ModelOps.Core.Models;
 using ModelOps.Jobs.Configuration;
@@ -109,6 +110,71 @@ public sealed class JobsTests : IDisposable
         var test = data.Take([.. Enumerable.Range(13903, 3476)]);
         var actual = test.Get<Int64Column>("cnt").Values.ToArray().Select(v => (double)v).ToArray();
         Assert.Equal(MetricCatalog.Get("rmse").Score(actual, model.Predict(test)), result.Metrics["rmse"]);
+    }
+
+    [Fact]
+    public async Task Training_LogsImportancesOfItsTestRowsAndLinksItsTuningRun()
+    {
+        var tuning = await RunAsync($$"""
+            job:
+              KIND: TuningJob
+            {{BikeData}}
+              model: {KIND: GradientBoostingRegressor, max_iter: 5}
+              splitter: {KIND: KFold, n_splits: 2}
+              searcher: {KIND: GridSearch, grid: [{name: max_depth, values: [2, 3]}]}
+            """);
+
+        var result = (TrainingResult)await RunAsync($$"""
+            job:
+              KIND: TrainingJob
+            {{BikeData}}
+              model: {KIND: GradientBoostingRegressor, max_iter: 10}
+              model_name: bike_demand
+              tuning_run: '{{tuning.RunId}}'
+            """);
+
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var run = await store.GetRunAsync(result.RunId);
+        Assert.Equal(tuning.RunId, run.Tags["tuning_run"]);
+        FeatureImportanceFile importances;
+        await using (var stream = await store.OpenArtifactAsync(result.RunId, FeatureImportanceFile.ArtifactPath))
+        {
+            importances = await FeatureImportanceFile.ReadAsync(stream);
+        }
+
+        // The first 1000 test rows, explained again from the registered model, give the same mean |SHAP|.
+        Model model;
+        await using (var stream = await store.Artifacts.OpenAsync((await store.GetVersionAsync("bike_demand", 1)).ArtifactUri))
+        {
+            model = ModelFile.Load(stream);
+        }
+
+        var sample = Dataset.ReadCsv(Bike).Take([.. Enumerable.Range(13903, 1000)]);
+        var expected = FeatureImportances.Compute(model, sample);
+        Assert.Equal(1000, importances.SampleRows);
+        Assert.Equal(expected.Select(i => (i.Feature, i.Kind)), importances.Importances.Select(i => (i.Feature, i.Kind)));
+        Assert.Equal(expected.Select(i => i.Importance), importances.Importances.Select(i => i.Importance));
+        Assert.Equal(["mean_abs_shap", "gain", "split_count"], importances.Importances.Select(i => i.Kind).Distinct());
+    }
+
+    [Fact]
+    public async Task Training_TuningRunOfAnotherJob_IsAConfigErrorNamingIt()
+    {
+        var promotion = await RunAsync("job: {KIND: PromotionJob, model_name: bike_demand}", promote: false).ContinueWith(t => t.Exception);
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var other = (await store.ListRunsAsync(StoreDefaults.Experiment)).Single().Id;
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => RunAsync($$"""
+            job:
+              KIND: TrainingJob
+            {{BikeData}}
+              model: {KIND: GradientBoostingRegressor, max_iter: 5}
+              model_name: bike_demand
+              tuning_run: '{{other}}'
+            """));
+
+        Assert.Equal($"config: job.tuning_run: run '{other}' is a PromotionJob run, not a TuningJob run", error.Message);
+        Assert.NotNull(promotion);
     }
 
     [Fact]
