@@ -1,6 +1,8 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using ModelOps.Store.Artifacts;
 using ModelOps.Store.Tracking;
@@ -159,6 +161,152 @@ internal sealed partial class SqlStore
             return await QueryAsync(connection, null, RunSelect + " WHERE e.name = @experiment ORDER BY r.started_at DESC, r.id DESC",
                 ReadRun, cancellationToken, ("@experiment", experiment)).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<RunSearchPage> SearchRunsAsync(RunSearch search, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        if (search.Limit is < 1 or > RunSearch.MaxLimit || search.Offset < 0)
+        {
+            throw new StoreException(StoreErrorKind.Invalid, string.Create(CultureInfo.InvariantCulture, $"page: limit must be 1 to {RunSearch.MaxLimit} and offset at least 0, not limit {search.Limit} and offset {search.Offset}"));
+        }
+
+        var filter = RunFilter.Parse(search.Filter);
+        var parameters = new List<(string Name, object? Value)>();
+        var where = new StringBuilder(" WHERE 1 = 1");
+        if (search.Experiment is { } experiment)
+        {
+            where.Append(" AND e.name = @experiment");
+            parameters.Add(("@experiment", experiment));
+        }
+
+        for (var i = 0; i < filter.Conditions.Count; i++)
+        {
+            where.Append(" AND ").Append(ConditionSql(filter.Conditions[i], i, parameters));
+        }
+
+        var order = OrderSql(search.OrderBy, parameters);
+        return await ReadAsync(async connection =>
+        {
+            if (search.Experiment is { } name && await FindExperimentAsync(connection, null, name, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw await ExperimentNotFoundAsync(connection, null, name, cancellationToken).ConfigureAwait(false);
+            }
+
+            var all = parameters.ToArray();
+            var total = ToLong(await ScalarAsync(connection, null, "SELECT COUNT(*) FROM runs r JOIN experiments e ON e.id = r.experiment_id" + where, cancellationToken, all).ConfigureAwait(false));
+            var runs = await QueryAsync(connection, null, string.Create(CultureInfo.InvariantCulture, $"{RunSelect}{where} ORDER BY {order} LIMIT {search.Limit} OFFSET {search.Offset}"), ReadRun, cancellationToken, all).ConfigureAwait(false);
+            if (runs.Count == 0)
+            {
+                return new RunSearchPage([], (int)total, search.Offset, search.Limit);
+            }
+
+            var ids = runs.Select((r, i) => ($"@r{i}", (object?)r.Id)).ToArray();
+            var list = string.Join(", ", ids.Select(p => p.Item1));
+            var tags = await QueryAsync(connection, null, $"SELECT run_id, key, value FROM run_tags WHERE run_id IN ({list})", r => (r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken, ids).ConfigureAwait(false);
+            var values = await QueryAsync(connection, null, $"SELECT run_id, key, value FROM run_params WHERE run_id IN ({list})", r => (r.GetString(0), r.GetString(1), r.GetString(2)), cancellationToken, ids).ConfigureAwait(false);
+            var metrics = await QueryAsync(connection, null, $"""
+                SELECT run_id, key, value FROM (
+                    SELECT run_id, key, value, ROW_NUMBER() OVER (PARTITION BY run_id, key ORDER BY step DESC, logged_at DESC, id DESC) AS position
+                    FROM run_metrics WHERE run_id IN ({list})) latest
+                WHERE position = 1
+                """, r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? double.NaN : r.GetDouble(2)), cancellationToken, ids).ConfigureAwait(false);
+            var summaries = runs.Select(run => new RunSummary(
+                run,
+                ByKey(tags.Where(t => t.Item1 == run.Id).Select(t => (t.Item2, t.Item3))),
+                ByKey(values.Where(t => t.Item1 == run.Id).Select(t => (t.Item2, t.Item3))),
+                ByKey(metrics.Where(t => t.Item1 == run.Id).Select(t => (t.Item2, t.Item3))))).ToList();
+            return new RunSearchPage(summaries, (int)total, search.Offset, search.Limit);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static SortedDictionary<string, T> ByKey<T>(IEnumerable<(string Key, T Value)> pairs)
+    {
+        var result = new SortedDictionary<string, T>(StringComparer.Ordinal);
+        foreach (var (key, value) in pairs)
+        {
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    // The latest value of a metric of run r: the highest step, then the latest logged.
+    private static string LatestMetricSql(string keyParameter) =>
+        $"(SELECT m.value FROM run_metrics m WHERE m.run_id = r.id AND m.key = {keyParameter} ORDER BY m.step DESC, m.logged_at DESC, m.id DESC LIMIT 1)";
+
+    private static string ConditionSql(RunCondition condition, int index, List<(string Name, object? Value)> parameters)
+    {
+        var key = $"@k{index}";
+        var value = $"@v{index}";
+        parameters.Add((key, condition.Key));
+        var op = condition.Operator switch
+        {
+            RunOperator.Equal => "=",
+            RunOperator.NotEqual => "<>",
+            RunOperator.Less => "<",
+            RunOperator.LessOrEqual => "<=",
+            RunOperator.Greater => ">",
+            RunOperator.GreaterOrEqual => ">=",
+            _ => "LIKE",
+        };
+        if (condition.Operator == RunOperator.Contains)
+        {
+            parameters.Add((value, "%" + EscapeLike(condition.Value.ToLowerInvariant()) + "%"));
+        }
+        else
+        {
+            parameters.Add((value, condition.Field == RunField.Metric ? condition.Number : condition.Value));
+        }
+
+        string Compare(string column) => condition.Operator == RunOperator.Contains ? $"LOWER({column}) LIKE {value} ESCAPE '\\'" : $"{column} {op} {value}";
+        return condition.Field switch
+        {
+            RunField.Name => Compare("r.name"),
+            RunField.Status => Compare("r.status"),
+            RunField.Metric => $"{LatestMetricSql(key)} {op} {value}",
+            RunField.Parameter => condition.Operator == RunOperator.NotEqual
+                ? $"NOT EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.id AND p.key = {key} AND p.value = {value})"
+                : $"EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.id AND p.key = {key} AND {Compare("p.value")})",
+            _ => condition.Operator == RunOperator.NotEqual
+                ? $"NOT EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.key = {key} AND t.value = {value})"
+                : $"EXISTS (SELECT 1 FROM run_tags t WHERE t.run_id = r.id AND t.key = {key} AND {Compare("t.value")})",
+        };
+    }
+
+    private static string OrderSql(string? orderBy, List<(string Name, object? Value)> parameters)
+    {
+        const string Ties = "r.started_at DESC, r.id DESC";
+        var parts = (orderBy ?? "started desc").Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var direction = parts.Length switch
+        {
+            1 => "ASC",
+            2 when parts[1].Equals("asc", StringComparison.OrdinalIgnoreCase) => "ASC",
+            2 when parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase) => "DESC",
+            _ => throw new StoreException(StoreErrorKind.Invalid, $"order: expected a field and asc or desc (started desc, metrics.rmse asc), not '{orderBy}'"),
+        };
+        var field = parts[0];
+        string Sorted(string expression) => $"{expression} IS NULL, {expression} {direction}, {Ties}";
+        if (field.StartsWith("metrics.", StringComparison.OrdinalIgnoreCase) && field.Length > 8)
+        {
+            parameters.Add(("@order", field[8..]));
+            return Sorted(LatestMetricSql("@order"));
+        }
+
+        if (field.StartsWith("params.", StringComparison.OrdinalIgnoreCase) && field.Length > 7)
+        {
+            parameters.Add(("@order", field[7..]));
+            return Sorted("(SELECT p.value FROM run_params p WHERE p.run_id = r.id AND p.key = @order)");
+        }
+
+        return field.ToLowerInvariant() switch
+        {
+            "started" => $"r.started_at {direction}, r.id {direction}",
+            "ended" => Sorted("r.ended_at"),
+            "name" => Sorted("LOWER(r.name)"),
+            "status" => Sorted("r.status"),
+            _ => throw new StoreException(StoreErrorKind.Invalid, $"order: unknown field '{field}'; order by started, ended, name, status, metrics.KEY or params.KEY"),
+        };
+    }
 
     public async Task SetRunTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default)
     {

@@ -41,6 +41,10 @@ public interface ITrackingStore
     /// <exception cref="StoreException">No such experiment.</exception>
     Task<IReadOnlyList<RunInfo>> ListRunsAsync(string? experiment = null, CancellationToken cancellationToken = default);
 
+    /// <summary>One page of the runs that match <paramref name="search"/>, in its order, each with its tags, parameters and latest metrics.</summary>
+    /// <exception cref="StoreException">The experiment does not exist (<see cref="StoreErrorKind.NotFound"/>), or the filter, the order or the page is invalid (<see cref="StoreErrorKind.Invalid"/>, naming what is wrong).</exception>
+    Task<RunSearchPage> SearchRunsAsync(RunSearch search, CancellationToken cancellationToken = default);
+
     /// <summary>Sets tags of a run; an existing key gets the new value.</summary>
     Task SetRunTagsAsync(string runId, IReadOnlyDictionary<string, string> tags, CancellationToken cancellationToken = default);
 
