@@ -68,6 +68,7 @@ public static class HubApp
             services.AddSingleton<HubCounters>();
             services.AddSingleton<TokenVerifier>();
             services.AddSingleton<ModelCatalog>();
+            services.AddSingleton<ArtifactDownloads>();
             services.AddSingleton<ModelCache>();
             services.AddSingleton<ShapExplainers>();
             services.AddSingleton<RoutingSnapshots>();
@@ -98,8 +99,8 @@ public static class HubApp
             // The API (and /health) answers problem details and takes bearer tokens; the UI has pages and a session cookie.
             app.UseWhen(context => HubPaths.IsApi(context.Request.Path), api => api.UseStatusCodePages(ProblemMiddleware.WriteStatusAsync));
             app.UseRouting();
-            app.UseWhen(context => HubPaths.IsApi(context.Request.Path), api => api.UseMiddleware<TokenAuthMiddleware>());
             app.UseAuthentication();
+            app.UseWhen(context => HubPaths.IsApi(context.Request.Path), api => api.UseMiddleware<TokenAuthMiddleware>());
             app.UseAuthorization();
             app.UseAntiforgery();
             app.MapStaticAssets(assets.Endpoints);

@@ -22,6 +22,15 @@ internal static class RegistryApi
             .WithName("GetExperiment").WithSummary("One experiment.").Produces<Experiment>().ProducesProblem(404);
         api.MapGet("/runs", async (string? experiment, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListRunsAsync(experiment, ct).ConfigureAwait(false)))
             .Query("experiment").WithName("ListRuns").WithSummary("Runs, newest first; of one experiment with ?experiment=NAME.").Produces<IReadOnlyList<RunInfo>>().ProducesProblem(404);
+        api.MapGet("/runs/search", async (string? experiment, string? filter, string? order, int? offset, int? limit, IModelStore store, CancellationToken ct) =>
+                Results.Ok(await store.SearchRunsAsync(new RunSearch { Experiment = experiment, Filter = filter, OrderBy = order, Offset = offset ?? 0, Limit = limit ?? 50 }, ct).ConfigureAwait(false)))
+            .Query("experiment", "filter", "order", "offset", "limit").WithName("SearchRuns")
+            .WithSummary("Runs matching ?filter= (e.g. metrics.rmse < 70 and params.model = 'GradientBoostingRegressor'), in ?order= (e.g. metrics.rmse asc; default started desc), one page (?offset=, ?limit= up to 1000, default 50), each with tags, parameters and latest metrics, and the total.")
+            .Produces<RunSearchPage>().ProducesProblem(400).ProducesProblem(404);
+        api.MapGet("/runs/{id}/metrics/{key}/history", async (string id, string key, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetMetricHistoryAsync(id, key, ct).ConfigureAwait(false)))
+            .WithName("MetricHistory").WithSummary("Every logged value of one metric of a run, by step.").Produces<IReadOnlyList<MetricPoint>>().ProducesProblem(404);
+        api.MapGet("/runs/{id}/artifacts/{**path}", (string id, string path, ArtifactDownloads downloads, CancellationToken ct) => downloads.RunArtifactAsync(id, path, ct))
+            .WithName("DownloadRunArtifact").WithSummary("The bytes of one artifact of a run; ETag and Repr-Digest carry its sha256.").Produces(200, contentType: "application/octet-stream").ProducesProblem(404);
         api.MapGet("/runs/{id}", async (string id, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetRunAsync(id, ct).ConfigureAwait(false)))
             .WithName("GetRun").WithSummary("One run: tags, parameters, metrics, lineage, artifacts; a failed run's error (kind and message) in info.error.").Produces<Run>().ProducesProblem(404);
         api.MapGet("/models", async (IModelStore store, CancellationToken ct) => Results.Ok(await store.ListModelsAsync(ct).ConfigureAwait(false)))
@@ -36,6 +45,8 @@ internal static class RegistryApi
             .WithName("ListVersions").WithSummary("Every version of a model.").Produces<IReadOnlyList<ModelVersionView>>().ProducesProblem(404);
         api.MapGet("/models/{name}/versions/{version:int}", async (string name, int version, IModelStore store, CancellationToken ct) => Results.Ok(ModelVersionView.Of(await store.GetVersionAsync(name, version, ct).ConfigureAwait(false))))
             .WithName("GetVersion").WithSummary("One version of a model, with its signature.").Produces<ModelVersionView>().ProducesProblem(404);
+        api.MapGet("/models/{name}/versions/{version:int}/artifact", (string name, int version, ArtifactDownloads downloads, CancellationToken ct) => downloads.VersionArtifactAsync(name, version, ct))
+            .WithName("DownloadVersionArtifact").WithSummary("The model file of a version; ETag and Repr-Digest carry its sha256.").Produces(200, contentType: "application/json").ProducesProblem(404);
         api.MapGet("/models/{name}/aliases", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.ListAliasesAsync(name, ct).ConfigureAwait(false)))
             .WithName("ListAliases").WithSummary("The aliases of a model.").Produces<IReadOnlyList<ModelAlias>>().ProducesProblem(404);
         api.MapGet("/models/{name}/aliases/history", async (string name, string? alias, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetAliasHistoryAsync(name, alias, ct).ConfigureAwait(false)))

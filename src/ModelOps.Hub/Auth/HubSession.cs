@@ -89,6 +89,9 @@ internal static class HubSession
             return Results.Redirect("/signin");
         }).ExcludeFromDescription().DisableAntiforgery();
 
+    /// <summary>The token secret a session principal carries, or <see langword="null"/> when it is not a session.</summary>
+    public static string? SecretOf(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true ? user.FindFirst(SecretClaim)?.Value : null;
+
     /// <summary>The role of a session principal, or <see langword="null"/> when it has none.</summary>
     public static TokenRole? Role(ClaimsPrincipal user) =>
         user.FindFirst(ClaimTypes.Role)?.Value is { } name && TokenRoleNames.TryParse(name, out var role) ? role : null;

@@ -6,7 +6,8 @@ using ModelOps.Store.Auth;
 namespace ModelOps.Hub.Auth;
 
 /// <summary>
-/// Every request but <c>/health</c> needs <c>Authorization: Bearer &lt;token&gt;</c> of a token that is
+/// Every request but <c>/health</c> needs <c>Authorization: Bearer &lt;token&gt;</c> (or, for GET and HEAD, the web UI's
+/// session cookie, which carries a token) of a token that is
 /// neither revoked nor expired (401 otherwise), whose role has the endpoint's <see cref="RequiredPermission"/>
 /// (403 otherwise). The permission is judged on the endpoint the path and method name, whatever the body's
 /// Content-Type. Secrets are checked by the <see cref="TokenVerifier"/>.
@@ -24,19 +25,30 @@ internal sealed class TokenAuthMiddleware(RequestDelegate next, TokenVerifier ve
         }
 
         var header = context.Request.Headers.Authorization.ToString();
+        string secret;
         if (header.Length == 0)
         {
-            await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, "missing token: send the header 'Authorization: Bearer <token>' (make one with 'modelops tokens create --role ROLE')").ConfigureAwait(false);
-            return;
-        }
+            // A reading request from the web UI's session (a download link) carries the session's token; the
+            // cookie is SameSite=Strict, and changes always need the header.
+            if (!(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)) || HubSession.SecretOf(context.User) is not { } session)
+            {
+                await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, "missing token: send the header 'Authorization: Bearer <token>' (make one with 'modelops tokens create --role ROLE')").ConfigureAwait(false);
+                return;
+            }
 
-        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || header.Length == Scheme.Length)
+            secret = session;
+        }
+        else if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || header.Length == Scheme.Length)
         {
             await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, "the Authorization header is not 'Bearer <token>'").ConfigureAwait(false);
             return;
         }
+        else
+        {
+            secret = header[Scheme.Length..].Trim();
+        }
 
-        var (token, refusal) = await verifier.VerifyAsync(header[Scheme.Length..].Trim(), context.RequestAborted).ConfigureAwait(false);
+        var (token, refusal) = await verifier.VerifyAsync(secret, context.RequestAborted).ConfigureAwait(false);
         if (token is null)
         {
             await ProblemMiddleware.WriteAsync(context, StatusCodes.Status401Unauthorized, refusal!).ConfigureAwait(false);

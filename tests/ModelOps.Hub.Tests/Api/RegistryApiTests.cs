@@ -36,6 +36,80 @@ public sealed class RegistryApiTests() : HubTests(new SqliteHub())
     }
 
     [Fact]
+    public async Task Artifacts_DownloadThroughRunAndVersion_AreTheStoredBytesWithTheirSha256()
+    {
+        var version = await Hub.Store.GetVersionAsync("bike", 2);
+        var record = (await Hub.Store.GetRunAsync(version.RunId!)).Artifacts.Single();
+        byte[] stored;
+        await using (var content = await Hub.Store.Artifacts.OpenAsync(version.ArtifactUri))
+        using (var copy = new MemoryStream())
+        {
+            await content.CopyToAsync(copy);
+            stored = copy.ToArray();
+        }
+
+        using var byRun = await Hub.Viewer.GetAsync($"/api/runs/{version.RunId}/artifacts/model.json");
+        using var byVersion = await Hub.Viewer.GetAsync("/api/models/bike/versions/2/artifact");
+
+        foreach (var response in new[] { byRun, byVersion })
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var bytes = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(stored, bytes);
+            Assert.Equal(record.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+            Assert.Equal($"\"{record.Sha256}\"", response.Headers.ETag!.Tag);
+            Assert.Equal($"sha-256=:{Convert.ToBase64String(Convert.FromHexString(record.Sha256))}:", response.Headers.GetValues("Repr-Digest").Single());
+            Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+            Assert.Equal("model.json", response.Content.Headers.ContentDisposition!.FileName);
+        }
+
+        var (status, detail) = await Hub.Viewer.GetAsync($"/api/runs/{version.RunId}/artifacts/model.jsn").ProblemAsync();
+        Assert.Equal((404, $"artifact 'model.jsn' of run '{version.RunId}' not found; its artifacts are: model.json (did you mean model.json?)"), (status, detail));
+        Assert.Equal((404, "version 9 of model 'bike' not found; its versions are 1 to 3"), await Hub.Viewer.GetAsync("/api/models/bike/versions/9/artifact").ProblemAsync());
+    }
+
+    [Fact]
+    public async Task SearchRuns_FilterOrderAndPage_AnswerWhatTheStoreFinds()
+    {
+        var runs = (await Hub.Store.ListRunsAsync("hub-tests")).ToList();
+        await Hub.Store.LogMetricsAsync(runs[0].Id, [new Store.Tracking.MetricPoint("rmse", 70, 0, DateTimeOffset.UnixEpoch), new Store.Tracking.MetricPoint("rmse", 65, 1, DateTimeOffset.UnixEpoch)]);
+        await Hub.Store.LogMetricsAsync(runs[1].Id, [new Store.Tracking.MetricPoint("rmse", 60, 0, DateTimeOffset.UnixEpoch)]);
+
+        var page = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/runs/search?experiment=hub-tests&filter=" + Uri.EscapeDataString("metrics.rmse < 68") + "&order=metrics.rmse%20desc&limit=1");
+        var history = await Hub.Viewer.GetFromJsonAsync<JsonElement>($"/api/runs/{runs[0].Id}/metrics/rmse/history");
+        var (status, detail) = await Hub.Viewer.GetAsync("/api/runs/search?filter=" + Uri.EscapeDataString("metrics.rmse < x")).ProblemAsync();
+
+        Assert.Equal(2, page.GetProperty("total").GetInt32());
+        var only = Assert.Single(page.GetProperty("runs").EnumerateArray());
+        Assert.Equal(runs[0].Id, only.GetProperty("info").GetProperty("id").GetString());
+        Assert.Equal(65, only.GetProperty("metrics").GetProperty("rmse").GetDouble());
+        Assert.Equal([70.0, 65.0], history.EnumerateArray().Select(p => p.GetProperty("value").GetDouble()));
+        Assert.Equal((400, "filter: at character 16: metrics.rmse is compared with a number, found 'x'"), (status, detail));
+    }
+
+    [Fact]
+    public async Task Api_ReadWithTheUiSessionCookie_IsAllowedButChangesNeedTheHeader()
+    {
+        using var cookies = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false };
+        using var browser = new HttpClient(cookies) { BaseAddress = Hub.BaseAddress };
+        var form = await browser.GetStringAsync("/signin");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signIn = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = antiforgery,
+            ["Input.Token"] = Hub.ViewerSecret,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+
+        using var models = await browser.GetAsync("/api/models");
+        var (status, detail) = await browser.PostAsync("/api/groups", HubHost.Json("{}")).ProblemAsync();
+
+        Assert.Equal(HttpStatusCode.OK, models.StatusCode);
+        Assert.Equal((401, "missing token: send the header 'Authorization: Bearer <token>' (make one with 'modelops tokens create --role ROLE')"), (status, detail));
+    }
+
+    [Fact]
     public async Task GroupAudit_Detail_IsAJsonObjectInAuditAndDeletion()
     {
         await Hub.CreateBikeGroupAsync("rides");

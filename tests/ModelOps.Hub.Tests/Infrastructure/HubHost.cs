@@ -11,6 +11,7 @@ namespace ModelOps.Hub.Tests.Infrastructure;
 internal sealed class HubHost : IAsyncDisposable
 {
     private readonly Dictionary<TokenRole, HttpClient> _clients = [];
+    private readonly Dictionary<TokenRole, string> _secrets = [];
     private WebApplication? _app;
 
     private HubHost(string database, IModelStore store)
@@ -35,6 +36,9 @@ internal sealed class HubHost : IAsyncDisposable
     public HttpClient Viewer => _clients[TokenRole.Viewer];
 
     public HttpClient Anonymous { get; private set; } = null!;
+
+    /// <summary>The secret of the viewer token (for signing in to the UI).</summary>
+    public string ViewerSecret => _secrets[TokenRole.Viewer];
 
     /// <summary>The running hub's services (its meter factory, its singletons).</summary>
     public IServiceProvider Services => _app!.Services;
@@ -79,6 +83,7 @@ internal sealed class HubHost : IAsyncDisposable
         foreach (var role in Enum.GetValues<TokenRole>())
         {
             var token = await store.Tokens.CreateTokenAsync(role.ToName() + "-token", role);
+            host._secrets[role] = token.Secret;
             host._clients[role] = host.Client(token.Secret);
         }
 
