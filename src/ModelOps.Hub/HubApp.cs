@@ -69,6 +69,8 @@ public static class HubApp
             services.AddSingleton<TokenVerifier>();
             services.AddSingleton<ModelCatalog>();
             services.AddSingleton<ArtifactDownloads>();
+            services.AddSingleton<ModelAnalytics>();
+            services.AddSingleton<ModelVersions>();
             services.AddSingleton<ModelCache>();
             services.AddSingleton<ShapExplainers>();
             services.AddSingleton<RoutingSnapshots>();
@@ -94,6 +96,7 @@ public static class HubApp
             var app = builder.Build();
             var drain = app.Services.GetRequiredService<ShutdownDrain>();
             app.Use(drain.InvokeAsync);
+            app.Use(Components.Layout.ColorSchemeHint.RequestAsync);
             app.UseMiddleware<ProblemMiddleware>();
 
             // The API (and /health) answers problem details and takes bearer tokens; the UI has pages and a session cookie.

@@ -41,6 +41,10 @@ internal static class RegistryApi
             .Produces<IReadOnlyList<ModelSummary>>();
         api.MapGet("/models/{name}", async (string name, IModelStore store, CancellationToken ct) => Results.Ok(await store.GetModelAsync(name, ct).ConfigureAwait(false)))
             .WithName("GetModel").WithSummary("One registered model.").Produces<RegisteredModel>().ProducesProblem(404);
+        api.MapGet("/models/{name}/analytics", async (string name, int? version, ModelAnalytics analytics, CancellationToken ct) => Results.Ok(await analytics.GetAsync(name, version, ct).ConfigureAwait(false)))
+            .Query("version").WithName("ModelAnalytics")
+            .WithSummary("A version's figures (default: the Champion, else the latest; ?version=N): registered metrics with the change against the previous version, every version's metrics, its tuning run's trials, its evaluation runs, its feature importances, every metric of those runs.")
+            .Produces<ModelAnalyticsView>().ProducesProblem(404);
         api.MapGet("/models/{name}/versions", async (string name, IModelStore store, CancellationToken ct) => Results.Ok((await store.ListVersionsAsync(name, ct).ConfigureAwait(false)).Select(ModelVersionView.Of).ToList()))
             .WithName("ListVersions").WithSummary("Every version of a model.").Produces<IReadOnlyList<ModelVersionView>>().ProducesProblem(404);
         api.MapGet("/models/{name}/versions/{version:int}", async (string name, int version, IModelStore store, CancellationToken ct) => Results.Ok(ModelVersionView.Of(await store.GetVersionAsync(name, version, ct).ConfigureAwait(false))))

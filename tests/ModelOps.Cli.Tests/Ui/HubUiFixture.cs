@@ -38,6 +38,9 @@ public sealed class HubUiFixture : IAsyncLifetime
         Directory.CreateSymbolicLink(Path.Combine(_folder, "configs"), Path.Combine(CliProcess.RepoRoot, "configs"));
         var environment = new Dictionary<string, string?> { ["MODELOPS_DATABASE_URL"] = null };
         Run(["demo", "--database", Database], environment);
+
+        // A second bike version (not promoted), so the model page has a change to show against version 1.
+        Run(["run", "configs/bike/training.yaml", "-e", "{job: {model: {max_iter: 60, learning_rate: 0.2}}}", "--database", Database], environment);
         Run(["run", "configs/credit/training.yaml", "--database", Database], environment);
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var role in (string[])["admin", "scientist", "viewer", "predictor"])

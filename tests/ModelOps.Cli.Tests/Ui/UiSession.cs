@@ -86,9 +86,17 @@ internal sealed class UiSession : IAsyncDisposable
         }
     }
 
-    /// <summary>A full-page PNG under <see cref="HubUiFixture.Screenshots"/>: <c>models-light.png</c>.</summary>
-    public Task ScreenshotAsync(string name) =>
-        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HubUiFixture.Screenshots, $"{name}-{Scheme}.png"), FullPage = true });
+    /// <summary>
+    /// A PNG of the whole page under <see cref="HubUiFixture.Screenshots"/> (<c>models-light.png</c>): the viewport is made as tall as the
+    /// page first, so the fixed app bar stays on top instead of being stitched into the middle.
+    /// </summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        var height = await Page.EvaluateAsync<int>("() => { window.scrollTo(0, 0); return Math.max(document.documentElement.scrollHeight, 800); }");
+        await Page.SetViewportSizeAsync(1280, height);
+        await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HubUiFixture.Screenshots, $"{name}-{Scheme}.png") });
+        await Page.SetViewportSizeAsync(1280, 800);
+    }
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }

@@ -23,6 +23,17 @@ internal static class Figures
         return Math.Round(value, decimals).ToString("N" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture).TrimEnd('0').TrimEnd('.');
     }
 
+    /// <summary>A change with its sign: <c>+1.25</c>, <c>-0.0031</c>.</summary>
+    public static string SignedMetric(double value) => (value > 0 ? "+" : string.Empty) + Metric(value);
+
+    /// <summary>A size in bytes, KiB or MiB: <c>812 B</c>, <c>1.4 MiB</c>.</summary>
+    public static string Bytes(long bytes) => bytes switch
+    {
+        < 1024 => bytes.ToString(CultureInfo.InvariantCulture) + " B",
+        < 1024 * 1024 => (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KiB",
+        _ => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MiB",
+    };
+
     /// <summary>A count with thousands separators: <c>17,379</c>.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
