@@ -52,9 +52,11 @@ public static class StoreFactory
         var scheme = Scheme(location);
         if (scheme is "postgresql" or "postgres")
         {
-            var url = PostgresUrl.Parse(location);
-            var artifacts = options.Artifacts ?? new LocalArtifactStore(options.ArtifactRoot ?? Path.Combine(".modelops", "artifacts"));
-            return await SqlStore.OpenAsync(new PostgresDialect(url, options.ConnectTimeout), artifacts, options, cancellationToken).ConfigureAwait(false);
+            // Artifacts live in the database, so every process that reaches it opens them (not in the
+            // local folder of whichever process wrote them).
+            var postgres = new PostgresDialect(PostgresUrl.Parse(location), options.ConnectTimeout);
+            var artifacts = options.Artifacts ?? new PostgresArtifactStore(postgres, options.TimeProvider);
+            return await SqlStore.OpenAsync(postgres, artifacts, options, cancellationToken).ConfigureAwait(false);
         }
 
         if (scheme is not null and not "sqlite")

@@ -38,13 +38,18 @@ public sealed class StoreOptions
     public TimeSpan ConnectTimeout { get; init; } = StoreDefaults.ConnectTimeout;
 
     /// <summary>
-    /// The folder of the local artifact store. Ignored when <see cref="Artifacts"/> is set.
+    /// The folder of the local artifact store of a SQLite database. Ignored on PostgreSQL, whose
+    /// artifacts live in the database (table <c>artifact_blobs</c>), and when <see cref="Artifacts"/> is set.
     /// </summary>
-    /// <value>Default: <c>artifacts/</c> next to a SQLite file, <c>.modelops/artifacts/</c> in the current folder for PostgreSQL.</value>
+    /// <value>Default: <c>artifacts/</c> next to the SQLite file.</value>
     public string? ArtifactRoot { get; init; }
 
-    /// <summary>Another artifact store (object storage, a shared folder) instead of the local folder.</summary>
-    /// <value>Default: <see langword="null"/>, a local folder at <see cref="ArtifactRoot"/>.</value>
+    /// <summary>Another artifact store (object storage, a shared folder) instead of the default, on either database.</summary>
+    /// <value>
+    /// Default: <see langword="null"/>: on SQLite a local folder at <see cref="ArtifactRoot"/>; on PostgreSQL the database
+    /// itself, content-addressed (URIs <c>modelops-db:sha256/&lt;64 hex digits&gt;</c>), which also opens the
+    /// <c>file://</c> artifacts written to local folders before.
+    /// </value>
     public IArtifactStore? Artifacts { get; init; }
 
     /// <summary>Who is recorded as the actor of alias moves when a call does not name one.</summary>

@@ -1,14 +1,16 @@
 namespace ModelOps.Store.Artifacts;
 
 /// <summary>
-/// Where artifact files of runs are kept. The default is a local folder
-/// (<c>.modelops/artifacts/&lt;run-id&gt;/</c>); another store (object storage, a shared
-/// folder) implements this interface and is passed in <see cref="StoreOptions.Artifacts"/>.
+/// Where artifact files of runs are kept. The default on SQLite is a local folder
+/// (<c>.modelops/artifacts/&lt;run-id&gt;/</c>); on PostgreSQL it is the database itself
+/// (table <c>artifact_blobs</c>, content-addressed), so every process that reaches the database opens
+/// every artifact. Another store (object storage, a shared folder) implements this interface and is
+/// passed in <see cref="StoreOptions.Artifacts"/>.
 /// Implementations must make a write all-or-nothing: a reader never sees half a file.
 /// </summary>
 public interface IArtifactStore
 {
-    /// <summary>Where the artifacts are, for messages (a folder or a base URI).</summary>
+    /// <summary>Where the artifacts are, for messages (a folder, a base URI, or a database and table); never a password.</summary>
     string Location { get; }
 
     /// <summary>Writes <paramref name="content"/> as <paramref name="path"/> of run <paramref name="runId"/>, replacing an earlier file.</summary>
@@ -25,7 +27,7 @@ public interface IArtifactStore
 }
 
 /// <summary>What an <see cref="IArtifactStore"/> stored.</summary>
-/// <param name="Uri">Where it is, such as <c>file:///work/.modelops/artifacts/0197.../model.json</c>.</param>
+/// <param name="Uri">Where it is, such as <c>file:///work/.modelops/artifacts/0197.../model.json</c> (a local folder) or <c>modelops-db:sha256/9f86...</c> (PostgreSQL).</param>
 /// <param name="SizeBytes">Its size.</param>
 /// <param name="Sha256">The sha256 of its bytes, 64 lower-case hex digits.</param>
 public sealed record StoredArtifact(string Uri, long SizeBytes, string Sha256);

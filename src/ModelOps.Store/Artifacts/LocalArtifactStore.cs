@@ -50,10 +50,13 @@ internal sealed class LocalArtifactStore(string root) : IArtifactStore
         }
     }
 
-    public Task<Stream> OpenAsync(string uri, CancellationToken cancellationToken = default)
-    {
-        var path = new Uri(uri).LocalPath;
-        Stream stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
-        return Task.FromResult(stream);
-    }
+    public Task<Stream> OpenAsync(string uri, CancellationToken cancellationToken = default) => Task.FromResult(OpenFile(uri));
+
+    /// <summary>
+    /// Opens the file of a <c>file://</c> URI (as <see cref="PutAsync"/> returns them) for reading; also how a
+    /// store whose artifacts live elsewhere opens the files written before they did.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The file is not there (<see cref="DirectoryNotFoundException"/> when its folder is not either).</exception>
+    public static Stream OpenFile(string uri) =>
+        new FileStream(new Uri(uri).LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true);
 }

@@ -3,7 +3,8 @@ namespace ModelOps.Store.Migrations;
 /// <summary>
 /// Every migration of the store's schema, in order. A migration is never edited once released:
 /// a change is a new migration appended here (model groups and tokens came as version 2, the
-/// error of a failed run as version 3). Each is applied in its own transaction.
+/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6).
+/// Each is applied in its own transaction, the same list on both databases.
 /// </summary>
 internal static class SchemaMigrations
 {
@@ -188,6 +189,14 @@ internal static class SchemaMigrations
         new(5, "run errors", """
             ALTER TABLE runs ADD COLUMN error_kind TEXT;
             ALTER TABLE runs ADD COLUMN error_message TEXT;
+            """),
+        new(6, "artifacts in the database", """
+            CREATE TABLE artifact_blobs (
+                sha256 TEXT PRIMARY KEY,
+                size_bytes {bigint} NOT NULL,
+                content {blob} NOT NULL,
+                created_at {timestamp} NOT NULL
+            );
             """),
     ];
 

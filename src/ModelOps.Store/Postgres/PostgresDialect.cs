@@ -51,6 +51,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     protected override string BigIntType => "BIGINT";
 
+    protected override string BlobType => "BYTEA";
+
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 

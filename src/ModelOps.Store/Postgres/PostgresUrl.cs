@@ -16,6 +16,9 @@ internal sealed record PostgresUrl(string Host, int Port, string User, string? P
     /// <summary><c>host:port/database</c>, with the schema when one is set; never the password.</summary>
     public string Display => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}/{Database}") + (SearchPath is null ? string.Empty : $"?search_path={SearchPath}");
 
+    /// <summary><c>postgresql://user@host:port/database</c>, with the schema when one is set; never the password.</summary>
+    public string DisplayUrl => $"postgresql://{Uri.EscapeDataString(User)}@{Display}";
+
     public static bool IsPostgresUrl(string text) =>
         text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase);
 

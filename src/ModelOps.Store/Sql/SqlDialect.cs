@@ -126,12 +126,13 @@ internal abstract class SqlDialect : IAsyncDisposable
         return new DateTimeOffset(ticks - (ticks % 10), TimeSpan.Zero);
     }
 
-    /// <summary>Replaces the type placeholders of a migration: <c>{id}</c>, <c>{timestamp}</c>, <c>{real}</c>, <c>{bigint}</c>.</summary>
+    /// <summary>Replaces the type placeholders of a migration: <c>{id}</c>, <c>{timestamp}</c>, <c>{real}</c>, <c>{bigint}</c>, <c>{blob}</c>.</summary>
     public string Ddl(string template) => template
         .Replace("{id}", IdColumnType, StringComparison.Ordinal)
         .Replace("{timestamp}", TimestampType, StringComparison.Ordinal)
         .Replace("{real}", RealType, StringComparison.Ordinal)
-        .Replace("{bigint}", BigIntType, StringComparison.Ordinal);
+        .Replace("{bigint}", BigIntType, StringComparison.Ordinal)
+        .Replace("{blob}", BlobType, StringComparison.Ordinal);
 
     /// <summary>A timestamp as the parameter value the database stores.</summary>
     public abstract object ToDb(DateTimeOffset value);
@@ -168,4 +169,6 @@ internal abstract class SqlDialect : IAsyncDisposable
     protected abstract string RealType { get; }
 
     protected abstract string BigIntType { get; }
+
+    protected abstract string BlobType { get; }
 }

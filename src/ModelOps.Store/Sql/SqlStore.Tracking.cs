@@ -421,8 +421,9 @@ internal sealed partial class SqlStore
             return 0;
         }, cancellationToken).ConfigureAwait(false);
 
-        // The file is complete (written then renamed) before its record is committed, so a record
-        // never points at a partial file; a failure between the two leaves only an unrecorded file.
+        // The content is complete (a file written then renamed, or a committed row of the database's
+        // artifact store) before its record is committed, so a record never points at a partial
+        // file; a failure between the two leaves only unrecorded content.
         var stored = await Artifacts.PutAsync(runId, normalized, content, cancellationToken).ConfigureAwait(false);
         var record = new ArtifactRecord(runId, normalized, stored.Uri, stored.SizeBytes, stored.Sha256, Now());
         await WriteAsync(async (connection, transaction) =>
@@ -460,7 +461,7 @@ internal sealed partial class SqlStore
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new StoreException(StoreErrorKind.NotFound, $"artifact '{normalized}' of run '{runId}' is recorded at {uri} but the file is gone", error);
+            throw new StoreException(StoreErrorKind.NotFound, $"artifact '{normalized}' of run '{runId}' is recorded at {uri} but its content is gone", error);
         }
     }
 

@@ -187,6 +187,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     protected override string BigIntType => "INTEGER";
 
+    protected override string BlobType => "BLOB";
+
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

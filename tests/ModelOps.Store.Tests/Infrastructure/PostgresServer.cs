@@ -35,6 +35,21 @@ public sealed class PostgresServer : IAsyncLifetime
         return Url(DatabaseName, schema);
     }
 
+    /// <summary>A connection string (no pooling) for a URL made by <see cref="CreateSchemaUrlAsync"/>, to read and change tables behind a store's back.</summary>
+    public static string ConnectionStringOf(string schemaUrl)
+    {
+        var uri = new Uri(schemaUrl);
+        return new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port,
+            Username = SuperUser,
+            Database = uri.AbsolutePath.TrimStart('/'),
+            SearchPath = uri.Query.Split("search_path=")[1],
+            Pooling = false,
+        }.ToString();
+    }
+
     public string Url(string database, string? schema = null) =>
         string.Create(CultureInfo.InvariantCulture, $"postgresql://{SuperUser}@{Host}:{Port}/{database}") + (schema is null ? string.Empty : $"?search_path={schema}");
 

@@ -2,16 +2,17 @@ using System.Diagnostics;
 
 namespace ModelOps.Store.Tests.Infrastructure;
 
-/// <summary>Runs a program to its end and returns its exit code and output.</summary>
+/// <summary>Runs a program to its end (in another folder when given) and returns its exit code and output.</summary>
 internal static class ProcessRunner
 {
-    public static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout)
+    public static (int ExitCode, string Output) Run(string file, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
         };
         foreach (var argument in arguments)
         {

@@ -1,10 +1,10 @@
 using System.Globalization;
-using ModelOps.Core.Data;
 using ModelOps.Core.Features;
 using ModelOps.Core.Learners.Trees;
 using ModelOps.Core.Models;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tests.Infrastructure;
+using static ModelOps.Store.Tests.Infrastructure.SmallModels;
 
 namespace ModelOps.Store.Tests.Registry;
 
@@ -126,19 +126,6 @@ public abstract class RegisteredModelsTests(IStoreBackend backend) : StoreTests(
         await Store.RegisterVersionAsync(new NewModelVersion("rides", artifact.Uri) { RunId = run.Id });
 
         await Assert.ThrowsAsync<ModelFormatException>(() => Store.LoadAsync("rides"));
-    }
-
-    private static Frame Rows() => new(
-        new Float64Column("x", [.. Enumerable.Range(0, 40).Select(i => (double)i)]),
-        new Float64Column("z", [.. Enumerable.Range(0, 40).Select(i => (double)(i % 7))]));
-
-    private static Model Fit(int depth)
-    {
-        var rows = Rows();
-        var target = new Float64Column("y", [.. Enumerable.Range(0, 40).Select(i => (i * 0.5) + (i % 7))]);
-        var model = new Model([new PassthroughStep(["x", "z"])], new DecisionTreeRegressorOptions { MaxDepth = depth });
-        model.Fit(rows, target);
-        return model;
     }
 }
 

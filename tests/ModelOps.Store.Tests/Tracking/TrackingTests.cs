@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Data.Sqlite;
 using ModelOps.Store.Tests.Infrastructure;
 using ModelOps.Store.Tracking;
 
@@ -208,22 +209,18 @@ public abstract class TrackingTests(IStoreBackend backend) : StoreTests(backend)
     }
 
     [Fact]
-    public async Task LogArtifact_File_IsStoredUnderRunFolderWithItsSha256()
+    public async Task LogArtifact_File_IsRecordedWithItsSizeAndSha256AndOpens()
     {
         var run = await Store.StartRunAsync("training");
         var bytes = Encoding.UTF8.GetBytes("{\"trees\": []}");
 
         var artifact = await Store.LogArtifactAsync(run.Id, "model/model.json", new MemoryStream(bytes));
 
-        var path = Path.Combine(Backend.ArtifactRoot, run.Id, "model", "model.json");
-        Assert.Equal(new Uri(path).AbsoluteUri, artifact.Uri);
-        Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), artifact.Sha256);
         Assert.Equal(bytes.Length, artifact.SizeBytes);
         Assert.Equal([artifact], (await Store.GetRunAsync(run.Id)).Artifacts);
         await using var read = await Store.OpenArtifactAsync(run.Id, "model/model.json");
         Assert.Equal("{\"trees\": []}", await new StreamReader(read).ReadToEndAsync());
-        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp-*"));
     }
 
     [Fact]
@@ -325,7 +322,30 @@ public abstract class TrackingTests(IStoreBackend backend) : StoreTests(backend)
     }
 }
 
-public sealed class SqliteTrackingTests() : TrackingTests(new SqliteBackend());
+public sealed class SqliteTrackingTests() : TrackingTests(new SqliteBackend())
+{
+    // On SQLite artifacts stay files in the local folder; PostgreSQL keeps them in the database
+    // (Postgres/PostgresArtifactStoreTests).
+    [Fact]
+    public async Task LogArtifact_OnSqlite_IsAFileUnderTheRunFolderAndNothingIsInTheDatabase()
+    {
+        var run = await Store.StartRunAsync("training");
+        var bytes = Encoding.UTF8.GetBytes("{\"trees\": []}");
+
+        var artifact = await Store.LogArtifactAsync(run.Id, "model/model.json", new MemoryStream(bytes));
+
+        var path = Path.Combine(Backend.ArtifactRoot, run.Id, "model", "model.json");
+        Assert.Equal(new Uri(path).AbsoluteUri, artifact.Uri);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(path));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "*.tmp-*"));
+        Assert.Equal(Backend.ArtifactRoot, Store.Artifacts.Location);
+        await using var connection = new SqliteConnection($"Data Source={Location};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM artifact_blobs";
+        Assert.Equal(0L, await command.ExecuteScalarAsync());
+    }
+}
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresTrackingTests(PostgresServer server) : TrackingTests(new PostgresBackend(server));
