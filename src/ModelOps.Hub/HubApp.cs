@@ -71,6 +71,7 @@ public static class HubApp
             services.AddSingleton<ArtifactDownloads>();
             services.AddSingleton<ModelAnalytics>();
             services.AddSingleton<ModelVersions>();
+            services.AddSingleton<Tracking.RunDetails>();
             services.AddSingleton<ModelCache>();
             services.AddSingleton<ShapExplainers>();
             services.AddSingleton<RoutingSnapshots>();

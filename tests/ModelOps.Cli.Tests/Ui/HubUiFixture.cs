@@ -42,6 +42,13 @@ public sealed class HubUiFixture : IAsyncLifetime
         // A second bike version (not promoted), so the model page has a change to show against version 1.
         Run(["run", "configs/bike/training.yaml", "-e", "{job: {model: {max_iter: 60, learning_rate: 0.2}}}", "--database", Database], environment);
         Run(["run", "configs/credit/training.yaml", "--database", Database], environment);
+        // A failed run (a promotion of a model that does not exist), for the run page's error state.
+        var failed = CliProcess.RunIn(_folder, ["run", "configs/bike/promotion.yaml", "-e", "{job: {model_name: no_such_model}}", "--database", Database], environment);
+        if (failed.ExitCode == 0)
+        {
+            throw new InvalidOperationException("the promotion of a missing model succeeded");
+        }
+
         var tokens = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var role in (string[])["admin", "scientist", "viewer", "predictor"])
         {

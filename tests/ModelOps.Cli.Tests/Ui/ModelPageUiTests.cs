@@ -39,6 +39,7 @@ public sealed class ModelPageUiTests(HubUiFixture hub)
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Figure, new() { Name = "rmse across versions" })).ToBeVisibleAsync();
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Figure, new() { Name = "Share of mean |SHAP| and of split gain, top features (%)" })).ToBeVisibleAsync();
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Name = "Every metric" })).ToBeVisibleAsync();
+        await ui.WaitForCircuitAsync();
         await ui.ScreenshotAsync("model-analytics-v2");
         Assert.Empty(ui.ConsoleErrors);
         Assert.Empty(ui.OutsideRequests);

@@ -92,6 +92,12 @@ internal sealed class UiSession : IAsyncDisposable
     /// </summary>
     public async Task ScreenshotAsync(string name)
     {
+        if (await Page.Locator(".mud-layout").CountAsync() > 0)
+        {
+            // A page with the layout is shot once live: charts measured, the browser's color scheme applied.
+            await WaitForCircuitAsync();
+        }
+
         var height = await Page.EvaluateAsync<int>("() => { window.scrollTo(0, 0); return Math.max(document.documentElement.scrollHeight, 800); }");
         await Page.SetViewportSizeAsync(1280, height);
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(HubUiFixture.Screenshots, $"{name}-{Scheme}.png") });

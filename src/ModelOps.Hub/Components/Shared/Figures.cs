@@ -34,6 +34,24 @@ internal static class Figures
         _ => (bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture) + " MiB",
     };
 
+    /// <summary>How long from <paramref name="start"/> to <paramref name="end"/>: <c>850 ms</c>, <c>4.2 s</c>, <c>3 min 12 s</c>; empty while running.</summary>
+    public static string Duration(DateTimeOffset start, DateTimeOffset? end)
+    {
+        if (end is not { } stop)
+        {
+            return string.Empty;
+        }
+
+        var span = stop - start;
+        return span.TotalSeconds switch
+        {
+            < 1 => span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms",
+            < 60 => span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s",
+            < 3600 => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes} min {span.Seconds} s"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours} h {span.Minutes} min"),
+        };
+    }
+
     /// <summary>A count with thousands separators: <c>17,379</c>.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
