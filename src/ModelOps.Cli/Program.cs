@@ -17,6 +17,7 @@ root.Subcommands.Add(DataCommand.Create(verbose));
 root.Subcommands.Add(ExperimentsCommand.Create(store));
 root.Subcommands.Add(RunsCommand.Create(store));
 root.Subcommands.Add(ModelsCommand.Create(store));
+root.Subcommands.Add(ArtifactsCommand.Create(store));
 root.Subcommands.Add(ServeCommand.Create(store));
 root.Subcommands.Add(TokensCommand.Create(store));
 

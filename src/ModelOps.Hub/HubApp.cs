@@ -18,6 +18,7 @@ using ModelOps.Hub.Routing;
 using ModelOps.Hub.Scoring;
 using ModelOps.Store;
 using MudBlazor.Services;
+using Scalar.AspNetCore;
 
 namespace ModelOps.Hub;
 
@@ -86,7 +87,11 @@ public static class HubApp
             services.AddRazorComponents().AddInteractiveServerComponents();
             services.AddMudServices();
             services.AddProblemDetails();
-            services.AddOpenApi(options => options.DescribeAnalyticsTask());
+            services.AddOpenApi(options =>
+            {
+                options.DescribeAnalyticsTask();
+                options.DescribeBearerTokens();
+            });
             services.ConfigureHttpJsonOptions(json =>
             {
                 json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
@@ -111,6 +116,19 @@ public static class HubApp
             app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
             app.MapHubSession();
             app.MapOpenApi().Requires(HubPermission.Read);
+
+            // The API reference page reads /openapi/v1.json with the signed-in session; its scripts come from the package.
+            // No fonts, telemetry or agent from the internet: the page works offline.
+            app.MapScalarApiReference("/scalar", scalar => scalar
+                    .WithTitle("ModelOps hub API")
+                    .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                    .DisableDefaultFonts()
+                    .DisableTelemetry()
+                    .DisableAgent()
+                    .DisableMcp()
+                    .HideDeveloperTools()
+                    .AddPreferredSecuritySchemes(OpenApiSecurity.Scheme))
+                .RequireAuthorization(nameof(HubPermission.Read));
             app.MapHealthApi();
             app.MapRegistryApi();
             app.MapGroupsApi();

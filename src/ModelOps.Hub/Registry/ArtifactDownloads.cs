@@ -19,9 +19,7 @@ internal sealed class ArtifactDownloads(IModelStore store)
     /// <exception cref="StoreException">(<see cref="StoreErrorKind.NotFound"/>) No such run or artifact, or its file is gone.</exception>
     public async Task<IResult> RunArtifactAsync(string runId, string path, CancellationToken cancellationToken)
     {
-        var run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
-        var content = await store.OpenArtifactAsync(runId, path, cancellationToken).ConfigureAwait(false);
-        var record = run.Artifacts.Single(a => a.Path == path.Replace('\\', '/'));
+        var (record, content) = await store.OpenRunArtifactAsync(runId, path, cancellationToken).ConfigureAwait(false);
         return Download(record, content);
     }
 
@@ -30,10 +28,7 @@ internal sealed class ArtifactDownloads(IModelStore store)
     public async Task<IResult> VersionArtifactAsync(string model, int version, CancellationToken cancellationToken)
     {
         var found = await store.GetVersionAsync(model, version, cancellationToken).ConfigureAwait(false);
-        var run = await store.GetRunAsync(found.RunId ?? throw new StoreException(StoreErrorKind.NotFound, $"{model} version {version} has no run, so no artifact record"), cancellationToken).ConfigureAwait(false);
-        var record = run.Artifacts.FirstOrDefault(a => a.Uri == found.ArtifactUri)
-            ?? throw new StoreException(StoreErrorKind.NotFound, $"{model} version {version} points at {found.ArtifactUri}, which run '{run.Info.Id}' does not list as an artifact");
-        var content = await store.OpenArtifactAsync(run.Info.Id, record.Path, cancellationToken).ConfigureAwait(false);
+        var (record, content) = await store.OpenVersionArtifactAsync(found, cancellationToken).ConfigureAwait(false);
         return Download(record, content);
     }
 

@@ -14,7 +14,7 @@ namespace ModelOps.Jobs.Datasets;
 /// The folder entry itself is not flushed (.NET has no portable directory fsync), so after a power loss
 /// the target may still be the old file, but never a partial new one.
 /// </remarks>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, which gets a stream on the temporary file.</summary>
     /// <exception cref="DirectoryNotFoundException">The target's folder does not exist.</exception>

@@ -116,6 +116,20 @@ public sealed partial class ModelsUiTests(HubUiFixture hub)
         Assert.Empty(ui.ConsoleErrors);
     }
 
+    [Fact]
+    public async Task ApiReference_IsServedByTheHubFromItsOwnOpenApiDocument()
+    {
+        await using var ui = await UiSession.OpenAsync(hub);
+        await ui.SignInAsync("viewer", path: "/scalar");
+
+        await Assertions.Expect(ui.Page).ToHaveTitleAsync("ModelOps hub API");
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Liveness, the routing revision") })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Complementary, new() { Name = "Sidebar for ModelOps hub API" })).ToBeVisibleAsync();
+        await ui.ScreenshotAsync("api-reference");
+        Assert.Empty(ui.OutsideRequests);
+        Assert.Empty(ui.ConsoleErrors);
+    }
+
     [GeneratedRegex(@"(?<name>[a-z_0-9]+) (?<value>-?[\d,]+(\.\d+)?)")]
     private static partial Regex KeyMetric();
 }

@@ -23,8 +23,8 @@ public sealed class RunsUiTests(HubUiFixture hub)
         var all = await store.SearchRunsAsync(new RunSearch());
 
         await Assertions.Expect(ui.Page.GetByText($"{all.Total} runs", new() { Exact = true })).ToBeVisibleAsync();
-        await ui.Page.GetByLabel("Filter").FillAsync("metrics.rmse > 0 and status = finished");
-        await ui.Page.GetByLabel("Filter").PressAsync("Enter");
+        await ui.Page.GetByRole(AriaRole.Textbox, new() { Name = "Filter" }).FillAsync("metrics.rmse > 0 and status = finished");
+        await ui.Page.GetByRole(AriaRole.Textbox, new() { Name = "Filter" }).PressAsync("Enter");
         var expected = await store.SearchRunsAsync(new RunSearch { Filter = "metrics.rmse > 0 and status = finished", OrderBy = "metrics.rmse asc" });
         await Assertions.Expect(ui.Page.GetByText($"{expected.Total} runs", new() { Exact = true })).ToBeVisibleAsync();
         await ui.Page.GetByRole(AriaRole.Columnheader, new() { Name = "rmse" }).GetByText("rmse").ClickAsync();
@@ -50,8 +50,8 @@ public sealed class RunsUiTests(HubUiFixture hub)
         await ui.SignInAsync("viewer", path: "/runs");
         await ui.WaitForCircuitAsync();
 
-        await ui.Page.GetByLabel("Filter").FillAsync("metrics.rmse < seventy");
-        await ui.Page.GetByLabel("Filter").PressAsync("Enter");
+        await ui.Page.GetByRole(AriaRole.Textbox, new() { Name = "Filter" }).FillAsync("metrics.rmse < seventy");
+        await ui.Page.GetByRole(AriaRole.Textbox, new() { Name = "Filter" }).PressAsync("Enter");
 
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("filter: at character 16: metrics.rmse is compared with a number, found 'seventy'");
         await ui.ScreenshotAsync("runs-bad-filter");
