@@ -90,17 +90,7 @@ public sealed class RegistryApiTests() : HubTests(new SqliteHub())
     [Fact]
     public async Task Api_ReadWithTheUiSessionCookie_IsAllowedButChangesNeedTheHeader()
     {
-        using var cookies = new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false };
-        using var browser = new HttpClient(cookies) { BaseAddress = Hub.BaseAddress };
-        var form = await browser.GetStringAsync("/signin");
-        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var signIn = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "signin",
-            ["__RequestVerificationToken"] = antiforgery,
-            ["Input.Token"] = Hub.ViewerSecret,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        using var browser = await Hub.SignInBrowserAsync();
 
         using var models = await browser.GetAsync("/api/models");
         var (status, detail) = await browser.PostAsync("/api/groups", HubHost.Json("{}")).ProblemAsync();

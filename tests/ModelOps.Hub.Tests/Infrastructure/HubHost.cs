@@ -37,9 +37,6 @@ internal sealed class HubHost : IAsyncDisposable
 
     public HttpClient Anonymous { get; private set; } = null!;
 
-    /// <summary>The secret of the viewer token (for signing in to the UI).</summary>
-    public string ViewerSecret => _secrets[TokenRole.Viewer];
-
     /// <summary>The running hub's services (its meter factory, its singletons).</summary>
     public IServiceProvider Services => _app!.Services;
 
@@ -93,6 +90,21 @@ internal sealed class HubHost : IAsyncDisposable
 
     /// <summary>Stops the hub as SIGTERM does (drain, stop accepting, finish, flush); disposing it later is harmless.</summary>
     public Task StopAsync() => _app!.StopAsync();
+
+    /// <summary>A client that signed in to the web UI with the viewer token, as a browser does: it carries the session cookie, no header.</summary>
+    public async Task<HttpClient> SignInBrowserAsync()
+    {
+        var browser = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+        var form = await browser.GetStringAsync("/signin");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signIn = await browser.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = antiforgery,
+            ["Input.Token"] = _secrets[TokenRole.Viewer],
+        }));
+        return signIn.StatusCode == System.Net.HttpStatusCode.Redirect ? browser : throw new InvalidOperationException($"sign-in answered {signIn.StatusCode}");
+    }
 
     public HttpClient Client(string? token)
     {
