@@ -52,6 +52,9 @@ internal static class Figures
         };
     }
 
+    /// <summary>The start of a digest (<c>sha256:b03a2d02e8c1…</c>); the whole one goes in a tooltip.</summary>
+    public static string ShortDigest(string digest) => digest.Length > 19 ? digest[..19] + "…" : digest;
+
     /// <summary>A count with thousands separators: <c>17,379</c>.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
