@@ -1,3 +1,4 @@
+using System.Net;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -231,4 +232,32 @@ public sealed class PostgresServeCommandTests(ModelOps.Store.Tests.Infrastructur
     protected override string ExpectedDurability => "server";
 
     protected override Task<string> CreateDatabaseAsync() => server.CreateSchemaUrlAsync();
+
+    [Fact]
+    public async Task Serve_FromAnEmptyWorkingFolderOfItsOwn_LoadsAndServesTheModelFromTheDatabase()
+    {
+        // A second machine: the hub has the database URL and nothing else; the model was registered by this process.
+        var (_, stdout, _) = CliProcess.Run("tokens", "create", "--role", "admin", "--json", "--database", Database);
+        var secret = JsonDocument.Parse(stdout).RootElement.GetProperty("secret").GetString()!;
+        var empty = Directory.CreateTempSubdirectory("modelops-second-hub-");
+        try
+        {
+            using var hub = await ServeProcess.StartAsync(Database, empty.FullName);
+            using var client = new HttpClient { BaseAddress = hub.Address };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+            using var created = await client.PostAsJsonAsync("/api/groups", new { name = "rides", champion = new { model = "bike", version = 1 } });
+            using var predicted = await client.PostAsync("/api/groups/rides/predict", new StringContent("""{"record":{"season":1,"hr":3,"weekday":6,"workingday":0,"weathersit":1,"temp":0.2,"hum":0.8,"windspeed":0}}""", Encoding.UTF8, "application/json"));
+            using var artifact = await client.GetAsync("/api/models/bike/versions/1/artifact");
+
+            Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+            Assert.True(predicted.IsSuccessStatusCode, await predicted.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.OK, artifact.StatusCode);
+            Assert.StartsWith("modelops-db:sha256/", (await client.GetFromJsonAsync<JsonElement>("/api/models/bike/versions/1")).GetProperty("artifactUri").GetString(), StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(empty.FullName));
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
 }

@@ -17,11 +17,11 @@ internal sealed class ServeProcess : IDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ServeProcess> StartAsync(string database)
+    public static async Task<ServeProcess> StartAsync(string database, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = CliProcess.RepoRoot,
+            WorkingDirectory = workingDirectory ?? CliProcess.RepoRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
