@@ -14,6 +14,7 @@ root.Options.Add(store.Database);
 root.Subcommands.Add(DemoCommand.Create(store));
 root.Subcommands.Add(RunCommand.Create(store));
 root.Subcommands.Add(DataCommand.Create(verbose));
+root.Subcommands.Add(KafkaCommand.Create(verbose));
 root.Subcommands.Add(ExperimentsCommand.Create(store));
 root.Subcommands.Add(RunsCommand.Create(store));
 root.Subcommands.Add(ModelsCommand.Create(store));
