@@ -37,6 +37,7 @@ internal static class CommandRunner
         JobErrorKind.NotFound => ExitCodes.NotFound,
         JobErrorKind.StoreUnavailable => ExitCodes.StoreUnavailable,
         JobErrorKind.Conflict => ExitCodes.Conflict,
+        JobErrorKind.ServiceUnavailable => ExitCodes.ServiceUnavailable,
         _ => ExitCodes.Failure,
     };
 }

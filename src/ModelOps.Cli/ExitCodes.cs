@@ -26,4 +26,7 @@ internal static class ExitCodes
 
     /// <summary>An evaluation job ran, and a metric missed its threshold.</summary>
     public const int EvaluationFailed = 7;
+
+    /// <summary>A service the job streams through (a Kafka cluster) failed or cannot be reached; nothing unfinished was committed.</summary>
+    public const int ServiceUnavailable = 8;
 }

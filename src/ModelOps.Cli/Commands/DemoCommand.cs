@@ -59,7 +59,7 @@ internal static class DemoCommand
     {
         var path = $"{Folder}/{file}";
         var document = new ConfigLoader().Load([path], extra is null ? [Quiet] : [Quiet, extra]);
-        var job = new ConfigBinder(JobKinds.Create()).Bind<JobConfig>(document).Job;
+        var job = new ConfigBinder(RunCommand.Kinds()).Bind<JobConfig>(document).Job;
         console.MarkupLineInterpolated($"[bold]{job.Kind}[/] [grey]({path}{(extra is null ? string.Empty : $" -e '{extra}'")})[/]");
         var result = RunCommand.Execute(console, job, database, progress);
         console.MarkupLineInterpolated($"  [green]✓[/] {result.Summary}");

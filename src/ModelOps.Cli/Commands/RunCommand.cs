@@ -1,9 +1,11 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ModelOps.Cli.Rendering;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Jobs;
 using ModelOps.Jobs.Services;
+using ModelOps.Kafka.Inference;
 using Spectre.Console;
 
 namespace ModelOps.Cli.Commands;
@@ -36,7 +38,7 @@ internal static class RunCommand
         run.Options.Add(json);
         run.SetAction(parse => CommandRunner.Run(parse.GetValue(store.Verbose), console =>
         {
-            var kinds = JobKinds.Create();
+            var kinds = Kinds();
             if (parse.GetValue(schema))
             {
                 Console.Out.WriteLine(ConfigSchema.Generate(typeof(JobConfig), kinds));
@@ -66,7 +68,13 @@ internal static class RunCommand
         return run;
     }
 
-    /// <summary>Runs <paramref name="job"/> with console progress; shared by <c>run</c> and <c>demo</c>.</summary>
+    /// <summary>The whole config language: the jobs of <see cref="JobKinds"/> and the streaming jobs.</summary>
+    public static ConfigKinds Kinds() => JobKinds.Create().AddKafkaJobs();
+
+    /// <summary>
+    /// Runs <paramref name="job"/> with console progress; shared by <c>run</c> and <c>demo</c>. The first Ctrl+C or
+    /// SIGTERM cancels the job (a streaming job finishes its batch, commits and stops cleanly); a second one kills the process.
+    /// </summary>
     public static JobResult Execute(IAnsiConsole console, Job job, string database, IJobProgress? progress = null)
     {
         var bars = progress as ConsoleJobProgress ?? new ConsoleJobProgress(console);
@@ -75,7 +83,20 @@ internal static class RunCommand
             Services = new JobServicesOptions { DatabaseOverride = database },
             Progress = progress ?? bars,
         };
-        return bars.RunAsync(() => JobRunner.RunAsync(job, options)).GetAwaiter().GetResult();
+        using var stop = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            if (!stop.IsCancellationRequested)
+            {
+                context.Cancel = true;
+                Consoles.Error.MarkupLine($"[yellow]{context.Signal}[/]: stopping {Markup.Escape(job.Kind)} (again to kill it)");
+                stop.Cancel();
+            }
+        }
+
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        return bars.RunAsync(() => JobRunner.RunAsync(job, options, stop.Token)).GetAwaiter().GetResult();
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ModelOps.Core.Explain;
 
 /// <summary>
@@ -40,6 +42,20 @@ public sealed class ShapValues
 
     /// <summary>The values of one row, one per name.</summary>
     public ReadOnlySpan<double> Row(int row) => _values.AsSpan(row * _names.Length, _names.Length);
+
+    /// <summary>Writes one row as a JSON object, name to value (round-trip precision): the form the inference log and the Kafka outputs hold.</summary>
+    public void WriteRow(Utf8JsonWriter writer, int row)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var values = Row(row);
+        writer.WriteStartObject();
+        for (var i = 0; i < values.Length; i++)
+        {
+            writer.WriteNumber(_names[i], values[i]);
+        }
+
+        writer.WriteEndObject();
+    }
 
     /// <summary>The value of <paramref name="row"/> for <paramref name="name"/>.</summary>
     public double this[int row, string name]

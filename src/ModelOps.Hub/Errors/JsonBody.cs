@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using ModelOps.Core.Scoring;
 
 namespace ModelOps.Hub.Errors;
 
@@ -160,19 +161,7 @@ internal sealed class JsonBody
     }
 
     /// <summary>How a JSON value reads in a message: <c>string "abc"</c>, <c>number 3.5</c>, <c>null</c>, <c>an object</c>.</summary>
-    public static string Kind(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"string {Shorten(value.GetRawText())}",
-        JsonValueKind.Number => $"number {Shorten(value.GetRawText())}",
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Null => "null",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        _ => "nothing",
-    };
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
+    public static string Kind(JsonElement value) => JsonRecords.Kind(value);
 
     private bool Find(JsonElement obj, string name, string path, bool required, out JsonElement value)
     {

@@ -23,7 +23,7 @@ internal sealed record RouteMember(GroupMember Member, LoadedModel? Loaded, stri
 /// </summary>
 internal sealed class GroupRoute
 {
-    private readonly int[] _upper;
+    private readonly TrafficSplit _split;
 
     /// <param name="group">The group.</param>
     /// <param name="served">The Champion, then the Challengers.</param>
@@ -37,13 +37,7 @@ internal sealed class GroupRoute
         RetryAt = retryAt;
         Served = served;
         Shadows = shadows;
-        _upper = new int[served.Count];
-        var total = 0;
-        for (var i = 0; i < served.Count; i++)
-        {
-            total += served[i].Member.Weight;
-            _upper[i] = total;
-        }
+        _split = new TrafficSplit(group);
 
         // Every member reads the same inputs (the member rule), so any loaded served member gives them.
         var reader = served.FirstOrDefault(m => m.IsLoaded);
@@ -60,7 +54,7 @@ internal sealed class GroupRoute
 
     public ModelGroup Group { get; }
 
-    /// <summary>The Champion, then the Challengers, in member order.</summary>
+    /// <summary>The Champion, then the Challengers, in member order (as <see cref="TrafficSplit.Served"/>).</summary>
     public IReadOnlyList<RouteMember> Served { get; }
 
     public IReadOnlyList<RouteMember> Shadows { get; }
@@ -79,20 +73,8 @@ internal sealed class GroupRoute
     /// <summary>When the routing snapshots try loading the failed members again; <see langword="null"/> when every member is loaded.</summary>
     public DateTimeOffset? RetryAt { get; }
 
-    /// <summary>The member that answers: by the key's bucket when a key is given (sticky), else by a random bucket.</summary>
-    public RouteMember Pick(string? routingKey)
-    {
-        var bucket = routingKey is null ? Random.Shared.Next(100) : StickyHash.Bucket(Group.Name, routingKey);
-        for (var i = 0; i < _upper.Length; i++)
-        {
-            if (bucket < _upper[i])
-            {
-                return Served[i];
-            }
-        }
-
-        return Served[0];
-    }
+    /// <summary>The member that answers: by the key's bucket when a key is given (sticky), else by a random bucket (<see cref="TrafficSplit"/>).</summary>
+    public RouteMember Pick(string? routingKey) => Served[_split.Pick(routingKey)];
 }
 
 /// <summary>Every group's route at one revision of the database.</summary>

@@ -62,18 +62,11 @@ internal static class ModelScorer
     /// <summary>One record's SHAP values as a JSON object: input column name to value (round-trip precision).</summary>
     public static string ShapJson(ShapValues shap, int row)
     {
-        var values = shap.Row(row);
         var buffer = _shapBuffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var writer = _shapWriter ??= new Utf8JsonWriter(buffer);
         writer.Reset(buffer);
-        writer.WriteStartObject();
-        for (var i = 0; i < values.Length; i++)
-        {
-            writer.WriteNumber(shap.Names[i], values[i]);
-        }
-
-        writer.WriteEndObject();
+        shap.WriteRow(writer, row);
         writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }

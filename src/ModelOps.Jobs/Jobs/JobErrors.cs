@@ -35,6 +35,33 @@ public enum JobErrorKind
 
     /// <summary>The job was cancelled: <c>cancelled</c>.</summary>
     Cancelled,
+
+    /// <summary>A service the job streams through (a Kafka cluster) failed or cannot be reached: <c>service_unavailable</c>.</summary>
+    ServiceUnavailable,
+}
+
+/// <summary>
+/// A service the job reads from or writes to, other than the store, failed (a Kafka broker did not acknowledge
+/// an output, refused a commit, or cannot be reached): the job stops without claiming work it could not finish.
+/// </summary>
+public sealed class ServiceUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ServiceUnavailableException()
+    {
+    }
+
+    /// <summary>Creates the exception with what failed.</summary>
+    public ServiceUnavailableException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with what failed and its cause.</summary>
+    public ServiceUnavailableException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
 }
 
 /// <summary>Classifies the exceptions that end jobs and commands.</summary>
@@ -51,6 +78,7 @@ public static class JobErrors
         StoreException { Kind: StoreErrorKind.Invalid } => JobErrorKind.Config,
         StoreException { Kind: StoreErrorKind.Conflict } => JobErrorKind.Conflict,
         OperationCanceledException => JobErrorKind.Cancelled,
+        ServiceUnavailableException => JobErrorKind.ServiceUnavailable,
         _ => JobErrorKind.Internal,
     };
 
@@ -65,6 +93,7 @@ public static class JobErrors
         JobErrorKind.Conflict => "conflict",
         JobErrorKind.EvaluationFailed => "evaluation_failed",
         JobErrorKind.Cancelled => "cancelled",
+        JobErrorKind.ServiceUnavailable => "service_unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown job error kind."),
     };
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ModelOps.Hub.Routing;
 using ModelOps.Hub.Tests.Infrastructure;
+using ModelOps.Store.Groups;
 
 namespace ModelOps.Hub.Tests.Routing;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using ModelOps.Hub.Routing;
+using ModelOps.Store.Groups;
 
-namespace ModelOps.Hub.Tests.Routing;
+namespace ModelOps.Store.Tests.Groups;
 
 public sealed class StickyHashTests
 {

@@ -1,16 +1,17 @@
 using System.Text;
 
-namespace ModelOps.Hub.Routing;
+namespace ModelOps.Store.Groups;
 
 /// <summary>
 /// Maps a routing key to a bucket in [0, 100) the same way in every process and run: FNV-1a 64 over
 /// the UTF-8 bytes of <c>group '\n' key</c>, then the SplitMix64 finalizer to spread the bits.
 /// </summary>
-internal static class StickyHash
+public static class StickyHash
 {
     private const ulong FnvOffset = 14695981039346656037;
     private const ulong FnvPrime = 1099511628211;
 
+    /// <summary>The bucket in [0, 100) of <paramref name="key"/> in <paramref name="group"/>.</summary>
     public static int Bucket(string group, string key)
     {
         var hash = FnvOffset;
