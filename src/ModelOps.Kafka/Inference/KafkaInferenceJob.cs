@@ -62,8 +62,8 @@ public sealed record KafkaInferenceJob : Job
     public long? MaxMessages { get; init; }
 
     /// <summary>
-    /// Stop when no message arrived for this many seconds, counted from the first partition assignment (before it, while
-    /// the group is joined, from the start and for at least 60 s); unbounded when not set.
+    /// Stop when no message arrived for this many seconds while partitions are assigned (counted from the assignment);
+    /// while none are (joining the group, a rebalance), the bound is at least 60 s. Unbounded when not set.
     /// </summary>
     public double? MaxIdleSeconds { get; init; }
 

@@ -105,8 +105,9 @@ internal sealed partial class KafkaPipeline : IDisposable
                 break;
             }
 
-            // Joining the group takes seconds (the coordinator waits for members): before the first assignment the idle
-            // bound is at least a minute, so a short bound stops a job that was idle, not one still joining.
+            // Joining the group takes seconds (the coordinator waits for members): while no partitions are assigned (before
+            // the first assignment, during a rebalance) the idle bound is at least a minute, so a short bound stops a job
+            // that was idle, not one still joining.
             if (_job.MaxIdleSeconds is { } idle && Stopwatch.GetElapsedTime(_lastMessage).TotalSeconds >= (_assigned ? idle : Math.Max(idle, JoinWaitSeconds)))
             {
                 stoppedBy = "max_idle_seconds";
@@ -320,6 +321,9 @@ internal sealed partial class KafkaPipeline : IDisposable
     /// <summary>Drops the gathered, unscored messages of partitions this consumer no longer owns.</summary>
     private void Drop(IEnumerable<TopicPartition> partitions, string how)
     {
+        // A rebalance is not idleness: until the next assignment, the idle bound is the joining one again.
+        _assigned = false;
+        _lastMessage = Stopwatch.GetTimestamp();
         var gone = partitions.ToHashSet();
         var dropped = _batch.RemoveAll(m => gone.Contains(m.TopicPartition));
         LogRevoked(_context.Logger, how, Names(gone), dropped);
