@@ -149,9 +149,11 @@ public sealed record KafkaInferenceJob : Job
             return StreamScorer.ForModel(await context.LoadModelAsync(Model!).ConfigureAwait(false), KeepFields, Explain);
         }
 
+        // The revision first: a change made while the group is read is then seen by the next refresh.
+        var revision = await context.Store.Groups.GetGroupsRevisionAsync(CancellationToken.None).ConfigureAwait(false);
         var group = await context.Store.Groups.GetGroupAsync(Group, CancellationToken.None).ConfigureAwait(false);
         var loaded = (previous?.Served ?? []).Concat(previous?.Shadows ?? []).ToDictionary(m => (m.Model, m.Version), m => m.Loaded);
-        return await StreamScorer.ForGroupAsync(group, async member =>
+        return await StreamScorer.ForGroupAsync(group, revision, async member =>
         {
             if (loaded.TryGetValue((member.Model, member.Version), out var model))
             {

@@ -47,7 +47,6 @@ internal sealed partial class KafkaPipeline : IDisposable
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _batch = [];
     private StreamScorer _scorer;
-    private long _groupRevision = -1;
     private long _lastMessage;
     private bool _assigned;
     private long _consumed;
@@ -338,19 +337,19 @@ internal sealed partial class KafkaPipeline : IDisposable
         }
 
         var revision = _context.Store.Groups.GetGroupsRevisionAsync(CancellationToken.None).GetAwaiter().GetResult();
-        if (_groupRevision >= 0 && revision != _groupRevision)
+        if (revision == _scorer.Revision)
         {
-            var rebuilt = _rebuild(_scorer).GetAwaiter().GetResult();
-            if (!rebuilt.Served.Select(m => (m.Model, m.Version, m.Role)).SequenceEqual(_scorer.Served.Select(m => (m.Model, m.Version, m.Role)))
-                || !rebuilt.Shadows.Select(m => (m.Model, m.Version)).SequenceEqual(_scorer.Shadows.Select(m => (m.Model, m.Version))))
-            {
-                LogGroupChanged(_context.Logger, _scorer.Group, string.Join(", ", rebuilt.Served.Concat(rebuilt.Shadows).Select(m => $"{m.Model}/{m.Version} {m.Role}")));
-            }
-
-            _scorer = rebuilt;
+            return;
         }
 
-        _groupRevision = revision;
+        var rebuilt = _rebuild(_scorer).GetAwaiter().GetResult();
+        if (!rebuilt.Served.Select(m => (m.Model, m.Version, m.Role)).SequenceEqual(_scorer.Served.Select(m => (m.Model, m.Version, m.Role)))
+            || !rebuilt.Shadows.Select(m => (m.Model, m.Version)).SequenceEqual(_scorer.Shadows.Select(m => (m.Model, m.Version))))
+        {
+            LogGroupChanged(_context.Logger, _scorer.Group, string.Join(", ", rebuilt.Served.Concat(rebuilt.Shadows).Select(m => $"{m.Model}/{m.Version} {m.Role}")));
+        }
+
+        _scorer = rebuilt;
     }
 
     private static Headers SourceHeaders(ConsumeResult<byte[]?, byte[]?> input)

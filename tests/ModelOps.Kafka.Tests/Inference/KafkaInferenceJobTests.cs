@@ -144,6 +144,34 @@ public sealed class KafkaInferenceJobTests(KafkaTestBench bench) : IClassFixture
     }
 
     [Fact]
+    public async Task Group_PromotedWhileStreaming_LaterRecordsGoToTheNewChampion_AndASignalStopsCleanly()
+    {
+        var group = "live-" + _id;
+        await using var store = await StoreFactory.OpenAsync(bench.Database);
+        await store.Groups.CreateGroupAsync(new NewModelGroup(group, [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "tests");
+        bench.Cluster.CreateTopic(Topic("rides"), partitions: 2);
+        var records = bench.Records(100);
+        bench.Produce(Topic("rides"), records.Take(50).Select(r => ((string?)null, (string?)r)));
+        using var stop = new CancellationTokenSource();
+        var job = Task.Run(() => bench.RunAsync(Job($"group: {group}", 1000).Replace("max_idle_seconds: 20", "max_idle_seconds: 120", StringComparison.Ordinal), stop.Token));
+        Assert.Equal(50, bench.ReadAll(Topic("scored"), 50).Count);
+
+        await store.Groups.PromoteAsync(group, "bike", 2, takeAllTraffic: true, "tests");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        bench.Produce(Topic("rides"), records.Skip(50).Select(r => ((string?)null, (string?)r)));
+        var outputs = bench.ReadAll(Topic("scored"), 100);
+        await stop.CancelAsync();
+        var (result, _) = await job;
+
+        Assert.Equal((100, "signal"), (result.Consumed, result.StoppedBy));
+        var versions = outputs.Select(o => JsonDocument.Parse(o.Message.Value!).RootElement)
+            .ToDictionary(json => json.GetProperty("instant").GetInt64(), json => json.GetProperty("version").GetInt32());
+        Assert.Equal(100, versions.Count);
+        Assert.All(versions.Where(v => v.Key <= 50), v => Assert.Equal(1, v.Value));
+        Assert.All(versions.Where(v => v.Key > 50), v => Assert.Equal(2, v.Value));
+    }
+
+    [Fact]
     public async Task BadMessages_GoToTheDeadLetterTopicWithTheirKeyValueHeadersAndTheError()
     {
         bench.Cluster.CreateTopic(Topic("rides"), partitions: 1);
