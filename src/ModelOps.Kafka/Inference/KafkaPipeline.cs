@@ -4,6 +4,7 @@ using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using ModelOps.Jobs.Jobs;
+using ModelOps.Store.Tracking;
 
 namespace ModelOps.Kafka.Inference;
 
@@ -86,7 +87,8 @@ internal sealed partial class KafkaPipeline : IDisposable
         _consumer.Subscribe(_job.Consumer.Topics);
         LogStarted(_context.Logger, string.Join(", ", _job.Consumer.Topics), _job.Consumer.GroupId, _job.Output.Topic, _job.DeadLetterTopic);
         _lastMessage = Stopwatch.GetTimestamp();
-        var lastReport = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
+        var lastReport = started;
         var lastRefresh = Stopwatch.GetTimestamp();
         var reported = 0L;
         string stoppedBy;
@@ -132,8 +134,9 @@ internal sealed partial class KafkaPipeline : IDisposable
 
             if (Stopwatch.GetElapsedTime(lastReport) >= ReportInterval)
             {
-                var seconds = Stopwatch.GetElapsedTime(lastReport).TotalSeconds;
-                LogProgress(_context.Logger, _consumed, (_consumed - reported) / seconds, _produced, _deadLetters);
+                var rate = (_consumed - reported) / Stopwatch.GetElapsedTime(lastReport).TotalSeconds;
+                LogProgress(_context.Logger, _consumed, rate, _produced, _deadLetters);
+                LogMetrics((long)Stopwatch.GetElapsedTime(started).TotalSeconds, ("messages_per_second", rate));
                 reported = _consumed;
                 lastReport = Stopwatch.GetTimestamp();
             }
@@ -142,6 +145,7 @@ internal sealed partial class KafkaPipeline : IDisposable
         // Everything gathered was processed and committed in the loop; leave the group at once.
         _consumer.Close();
         LogStopped(_context.Logger, stoppedBy, _consumed, _produced, _deadLetters);
+        LogMetrics(0, ("consumed", _consumed), ("produced", _produced), ("dead_letters", _deadLetters), ("logged_rows", _logged));
         return new KafkaInferenceResult
         {
             Consumed = _consumed,
@@ -315,6 +319,13 @@ internal sealed partial class KafkaPipeline : IDisposable
                 $"the cluster refused to commit the offsets of {batch.Length} scored messages ({error.Error.Reason}); they were produced and are scored again on restart (duplicates possible)",
                 error);
         }
+    }
+
+    /// <summary>Records the stream's figures as metrics of the job's run (the hub's run page charts them).</summary>
+    private void LogMetrics(long step, params (string Key, double Value)[] values)
+    {
+        var now = _context.Time.GetUtcNow();
+        _context.Store.LogMetricsAsync(_context.RunId, [.. values.Select(v => new MetricPoint(v.Key, v.Value, step, now))], CancellationToken.None).GetAwaiter().GetResult();
     }
 
     /// <summary>Drops the gathered, unscored messages of partitions this consumer no longer owns.</summary>

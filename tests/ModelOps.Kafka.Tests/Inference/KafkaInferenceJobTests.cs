@@ -45,6 +45,12 @@ public sealed class KafkaInferenceJobTests(KafkaTestBench bench) : IClassFixture
         var (result, _) = await bench.RunAsync(Job("model: bike/1", 300));
 
         Assert.Equal($"consumed 300 messages: 300 predictions to {Topic("scored")}, 0 dead letters to {Topic("dead")}; all committed; stopped by max_messages", result.Summary);
+        await using (var store = await StoreFactory.OpenAsync(bench.Database))
+        {
+            var run = await store.GetRunAsync(result.RunId);
+            Assert.Equal([("consumed", 300.0), ("dead_letters", 0), ("logged_rows", 0), ("produced", 300)], run.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (m.Key, m.Value)));
+        }
+
         var outputs = bench.ReadAll(Topic("scored"), 300);
         Assert.Equal(300, outputs.Count);
         var expected = bench.Version1.Predict(bench.Rows.Head(300));
