@@ -262,7 +262,7 @@ internal sealed partial class KafkaPipeline : IDisposable
         {
             throw new ServiceUnavailableException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{failures.Count} of {batch.Length} messages were not acknowledged by the cluster ({failures[0]}); the batch from {batch[0].TopicPartitionOffset} on is not committed, so it is scored again on restart"));
+                $"{failures.Count} of {batch.Length} messages were not acknowledged by the cluster ({failures[0]}); the batch from {Name(batch[0].TopicPartitionOffset)} on is not committed, so it is scored again on restart"));
         }
 
         if (scored.LogRows.Count > 0)

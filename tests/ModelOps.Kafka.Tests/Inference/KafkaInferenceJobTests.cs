@@ -3,6 +3,7 @@ using System.Text.Json;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Scoring;
 using ModelOps.Jobs.Configuration;
+using ModelOps.Jobs.Jobs;
 using ModelOps.Kafka.Inference;
 using ModelOps.Store;
 using ModelOps.Store.Groups;
@@ -206,6 +207,33 @@ public sealed class KafkaInferenceJobTests(KafkaTestBench bench) : IClassFixture
             dead.Select(m => (KafkaTestBench.Header(m, KafkaHeaderNames.ErrorKind), KafkaTestBench.Header(m, KafkaHeaderNames.ErrorMessage))));
         var output = Assert.Single(bench.ReadAll(Topic("scored"), 1));
         Assert.Equal("a", output.Message.Key);
+    }
+
+    [Fact]
+    public async Task OutputsRefusedByTheCluster_StopTheJobWithNothingCommitted_AndARestartScoresThemAll()
+    {
+        bench.Cluster.CreateTopic(Topic("rides"), partitions: 1);
+        bench.Cluster.CreateTopic(Topic("scored"), partitions: 1);
+        bench.Cluster.CreateTopic(Topic("dead"), partitions: 1);
+        bench.Produce(Topic("rides"), bench.Records(20).Select(r => ((string?)null, (string?)r)));
+
+        // Every Produce request of the job is answered TOPIC_AUTHORIZATION_FAILED (29), which no retry cures.
+        bench.Cluster.FailNextRequests(0, [.. Enumerable.Repeat(29, 20)]);
+        ServiceUnavailableException error;
+        try
+        {
+            error = await Assert.ThrowsAsync<ServiceUnavailableException>(() => bench.RunAsync(Job("model: bike/1", 20)));
+        }
+        finally
+        {
+            // The cluster is shared by the class's tests: no refusal may outlive this one.
+            bench.Cluster.ClearRequestErrors(0);
+        }
+
+        Assert.Equal($"20 of 20 messages were not acknowledged by the cluster ({Topic("scored")}: Broker: Topic authorization failed); the batch from {Topic("rides")}[0]@0 on is not committed, so it is scored again on restart", error.Message);
+        Assert.Equal(JobErrorKind.ServiceUnavailable, JobErrors.KindOf(error));
+        var (again, _) = await bench.RunAsync(Job("model: bike/1", 20));
+        Assert.Equal((20, 20), (again.Consumed, again.Produced));
     }
 
     [Fact]
