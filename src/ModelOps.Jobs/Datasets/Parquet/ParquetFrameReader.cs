@@ -217,8 +217,7 @@ internal static class ParquetFrameReader
             DictionaryType => Dictionary,
             Date32Type => Each<Date32Array, DateTime>((a, i) => DateTime.SpecifyKind(a.GetDateTime(i)!.Value, DateTimeKind.Unspecified)),
             Date64Type => Each<Date64Array, DateTime>((a, i) => DateTime.SpecifyKind(a.GetDateTime(i)!.Value, DateTimeKind.Unspecified)),
-            TimestampType { Timezone: null or "" } => Each<TimestampArray, DateTime>((a, i) => DateTime.SpecifyKind(a.GetTimestamp(i)!.Value.UtcDateTime, DateTimeKind.Unspecified)),
-            TimestampType => Each<TimestampArray, DateTime>((a, i) => a.GetTimestamp(i)!.Value.UtcDateTime),
+            TimestampType timestamp => Timestamps(timestamp),
             _ => throw new InvalidOperationException($"no appender for {type.Name}"),
         };
 
@@ -277,6 +276,35 @@ internal static class ParquetFrameReader
                     }
                 }
             };
+
+        /// <summary>Timestamps from their raw values, cut to the 100 ns of a tick towards the past (Arrow's own conversion cuts towards 1970).</summary>
+        private static Action<IArrowArray, int, ColumnBuilder> Timestamps(TimestampType type)
+        {
+            var kind = string.IsNullOrEmpty(type.Timezone) ? DateTimeKind.Unspecified : DateTimeKind.Utc;
+            Func<long, long> ticks = type.Unit switch
+            {
+                Apache.Arrow.Types.TimeUnit.Second => v => v * TimeSpan.TicksPerSecond,
+                Apache.Arrow.Types.TimeUnit.Millisecond => v => v * TimeSpan.TicksPerMillisecond,
+                Apache.Arrow.Types.TimeUnit.Microsecond => v => v * TimeSpan.TicksPerMicrosecond,
+                _ => v => Math.DivRem(v, 100, out var rest) - (rest < 0 ? 1 : 0),
+            };
+            return (array, count, builder) =>
+            {
+                var values = ((TimestampArray)array).Values;
+                var target = (DateTimeColumnBuilder)builder;
+                for (var i = 0; i < count; i++)
+                {
+                    if (array.IsNull(i))
+                    {
+                        target.AppendNull();
+                    }
+                    else
+                    {
+                        target.Append(new DateTime(DateTime.UnixEpoch.Ticks + ticks(values[i]), kind));
+                    }
+                }
+            };
+        }
 
         private static Action<IArrowArray, int, ColumnBuilder> Strings<TArray>(Func<TArray, int, string?> value)
             where TArray : IArrowArray => (array, count, builder) =>
