@@ -114,5 +114,41 @@ public sealed class ParquetRoundTripTests : IDisposable
         Assert.Equal(["x"], read.Frame.ColumnNames);
     }
 
+    [Fact]
+    public void LegacyInt96Timestamps_AreReadToTheTick_WithoutATimeZoneAsArrowAndDuckDbReadThem()
+    {
+        // INT96 (Impala, old Spark): nanoseconds of the day, then the Julian day number. No tool here writes it but
+        // Parquet's own low-level writer, so the file is made column by column with ParquetSharp.
+        var path = Path.Combine(_folder, "int96.parquet");
+        DateTime?[] instants = [new DateTime(2011, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, new DateTime(1969, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(1234), new DateTime(2262, 4, 11, 23, 47, 16, DateTimeKind.Utc)];
+        using (var file = new ParquetSharp.ParquetFileWriter(path, [new ParquetSharp.Column<ParquetSharp.Int96?>("ts")]))
+        {
+            using var group = file.AppendRowGroup();
+            using var column = group.NextColumn().LogicalWriter<ParquetSharp.Int96?>();
+            column.WriteBatch([.. instants.Select(i => i is { } t ? Int96Of(t) : (ParquetSharp.Int96?)null)]);
+            file.Close();
+        }
+
+        var read = Dataset.ReadParquet(path).Get<DateTimeColumn>("ts");
+
+        Assert.Equal(instants.Length, read.Length);
+        for (var i = 0; i < instants.Length; i++)
+        {
+            Assert.Equal(instants[i] is null, read.IsNull(i));
+            if (instants[i] is { } instant)
+            {
+                Assert.Equal((instant.Ticks, DateTimeKind.Unspecified), (read[i].Ticks, read[i].Kind));
+            }
+        }
+    }
+
+    private static ParquetSharp.Int96 Int96Of(DateTime instant)
+    {
+        const long JulianDayOfUnixEpoch = 2_440_588;
+        var days = (long)Math.Floor((instant - DateTime.UnixEpoch).TotalDays);
+        var nanosOfDay = (instant - DateTime.UnixEpoch.AddDays(days)).Ticks * 100;
+        return new ParquetSharp.Int96((int)(nanosOfDay & 0xFFFFFFFF), (int)(nanosOfDay >> 32), (int)(JulianDayOfUnixEpoch + days));
+    }
+
     private sealed record ParquetConfig(DatasetWriter Writer, DatasetReader Reader);
 }
