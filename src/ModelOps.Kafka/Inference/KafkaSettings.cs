@@ -40,35 +40,27 @@ internal static class KafkaClientConfigs
 
     public static ConsumerConfig Consumer(KafkaInferenceJob job)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["auto.offset.reset"] = "earliest",
-            ["client.id"] = "modelops-kafka-inference",
-            ["log_level"] = "4",
-        };
-        Overlay(properties, job.Properties);
-        Overlay(properties, job.Consumer.Properties);
-        properties["bootstrap.servers"] = job.BootstrapServers;
+        var properties = Merge(job, new Dictionary<string, string>(StringComparer.Ordinal) { ["auto.offset.reset"] = "earliest" }, job.Consumer.Properties);
         properties["group.id"] = job.Consumer.GroupId;
         properties["enable.auto.commit"] = "false";
         properties["enable.auto.offset.store"] = "false";
         return new ConsumerConfig(properties);
     }
 
-    public static ProducerConfig Producer(KafkaInferenceJob job)
+    public static ProducerConfig Producer(KafkaInferenceJob job) => new(Merge(
+        job,
+        new Dictionary<string, string>(StringComparer.Ordinal) { ["acks"] = "all", ["enable.idempotence"] = "true", ["linger.ms"] = "5" },
+        job.Output.Properties));
+
+    /// <summary>The client's defaults, then the job's shared properties, then the client's own, then the cluster.</summary>
+    private static Dictionary<string, string> Merge(KafkaInferenceJob job, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string> own)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["client.id"] = "modelops-kafka-inference",
-            ["acks"] = "all",
-            ["enable.idempotence"] = "true",
-            ["linger.ms"] = "5",
-            ["log_level"] = "4",
-        };
-        Overlay(properties, job.Properties);
-        Overlay(properties, job.Output.Properties);
-        properties["bootstrap.servers"] = job.BootstrapServers;
-        return new ProducerConfig(properties);
+        defaults["client.id"] = "modelops-kafka-inference";
+        defaults["log_level"] = "4";
+        Overlay(defaults, job.Properties);
+        Overlay(defaults, own);
+        defaults["bootstrap.servers"] = job.BootstrapServers;
+        return defaults;
     }
 
     private static void Overlay(Dictionary<string, string> properties, IReadOnlyDictionary<string, string> overrides)
