@@ -75,8 +75,9 @@ internal sealed class KafkaBench(MockCluster cluster, CpuMeter meter, int partit
     /// <summary>
     /// The plain pipe: in a fresh consumer group with the job's consumer settings (manual offsets), gathers batches as the
     /// job does (up to <paramref name="batchSize"/> messages, waiting at most 100 ms after the first), produces each message
-    /// unchanged (key, value, headers) to <paramref name="output"/> with the job's producer settings, waits for every
-    /// acknowledgement (flush) and commits the batch's offsets; stops after <paramref name="total"/> messages and closes.
+    /// unchanged (key, value, headers) to <paramref name="output"/> with the job's producer settings (KafkaSettings.cs:
+    /// acks, idempotence, linger, and delivery reports served by the flush itself, no background poll thread), waits for
+    /// every acknowledgement (flush) and commits the batch's offsets; stops after <paramref name="total"/> messages and closes.
     /// </summary>
     public PipelineRun PlainPipe(string input, string output, int batchSize, int total)
     {
@@ -111,6 +112,8 @@ internal sealed class KafkaBench(MockCluster cluster, CpuMeter meter, int partit
             ["enable.idempotence"] = "true",
             ["linger.ms"] = "5",
             ["log_level"] = "4",
+            ["dotnet.producer.enable.background.poll"] = "false",
+            ["dotnet.producer.delivery.report.fields"] = "none",
         })).Build();
         string? failure = null;
         void Delivered(DeliveryReport<byte[]?, byte[]?> report)
