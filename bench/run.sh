@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Every benchmark, each side by side with its reference in the same run (docs/benchmarks.md).
-#   bash bench/run.sh [csv|learners|shap|store|hub|all] [options]    (./build.sh bench ... installs what is missing first)
+#   bash bench/run.sh [csv|learners|shap|store|hub|kafka|all] [options]    (./build.sh bench ... installs what is missing first)
 #   csv:      bench/csv.sh [--runs N]        ModelOps CSV reader vs pandas.read_csv
 #   learners: bench/learners.sh [--rows N]   ModelOps learners vs scikit-learn and XGBoost (quality and speed)
 #   shap:     bench/shap.sh                  ModelOps TreeSHAP vs XGBoost pred_contribs on the same model
 #   store:    bench/store.sh                 metrics/s and registration latency on SQLite and PostgreSQL
 #   hub:      bench/hub.sh [--duration 10s]  single-record predict with SHAP and logging vs /health, wrk, SQLite and PostgreSQL
+#   kafka:    bench/kafka.sh [RECORDS]       KafkaInferenceJob vs a plain Confluent.Kafka pipe and the SHAP explainer, mock cluster
 set -euo pipefail
 cd "$(dirname "$0")"
 what=${1:-all}
@@ -16,6 +17,7 @@ case "$what" in
   store) bash store.sh "$@" ;;
   shap) bash shap.sh "$@" ;;
   hub) bash hub.sh "$@" ;;
-  all) bash csv.sh; bash learners.sh; bash shap.sh; bash store.sh; bash hub.sh ;;
-  *) echo "usage: bench/run.sh [csv|learners|shap|store|hub|all] [options]" >&2; exit 2 ;;
+  kafka) bash kafka.sh "$@" ;;
+  all) bash csv.sh; bash learners.sh; bash shap.sh; bash store.sh; bash hub.sh; bash kafka.sh ;;
+  *) echo "usage: bench/run.sh [csv|learners|shap|store|hub|kafka|all] [options]" >&2; exit 2 ;;
 esac

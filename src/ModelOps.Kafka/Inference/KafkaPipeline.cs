@@ -131,6 +131,11 @@ internal sealed partial class KafkaPipeline : IDisposable
             {
                 Process();
             }
+            else
+            {
+                // Idle: serve the producer's error and log events (its delivery reports are served by each batch's flush).
+                _producer.Poll(TimeSpan.Zero);
+            }
 
             if (Stopwatch.GetElapsedTime(lastReport) >= ReportInterval)
             {
