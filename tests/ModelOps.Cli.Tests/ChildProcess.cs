@@ -74,6 +74,16 @@ internal sealed class ChildProcess : IDisposable
         throw new InvalidOperationException($"no awaited line within {timeout}");
     }
 
+    /// <summary>How many lines of stdout (or of stderr) so far match <paramref name="match"/>.</summary>
+    public int CountLines(Func<string, bool> match, bool stderr = false)
+    {
+        var lines = stderr ? _errorLines : _lines;
+        lock (lines)
+        {
+            return lines.Count(match);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, nothing flushed.</summary>
     public void Kill()
     {

@@ -70,11 +70,22 @@ public sealed partial class KafkaInferenceCommandTests : IAsyncLifetime, IDispos
     [Fact]
     public async Task TwoProcessesInOneGroup_SharePartitionsAndTogetherProduceEveryOutput()
     {
-        var config = WriteConfig("max_idle_seconds: 5");
+        // The idle bound outlasts the second member's join (the mock's coordinator takes seconds to rebalance).
+        var config = WriteConfig("max_idle_seconds: 8");
+        static bool Assigned(string line) => line.Contains("] assigned ", StringComparison.Ordinal);
         using var first = StartJob(config);
-        await first.WaitForLineAsync(l => l.Contains("assigned ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), stderr: true);
+        await first.WaitForLineAsync(Assigned, TimeSpan.FromSeconds(60), stderr: true);
         using var second = StartJob(config);
-        await second.WaitForLineAsync(l => l.Contains("assigned ", StringComparison.Ordinal), TimeSpan.FromSeconds(60), stderr: true);
+        await second.WaitForLineAsync(Assigned, TimeSpan.FromSeconds(60), stderr: true);
+
+        // The rebalance gave the first member its share again before anything is produced.
+        var clock = Stopwatch.StartNew();
+        while (first.CountLines(Assigned, stderr: true) < 2 && !first.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(2, first.CountLines(Assigned, stderr: true));
         ProduceWithKcat();
 
         var results = new[] { await first.WaitAsync(TimeSpan.FromMinutes(2)), await second.WaitAsync(TimeSpan.FromMinutes(2)) };
