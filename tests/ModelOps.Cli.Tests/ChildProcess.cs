@@ -84,6 +84,18 @@ internal sealed class ChildProcess : IDisposable
         }
     }
 
+    /// <summary>The lines of stderr (the job's log) read so far, for a failure's message.</summary>
+    public string StderrSoFar
+    {
+        get
+        {
+            lock (_errorLines)
+            {
+                return string.Join('\n', _errorLines);
+            }
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, nothing flushed.</summary>
     public void Kill()
     {
