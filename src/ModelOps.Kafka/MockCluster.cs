@@ -74,6 +74,24 @@ public sealed partial class MockCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the cluster answer the next <paramref name="errors"/>.Length requests of API <paramref name="apiKey"/> (0 is Produce,
+    /// 8 OffsetCommit) with those error codes, in order, as a failing broker would (for testing clients' error paths).
+    /// </summary>
+    public void FailNextRequests(short apiKey, params int[] errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        ObjectDisposedException.ThrowIf(_cluster == 0, this);
+        rd_kafka_mock_push_request_errors_array(_cluster, apiKey, errors.Length, errors);
+    }
+
+    /// <summary>Forgets the errors of <see cref="FailNextRequests"/> not yet answered for API <paramref name="apiKey"/>.</summary>
+    public void ClearRequestErrors(short apiKey)
+    {
+        ObjectDisposedException.ThrowIf(_cluster == 0, this);
+        rd_kafka_mock_clear_request_errors(_cluster, apiKey);
+    }
+
     /// <summary>Stops the brokers; clients connected to them see their connections close.</summary>
     public void Dispose()
     {
@@ -134,4 +152,10 @@ public sealed partial class MockCluster : IDisposable
 
     [LibraryImport(Library)]
     private static partial nint rd_kafka_err2str(int error);
+
+    [LibraryImport(Library)]
+    private static partial void rd_kafka_mock_push_request_errors_array(nint cluster, short apiKey, nint count, int[] errors);
+
+    [LibraryImport(Library)]
+    private static partial void rd_kafka_mock_clear_request_errors(nint cluster, short apiKey);
 }

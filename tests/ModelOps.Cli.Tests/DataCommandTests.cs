@@ -23,6 +23,19 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void DataCheck_Parquet_IsReadWithItsTypesAndCheckedLikeCsv()
+    {
+        var result = CliProcess.Run("data", "check", "data/bike_sharing/hour.parquet", "--schema", "configs/schemas/bike_inputs.yaml", "configs/schemas/bike_target.yaml");
+        var bad = CliProcess.Run("data", "check", "tests/fixtures/parquet/not_parquet.parquet", "--schema", "configs/schemas/bike_inputs.yaml");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("data/bike_sharing/hour.parquet: 17,379 rows x 17 columns", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("passed bike_inputs, bike_target", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, bad.ExitCode);
+        Assert.Equal("error: tests/fixtures/parquet/not_parquet.parquet: not a Parquet file, or a damaged one: Invalid: Parquet magic bytes not found in footer. Either the file is corrupted or this is not a parquet file.\n", bad.Stderr);
+    }
+
+    [Fact]
     public void DataCheck_BrokenData_ExitsThreeListingViolations()
     {
         var csv = Path.Combine(_folder, "target.csv");

@@ -1,3 +1,5 @@
+using ModelOps.Core.Data;
+using ModelOps.Jobs.Datasets;
 using ModelOps.Store;
 using ModelOps.Store.Tracking;
 
@@ -51,6 +53,14 @@ public sealed class RunCommandTests : IDisposable
         Assert.StartsWith("instant,dteday,prediction,shap_season,shap_weathersit,shap_yr,", header, StringComparison.Ordinal);
         Assert.EndsWith(",shap_base_value", header, StringComparison.Ordinal);
 
+        var parquet = Run("configs/bike/inference_parquet.yaml", "-e", Quiet);
+        Assert.True(parquet.ExitCode == 0, parquet.Stderr);
+        Assert.Contains("InferenceJob: 17379 rows x 16 columns from bike_demand version 1 to ", parquet.Stdout, StringComparison.Ordinal);
+        var fromCsv = Dataset.ReadCsv(Path.Combine(_folder, "outputs", "bike", "predictions.csv"));
+        var fromParquet = Dataset.ReadParquet(Path.Combine(_folder, "outputs", "bike", "predictions.parquet"));
+        Assert.Equal(fromCsv.ColumnNames, fromParquet.ColumnNames);
+        Assert.Equal(fromCsv.Get<Float64Column>("prediction").Values.ToArray(), fromParquet.Get<Float64Column>("prediction").Values.ToArray());
+
         // The small test model is held to a loose bound; the shipped bounds are for the full model (the demo).
         var evaluations = Run("configs/bike/evaluations.yaml", "-e", Quiet, "-e", "{job: {metrics: [{KIND: R2, threshold: 0.5}, {KIND: RootMeanSquaredError}]}}");
         Assert.True(evaluations.ExitCode == 0, evaluations.Stderr);
@@ -64,7 +74,7 @@ public sealed class RunCommandTests : IDisposable
 
         await using var store = await StoreFactory.OpenAsync(Database);
         var runs = await store.ListRunsAsync("bike");
-        Assert.Equal(6, runs.Count);
+        Assert.Equal(7, runs.Count);
         Assert.All(runs, r => Assert.Equal(RunStatus.Finished, r.Status));
         Assert.Equal(1, (await store.ResolveAsync("bike_demand@Champion")).Version);
         var trainingRun = await store.GetRunAsync((await store.GetVersionAsync("bike_demand", 1)).RunId!);

@@ -4,12 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using ModelOps.Core.Features;
-using ModelOps.Core.Learners.Trees;
-using ModelOps.Core.Models;
-using ModelOps.Jobs.Datasets;
 using ModelOps.Store;
-using ModelOps.Store.Registry;
 
 namespace ModelOps.Cli.Tests;
 
@@ -17,7 +12,6 @@ namespace ModelOps.Cli.Tests;
 public abstract class ServeCommandTests : IAsyncLifetime
 {
     private const string Record = """{"season":1,"hr":3,"weekday":6,"workingday":0,"weathersit":1,"temp":0.2,"hum":0.8,"windspeed":0}""";
-    private static readonly string[] Inputs = ["season", "hr", "weekday", "workingday", "weathersit", "temp", "hum", "windspeed"];
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "modelops-serve-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -34,12 +28,7 @@ public abstract class ServeCommandTests : IAsyncLifetime
     {
         Directory.CreateDirectory(_folder);
         Database = await CreateDatabaseAsync();
-        var data = Dataset.ReadCsv(Path.Combine(CliProcess.RepoRoot, "data", "bike_sharing", "hour.csv"));
-        var model = new Model([new PassthroughStep(Inputs)], new GradientBoostingRegressorOptions { MaxIter = 10 });
-        model.Fit(data.Select(Inputs), data["cnt"]);
-        await using var store = await StoreFactory.OpenAsync(Database, new StoreOptions { ArtifactRoot = Path.Combine(_folder, "artifacts") });
-        var run = await store.StartRunAsync("serve-tests");
-        await store.RegisterAsync(new ModelRegistration("bike", model, run.Id));
+        await BikeModel.RegisterAsync(Database, Path.Combine(_folder, "artifacts"));
     }
 
     public Task DisposeAsync()

@@ -4,19 +4,19 @@ using ModelOps.Jobs.DataChecks;
 
 namespace ModelOps.Cli.Commands;
 
-/// <summary><c>modelops data check FILE --schema S...</c>: reads a CSV file, checks it and summarizes its columns.</summary>
+/// <summary><c>modelops data check FILE --schema S...</c>: reads a CSV or Parquet file, checks it and summarizes its columns.</summary>
 internal static class DataCommand
 {
     public static Command Create(Option<bool> verbose)
     {
-        var file = new Argument<string>("file") { Description = "The CSV file to check." };
+        var file = new Argument<string>("file") { Description = "The CSV or Parquet (.parquet) file to check." };
         var schemas = new Option<string[]>("--schema", "-s")
         {
             Description = "A schema file (YAML or JSON); repeat for several (e.g. inputs and target).",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var check = new Command("check", "Read a CSV file with its schemas' types, check every rule and summarize each column.");
+        var check = new Command("check", "Read a CSV or Parquet file with its schemas' types, check every rule and summarize each column.");
         check.Arguments.Add(file);
         check.Options.Add(schemas);
         check.SetAction(parse => CommandRunner.Run(parse.GetValue(verbose), console =>

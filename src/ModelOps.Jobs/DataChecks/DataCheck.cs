@@ -16,16 +16,16 @@ namespace ModelOps.Jobs.DataChecks;
 public sealed record DataCheckResult(string Path, IReadOnlyList<string> Schemas, int Rows, IReadOnlyList<ColumnSummary> Columns, TimeSpan ReadTime);
 
 /// <summary>
-/// Reads a CSV file, checks it against every schema and summarizes each column. The first thing
-/// a user runs on new data. Columns the schemas list are read as text and coerced by the schemas,
+/// Reads a CSV (or Parquet) file, checks it against every schema and summarizes each column. The first thing
+/// a user runs on new data. CSV columns the schemas list are read as text and coerced by the schemas,
 /// so every bad value of every column is reported at once (and codes such as <c>007</c> keep their
-/// zeros when the schema says string).
+/// zeros when the schema says string); Parquet columns are read with their own types and coerced.
 /// </summary>
 public static class DataCheck
 {
     /// <summary>Reads <paramref name="csvPath"/>, checks it against each schema file and summarizes it.</summary>
     /// <exception cref="Configuration.ConfigException">A schema file is missing or invalid.</exception>
-    /// <exception cref="DatasetException">The file cannot be read as CSV.</exception>
+    /// <exception cref="DatasetException">The file cannot be read as CSV (or, for <c>.parquet</c>, as Parquet).</exception>
     /// <exception cref="SchemaException">The data breaks a schema; the message lists every violation of every schema.</exception>
     public static DataCheckResult Run(string csvPath, IReadOnlyList<string> schemaPaths)
     {
@@ -38,28 +38,40 @@ public static class DataCheck
         }
 
         var clock = Stopwatch.StartNew();
-        var header = Dataset.ReadCsv(csvPath, new CsvReadOptions { Limit = 0 });
-        var asText = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
-        foreach (var schema in schemas)
+        Frame frame;
+        Func<int, int>? lineOf = null;
+        if (Dataset.FormatOf(csvPath) == DatasetFormat.Parquet)
         {
-            foreach (var column in schema.ColumnNames)
+            // Parquet columns are typed already: the schemas check and coerce them as read.
+            frame = Dataset.ReadParquet(csvPath);
+        }
+        else
+        {
+            var header = Dataset.ReadCsv(csvPath, new CsvReadOptions { Limit = 0 });
+            var asText = new Dictionary<string, ColumnType>(StringComparer.Ordinal);
+            foreach (var schema in schemas)
             {
-                if (header.Contains(column))
+                foreach (var column in schema.ColumnNames)
                 {
-                    asText[column] = ColumnType.String;
+                    if (header.Contains(column))
+                    {
+                        asText[column] = ColumnType.String;
+                    }
                 }
             }
+
+            var lines = new RowLines();
+            frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = asText }, lines, CancellationToken.None);
+            lineOf = lines.LineOf;
         }
 
-        var lines = new RowLines();
-        var frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = asText }, lines, CancellationToken.None);
         var readTime = clock.Elapsed;
 
         var violations = new List<SchemaViolation>();
         var names = new List<string>(schemas.Count);
         foreach (var schema in schemas)
         {
-            frame = schema.Validate(frame, out var found, lines.LineOf);
+            frame = schema.Validate(frame, out var found, lineOf);
             violations.AddRange(found);
             names.Add(schema.Name);
         }

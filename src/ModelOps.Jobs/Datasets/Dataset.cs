@@ -1,6 +1,7 @@
 using ModelOps.Core.Data;
 using ModelOps.Jobs.Datasets.Csv;
 using ModelOps.Jobs.Datasets.JsonLines;
+using ModelOps.Jobs.Datasets.Parquet;
 
 namespace ModelOps.Jobs.Datasets;
 
@@ -79,12 +80,28 @@ public static class Dataset
     public static void WriteJsonLines(Stream stream, Frame frame, CancellationToken cancellationToken = default) =>
         JsonLinesFrameWriter.Write(stream, frame, cancellationToken);
 
+    /// <summary>Reads a Parquet file, or a folder of part files as one frame, row group by row group.</summary>
+    /// <exception cref="DatasetException">The file is missing, not Parquet, damaged, lacks a named column or holds a type a frame cannot.</exception>
+    public static Frame ReadParquet(string path, ParquetReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ParquetFrameReader.Read(Readers.ParquetReader.Files(path), options ?? new ParquetReadOptions(), cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="frame"/> as a Parquet file at <paramref name="path"/>, replacing it atomically.</summary>
+    public static void WriteParquet(string path, Frame frame, ParquetWriteOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        AtomicFile.Write(path, stream => ParquetFrameWriter.Write(stream, frame, options ?? new ParquetWriteOptions(), cancellationToken));
+    }
+
     /// <summary>Reads <paramref name="path"/> in <paramref name="format"/> (by default the one its extension names) with default options.</summary>
     public static Frame Read(string path, DatasetFormat? format = null, CancellationToken cancellationToken = default) =>
         (format ?? FormatOf(path)) switch
         {
             DatasetFormat.Csv => ReadCsv(path, null, cancellationToken),
             DatasetFormat.JsonLines => ReadJsonLines(path, null, cancellationToken),
+            DatasetFormat.Parquet => ReadParquet(path, null, cancellationToken),
             var other => throw new ArgumentOutOfRangeException(nameof(format), other, "Unknown dataset format."),
         };
 
@@ -98,6 +115,9 @@ public static class Dataset
                 break;
             case DatasetFormat.JsonLines:
                 WriteJsonLines(path, frame, cancellationToken);
+                break;
+            case DatasetFormat.Parquet:
+                WriteParquet(path, frame, null, cancellationToken);
                 break;
             case var other:
                 throw new ArgumentOutOfRangeException(nameof(format), other, "Unknown dataset format.");
@@ -120,7 +140,12 @@ public static class Dataset
             return DatasetFormat.JsonLines;
         }
 
-        throw new ArgumentException($"Cannot tell the format of '{path}' from its extension; use .csv, .jsonl or .ndjson, or name the format.", nameof(path));
+        if (extension.Equals(".parquet", StringComparison.OrdinalIgnoreCase))
+        {
+            return DatasetFormat.Parquet;
+        }
+
+        throw new ArgumentException($"Cannot tell the format of '{path}' from its extension; use .csv, .jsonl, .ndjson or .parquet, or name the format.", nameof(path));
     }
 
     private static FileStream OpenRead(string path)

@@ -8,4 +8,7 @@ public enum DatasetFormat
 
     /// <summary>One JSON object per line; extensions <c>.jsonl</c> and <c>.ndjson</c>.</summary>
     JsonLines,
+
+    /// <summary>Apache Parquet, columnar and typed; extension <c>.parquet</c>.</summary>
+    Parquet,
 }

@@ -62,8 +62,8 @@ public sealed record KafkaInferenceJob : Job
     public long? MaxMessages { get; init; }
 
     /// <summary>
-    /// Stop when no message arrived for this many seconds, counted from the first partition assignment (before it, while
-    /// the group is joined, from the start and for at least 60 s); unbounded when not set.
+    /// Stop when no message arrived for this many seconds while partitions are assigned (counted from the assignment);
+    /// while none are (joining the group, a rebalance), the bound is at least 60 s. Unbounded when not set.
     /// </summary>
     public double? MaxIdleSeconds { get; init; }
 
@@ -149,9 +149,11 @@ public sealed record KafkaInferenceJob : Job
             return StreamScorer.ForModel(await context.LoadModelAsync(Model!).ConfigureAwait(false), KeepFields, Explain);
         }
 
+        // The revision first: a change made while the group is read is then seen by the next refresh.
+        var revision = await context.Store.Groups.GetGroupsRevisionAsync(CancellationToken.None).ConfigureAwait(false);
         var group = await context.Store.Groups.GetGroupAsync(Group, CancellationToken.None).ConfigureAwait(false);
         var loaded = (previous?.Served ?? []).Concat(previous?.Shadows ?? []).ToDictionary(m => (m.Model, m.Version), m => m.Loaded);
-        return await StreamScorer.ForGroupAsync(group, async member =>
+        return await StreamScorer.ForGroupAsync(group, revision, async member =>
         {
             if (loaded.TryGetValue((member.Model, member.Version), out var model))
             {

@@ -6,6 +6,7 @@ using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using ModelOps.Jobs.Jobs;
 using ModelOps.Store.Inference;
+using ModelOps.Store.Tracking;
 
 namespace ModelOps.Kafka.Inference;
 
@@ -50,7 +51,6 @@ internal sealed partial class KafkaPipeline : IDisposable
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly List<ConsumeResult<byte[]?, byte[]?>> _batch = [];
     private StreamScorer _scorer;
-    private long _groupRevision = -1;
     private long _lastMessage;
     private bool _assigned;
     private long _consumed;
@@ -92,7 +92,8 @@ internal sealed partial class KafkaPipeline : IDisposable
         _consumer.Subscribe(_job.Consumer.Topics);
         LogStarted(_context.Logger, string.Join(", ", _job.Consumer.Topics), _job.Consumer.GroupId, _job.Output.Topic, _job.DeadLetterTopic);
         _lastMessage = Stopwatch.GetTimestamp();
-        var lastReport = Stopwatch.GetTimestamp();
+        var started = Stopwatch.GetTimestamp();
+        var lastReport = started;
         var lastRefresh = Stopwatch.GetTimestamp();
         var reported = 0L;
         string stoppedBy;
@@ -110,8 +111,9 @@ internal sealed partial class KafkaPipeline : IDisposable
                 break;
             }
 
-            // Joining the group takes seconds (the coordinator waits for members): before the first assignment the idle
-            // bound is at least a minute, so a short bound stops a job that was idle, not one still joining.
+            // Joining the group takes seconds (the coordinator waits for members): while no partitions are assigned (before
+            // the first assignment, during a rebalance) the idle bound is at least a minute, so a short bound stops a job
+            // that was idle, not one still joining.
             if (_job.MaxIdleSeconds is { } idle && Stopwatch.GetElapsedTime(_lastMessage).TotalSeconds >= (_assigned ? idle : Math.Max(idle, JoinWaitSeconds)))
             {
                 stoppedBy = "max_idle_seconds";
@@ -146,8 +148,9 @@ internal sealed partial class KafkaPipeline : IDisposable
 
             if (Stopwatch.GetElapsedTime(lastReport) >= ReportInterval)
             {
-                var seconds = Stopwatch.GetElapsedTime(lastReport).TotalSeconds;
-                LogProgress(_context.Logger, _consumed, (_consumed - reported) / seconds, _produced, _deadLetters);
+                var rate = (_consumed - reported) / Stopwatch.GetElapsedTime(lastReport).TotalSeconds;
+                LogProgress(_context.Logger, _consumed, rate, _produced, _deadLetters);
+                LogMetrics((long)Stopwatch.GetElapsedTime(started).TotalSeconds, ("messages_per_second", rate));
                 reported = _consumed;
                 lastReport = Stopwatch.GetTimestamp();
             }
@@ -157,6 +160,7 @@ internal sealed partial class KafkaPipeline : IDisposable
         Complete();
         _consumer.Close();
         LogStopped(_context.Logger, stoppedBy, _consumed, _produced, _deadLetters);
+        LogMetrics(0, ("consumed", _consumed), ("produced", _produced), ("dead_letters", _deadLetters), ("logged_rows", _logged));
         return new KafkaInferenceResult
         {
             Consumed = _consumed,
@@ -281,7 +285,7 @@ internal sealed partial class KafkaPipeline : IDisposable
         {
             throw new ServiceUnavailableException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{flight.Failures.Count} of {batch.Length} messages were not acknowledged by the cluster ({flight.Failures[0]}); the batch from {batch[0].TopicPartitionOffset} on is not committed, so it is scored again on restart"));
+                $"{flight.Failures.Count} of {batch.Length} messages were not acknowledged by the cluster ({flight.Failures[0]}); the batch from {Name(batch[0].TopicPartitionOffset)} on is not committed, so it is scored again on restart"));
         }
 
         if (flight.LogRows.Count > 0)
@@ -349,6 +353,13 @@ internal sealed partial class KafkaPipeline : IDisposable
         }
     }
 
+    /// <summary>Records the stream's figures as metrics of the job's run (the hub's run page charts them).</summary>
+    private void LogMetrics(long step, params (string Key, double Value)[] values)
+    {
+        var now = _context.Time.GetUtcNow();
+        _context.Store.LogMetricsAsync(_context.RunId, [.. values.Select(v => new MetricPoint(v.Key, v.Value, step, now))], CancellationToken.None).GetAwaiter().GetResult();
+    }
+
     /// <summary>
     /// Partitions revoked (or lost): finishes the batch in flight while they are still this consumer's (when lost, without
     /// committing: they may be another's already), then drops the gathered, unscored messages of those partitions. A
@@ -371,6 +382,9 @@ internal sealed partial class KafkaPipeline : IDisposable
     /// <summary>Drops the gathered, unscored messages of partitions this consumer no longer owns.</summary>
     private void Drop(IEnumerable<TopicPartition> partitions, string how)
     {
+        // A rebalance is not idleness: until the next assignment, the idle bound is the joining one again.
+        _assigned = false;
+        _lastMessage = Stopwatch.GetTimestamp();
         var gone = partitions.ToHashSet();
         var dropped = _batch.RemoveAll(m => gone.Contains(m.TopicPartition));
         LogRevoked(_context.Logger, how, Names(gone), dropped);
@@ -385,19 +399,19 @@ internal sealed partial class KafkaPipeline : IDisposable
         }
 
         var revision = _context.Store.Groups.GetGroupsRevisionAsync(CancellationToken.None).GetAwaiter().GetResult();
-        if (_groupRevision >= 0 && revision != _groupRevision)
+        if (revision == _scorer.Revision)
         {
-            var rebuilt = _rebuild(_scorer).GetAwaiter().GetResult();
-            if (!rebuilt.Served.Select(m => (m.Model, m.Version, m.Role)).SequenceEqual(_scorer.Served.Select(m => (m.Model, m.Version, m.Role)))
-                || !rebuilt.Shadows.Select(m => (m.Model, m.Version)).SequenceEqual(_scorer.Shadows.Select(m => (m.Model, m.Version))))
-            {
-                LogGroupChanged(_context.Logger, _scorer.Group, string.Join(", ", rebuilt.Served.Concat(rebuilt.Shadows).Select(m => $"{m.Model}/{m.Version} {m.Role}")));
-            }
-
-            _scorer = rebuilt;
+            return;
         }
 
-        _groupRevision = revision;
+        var rebuilt = _rebuild(_scorer).GetAwaiter().GetResult();
+        if (!rebuilt.Served.Select(m => (m.Model, m.Version, m.Role)).SequenceEqual(_scorer.Served.Select(m => (m.Model, m.Version, m.Role)))
+            || !rebuilt.Shadows.Select(m => (m.Model, m.Version)).SequenceEqual(_scorer.Shadows.Select(m => (m.Model, m.Version))))
+        {
+            LogGroupChanged(_context.Logger, _scorer.Group, string.Join(", ", rebuilt.Served.Concat(rebuilt.Shadows).Select(m => $"{m.Model}/{m.Version} {m.Role}")));
+        }
+
+        _scorer = rebuilt;
     }
 
     private int InFlightCount => _inFlight?.Batch.Length ?? 0;

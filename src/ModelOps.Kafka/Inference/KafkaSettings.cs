@@ -41,15 +41,7 @@ internal static class KafkaClientConfigs
 
     public static ConsumerConfig Consumer(KafkaInferenceJob job)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["auto.offset.reset"] = "earliest",
-            ["client.id"] = "modelops-kafka-inference",
-            ["log_level"] = "4",
-        };
-        Overlay(properties, job.Properties);
-        Overlay(properties, job.Consumer.Properties);
-        properties["bootstrap.servers"] = job.BootstrapServers;
+        var properties = Merge(job, new Dictionary<string, string>(StringComparer.Ordinal) { ["auto.offset.reset"] = "earliest" }, job.Consumer.Properties);
         properties["group.id"] = job.Consumer.GroupId;
         properties["enable.auto.commit"] = "false";
         properties["enable.auto.offset.store"] = "false";
@@ -58,26 +50,30 @@ internal static class KafkaClientConfigs
 
     public static ProducerConfig Producer(KafkaInferenceJob job)
     {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["client.id"] = "modelops-kafka-inference",
-            ["acks"] = "all",
-            ["enable.idempotence"] = "true",
-            ["linger.ms"] = "5",
-            ["log_level"] = "4",
+        var properties = Merge(
+            job,
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["acks"] = "all", ["enable.idempotence"] = "true", ["linger.ms"] = "5" },
+            job.Output.Properties);
 
-            // The pipeline serves the producer's events itself: delivery reports while it flushes each batch, the rest
-            // when idle. With Confluent.Kafka's background poll thread serving them instead, a flush notices its last
-            // acknowledgement only on its next 10 ms wake-up, so every batch waited at least 10 ms.
-            ["dotnet.producer.enable.background.poll"] = "false",
+        // The pipeline serves the producer's events itself: delivery reports while it flushes each batch, the rest
+        // when idle. With Confluent.Kafka's background poll thread serving them instead, a flush notices its last
+        // acknowledgement only on its next 10 ms wake-up, so every batch waited at least 10 ms.
+        properties["dotnet.producer.enable.background.poll"] = "false";
 
-            // Each delivery report is read for its error only: no copies of the message's headers and other fields.
-            ["dotnet.producer.delivery.report.fields"] = "none",
-        };
-        Overlay(properties, job.Properties);
-        Overlay(properties, job.Output.Properties);
-        properties["bootstrap.servers"] = job.BootstrapServers;
+        // Each delivery report is read for its error only: no copies of the message's headers and other fields.
+        properties["dotnet.producer.delivery.report.fields"] = "none";
         return new ProducerConfig(properties);
+    }
+
+    /// <summary>The client's defaults, then the job's shared properties, then the client's own, then the cluster.</summary>
+    private static Dictionary<string, string> Merge(KafkaInferenceJob job, Dictionary<string, string> defaults, IReadOnlyDictionary<string, string> own)
+    {
+        defaults["client.id"] = "modelops-kafka-inference";
+        defaults["log_level"] = "4";
+        Overlay(defaults, job.Properties);
+        Overlay(defaults, own);
+        defaults["bootstrap.servers"] = job.BootstrapServers;
+        return defaults;
     }
 
     private static void Overlay(Dictionary<string, string> properties, IReadOnlyDictionary<string, string> overrides)

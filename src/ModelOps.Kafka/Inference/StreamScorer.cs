@@ -54,9 +54,10 @@ internal sealed class StreamScorer
     private readonly IReadOnlyList<string> _keepFields;
     private readonly bool _explain;
 
-    private StreamScorer(string? group, TrafficSplit? split, IReadOnlyList<StreamMember> served, IReadOnlyList<StreamMember> shadows, IReadOnlyList<string> keepFields, bool explain)
+    private StreamScorer(string? group, long revision, TrafficSplit? split, IReadOnlyList<StreamMember> served, IReadOnlyList<StreamMember> shadows, IReadOnlyList<string> keepFields, bool explain)
     {
         Group = group;
+        Revision = revision;
         Split = split;
         Served = served;
         Shadows = shadows;
@@ -68,6 +69,9 @@ internal sealed class StreamScorer
 
     /// <summary>The group whose table receives the rows, or <see langword="null"/> when scoring with one model.</summary>
     public string? Group { get; }
+
+    /// <summary>The groups' revision (<c>GetGroupsRevisionAsync</c>) read before the group was, or -1 without a group.</summary>
+    public long Revision { get; }
 
     /// <summary>The group's split, or <see langword="null"/>.</summary>
     public TrafficSplit? Split { get; }
@@ -82,13 +86,14 @@ internal sealed class StreamScorer
     public IReadOnlyList<InputColumn> Inputs { get; }
 
     public static StreamScorer ForModel(LoadedModel model, IReadOnlyList<string> keepFields, bool explain) =>
-        new(null, null, [new StreamMember(model.Version.Model, model.Version.Version, null, model)], [], keepFields, explain);
+        new(null, -1, null, [new StreamMember(model.Version.Model, model.Version.Version, null, model)], [], keepFields, explain);
 
     /// <param name="group">The group.</param>
+    /// <param name="revision">The groups' revision read before <paramref name="group"/> was.</param>
     /// <param name="load">Loads a member's version.</param>
     /// <param name="keepFields">Input fields copied to the outputs.</param>
     /// <param name="explain">Whether to compute SHAP.</param>
-    public static async Task<StreamScorer> ForGroupAsync(ModelGroup group, Func<GroupMember, Task<LoadedModel>> load, IReadOnlyList<string> keepFields, bool explain)
+    public static async Task<StreamScorer> ForGroupAsync(ModelGroup group, long revision, Func<GroupMember, Task<LoadedModel>> load, IReadOnlyList<string> keepFields, bool explain)
     {
         var split = new TrafficSplit(group);
         var served = new List<StreamMember>();
@@ -103,7 +108,7 @@ internal sealed class StreamScorer
             shadows.Add(new StreamMember(member.Model, member.Version, member.Role, await load(member).ConfigureAwait(false)));
         }
 
-        return new StreamScorer(group.Name, split, served, shadows, keepFields, explain);
+        return new StreamScorer(group.Name, revision, split, served, shadows, keepFields, explain);
     }
 
     /// <summary>The request id of a message in the inference log: <c>kafka:TOPIC:PARTITION:OFFSET</c> (feedback labels it by this id).</summary>

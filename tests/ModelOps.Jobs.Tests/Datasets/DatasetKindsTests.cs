@@ -22,12 +22,12 @@ public sealed class DatasetKindsTests
     private static string Error(string yaml) => Assert.Throws<ConfigException>(() => Bind(yaml)).Message;
 
     [Fact]
-    public void AddDatasets_RegistersTheSixKindsByName()
+    public void AddDatasets_RegistersTheEightKindsByName()
     {
         var kinds = ConfigKinds.CreateStandard().AddDatasets();
 
-        Assert.Equal(["CsvReader", "JsonLinesReader", "SqlReader"], kinds.KindsOf(typeof(DatasetReader)).Keys);
-        Assert.Equal(["CsvWriter", "JsonLinesWriter", "SqlWriter"], kinds.KindsOf(typeof(DatasetWriter)).Keys);
+        Assert.Equal(["CsvReader", "JsonLinesReader", "ParquetReader", "SqlReader"], kinds.KindsOf(typeof(DatasetReader)).Keys);
+        Assert.Equal(["CsvWriter", "JsonLinesWriter", "ParquetWriter", "SqlWriter"], kinds.KindsOf(typeof(DatasetWriter)).Keys);
     }
 
     [Fact]
@@ -141,9 +141,9 @@ public sealed class DatasetKindsTests
     [Fact]
     public void Bind_WriterKindAsReader_ListsTheReaderKinds()
     {
-        var message = Error("inputs: {KIND: Parquet, path: a.parquet}\n");
+        var message = Error("inputs: {KIND: CsvWriter, path: a.csv}\n");
 
-        Assert.Equal("job.yaml:1: inputs.KIND: unknown kind 'Parquet', expected one of CsvReader, JsonLinesReader, SqlReader", message);
+        Assert.Equal("job.yaml:1: inputs.KIND: unknown kind 'CsvWriter', expected one of CsvReader, JsonLinesReader, ParquetReader, SqlReader", message);
     }
 
     [Fact]

@@ -15,9 +15,10 @@ public sealed class DatasetTests
     [Fact]
     public void FormatOf_UnknownExtension_SaysWhichAreKnown()
     {
-        var error = Assert.Throws<ArgumentException>(() => Dataset.FormatOf("data/hour.parquet"));
+        var error = Assert.Throws<ArgumentException>(() => Dataset.FormatOf("data/hour.xlsx"));
 
-        Assert.Equal("Cannot tell the format of 'data/hour.parquet' from its extension; use .csv, .jsonl or .ndjson, or name the format. (Parameter 'path')", error.Message);
+        Assert.Equal("Cannot tell the format of 'data/hour.xlsx' from its extension; use .csv, .jsonl, .ndjson or .parquet, or name the format. (Parameter 'path')", error.Message);
+        Assert.Equal(DatasetFormat.Parquet, Dataset.FormatOf("data/hour.PARQUET"));
     }
 
     [Fact]

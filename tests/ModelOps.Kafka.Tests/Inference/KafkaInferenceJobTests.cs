@@ -3,6 +3,7 @@ using System.Text.Json;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Scoring;
 using ModelOps.Jobs.Configuration;
+using ModelOps.Jobs.Jobs;
 using ModelOps.Kafka.Inference;
 using ModelOps.Store;
 using ModelOps.Store.Groups;
@@ -45,6 +46,12 @@ public sealed class KafkaInferenceJobTests(KafkaTestBench bench) : IClassFixture
         var (result, _) = await bench.RunAsync(Job("model: bike/1", 300));
 
         Assert.Equal($"consumed 300 messages: 300 predictions to {Topic("scored")}, 0 dead letters to {Topic("dead")}; all committed; stopped by max_messages", result.Summary);
+        await using (var store = await StoreFactory.OpenAsync(bench.Database))
+        {
+            var run = await store.GetRunAsync(result.RunId);
+            Assert.Equal([("consumed", 300.0), ("dead_letters", 0), ("logged_rows", 0), ("produced", 300)], run.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => (m.Key, m.Value)));
+        }
+
         var outputs = bench.ReadAll(Topic("scored"), 300);
         Assert.Equal(300, outputs.Count);
         var expected = bench.Version1.Predict(bench.Rows.Head(300));
@@ -144,6 +151,34 @@ public sealed class KafkaInferenceJobTests(KafkaTestBench bench) : IClassFixture
     }
 
     [Fact]
+    public async Task Group_PromotedWhileStreaming_LaterRecordsGoToTheNewChampion_AndASignalStopsCleanly()
+    {
+        var group = "live-" + _id;
+        await using var store = await StoreFactory.OpenAsync(bench.Database);
+        await store.Groups.CreateGroupAsync(new NewModelGroup(group, [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "tests");
+        bench.Cluster.CreateTopic(Topic("rides"), partitions: 2);
+        var records = bench.Records(100);
+        bench.Produce(Topic("rides"), records.Take(50).Select(r => ((string?)null, (string?)r)));
+        using var stop = new CancellationTokenSource();
+        var job = Task.Run(() => bench.RunAsync(Job($"group: {group}", 1000).Replace("max_idle_seconds: 20", "max_idle_seconds: 120", StringComparison.Ordinal), stop.Token));
+        Assert.Equal(50, bench.ReadAll(Topic("scored"), 50).Count);
+
+        await store.Groups.PromoteAsync(group, "bike", 2, takeAllTraffic: true, "tests");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        bench.Produce(Topic("rides"), records.Skip(50).Select(r => ((string?)null, (string?)r)));
+        var outputs = bench.ReadAll(Topic("scored"), 100);
+        await stop.CancelAsync();
+        var (result, _) = await job;
+
+        Assert.Equal((100, "signal"), (result.Consumed, result.StoppedBy));
+        var versions = outputs.Select(o => JsonDocument.Parse(o.Message.Value!).RootElement)
+            .ToDictionary(json => json.GetProperty("instant").GetInt64(), json => json.GetProperty("version").GetInt32());
+        Assert.Equal(100, versions.Count);
+        Assert.All(versions.Where(v => v.Key <= 50), v => Assert.Equal(1, v.Value));
+        Assert.All(versions.Where(v => v.Key > 50), v => Assert.Equal(2, v.Value));
+    }
+
+    [Fact]
     public async Task BadMessages_GoToTheDeadLetterTopicWithTheirKeyValueHeadersAndTheError()
     {
         bench.Cluster.CreateTopic(Topic("rides"), partitions: 1);
@@ -172,6 +207,33 @@ public sealed class KafkaInferenceJobTests(KafkaTestBench bench) : IClassFixture
             dead.Select(m => (KafkaTestBench.Header(m, KafkaHeaderNames.ErrorKind), KafkaTestBench.Header(m, KafkaHeaderNames.ErrorMessage))));
         var output = Assert.Single(bench.ReadAll(Topic("scored"), 1));
         Assert.Equal("a", output.Message.Key);
+    }
+
+    [Fact]
+    public async Task OutputsRefusedByTheCluster_StopTheJobWithNothingCommitted_AndARestartScoresThemAll()
+    {
+        bench.Cluster.CreateTopic(Topic("rides"), partitions: 1);
+        bench.Cluster.CreateTopic(Topic("scored"), partitions: 1);
+        bench.Cluster.CreateTopic(Topic("dead"), partitions: 1);
+        bench.Produce(Topic("rides"), bench.Records(20).Select(r => ((string?)null, (string?)r)));
+
+        // Every Produce request of the job is answered TOPIC_AUTHORIZATION_FAILED (29), which no retry cures.
+        bench.Cluster.FailNextRequests(0, [.. Enumerable.Repeat(29, 20)]);
+        ServiceUnavailableException error;
+        try
+        {
+            error = await Assert.ThrowsAsync<ServiceUnavailableException>(() => bench.RunAsync(Job("model: bike/1", 20)));
+        }
+        finally
+        {
+            // The cluster is shared by the class's tests: no refusal may outlive this one.
+            bench.Cluster.ClearRequestErrors(0);
+        }
+
+        Assert.Equal($"20 of 20 messages were not acknowledged by the cluster ({Topic("scored")}: Broker: Topic authorization failed); the batch from {Topic("rides")}[0]@0 on is not committed, so it is scored again on restart", error.Message);
+        Assert.Equal(JobErrorKind.ServiceUnavailable, JobErrors.KindOf(error));
+        var (again, _) = await bench.RunAsync(Job("model: bike/1", 20));
+        Assert.Equal((20, 20), (again.Consumed, again.Produced));
     }
 
     [Fact]

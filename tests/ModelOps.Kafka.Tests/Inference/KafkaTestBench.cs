@@ -115,10 +115,18 @@ public sealed class KafkaTestBench : IAsyncLifetime
             EnableAutoCommit = false,
         }).Build();
         using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning));
-        consumer.Assign(partitions);
-        var messages = new List<ConsumeResult<string?, string?>>();
         var clock = Stopwatch.StartNew();
+
+        // The job creates the topic on its first output: wait for it to exist.
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions;
+        while (partitions.Count == 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(100);
+            partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions;
+        }
+
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        var messages = new List<ConsumeResult<string?, string?>>();
         while (messages.Count < expected && clock.Elapsed < TimeSpan.FromSeconds(30))
         {
             if (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } message)

@@ -1,0 +1,154 @@
+using ModelOps.Core.Data;
+using ModelOps.Jobs.Configuration;
+using ModelOps.Jobs.Datasets;
+using ModelOps.Jobs.Datasets.Parquet;
+using ModelOps.Jobs.Datasets.Readers;
+using ModelOps.Jobs.Jobs;
+using static ModelOps.Jobs.Tests.Datasets.DatasetTestKit;
+
+namespace ModelOps.Jobs.Tests.Datasets.Parquet;
+
+/// <summary>The product's own Parquet files read back by the product: every frame type with nulls, row groups, parts, errors.</summary>
+public sealed class ParquetRoundTripTests : IDisposable
+{
+    private readonly string _folder = TemporaryFolder();
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Theory]
+    [InlineData(ParquetCompression.Snappy)]
+    [InlineData(ParquetCompression.Zstd)]
+    [InlineData(ParquetCompression.None)]
+    public void WriteThenRead_EveryTypeWithNulls_GivesTheSameFrame(ParquetCompression compression)
+    {
+        var path = Path.Combine(_folder, "all.parquet");
+        var frame = AllTypes();
+
+        Dataset.WriteParquet(path, frame, new ParquetWriteOptions { Compression = compression });
+
+        // Written timestamps are UTC instants (TIMESTAMP(MICROS, isAdjustedToUTC=true)): they come back as UTC.
+        var when = frame.Get<DateTimeColumn>("when");
+        var utc = new DateTimeColumn("when", [.. Enumerable.Range(0, when.Length).Select(i => when.IsNull(i) ? (DateTime?)null : DateTime.SpecifyKind(when[i], DateTimeKind.Utc))]);
+        AssertFramesEqual(new Frame(frame.Columns.Select(c => c.Name == "when" ? utc : c)), Dataset.ReadParquet(path));
+        Assert.Empty(Directory.GetFiles(_folder, ".*"));
+    }
+
+    [Fact]
+    public void RowGroups_LimitAndColumns_ReadOnlyWhatIsAsked()
+    {
+        var path = Path.Combine(_folder, "groups.parquet");
+        var ids = Enumerable.Range(0, 10_000).Select(i => (long?)i).ToArray();
+        Dataset.WriteParquet(path, new Frame(new Int64Column("id", ids), new StringColumn("label", [.. ids.Select(i => i % 3 == 0 ? null : $"l{i % 7}")])), new ParquetWriteOptions { RowGroupSize = 1_000 });
+
+        var frame = Dataset.ReadParquet(path, new ParquetReadOptions { Columns = ["label", "id"], Limit = 2_500 });
+
+        Assert.Equal(["label", "id"], frame.ColumnNames);
+        Assert.Equal(2_500, frame.RowCount);
+        Assert.Equal(Enumerable.Range(0, 2_500).Select(i => (long)i), frame.Get<Int64Column>("id").Values.ToArray());
+        Assert.Equal(Enumerable.Range(0, 2_500).Select(i => i % 3 == 0 ? null : $"l{i % 7}"), Texts(frame["label"]));
+        Assert.Equal(7, frame.Get<StringColumn>("label").Categories.Count);
+    }
+
+    [Fact]
+    public async Task Reader_FolderOfParts_IsOneDataSetInNameOrderWithTheDigestOfAllBytes()
+    {
+        var parts = Path.Combine(_folder, "parts");
+        Directory.CreateDirectory(parts);
+        Dataset.WriteParquet(Path.Combine(parts, "part-1.parquet"), new Frame(new Float64Column("x", [3.0, 4.0])));
+        Dataset.WriteParquet(Path.Combine(parts, "part-0.parquet"), new Frame(new Float64Column("x", [1.0, 2.0])));
+
+        var read = await new ParquetReader { Path = parts }.ReadAsync();
+
+        Assert.Equal([1.0, 2.0, 3.0, 4.0], read.Frame.Get<Float64Column>("x").Values.ToArray());
+        var bytes = File.ReadAllBytes(Path.Combine(parts, "part-0.parquet")).Concat(File.ReadAllBytes(Path.Combine(parts, "part-1.parquet"))).ToArray();
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), read.Digest);
+    }
+
+    [Fact]
+    public void Parts_WithDifferentColumns_AreRefusedNamingBothFiles()
+    {
+        var parts = Path.Combine(_folder, "mixed");
+        Directory.CreateDirectory(parts);
+        Dataset.WriteParquet(Path.Combine(parts, "a.parquet"), new Frame(new Float64Column("x", [1.0])));
+        Dataset.WriteParquet(Path.Combine(parts, "b.parquet"), new Frame(new Int64Column("x", [1L])));
+
+        var error = Assert.Throws<DatasetException>(() => Dataset.ReadParquet(parts));
+
+        Assert.Equal($"{Path.Combine(parts, "b.parquet")}: its columns (x int64) differ from those of {Path.Combine(parts, "a.parquet")} (x float64); the parts of one data set must have the same columns", error.Message);
+    }
+
+    [Fact]
+    public void Errors_NameTheFileAndTheColumn()
+    {
+        var notParquet = Path.Combine(_folder, "rows.parquet");
+        File.WriteAllText(notParquet, "a,b\n1,2\n");
+        var good = Path.Combine(_folder, "good.parquet");
+        Dataset.WriteParquet(good, new Frame(new Float64Column("temp", [1.0]), new Float64Column("hum", [2.0])));
+
+        Assert.Equal(
+            $"{notParquet}: not a Parquet file, or a damaged one: Invalid: Parquet magic bytes not found in footer. Either the file is corrupted or this is not a parquet file.",
+            Assert.Throws<DatasetException>(() => Dataset.ReadParquet(notParquet)).Message);
+        Assert.Equal(
+            $"{good}: column 'tmp' not found, did you mean temp?",
+            Assert.Throws<DatasetException>(() => Dataset.ReadParquet(good, new ParquetReadOptions { Columns = ["tmp"] })).Message);
+        Assert.Equal(
+            $"{Path.Combine(_folder, "none.parquet")}: file not found",
+            Assert.Throws<DatasetException>(() => Dataset.ReadParquet(Path.Combine(_folder, "none.parquet"))).Message);
+    }
+
+    [Fact]
+    public async Task Config_ParquetWriterAndReader_BindAndRoundTrip()
+    {
+        var path = Path.Combine(_folder, "out", "frame.parquet");
+        var document = new ConfigLoader().Merge([new ConfigSource("job.yaml", $$"""
+            writer: {KIND: ParquetWriter, path: {{path}}, compression: Zstd, row_group_size: 2}
+            reader: {KIND: ParquetReader, path: {{path}}, columns: [x]}
+            """)]);
+        var binder = new ConfigBinder(JobKinds.Create());
+        var writer = binder.Bind<ParquetConfig>(document);
+
+        await writer.Writer.WriteAsync(new Frame(new Float64Column("x", [1.5, 2.5, 3.5]), new BoolColumn("b", [true, false, true])));
+        var read = await writer.Reader.ReadAsync();
+
+        Assert.Equal([1.5, 2.5, 3.5], read.Frame.Get<Float64Column>("x").Values.ToArray());
+        Assert.Equal(["x"], read.Frame.ColumnNames);
+    }
+
+    [Fact]
+    public void LegacyInt96Timestamps_AreReadToTheTick_WithoutATimeZoneAsArrowAndDuckDbReadThem()
+    {
+        // INT96 (Impala, old Spark): nanoseconds of the day, then the Julian day number. No tool here writes it but
+        // Parquet's own low-level writer, so the file is made column by column with ParquetSharp.
+        var path = Path.Combine(_folder, "int96.parquet");
+        DateTime?[] instants = [new DateTime(2011, 1, 1, 0, 0, 0, DateTimeKind.Utc), null, new DateTime(1969, 12, 31, 23, 59, 59, 999, DateTimeKind.Utc).AddTicks(1234), new DateTime(2262, 4, 11, 23, 47, 16, DateTimeKind.Utc)];
+        using (var file = new ParquetSharp.ParquetFileWriter(path, [new ParquetSharp.Column<ParquetSharp.Int96?>("ts")]))
+        {
+            using var group = file.AppendRowGroup();
+            using var column = group.NextColumn().LogicalWriter<ParquetSharp.Int96?>();
+            column.WriteBatch([.. instants.Select(i => i is { } t ? Int96Of(t) : (ParquetSharp.Int96?)null)]);
+            file.Close();
+        }
+
+        var read = Dataset.ReadParquet(path).Get<DateTimeColumn>("ts");
+
+        Assert.Equal(instants.Length, read.Length);
+        for (var i = 0; i < instants.Length; i++)
+        {
+            Assert.Equal(instants[i] is null, read.IsNull(i));
+            if (instants[i] is { } instant)
+            {
+                Assert.Equal((instant.Ticks, DateTimeKind.Unspecified), (read[i].Ticks, read[i].Kind));
+            }
+        }
+    }
+
+    private static ParquetSharp.Int96 Int96Of(DateTime instant)
+    {
+        const long JulianDayOfUnixEpoch = 2_440_588;
+        var days = (long)Math.Floor((instant - DateTime.UnixEpoch).TotalDays);
+        var nanosOfDay = (instant - DateTime.UnixEpoch.AddDays(days)).Ticks * 100;
+        return new ParquetSharp.Int96((int)(nanosOfDay & 0xFFFFFFFF), (int)(nanosOfDay >> 32), (int)(JulianDayOfUnixEpoch + days));
+    }
+
+    private sealed record ParquetConfig(DatasetWriter Writer, DatasetReader Reader);
+}
