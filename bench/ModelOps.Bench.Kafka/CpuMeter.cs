@@ -12,9 +12,16 @@ internal readonly record struct CpuUse(double Broker, double Clients, double Dot
     public double Process => Broker + Clients + Dotnet;
 }
 
-/// <summary>The CPU counters at one moment, in ticks (1/100 s): this process's threads by kind and the machine's busy time.</summary>
-internal readonly record struct CpuReading(long Broker, long Clients, long Dotnet, long Busy)
+/// <summary>
+/// The CPU counters at one moment, in ticks (1/100 s): this process's threads by kind and the machine's busy time; and
+/// the garbage collector's collections (generations 0, 1, 2) and pause time so far.
+/// </summary>
+internal readonly record struct CpuReading(long Broker, long Clients, long Dotnet, long Busy, int Gen0, int Gen1, int Gen2, TimeSpan GcPause)
 {
+    /// <summary>The collections and pause time from this reading until <paramref name="end"/>.</summary>
+    public string GcUntil(CpuReading end) => FormattableString.Invariant(
+        $"GC {end.Gen0 - Gen0}/{end.Gen1 - Gen1}/{end.Gen2 - Gen2} collections of generations 0/1/2, {(end.GcPause - GcPause).TotalSeconds:F2} s paused");
+
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
     /// <summary>The CPU used from this reading until <paramref name="end"/>.</summary>
@@ -66,7 +73,7 @@ internal sealed class CpuMeter : IDisposable
                 }
             }
 
-            return new CpuReading(broker, clients, dotnet, MachineBusy());
+            return new CpuReading(broker, clients, dotnet, MachineBusy(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
         }
     }
 

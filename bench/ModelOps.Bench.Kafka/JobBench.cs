@@ -41,7 +41,7 @@ internal sealed record Records(byte[][] Lines, Frame Frame)
 /// <param name="Seconds">From the assignment to the end.</param>
 /// <param name="JoinSeconds">From the subscription to the assignment (the group join, not measured).</param>
 /// <param name="Cpu">The CPU used in the measured time.</param>
-/// <param name="Summary">What the pipeline reported.</param>
+/// <param name="Summary">What the pipeline reported, and the garbage collections in the measured time.</param>
 internal sealed record PipelineRun(double Seconds, double JoinSeconds, CpuUse Cpu, string Summary)
 {
     public double Rate(long messages) => messages / Seconds;
@@ -103,7 +103,7 @@ internal sealed class JobBench(string bootstrap, string database, string model, 
             Stopwatch.GetElapsedTime(assigned.At, stopped.At).TotalSeconds,
             Stopwatch.GetElapsedTime(start, assigned.At).TotalSeconds,
             assigned.Cpu.Until(stopped.Cpu),
-            result.Summary);
+            $"{result.Summary}; {assigned.Cpu.GcUntil(stopped.Cpu)}");
     }
 }
 

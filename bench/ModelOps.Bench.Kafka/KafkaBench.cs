@@ -182,11 +182,30 @@ internal sealed class KafkaBench(MockCluster cluster, CpuMeter meter, int partit
 
         consumer.Close();
         var end = Stopwatch.GetTimestamp();
+        var endCpu = _meter.Read();
         return new PipelineRun(
             Stopwatch.GetElapsedTime(assignedAt, end).TotalSeconds,
             Stopwatch.GetElapsedTime(start, assignedAt).TotalSeconds,
-            assignedCpu.Until(_meter.Read()),
-            Invariant($"consumed and produced {consumed}"));
+            assignedCpu.Until(endCpu),
+            Invariant($"consumed and produced {consumed}; {assignedCpu.GcUntil(endCpu)}"));
+    }
+
+    /// <summary>
+    /// Counts the messages of <paramref name="topic"/> by its partitions' watermarks, without reading them: all
+    /// <paramref name="total"/> there, none dropped (every partition still starts at offset 0). For the plain pipe, whose
+    /// outputs are its inputs: reading a topic back costs the mock a scan of the partition's message sets per fetch, about
+    /// a minute and a half for 1,000,000 messages produced in batches of 500 over 256 partitions.
+    /// </summary>
+    /// <returns>What was checked, for the table.</returns>
+    public string Count(string topic, int total)
+    {
+        var (low, high, maxLow) = Watermarks(topic);
+        if (maxLow != 0 || high - low != total)
+        {
+            throw new InvalidOperationException(Invariant($"{topic}: {high - low} of {total} outputs, largest partition start offset {maxLow} (the mock dropped older data when it is not 0)"));
+        }
+
+        return Invariant($"{total:N0} outputs (counted by watermarks), none dropped");
     }
 
     /// <summary>

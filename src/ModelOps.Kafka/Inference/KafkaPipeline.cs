@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using ModelOps.Jobs.Jobs;
+using ModelOps.Store.Inference;
 using ModelOps.Store.Tracking;
 
 namespace ModelOps.Kafka.Inference;
@@ -29,10 +31,11 @@ public static class KafkaHeaderNames
 
 /// <summary>
 /// The consume-score-produce-commit loop of <see cref="KafkaInferenceJob"/>, on one thread: gathers a batch, scores it,
-/// produces every output and dead letter and waits for the cluster's acknowledgements, appends the group's log rows,
-/// then commits the batch's offsets. Work is committed before the next poll, so when partitions are revoked
-/// (another process joined or left the group) everything done is already committed, and the messages gathered
-/// but not yet scored from those partitions are dropped: their new owner scores them.
+/// produces every output and dead letter, and while the cluster acknowledges them gathers and scores the next batch;
+/// then waits for the last acknowledgements, appends the group's log rows and commits the batch's offsets (an offset is
+/// committed only after its outputs are acknowledged and its rows logged), and produces the next batch. When
+/// partitions are revoked (another process joined or left the group) the batch in flight is finished and committed
+/// first, and the messages gathered but not yet scored from those partitions are dropped: their new owner scores them.
 /// </summary>
 internal sealed partial class KafkaPipeline : IDisposable
 {
@@ -56,6 +59,8 @@ internal sealed partial class KafkaPipeline : IDisposable
     private long _logged;
     private long _possibleDuplicates;
     private Error? _fatal;
+    private InFlight? _inFlight;
+    private ExceptionDispatchInfo? _rebalanceFailure;
 
     public KafkaPipeline(KafkaInferenceJob job, JobContext context, StreamScorer scorer, Func<StreamScorer, Task<StreamScorer>> rebuild)
     {
@@ -71,8 +76,8 @@ internal sealed partial class KafkaPipeline : IDisposable
                 _assigned = true;
                 LogAssigned(_context.Logger, Names(partitions));
             })
-            .SetPartitionsRevokedHandler((_, partitions) => Drop(partitions.Select(p => p.TopicPartition), "revoked"))
-            .SetPartitionsLostHandler((_, partitions) => Drop(partitions.Select(p => p.TopicPartition), "lost"))
+            .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions.Select(p => p.TopicPartition), lost: false))
+            .SetPartitionsLostHandler((_, partitions) => Revoked(partitions.Select(p => p.TopicPartition), lost: true))
             .SetErrorHandler((_, error) => OnError("consumer", error))
             .SetLogHandler((_, message) => OnLog("consumer", message))
             .Build();
@@ -100,7 +105,7 @@ internal sealed partial class KafkaPipeline : IDisposable
                 break;
             }
 
-            if (_job.MaxMessages is { } max && _consumed >= max)
+            if (_job.MaxMessages is { } max && _consumed + InFlightCount >= max)
             {
                 stoppedBy = "max_messages";
                 break;
@@ -127,13 +132,17 @@ internal sealed partial class KafkaPipeline : IDisposable
                 _lastMessage = Stopwatch.GetTimestamp();
             }
 
+            // A revocation while gathering finished the batch in flight; if that failed, nothing more is produced.
+            _rebalanceFailure?.Throw();
             if (_batch.Count > 0)
             {
                 Process();
             }
             else
             {
-                // Idle: serve the producer's error and log events (its delivery reports are served by each batch's flush).
+                // Idle: nothing to score meanwhile, so finish the batch in flight now; and serve the producer's error and
+                // log events (its delivery reports are served by each batch's flush).
+                Complete();
                 _producer.Poll(TimeSpan.Zero);
             }
 
@@ -147,7 +156,8 @@ internal sealed partial class KafkaPipeline : IDisposable
             }
         }
 
-        // Everything gathered was processed and committed in the loop; leave the group at once.
+        // Everything gathered was processed in the loop: commit the last batch, then leave the group at once.
+        Complete();
         _consumer.Close();
         LogStopped(_context.Logger, stoppedBy, _consumed, _produced, _deadLetters);
         LogMetrics(0, ("consumed", _consumed), ("produced", _produced), ("dead_letters", _deadLetters), ("logged_rows", _logged));
@@ -166,7 +176,8 @@ internal sealed partial class KafkaPipeline : IDisposable
 
     public void Dispose()
     {
-        // Close (not only dispose) leaves the group at once, also after a failure; nothing uncommitted is committed by it.
+        // Close (not only dispose) leaves the group at once, also after a failure; it commits at most the batch in flight,
+        // once its outputs are acknowledged and its rows logged (the revocation handler), nothing else.
         try
         {
             _consumer.Close();
@@ -187,7 +198,7 @@ internal sealed partial class KafkaPipeline : IDisposable
         var limit = _job.BatchSize;
         if (_job.MaxMessages is { } max)
         {
-            limit = (int)Math.Min(limit, max - _consumed);
+            limit = (int)Math.Min(limit, max - _consumed - InFlightCount);
         }
 
         var first = _consumer.Consume(PollTimeout);
@@ -218,26 +229,18 @@ internal sealed partial class KafkaPipeline : IDisposable
         return true;
     }
 
-    /// <summary>Scores the batch, produces its outputs and dead letters, waits for every acknowledgement, logs, commits.</summary>
+    /// <summary>
+    /// Scores the gathered batch (while the batch in flight is being acknowledged), finishes the batch in flight, then
+    /// produces this batch's outputs and dead letters: it is in flight until the next <see cref="Complete"/>.
+    /// </summary>
     private void Process()
     {
         var batch = _batch.ToArray();
         _batch.Clear();
         var scored = _scorer.Score(batch, _context.Time.GetUtcNow());
-        var failures = new List<string>();
-        var produced = 0;
-        var deadLetters = 0;
-        void Delivered(DeliveryReport<byte[]?, byte[]?> report)
-        {
-            if (report.Error.IsError)
-            {
-                lock (failures)
-                {
-                    failures.Add($"{report.Topic}: {report.Error.Reason}");
-                }
-            }
-        }
-
+        Complete();
+        var flight = new InFlight(batch, scored.LogRows);
+        Action<DeliveryReport<byte[]?, byte[]?>> delivered = flight.Delivered;
         for (var i = 0; i < batch.Length; i++)
         {
             var input = batch[i];
@@ -245,41 +248,65 @@ internal sealed partial class KafkaPipeline : IDisposable
             var headers = SourceHeaders(input);
             if (outcome.Output is { } value)
             {
-                Produce(_job.Output.Topic, new Message<byte[]?, byte[]?> { Key = input.Message.Key, Value = value, Headers = headers }, Delivered);
-                produced++;
+                Produce(_job.Output.Topic, new Message<byte[]?, byte[]?> { Key = input.Message.Key, Value = value, Headers = headers }, delivered);
+                flight.Produced++;
             }
             else
             {
                 headers.Add(KafkaHeaderNames.ErrorKind, Encoding.UTF8.GetBytes(outcome.ErrorKind!));
                 headers.Add(KafkaHeaderNames.ErrorMessage, Encoding.UTF8.GetBytes(outcome.Error!));
-                Produce(_job.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = input.Message.Key, Value = input.Message.Value, Headers = headers }, Delivered);
-                deadLetters++;
+                Produce(_job.DeadLetterTopic, new Message<byte[]?, byte[]?> { Key = input.Message.Key, Value = input.Message.Value, Headers = headers }, delivered);
+                flight.DeadLetters++;
                 LogDeadLetter(_context.Logger, Name(input.TopicPartitionOffset), outcome.ErrorKind!, outcome.Error!);
             }
         }
 
+        _inFlight = flight;
+    }
+
+    /// <summary>Finishes the batch in flight, if any: waits for every acknowledgement, appends its log rows, commits its offsets.</summary>
+    /// <param name="commit">Whether to commit: not when the partitions were lost (they may already be another consumer's).</param>
+    private void Complete(bool commit = true)
+    {
+        if (_inFlight is not { } flight)
+        {
+            return;
+        }
+
+        // Whatever happens next, this batch is not finished twice (after a failure it is scored again on restart).
+        _inFlight = null;
+        var batch = flight.Batch;
         while (_producer.Flush(TimeSpan.FromSeconds(1)) > 0)
         {
             ThrowIfFatal();
         }
 
-        if (failures.Count > 0)
+        if (flight.Failures.Count > 0)
         {
             throw new ServiceUnavailableException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{failures.Count} of {batch.Length} messages were not acknowledged by the cluster ({failures[0]}); the batch from {Name(batch[0].TopicPartitionOffset)} on is not committed, so it is scored again on restart"));
+                $"{flight.Failures.Count} of {batch.Length} messages were not acknowledged by the cluster ({flight.Failures[0]}); the batch from {Name(batch[0].TopicPartitionOffset)} on is not committed, so it is scored again on restart"));
         }
 
-        if (scored.LogRows.Count > 0)
+        if (flight.LogRows.Count > 0)
         {
-            _context.Store.InferenceLog.AppendInferencesAsync(scored.LogRows, CancellationToken.None).GetAwaiter().GetResult();
+            _context.Store.InferenceLog.AppendInferencesAsync(flight.LogRows, CancellationToken.None).GetAwaiter().GetResult();
         }
 
-        Commit(batch);
+        if (commit)
+        {
+            Commit(batch);
+        }
+        else
+        {
+            _possibleDuplicates += batch.Length;
+            LogCommitLost(_context.Logger, "partitions lost", batch.Length);
+        }
+
         _consumed += batch.Length;
-        _produced += produced;
-        _deadLetters += deadLetters;
-        _logged += scored.LogRows.Count;
+        _produced += flight.Produced;
+        _deadLetters += flight.DeadLetters;
+        _logged += flight.LogRows.Count;
     }
 
     private void Produce(string topic, Message<byte[]?, byte[]?> message, Action<DeliveryReport<byte[]?, byte[]?>> delivered)
@@ -333,6 +360,25 @@ internal sealed partial class KafkaPipeline : IDisposable
         _context.Store.LogMetricsAsync(_context.RunId, [.. values.Select(v => new MetricPoint(v.Key, v.Value, step, now))], CancellationToken.None).GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Partitions revoked (or lost): finishes the batch in flight while they are still this consumer's (when lost, without
+    /// committing: they may be another's already), then drops the gathered, unscored messages of those partitions. A
+    /// failure is thrown by the loop, not through librdkafka's callback.
+    /// </summary>
+    private void Revoked(IEnumerable<TopicPartition> partitions, bool lost)
+    {
+        try
+        {
+            Complete(commit: !lost);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            _rebalanceFailure ??= ExceptionDispatchInfo.Capture(error);
+        }
+
+        Drop(partitions, lost ? "lost" : "revoked");
+    }
+
     /// <summary>Drops the gathered, unscored messages of partitions this consumer no longer owns.</summary>
     private void Drop(IEnumerable<TopicPartition> partitions, string how)
     {
@@ -367,6 +413,8 @@ internal sealed partial class KafkaPipeline : IDisposable
 
         _scorer = rebuilt;
     }
+
+    private int InFlightCount => _inFlight?.Batch.Length ?? 0;
 
     private static Headers SourceHeaders(ConsumeResult<byte[]?, byte[]?> input)
     {
@@ -444,4 +492,30 @@ internal sealed partial class KafkaPipeline : IDisposable
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Kafka {Client} [{Facility}]: {Message}")]
     private static partial void LogClient(ILogger logger, string client, string facility, string message);
+
+    /// <summary>A batch whose outputs were produced: its acknowledgements, log rows and commit are pending.</summary>
+    private sealed class InFlight(ConsumeResult<byte[]?, byte[]?>[] batch, IReadOnlyList<InferenceRecord> logRows)
+    {
+        public ConsumeResult<byte[]?, byte[]?>[] Batch { get; } = batch;
+
+        public IReadOnlyList<InferenceRecord> LogRows { get; } = logRows;
+
+        /// <summary>The messages the cluster refused (delivery reports are served on the pipeline's thread, in flushes and polls).</summary>
+        public List<string> Failures { get; } = [];
+
+        public int Produced { get; set; }
+
+        public int DeadLetters { get; set; }
+
+        public void Delivered(DeliveryReport<byte[]?, byte[]?> report)
+        {
+            if (report.Error.IsError)
+            {
+                lock (Failures)
+                {
+                    Failures.Add($"{report.Topic}: {report.Error.Reason}");
+                }
+            }
+        }
+    }
 }
