@@ -52,6 +52,25 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
+    public void DataCheck_BrokenParquet_ExitsThreeNamingTheRowGroups()
+    {
+        var path = Path.Combine(_folder, "target.parquet");
+        ModelOps.Jobs.Datasets.Dataset.WriteParquet(
+            path,
+            new ModelOps.Core.Data.Frame(new ModelOps.Core.Data.StringColumn("cnt", ["3", "5", "-1", "x"])),
+            new ModelOps.Jobs.Datasets.Parquet.ParquetWriteOptions { RowGroupSize = 2 });
+
+        var result = CliProcess.Run("data", "check", path, "--schema", "configs/schemas/bike_target.yaml");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(
+            $"error: Schema 'bike_target' failed on {path} with 2 violations:\n" +
+            "  - column 'cnt': type int64: 1 row, first: row 3 (row group 1) = x\n" +
+            "  - column 'cnt': minimum 0: 1 row, first: row 2 (row group 1) = -1\n",
+            result.Stderr);
+    }
+
+    [Fact]
     public void DataCheck_MissingDataFile_ExitsThree()
     {
         var result = CliProcess.Run("data", "check", "data/none.csv", "--schema", "configs/schemas/bike_target.yaml");

@@ -12,9 +12,9 @@ internal static class TargetValues
     /// <param name="target">The target column.</param>
     /// <param name="rowCount">The inputs' row count, which the target must have.</param>
     /// <param name="task">What the model does: a classifier needs 0/1 labels of both classes.</param>
-    /// <param name="lineOf">For a column read from a file, the 1-based line a 0-based row starts on: messages then name lines, not rows.</param>
+    /// <param name="placeOf">For a column read from a file, where in it a 0-based row is (<c>line 18</c>): messages then name that place, not the row.</param>
     /// <exception cref="TrainingDataException">The target is empty, of another length, not numeric, or breaks the task's rule.</exception>
-    public static double[] Read(Column target, int rowCount, ModelTask task, Func<int, int>? lineOf = null)
+    public static double[] Read(Column target, int rowCount, ModelTask task, Func<int, string>? placeOf = null)
     {
         if (rowCount == 0)
         {
@@ -47,7 +47,7 @@ internal static class TargetValues
 
         if (bad.Count > 0)
         {
-            throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} null, NaN or infinite: {Shown(bad, target, lineOf)}; targets must be finite numbers.");
+            throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} null, NaN or infinite: {Shown(bad, target, placeOf)}; targets must be finite numbers.");
         }
 
         if (task == ModelTask.BinaryClassification)
@@ -72,7 +72,7 @@ internal static class TargetValues
 
             if (bad.Count > 0)
             {
-                throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} not 0 or 1: {Shown(bad, target, lineOf)}; binary classification needs 0/1 labels.");
+                throw new TrainingDataException($"The target '{target.Name}' has {RowsThat(bad)} not 0 or 1: {Shown(bad, target, placeOf)}; binary classification needs 0/1 labels.");
             }
 
             if (!seen0 || !seen1)
@@ -88,12 +88,12 @@ internal static class TargetValues
 
     private static string RowsThat(List<int> rows) => rows.Count == 1 ? "1 row that is" : $"{rows.Count} rows that are";
 
-    private static string Shown(List<int> rows, Column column, Func<int, int>? lineOf)
+    private static string Shown(List<int> rows, Column column, Func<int, string>? placeOf)
     {
         var parts = new List<string>();
         for (var i = 0; i < Math.Min(MaxRowsShown, rows.Count); i++)
         {
-            var where = lineOf is null ? $"row {rows[i]}" : $"line {lineOf(rows[i])}";
+            var where = placeOf is null ? $"row {rows[i]}" : placeOf(rows[i]);
             parts.Add($"{where} = {column.Format(rows[i]) ?? "null"}");
         }
 

@@ -76,22 +76,22 @@ public sealed class Schema
     /// Coerces the columns of <paramref name="frame"/> to their types and checks every rule.
     /// </summary>
     /// <param name="frame">The data.</param>
-    /// <param name="lineOf">For data read from a file, the 1-based line a 0-based row starts on: examples then name lines.</param>
+    /// <param name="placeOf">For data read from a file, where in it a 0-based row is (<c>line 18</c>): examples then name that place.</param>
     /// <param name="source">The data's file or table as the user named it, for the message.</param>
     /// <returns>The frame with coerced columns (other columns unchanged, order kept).</returns>
     /// <exception cref="SchemaException">Any rule is broken; it lists every violation.</exception>
-    public Frame Check(Frame frame, Func<int, int>? lineOf = null, string? source = null)
+    public Frame Check(Frame frame, Func<int, string>? placeOf = null, string? source = null)
     {
-        var result = Validate(frame, out var violations, lineOf);
+        var result = Validate(frame, out var violations, placeOf);
         return violations.Count == 0 ? result : throw new SchemaException(Name, violations, source);
     }
 
     /// <summary>Like <see cref="Check"/> but returns the violations instead of throwing.</summary>
     /// <param name="frame">The data.</param>
     /// <param name="violations">Every rule broken, in schema column order.</param>
-    /// <param name="lineOf">For data read from a file, the 1-based line a 0-based row starts on: examples then name lines.</param>
+    /// <param name="placeOf">For data read from a file, where in it a 0-based row is (<c>line 18</c>): examples then name that place.</param>
     /// <returns>The frame with coerced columns (values that did not coerce are null).</returns>
-    public Frame Validate(Frame frame, out IReadOnlyList<SchemaViolation> violations, Func<int, int>? lineOf = null)
+    public Frame Validate(Frame frame, out IReadOnlyList<SchemaViolation> violations, Func<int, string>? placeOf = null)
     {
         ArgumentNullException.ThrowIfNull(frame);
         var found = new List<SchemaViolation>();
@@ -128,11 +128,11 @@ public sealed class Schema
             }
         }
 
-        if (lineOf is not null)
+        if (placeOf is not null)
         {
             for (var i = 0; i < found.Count; i++)
             {
-                found[i] = found[i].AtLines(lineOf);
+                found[i] = found[i].AtPlaces(placeOf);
             }
         }
 

@@ -3,6 +3,8 @@ using ModelOps.Core.Data;
 using ModelOps.Core.Schemas;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Datasets.Csv;
+using ModelOps.Jobs.Datasets.Parquet;
+using ModelOps.Jobs.Datasets.Readers;
 using ModelOps.Jobs.Schemas;
 
 namespace ModelOps.Jobs.DataChecks;
@@ -39,11 +41,13 @@ public static class DataCheck
 
         var clock = Stopwatch.StartNew();
         Frame frame;
-        Func<int, int>? lineOf = null;
+        Func<int, string>? placeOf = null;
         if (Dataset.FormatOf(csvPath) == DatasetFormat.Parquet)
         {
             // Parquet columns are typed already: the schemas check and coerce them as read.
-            frame = Dataset.ReadParquet(csvPath);
+            var places = new ParquetRowPlaces();
+            frame = ParquetFrameReader.Read(ParquetReader.Files(csvPath), new ParquetReadOptions(), places, CancellationToken.None);
+            placeOf = places.PlaceOf;
         }
         else
         {
@@ -62,7 +66,7 @@ public static class DataCheck
 
             var lines = new RowLines();
             frame = Dataset.ReadCsv(csvPath, new CsvReadOptions { ColumnTypes = asText }, lines, CancellationToken.None);
-            lineOf = lines.LineOf;
+            placeOf = lines.PlaceOf;
         }
 
         var readTime = clock.Elapsed;
@@ -71,7 +75,7 @@ public static class DataCheck
         var names = new List<string>(schemas.Count);
         foreach (var schema in schemas)
         {
-            frame = schema.Validate(frame, out var found, lineOf);
+            frame = schema.Validate(frame, out var found, placeOf);
             violations.AddRange(found);
             names.Add(schema.Name);
         }

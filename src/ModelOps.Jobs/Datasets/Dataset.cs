@@ -85,7 +85,7 @@ public static class Dataset
     public static Frame ReadParquet(string path, ParquetReadOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return ParquetFrameReader.Read(Readers.ParquetReader.Files(path), options ?? new ParquetReadOptions(), cancellationToken);
+        return ParquetFrameReader.Read(Readers.ParquetReader.Files(path), options ?? new ParquetReadOptions(), null, cancellationToken);
     }
 
     /// <summary>Writes <paramref name="frame"/> as a Parquet file at <paramref name="path"/>, replacing it atomically.</summary>

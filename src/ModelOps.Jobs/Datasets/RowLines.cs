@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ModelOps.Jobs.Datasets;
 
 /// <summary>
@@ -44,4 +46,7 @@ internal sealed class RowLines
 
         return _steps[low].Line + (row - _steps[low].Row);
     }
+
+    /// <summary><c>line 18</c>: where row <paramref name="row"/> is, as messages name it.</summary>
+    public string PlaceOf(int row) => string.Create(CultureInfo.InvariantCulture, $"line {LineOf(row)}");
 }

@@ -130,7 +130,7 @@ public sealed class JobContext
 
         try
         {
-            TargetValues.Read(column, column.Length, task, read.LineOf);
+            TargetValues.Read(column, column.Length, task, read.PlaceOf);
         }
         catch (TrainingDataException error)
         {

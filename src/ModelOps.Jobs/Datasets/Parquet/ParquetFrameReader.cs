@@ -34,7 +34,12 @@ public sealed record ParquetReadOptions
 /// </remarks>
 internal static class ParquetFrameReader
 {
-    public static Frame Read(IReadOnlyList<string> files, ParquetReadOptions options, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="files"/> as one frame.</summary>
+    /// <param name="files">The file, or the parts of one data set in order.</param>
+    /// <param name="options">Columns and limit.</param>
+    /// <param name="places">When given, records each row group read, so that later messages name where a row is.</param>
+    /// <param name="cancellationToken">Checked between row groups.</param>
+    public static Frame Read(IReadOnlyList<string> files, ParquetReadOptions options, ParquetRowPlaces? places, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(options);
@@ -61,10 +66,14 @@ internal static class ParquetFrameReader
                 CheckSameColumns(file, firstFile!, appenders, indices.Select(i => fields[i]).ToArray());
             }
 
+            var rowInFile = 0L;
             for (var group = 0; group < reader.NumRowGroups && remaining > 0; group++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                remaining -= ReadRowGroup(file, reader, group, indices, appenders, remaining);
+                var read = ReadRowGroup(file, reader, group, indices, appenders, remaining);
+                places?.Add(file, group, rowInFile, read);
+                rowInFile += read;
+                remaining -= read;
             }
         }
 

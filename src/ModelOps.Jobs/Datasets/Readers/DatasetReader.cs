@@ -59,7 +59,7 @@ public abstract record DatasetReader : DatasetSettings
                 var lines = new RowLines();
                 var frame = parse(stream, lines, cancellationToken);
                 var digest = stream.Finish(cancellationToken);
-                return ApplySchema(new DatasetRead(frame, System.IO.Path.GetFullPath(path), digest) { LineOf = lines.LineOf }, path);
+                return ApplySchema(new DatasetRead(frame, System.IO.Path.GetFullPath(path), digest) { PlaceOf = lines.PlaceOf }, path);
             },
             cancellationToken);
     }
@@ -69,7 +69,7 @@ public abstract record DatasetReader : DatasetSettings
 
     /// <summary>
     /// Checks and coerces <paramref name="read"/>'s frame with <see cref="Schema"/>, when one is set; the message
-    /// names <paramref name="source"/> and, when <see cref="DatasetRead.LineOf"/> is known, the lines of the examples.
+    /// names <paramref name="source"/> and, when <see cref="DatasetRead.PlaceOf"/> is known, where the examples are in it.
     /// </summary>
     private protected DatasetRead ApplySchema(DatasetRead read, string source)
     {
@@ -79,7 +79,7 @@ public abstract record DatasetReader : DatasetSettings
         }
 
         var schema = SchemaDocument.Load(Schema);
-        return read with { Frame = schema.Check(read.Frame, read.LineOf, source) };
+        return read with { Frame = schema.Check(read.Frame, read.PlaceOf, source) };
     }
 }
 
@@ -95,9 +95,12 @@ public abstract record DatasetReader : DatasetSettings
 /// </param>
 public sealed record DatasetRead(Frame Frame, string SourceUri, string Digest)
 {
-    /// <summary>For a file, the 1-based line that a 0-based row of <see cref="Frame"/> starts on; messages about rows name it.</summary>
-    /// <value><see langword="null"/> for SQL tables: their rows have no lines.</value>
-    public Func<int, int>? LineOf { get; init; }
+    /// <summary>
+    /// For a file, where in it a 0-based row of <see cref="Frame"/> is, as messages about rows name it: <c>line 18</c>
+    /// (the line a text file's row starts on), <c>row 17 (row group 0)</c> (Parquet).
+    /// </summary>
+    /// <value><see langword="null"/> for SQL tables: messages name their rows by position.</value>
+    public Func<int, string>? PlaceOf { get; init; }
 
     /// <summary>The lineage record to log with <see cref="ITrackingStore.LogDatasetAsync"/>.</summary>
     /// <param name="name">The data set name, such as <c>inputs</c> or <c>targets</c>.</param>

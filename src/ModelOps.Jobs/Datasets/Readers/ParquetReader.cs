@@ -24,8 +24,9 @@ public sealed record ParquetReader : DatasetReader
             () =>
             {
                 var files = Files(Path);
-                var frame = ParquetFrameReader.Read(files, new ParquetReadOptions { Columns = Columns, Limit = RowLimit }, cancellationToken);
-                return ApplySchema(new DatasetRead(frame, System.IO.Path.GetFullPath(Path), Digest(files, cancellationToken)), Path);
+                var places = new ParquetRowPlaces();
+                var frame = ParquetFrameReader.Read(files, new ParquetReadOptions { Columns = Columns, Limit = RowLimit }, places, cancellationToken);
+                return ApplySchema(new DatasetRead(frame, System.IO.Path.GetFullPath(Path), Digest(files, cancellationToken)) { PlaceOf = places.PlaceOf }, Path);
             },
             cancellationToken);
     }

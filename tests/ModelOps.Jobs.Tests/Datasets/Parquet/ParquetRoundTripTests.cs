@@ -1,4 +1,5 @@
 using ModelOps.Core.Data;
+using ModelOps.Core.Schemas;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Datasets;
 using ModelOps.Jobs.Datasets.Parquet;
@@ -94,6 +95,42 @@ public sealed class ParquetRoundTripTests : IDisposable
         Assert.Equal(
             $"{Path.Combine(_folder, "none.parquet")}: file not found",
             Assert.Throws<DatasetException>(() => Dataset.ReadParquet(Path.Combine(_folder, "none.parquet"))).Message);
+    }
+
+    [Fact]
+    public async Task Reader_SchemaViolations_NameTheRowAndItsRowGroup()
+    {
+        // Three row groups of 4 rows: row 5 is the second row of row group 1; 'zone' cannot become int64 in row 10.
+        var path = Path.Combine(_folder, "rides.parquet");
+        var hours = new long?[] { 1, 2, 3, 4, 5, 30, 7, 8, 9, 10, 11, 12 };
+        var zones = new[] { "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "north", "12" };
+        Dataset.WriteParquet(path, new Frame(new Int64Column("hr", hours), new StringColumn("zone", zones)), new ParquetWriteOptions { RowGroupSize = 4 });
+        var schema = Path.Combine(_folder, "rides.yaml");
+        File.WriteAllText(schema, "name: rides\ncolumns:\n  hr: {type: int64, maximum: 23}\n  zone: int64\n");
+
+        var error = await Assert.ThrowsAsync<SchemaException>(() => new ParquetReader { Path = path, Schema = schema }.ReadAsync());
+
+        Assert.Equal(
+            $"Schema 'rides' failed on {path} with 2 violations:\n"
+            + "  - column 'hr': maximum 23: 1 row, first: row 5 (row group 1) = 30\n"
+            + "  - column 'zone': type int64: 1 row, first: row 10 (row group 2) = north",
+            error.Message);
+        Assert.Equal(JobErrorKind.Data, JobErrors.KindOf(error));
+    }
+
+    [Fact]
+    public async Task Reader_SchemaViolationInAPart_NamesThePartFile()
+    {
+        var parts = Path.Combine(_folder, "parts");
+        Directory.CreateDirectory(parts);
+        Dataset.WriteParquet(Path.Combine(parts, "part-0.parquet"), new Frame(new Float64Column("temp", [0.1, 0.2])));
+        Dataset.WriteParquet(Path.Combine(parts, "part-1.parquet"), new Frame(new Float64Column("temp", [0.3, 1.5, 0.4])), new ParquetWriteOptions { RowGroupSize = 2 });
+        var schema = Path.Combine(_folder, "temp.yaml");
+        File.WriteAllText(schema, "name: temp\ncolumns:\n  temp: {type: float64, maximum: 1}\n");
+
+        var error = await Assert.ThrowsAsync<SchemaException>(() => new ParquetReader { Path = parts, Schema = schema }.ReadAsync());
+
+        Assert.Equal($"Schema 'temp' failed on {parts} with 1 violation:\n  - column 'temp': maximum 1: 1 row, first: row 1 of part-1.parquet (row group 0) = 1.5", error.Message);
     }
 
     [Fact]

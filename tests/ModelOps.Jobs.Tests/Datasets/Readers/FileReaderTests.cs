@@ -222,14 +222,14 @@ public sealed class FileReaderTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadAsync_LineOf_MapsEveryRowToItsFirstLine()
+    public async Task ReadAsync_PlaceOf_NamesTheLineEveryRowStartsOn()
     {
         var path = File("notes.csv", "id,note\n\n1,\"a\nb\"\n2,c\n\n3,d\n");
 
         var read = await new CsvReader { Path = path }.ReadAsync();
 
         Assert.Equal(3, read.Frame.RowCount);
-        Assert.Equal([3, 5, 7], Enumerable.Range(0, 3).Select(read.LineOf!));
+        Assert.Equal(["line 3", "line 5", "line 7"], Enumerable.Range(0, 3).Select(read.PlaceOf!));
     }
 
     [Fact]
