@@ -1,9 +1,8 @@
 namespace ModelOps.Store.Connectors;
 
 /// <summary>
-/// Connectors to LLM providers; each API key is encrypted (AES-256-GCM, under the master key of
-/// <see cref="StoreOptions.SecretKey"/>) before it is written and decrypted only by <see cref="OpenConnectorAsync"/>.
-/// Reach it through <see cref="IModelStore.Connectors"/>; it shares that store's connections and is as thread-safe.
+/// Connectors to LLM providers; each API key is encrypted (AES-256-GCM, under the store's master key) before it is
+/// written and decrypted only by <see cref="OpenConnectorAsync"/>.
 /// </summary>
 public interface IConnectorStore
 {
