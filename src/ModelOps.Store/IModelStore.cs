@@ -1,5 +1,6 @@
 using ModelOps.Store.Artifacts;
 using ModelOps.Store.Auth;
+using ModelOps.Store.Connectors;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 using ModelOps.Store.Registry;
@@ -42,4 +43,7 @@ public interface IModelStore : ITrackingStore, IModelRegistry, IAsyncDisposable,
 
     /// <summary>The hub's API tokens, in this store's database.</summary>
     ITokenStore Tokens { get; }
+
+    /// <summary>The connectors to LLM providers, their API keys encrypted (<see cref="IConnectorStore"/>).</summary>
+    IConnectorStore Connectors { get; }
 }

@@ -56,7 +56,7 @@ public static class StoreFactory
             // local folder of whichever process wrote them).
             var postgres = new PostgresDialect(PostgresUrl.Parse(location), options.ConnectTimeout);
             var artifacts = options.Artifacts ?? new PostgresArtifactStore(postgres, options.TimeProvider);
-            return await SqlStore.OpenAsync(postgres, artifacts, options, cancellationToken).ConfigureAwait(false);
+            return await SqlStore.OpenAsync(postgres, artifacts, options, null, cancellationToken).ConfigureAwait(false);
         }
 
         if (scheme is not null and not "sqlite")
@@ -112,7 +112,7 @@ public static class StoreFactory
             throw translated;
         }
 
-        return await SqlStore.OpenAsync(dialect, sqliteArtifacts, options, cancellationToken).ConfigureAwait(false);
+        return await SqlStore.OpenAsync(dialect, sqliteArtifacts, options, Path.GetDirectoryName(full), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

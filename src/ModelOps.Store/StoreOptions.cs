@@ -1,4 +1,5 @@
 using ModelOps.Store.Artifacts;
+using ModelOps.Store.Connectors;
 
 namespace ModelOps.Store;
 
@@ -51,6 +52,13 @@ public sealed class StoreOptions
     /// <c>file://</c> artifacts written to local folders before.
     /// </value>
     public IArtifactStore? Artifacts { get; init; }
+
+    /// <summary>The master keys that encrypt connectors' API keys.</summary>
+    /// <value>
+    /// Default: <see langword="null"/>: <see cref="SecretKeyRing.Load"/> on first use (<c>MODELOPS_SECRET_KEY</c>, else the key
+    /// file, created when missing: <c>secret.key</c> next to a SQLite database).
+    /// </value>
+    public SecretKeyRing? SecretKeys { get; init; }
 
     /// <summary>Who is recorded as the actor of alias moves when a call does not name one.</summary>
     /// <value>Default: the operating-system user name.</value>

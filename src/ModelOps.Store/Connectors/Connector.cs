@@ -70,7 +70,7 @@ public sealed record Connector(string Name, ConnectorKind Kind, string Model, Da
     /// <summary>How long one call may take, or <see langword="null"/> for the default (<see cref="ConnectorDefaults.Timeout"/>).</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>The API key's last 4 characters (<c>...x9Qz</c> is how they are shown), or <see langword="null"/> when the connector has no key (a local endpoint).</summary>
+    /// <summary>The API key's last 4 characters (<c>...x9Qz</c> is how they are shown), or <see langword="null"/> when the connector has no key (a local endpoint) or one of 8 characters or fewer.</summary>
     public string? KeyHint { get; init; }
 
     /// <summary>When the API key was last set, or <see langword="null"/> when the connector has no key.</summary>

@@ -1,8 +1,10 @@
 namespace ModelOps.Store.Connectors;
 
 /// <summary>
-/// Connectors to LLM providers; each API key is encrypted (AES-256-GCM, under the store's master key) before it is
-/// written and decrypted only by <see cref="OpenConnectorAsync"/>.
+/// Connectors to LLM providers; each API key is encrypted (AES-256-GCM, under the current master key of the store's
+/// <see cref="SecretKeyRing"/>, <see cref="StoreOptions.SecretKeys"/>) before it is written and decrypted only by
+/// <see cref="OpenConnectorAsync"/>. Reach it through <see cref="IModelStore.Connectors"/>; it shares that store's
+/// connections and is as thread-safe. A connector shows only its key's last 4 characters (none for a key of 8 or fewer).
 /// </summary>
 public interface IConnectorStore
 {
@@ -34,4 +36,13 @@ public interface IConnectorStore
     /// (<see cref="StoreErrorKind.Invalid"/>, naming both keys' ids).
     /// </exception>
     Task<ConnectorCredentials> OpenConnectorAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Re-encrypts every API key that is not under the current master key (the first of <see cref="SecretKeyRing"/>)
+    /// under it, in one transaction: the step of a key rotation between adding the new key in front of the old one
+    /// and dropping the old one.
+    /// </summary>
+    /// <returns>How many keys were re-encrypted.</returns>
+    /// <exception cref="StoreException">A key was encrypted under a master key the ring lacks (nothing is changed).</exception>
+    Task<int> ReencryptConnectorKeysAsync(CancellationToken cancellationToken = default);
 }

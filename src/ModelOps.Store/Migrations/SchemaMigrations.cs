@@ -3,7 +3,7 @@ namespace ModelOps.Store.Migrations;
 /// <summary>
 /// Every migration of the store's schema, in order. A migration is never edited once released:
 /// a change is a new migration appended here (model groups and tokens came as version 2, the
-/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6).
+/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6, connectors as version 7).
 /// Each is applied in its own transaction, the same list on both databases.
 /// </summary>
 internal static class SchemaMigrations
@@ -196,6 +196,22 @@ internal static class SchemaMigrations
                 size_bytes {bigint} NOT NULL,
                 content {blob} NOT NULL,
                 created_at {timestamp} NOT NULL
+            );
+            """),
+        new(7, "connectors to LLM providers", """
+            CREATE TABLE connectors (
+                name TEXT PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('openai', 'anthropic', 'gemini', 'openai-compatible')),
+                model TEXT NOT NULL,
+                base_url TEXT,
+                timeout_ms {bigint},
+                key_id TEXT,
+                key_sealed TEXT,
+                key_hint TEXT,
+                key_set_at {timestamp},
+                created_at {timestamp} NOT NULL,
+                created_by TEXT NOT NULL,
+                updated_at {timestamp} NOT NULL
             );
             """),
     ];

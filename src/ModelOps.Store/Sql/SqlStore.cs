@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using ModelOps.Store.Artifacts;
 using ModelOps.Store.Auth;
+using ModelOps.Store.Connectors;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 using ModelOps.Store.Migrations;
@@ -19,14 +20,18 @@ internal sealed partial class SqlStore : IModelStore
     private readonly SqlDialect _dialect;
     private readonly TimeProvider _time;
     private readonly string _actor;
+    private readonly Lazy<SecretKeyRing> _secretKeys;
     private int _disposed;
 
-    private SqlStore(SqlDialect dialect, IArtifactStore artifacts, StoreOptions options)
+    private SqlStore(SqlDialect dialect, IArtifactStore artifacts, StoreOptions options, string? databaseFolder)
     {
         _dialect = dialect;
         _time = options.TimeProvider;
         _actor = options.Actor;
         Artifacts = artifacts;
+
+        // Loaded (and the key file created) only when a connector's key is written or read.
+        _secretKeys = new Lazy<SecretKeyRing>(() => options.SecretKeys ?? SecretKeyRing.Load(databaseFolder));
     }
 
     public StoreBackend Backend => _dialect.Backend;
@@ -47,15 +52,17 @@ internal sealed partial class SqlStore : IModelStore
 
     public ITokenStore Tokens => this;
 
+    public IConnectorStore Connectors => this;
+
     /// <summary>
     /// Test hook: called at named points inside write transactions (such as
     /// <c>register:after-version</c>) so a test can fail a write half-way.
     /// </summary>
     internal Action<string>? FaultPoint { get; set; }
 
-    public static async Task<SqlStore> OpenAsync(SqlDialect dialect, IArtifactStore artifacts, StoreOptions options, CancellationToken cancellationToken)
+    public static async Task<SqlStore> OpenAsync(SqlDialect dialect, IArtifactStore artifacts, StoreOptions options, string? databaseFolder, CancellationToken cancellationToken)
     {
-        var store = new SqlStore(dialect, artifacts, options);
+        var store = new SqlStore(dialect, artifacts, options, databaseFolder);
         try
         {
             try

@@ -157,8 +157,8 @@ public sealed class PostgresArtifactStoreTests(PostgresServer server) : StoreTes
             await older.RegisterAsync(new ModelRegistration("rides", model, run.Id));
         }
 
-        // Undo migration 6 (a later migration will have to be undone here too).
-        await ExecuteAsync("DROP TABLE artifact_blobs; DELETE FROM schema_version WHERE version = 6");
+        // Undo migrations 6 and later (each later migration is undone here too).
+        await ExecuteAsync("DROP TABLE connectors; DELETE FROM schema_version WHERE version = 7; DROP TABLE artifact_blobs; DELETE FROM schema_version WHERE version = 6");
 
         var upgraded = await OpenAsync();
 
