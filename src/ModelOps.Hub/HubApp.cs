@@ -66,6 +66,7 @@ public static class HubApp
             services.AddSingleton(store.Groups);
             services.AddSingleton(store.InferenceLog);
             services.AddSingleton(store.Tokens);
+            services.AddSingleton(store.Connectors);
             services.AddSingleton<HubCounters>();
             services.AddSingleton<TokenVerifier>();
             services.AddSingleton<ModelCatalog>();
@@ -136,6 +137,7 @@ public static class HubApp
             app.MapInferencesApi();
             app.MapAnalyticsApi();
             app.MapTokensApi();
+            app.MapConnectorsApi();
 
             // The first requests already see every group.
             await app.Services.GetRequiredService<RoutingSnapshots>().RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);

@@ -17,7 +17,7 @@ public enum HubPermission
     /// <summary>Delete groups: admin only.</summary>
     Delete,
 
-    /// <summary>Create, list and revoke API tokens: admin only.</summary>
+    /// <summary>Create, list and revoke API tokens; add, change and remove connectors: admin only.</summary>
     Administer,
 }
 
@@ -50,6 +50,6 @@ internal sealed record RequiredPermission(HubPermission Permission)
         HubPermission.Predict => "predict or send feedback",
         HubPermission.Manage => "create, change or promote groups",
         HubPermission.Delete => "delete groups",
-        _ => "manage API tokens",
+        _ => "manage API tokens and connectors",
     };
 }

@@ -68,7 +68,7 @@ public sealed class TokensApiTests() : HubTests(new SqliteHub())
     {
         var (status, detail) = await Hub.Scientist.GetAsync("/api/tokens").ProblemAsync();
 
-        Assert.Equal((403, "token 'scientist-token' has role scientist, which may not manage API tokens; that needs role admin"), (status, detail));
+        Assert.Equal((403, "token 'scientist-token' has role scientist, which may not manage API tokens and connectors; that needs role admin"), (status, detail));
     }
 
     [Fact]

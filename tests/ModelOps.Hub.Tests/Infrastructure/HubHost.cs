@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ModelOps.Store;
 using ModelOps.Store.Auth;
+using ModelOps.Store.Connectors;
 using ModelOps.Store.Groups;
 
 namespace ModelOps.Hub.Tests.Infrastructure;
@@ -40,6 +41,9 @@ internal sealed class HubHost : IAsyncDisposable
     /// <summary>The running hub's services (its meter factory, its singletons).</summary>
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>The master key of every test hub's connectors (one per test process).</summary>
+    public static readonly string MasterKey = SecretKeyRing.NewKey();
+
     /// <summary>Opens the database, registers the test models when asked, makes tokens and starts a hub on it.</summary>
     public static async Task<HubHost> StartAsync(string database, string artifacts, bool register = true, HubOptions? options = null)
     {
@@ -51,6 +55,7 @@ internal sealed class HubHost : IAsyncDisposable
             BusyTimeout = options?.Store.BusyTimeout ?? new StoreOptions().BusyTimeout,
             SqliteSynchronousNormal = HubDefaults.Store().SqliteSynchronousNormal,
             SqliteCheckpointInterval = HubDefaults.Store().SqliteCheckpointInterval,
+            SecretKeys = SecretKeyRing.FromKeys([MasterKey], "test master key"),
         };
         var store = await StoreFactory.OpenAsync(database, storeOptions);
         var host = new HubHost(database, store);
