@@ -136,3 +136,10 @@ public static class ConnectorDefaults
     /// <summary>How long a call may take when the connector does not say: 60 seconds.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 }
+
+/// <summary>What <see cref="IConnectorStore.RotateMasterKeyAsync"/> did.</summary>
+/// <param name="CurrentKeyId">The id of the master key every API key is now encrypted under.</param>
+/// <param name="RetiredKeyIds">The ids of the keys no longer needed (drop them from <c>MODELOPS_SECRET_KEY</c> on every hub).</param>
+/// <param name="Reencrypted">How many API keys were re-encrypted.</param>
+/// <param name="KeyFile">The key file that now holds only the new key (copy it to every hub), or <see langword="null"/> when the keys came from <c>MODELOPS_SECRET_KEY</c>.</param>
+public sealed record MasterKeyRotation(string CurrentKeyId, IReadOnlyList<string> RetiredKeyIds, int Reencrypted, string? KeyFile);

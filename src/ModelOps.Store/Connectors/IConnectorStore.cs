@@ -45,4 +45,12 @@ public interface IConnectorStore
     /// <returns>How many keys were re-encrypted.</returns>
     /// <exception cref="StoreException">A key was encrypted under a master key the ring lacks (nothing is changed).</exception>
     Task<int> ReencryptConnectorKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Rotates the master key. With a key file: writes a new key in front of the old ones, re-encrypts every API key
+    /// under it, then leaves only the new key in the file (each step atomic, so a crash leaves every key readable).
+    /// With <c>MODELOPS_SECRET_KEY</c> holding <c>NEW,OLD</c>: re-encrypts under NEW (the variable is the operator's to change).
+    /// </summary>
+    /// <exception cref="StoreException">The variable holds one key (<see cref="StoreErrorKind.Invalid"/>, saying how to rotate), or the key file cannot be written.</exception>
+    Task<MasterKeyRotation> RotateMasterKeyAsync(CancellationToken cancellationToken = default);
 }

@@ -32,15 +32,19 @@ public sealed class SecretKeyRing
 
     private readonly IReadOnlyList<byte[]> _keys;
 
-    private SecretKeyRing(IReadOnlyList<byte[]> keys, string source)
+    private SecretKeyRing(IReadOnlyList<byte[]> keys, string source, string? keyFile)
     {
         _keys = keys;
         Source = source;
+        KeyFile = keyFile;
         Ids = [.. keys.Select(IdOf)];
     }
 
     /// <summary>Where the keys came from, for messages: <c>MODELOPS_SECRET_KEY</c> or the key file's path.</summary>
     public string Source { get; }
+
+    /// <summary>The key file the keys were read from, or <see langword="null"/> when they came from elsewhere.</summary>
+    public string? KeyFile { get; }
 
     /// <summary>The keys' ids, current first.</summary>
     public IReadOnlyList<string> Ids { get; }
@@ -55,7 +59,24 @@ public sealed class SecretKeyRing
     /// <param name="keys">The keys.</param>
     /// <param name="source">Where they came from, for messages.</param>
     /// <exception cref="StoreException">(<see cref="StoreErrorKind.Invalid"/>) No key, or a key that is not base64 of 32 bytes.</exception>
-    public static SecretKeyRing FromKeys(IEnumerable<string> keys, string source)
+    public static SecretKeyRing FromKeys(IEnumerable<string> keys, string source) => FromKeys(keys, source, keyFile: null);
+
+    /// <summary>The ring read from the key file at <paramref name="path"/> (one key a line, current first).</summary>
+    /// <exception cref="StoreException">The file cannot be read, or holds a malformed key or none.</exception>
+    public static SecretKeyRing FromKeyFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            return FromKeys(File.ReadAllLines(path), path, path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException(StoreErrorKind.Unavailable, $"master key file {path} cannot be read: {error.Message}", error);
+        }
+    }
+
+    private static SecretKeyRing FromKeys(IEnumerable<string> keys, string source, string? keyFile)
     {
         ArgumentNullException.ThrowIfNull(keys);
         var parsed = new List<byte[]>();
@@ -78,7 +99,7 @@ public sealed class SecretKeyRing
             parsed.Add(bytes[..KeyBytes]);
         }
 
-        return parsed.Count > 0 ? new SecretKeyRing(parsed, source) : throw new StoreException(StoreErrorKind.Invalid, $"{source}: holds no master key");
+        return parsed.Count > 0 ? new SecretKeyRing(parsed, source, keyFile) : throw new StoreException(StoreErrorKind.Invalid, $"{source}: holds no master key");
     }
 
     /// <summary>
@@ -102,7 +123,7 @@ public sealed class SecretKeyRing
                 WriteKeyFile(path, [NewKey()], createOnly: true);
             }
 
-            return FromKeys(File.ReadAllLines(path), path);
+            return FromKeyFile(path);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -215,6 +236,9 @@ public sealed class SecretKeyRing
             CryptographicOperations.ZeroMemory(plain);
         }
     }
+
+    /// <summary>The keys' base64 texts, current first (to write a key file).</summary>
+    internal IReadOnlyList<string> Texts => [.. _keys.Select(k => Convert.ToBase64String(k))];
 
     /// <summary>Keeps the keys out of logs and messages.</summary>
     public override string ToString() => $"SecretKeyRing {{ Source = {Source}, Ids = {string.Join(", ", Ids)} }}";

@@ -119,13 +119,13 @@ internal sealed partial class SqlStore : IConnectorStore
                 return found.Count == 1 ? found[0] : throw await ConnectorNotFoundAsync(connection, null, name, cancellationToken).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
-        var apiKey = keyId is null || sealedKey is null ? null : _secretKeys.Value.Decrypt(keyId, sealedKey, KeyContext(name), $"the API key of connector '{name}'");
+        var apiKey = keyId is null || sealedKey is null ? null : SecretKeys.Decrypt(keyId, sealedKey, KeyContext(name), $"the API key of connector '{name}'");
         return new ConnectorCredentials(connector, apiKey);
     }
 
     public async Task<int> ReencryptConnectorKeysAsync(CancellationToken cancellationToken = default)
     {
-        var keys = _secretKeys.Value;
+        var keys = SecretKeys;
         return await WriteAsync(async (connection, transaction) =>
         {
             var sealedKeys = await QueryAsync(connection, transaction, "SELECT name, key_id, key_sealed FROM connectors WHERE key_sealed IS NOT NULL ORDER BY name", r => (Name: r.GetString(0), KeyId: r.GetString(1), Sealed: r.GetString(2)), cancellationToken).ConfigureAwait(false);
@@ -146,11 +146,55 @@ internal sealed partial class SqlStore : IConnectorStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<MasterKeyRotation> RotateMasterKeyAsync(CancellationToken cancellationToken = default)
+    {
+        var ring = SecretKeys;
+        if (ring.KeyFile is not { } file)
+        {
+            if (ring.Ids.Count < 2)
+            {
+                throw new StoreException(StoreErrorKind.Invalid, $"{ring.Source} holds one master key ({ring.CurrentId}); to rotate it, put a new key in front of it (NEW,OLD; make one with 'openssl rand -base64 32') on this process and every hub, rotate, then drop the old key");
+            }
+
+            var reencrypted = await ReencryptConnectorKeysAsync(cancellationToken).ConfigureAwait(false);
+            return new MasterKeyRotation(ring.CurrentId, [.. ring.Ids.Skip(1)], reencrypted, null);
+        }
+
+        // The new key goes in front of the old ones first, so that a crash at any step leaves every stored key readable.
+        var newKey = SecretKeyRing.NewKey();
+        SecretKeyRing.WriteKeyFile(file, [newKey, .. ring.Texts]);
+        var rotated = SecretKeyRing.FromKeyFile(file);
+        lock (_secretKeysLock)
+        {
+            _secretKeys = rotated;
+        }
+
+        var count = await ReencryptConnectorKeysAsync(cancellationToken).ConfigureAwait(false);
+        SecretKeyRing.WriteKeyFile(file, [newKey]);
+        lock (_secretKeysLock)
+        {
+            _secretKeys = SecretKeyRing.FromKeyFile(file);
+        }
+
+        return new MasterKeyRotation(rotated.CurrentId, [.. ring.Ids], count, file);
+    }
+
+    private SecretKeyRing SecretKeys
+    {
+        get
+        {
+            lock (_secretKeysLock)
+            {
+                return _secretKeys ??= _loadSecretKeys();
+            }
+        }
+    }
+
     private static string KeyContext(string name) => "modelops connector " + name;
 
     private (string? KeyId, string? Sealed, string? Hint) Seal(string name, string apiKey)
     {
-        var (keyId, sealedKey) = _secretKeys.Value.Encrypt(apiKey, KeyContext(name));
+        var (keyId, sealedKey) = SecretKeys.Encrypt(apiKey, KeyContext(name));
         return (keyId, sealedKey, apiKey.Length <= 8 ? null : apiKey[^4..]);
     }
 

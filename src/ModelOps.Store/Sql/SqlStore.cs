@@ -20,7 +20,9 @@ internal sealed partial class SqlStore : IModelStore
     private readonly SqlDialect _dialect;
     private readonly TimeProvider _time;
     private readonly string _actor;
-    private readonly Lazy<SecretKeyRing> _secretKeys;
+    private readonly Func<SecretKeyRing> _loadSecretKeys;
+    private readonly Lock _secretKeysLock = new();
+    private SecretKeyRing? _secretKeys;
     private int _disposed;
 
     private SqlStore(SqlDialect dialect, IArtifactStore artifacts, StoreOptions options, string? databaseFolder)
@@ -31,7 +33,7 @@ internal sealed partial class SqlStore : IModelStore
         Artifacts = artifacts;
 
         // Loaded (and the key file created) only when a connector's key is written or read.
-        _secretKeys = new Lazy<SecretKeyRing>(() => options.SecretKeys ?? SecretKeyRing.Load(databaseFolder));
+        _loadSecretKeys = () => options.SecretKeys ?? SecretKeyRing.Load(databaseFolder);
     }
 
     public StoreBackend Backend => _dialect.Backend;

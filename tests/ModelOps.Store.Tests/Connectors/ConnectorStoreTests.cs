@@ -156,6 +156,41 @@ public abstract class ConnectorStoreTests(IStoreBackend backend) : StoreTests(ba
     }
 
     [Fact]
+    public async Task RotateMasterKey_WithAKeyFile_ReencryptsAndLeavesOnlyTheNewKeyInTheFile()
+    {
+        using var folder = new TempFolder();
+        var file = folder.Combine("secret.key");
+        SecretKeyRing.WriteKeyFile(file, [MasterKey]);
+        var store = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, SecretKeys = SecretKeyRing.FromKeyFile(file) });
+        await store.Connectors.AddConnectorAsync(new NewConnector("openai", ConnectorKind.OpenAI, "gpt-4o-mini") { ApiKey = OpenAIKey }, "alice");
+        var oldId = SecretKeyRing.FromKeyFile(file).CurrentId;
+
+        var rotation = await store.Connectors.RotateMasterKeyAsync();
+
+        var ring = SecretKeyRing.FromKeyFile(file);
+        Assert.Equal((ring.CurrentId, 1, file), (rotation.CurrentKeyId, rotation.Reencrypted, rotation.KeyFile));
+        Assert.Equal([oldId], rotation.RetiredKeyIds);
+        Assert.NotEqual(oldId, ring.CurrentId);
+        Assert.Single(File.ReadAllLines(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(file));
+        Assert.Equal(OpenAIKey, (await store.Connectors.OpenConnectorAsync("openai")).ApiKey);
+        var fresh = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, SecretKeys = SecretKeyRing.FromKeyFile(file) });
+        Assert.Equal(OpenAIKey, (await fresh.Connectors.OpenConnectorAsync("openai")).ApiKey);
+        Assert.Equal([file], Directory.GetFiles(folder.Path));
+    }
+
+    [Fact]
+    public async Task RotateMasterKey_OneKeyInTheVariable_SaysHowToRotate()
+    {
+        var store = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, SecretKeys = SecretKeyRing.FromKeys([MasterKey], "MODELOPS_SECRET_KEY") });
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => store.Connectors.RotateMasterKeyAsync());
+
+        var id = SecretKeyRing.FromKeys([MasterKey], "x").CurrentId;
+        Assert.Equal($"MODELOPS_SECRET_KEY holds one master key ({id}); to rotate it, put a new key in front of it (NEW,OLD; make one with 'openssl rand -base64 32') on this process and every hub, rotate, then drop the old key", error.Message);
+    }
+
+    [Fact]
     public async Task Open_AlteredCiphertext_IsRefused()
     {
         var store = await KeyedStoreAsync(MasterKey);
