@@ -21,6 +21,7 @@ root.Subcommands.Add(ModelsCommand.Create(store));
 root.Subcommands.Add(ArtifactsCommand.Create(store));
 root.Subcommands.Add(ServeCommand.Create(store));
 root.Subcommands.Add(TokensCommand.Create(store));
+root.Subcommands.Add(ConnectorsCommand.Create(store));
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
