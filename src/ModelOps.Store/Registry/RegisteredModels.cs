@@ -14,6 +14,15 @@ public static class RegisteredModels
     /// <summary>The artifact path of a version's model file within its run.</summary>
     public const string ArtifactPath = "model.json";
 
+    /// <summary>The artifact path of an external version's metadata document within its run.</summary>
+    public const string MetadataArtifactPath = "metadata.json";
+
+    /// <summary>The version tag that says what a version is: <see cref="ExternalKind"/> for imported metadata without a model file.</summary>
+    public const string KindTag = "kind";
+
+    /// <summary>The <see cref="KindTag"/> of a version registered from metadata alone (<see cref="RegisterExternalAsync"/>).</summary>
+    public const string ExternalKind = "external";
+
     /// <summary>
     /// Resolves <paramref name="reference"/> (<c>name@alias</c>, <c>name/3</c>, <c>name/latest</c> or <c>name</c> for the
     /// highest version) and loads the version's model file.
@@ -30,12 +39,20 @@ public static class RegisteredModels
     }
 
     /// <summary>Loads the model file of <paramref name="version"/> (as the registry returned it).</summary>
+    /// <exception cref="StoreException">(<see cref="StoreErrorKind.Invalid"/>) The version is external: metadata without a model file.</exception>
     /// <exception cref="IOException">The artifact cannot be read.</exception>
     /// <exception cref="ModelFormatException">The artifact is not a ModelOps model file.</exception>
     public static async Task<LoadedModel> LoadAsync(this IModelStore store, ModelVersion version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(version);
+        if (IsExternal(version))
+        {
+            throw new StoreException(
+                StoreErrorKind.Invalid,
+                $"model '{version.Model}' version {version.Version} is external (its metadata was imported, without a model file), so it cannot score; import the model itself (modelops models import xgboost) to serve it");
+        }
+
         Model model;
         await using (var stream = await store.Artifacts.OpenAsync(version.ArtifactUri, cancellationToken).ConfigureAwait(false))
         {
@@ -98,6 +115,74 @@ public static class RegisteredModels
                 Description = registration.Description,
                 Tags = tags.Count == 0 ? null : tags,
             },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="version"/> was registered from metadata alone (<see cref="KindTag"/> = <see cref="ExternalKind"/>).</summary>
+    public static bool IsExternal(ModelVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return version.Tags.TryGetValue(KindTag, out var kind) && kind == ExternalKind;
+    }
+
+    /// <summary>
+    /// Registers the next version of <paramref name="name"/> from a model's metadata alone (a model trained and served
+    /// elsewhere): writes <paramref name="metadata"/> as artifact <see cref="MetadataArtifactPath"/> of the run, then
+    /// registers the version with that artifact, the run, the signature when the metadata names the inputs, and the tags
+    /// (<see cref="KindTag"/> = <see cref="ExternalKind"/>, the metrics with round-trip precision). It cannot score.
+    /// </summary>
+    /// <param name="store">The store.</param>
+    /// <param name="name">The registered model's name; created on first use.</param>
+    /// <param name="runId">The import's run: the version's lineage.</param>
+    /// <param name="metadata">The metadata document (JSON), kept as the version's artifact.</param>
+    /// <param name="signature">The signature JSON (inputs as the model file writes them), or <see langword="null"/>.</param>
+    /// <param name="description">What the version is, or <see langword="null"/>.</param>
+    /// <param name="metrics">Its metrics, by name.</param>
+    /// <param name="tags">Further tags (a metric of the same name wins; <see cref="KindTag"/> is always <see cref="ExternalKind"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new version.</returns>
+    /// <exception cref="StoreException">The run does not exist or already holds a registered file, or the database cannot be written.</exception>
+    public static async Task<ModelVersion> RegisterExternalAsync(
+        this IModelStore store,
+        string name,
+        string runId,
+        ReadOnlyMemory<byte> metadata,
+        string? signature,
+        string? description,
+        IReadOnlyDictionary<string, double> metrics,
+        IReadOnlyDictionary<string, string> tags,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(tags);
+        var run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run.Artifacts.Any(a => a.Path is ArtifactPath or MetadataArtifactPath))
+        {
+            throw new StoreException(StoreErrorKind.Conflict, $"run '{runId}' already holds a registered file; register each version from a run of its own");
+        }
+
+        var all = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in tags)
+        {
+            all[key] = value;
+        }
+
+        foreach (var (key, value) in metrics)
+        {
+            all[key] = value.ToString("R", CultureInfo.InvariantCulture);
+        }
+
+        all[KindTag] = ExternalKind;
+        ArtifactRecord artifact;
+        using (var content = new MemoryStream(metadata.ToArray(), writable: false))
+        {
+            artifact = await store.LogArtifactAsync(runId, MetadataArtifactPath, content, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await store.RegisterVersionAsync(
+            new NewModelVersion(name, artifact.Uri) { RunId = runId, Signature = signature, Description = description, Tags = all },
             cancellationToken).ConfigureAwait(false);
     }
 }

@@ -127,6 +127,27 @@ public abstract class RegisteredModelsTests(IStoreBackend backend) : StoreTests(
 
         await Assert.ThrowsAsync<ModelFormatException>(() => Store.LoadAsync("rides"));
     }
+
+    [Fact]
+    public async Task RegisterExternal_KeepsTheMetadataAsItsArtifactWithMetricsAndKind_AndCannotBeLoaded()
+    {
+        var run = await Store.StartRunAsync("imports");
+        var metadata = "{\"name\": \"churn\"}"u8.ToArray();
+
+        var version = await Store.RegisterExternalAsync(
+            "churn", run.Id, metadata, signature: null, "imported from sagemaker.json",
+            new Dictionary<string, double> { ["roc_auc"] = 0.91 }, new Dictionary<string, string> { ["source"] = "sagemaker.json", ["kind"] = "native" });
+
+        Assert.Equal(("churn", 1, run.Id, "imported from sagemaker.json"), (version.Model, version.Version, version.RunId, version.Description));
+        Assert.Equal(new Dictionary<string, string> { ["roc_auc"] = "0.91", ["source"] = "sagemaker.json", ["kind"] = "external" }, version.Tags);
+        Assert.True(RegisteredModels.IsExternal(version));
+        var artifact = Assert.Single((await Store.GetRunAsync(run.Id)).Artifacts);
+        Assert.Equal((RegisteredModels.MetadataArtifactPath, version.ArtifactUri), (artifact.Path, artifact.Uri));
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.LoadAsync("churn/1"));
+        Assert.Equal((StoreErrorKind.Invalid, "model 'churn' version 1 is external (its metadata was imported, without a model file), so it cannot score; import the model itself (modelops models import xgboost) to serve it"), (error.Kind, error.Message));
+        var again = await Assert.ThrowsAsync<StoreException>(() => Store.RegisterExternalAsync("churn", run.Id, metadata, null, null, new Dictionary<string, double>(), new Dictionary<string, string>()));
+        Assert.Equal(StoreErrorKind.Conflict, again.Kind);
+    }
 }
 
 public sealed class SqliteRegisteredModelsTests() : RegisteredModelsTests(new SqliteBackend());
