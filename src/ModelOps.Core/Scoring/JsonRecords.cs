@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using ModelOps.Core.Data;
 using ModelOps.Core.Features;
@@ -23,7 +24,14 @@ public readonly record struct JsonRecordError(string Path, string Message)
 public sealed class JsonRecords
 {
     private readonly IReadOnlyList<InputColumn> _inputs;
+    private readonly byte[][] _names;
+    private readonly JsonElement[] _values;
+    private readonly bool[] _found;
     private ColumnBuilder[] _builders;
+
+    // For each property position of the records read so far, the name found there last and its input (-1: none):
+    // records of one producer list their fields in one order, so each property is matched by one comparison.
+    private (byte[] Name, int Input)[] _positions = [];
 
     /// <param name="inputs">The model's input columns.</param>
     /// <param name="capacity">How many records to expect.</param>
@@ -31,6 +39,9 @@ public sealed class JsonRecords
     {
         ArgumentNullException.ThrowIfNull(inputs);
         _inputs = inputs;
+        _names = [.. inputs.Select(i => Encoding.UTF8.GetBytes(i.Name))];
+        _values = new JsonElement[inputs.Count];
+        _found = new bool[inputs.Count];
         _builders = NewBuilders(inputs, capacity);
     }
 
@@ -52,9 +63,10 @@ public sealed class JsonRecords
             return false;
         }
 
+        // Check found every input's value (in one pass over the record's properties).
         for (var c = 0; c < _inputs.Count; c++)
         {
-            Append(_builders[c], _inputs[c].Type, record.GetProperty(_inputs[c].Name));
+            Append(_builders[c], _inputs[c].Type, _values[c]);
         }
 
         Count++;
@@ -75,22 +87,67 @@ public sealed class JsonRecords
             return false;
         }
 
+        Collect(record);
         var valid = true;
-        foreach (var input in _inputs)
+        for (var c = 0; c < _inputs.Count; c++)
         {
-            if (!record.TryGetProperty(input.Name, out var value))
+            var input = _inputs[c];
+            if (!_found[c])
             {
                 errors.Add(new JsonRecordError(at, $"missing field '{input.Name}'"));
                 valid = false;
             }
-            else if (!Append(null, input.Type, value))
+            else if (!Append(null, input.Type, _values[c]))
             {
-                errors.Add(new JsonRecordError($"{at}.{input.Name}", $"expected {Expected(input.Type)}, got {Kind(value)}"));
+                errors.Add(new JsonRecordError($"{at}.{input.Name}", $"expected {Expected(input.Type)}, got {Kind(_values[c])}"));
                 valid = false;
             }
         }
 
         return valid;
+    }
+
+    /// <summary>
+    /// Finds each input's value in <paramref name="record"/> in one pass over its properties (a field given twice: its
+    /// last value, as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> finds it).
+    /// </summary>
+    private void Collect(JsonElement record)
+    {
+        Array.Clear(_found);
+        var position = 0;
+        foreach (var property in record.EnumerateObject())
+        {
+            if (position == _positions.Length)
+            {
+                Array.Resize(ref _positions, Math.Max(8, position * 2));
+            }
+
+            var input = _positions[position].Name is { } name && property.NameEquals(name) ? _positions[position].Input : Match(property, position);
+            if (input >= 0)
+            {
+                _values[input] = property.Value;
+                _found[input] = true;
+            }
+
+            position++;
+        }
+    }
+
+    /// <summary>The input that <paramref name="property"/> names (or -1), remembered for its <paramref name="position"/>.</summary>
+    private int Match(JsonProperty property, int position)
+    {
+        var input = -1;
+        for (var c = 0; c < _names.Length; c++)
+        {
+            if (property.NameEquals(_names[c]))
+            {
+                input = c;
+                break;
+            }
+        }
+
+        _positions[position] = (input >= 0 ? _names[input] : Encoding.UTF8.GetBytes(property.Name), input);
+        return input;
     }
 
     /// <summary>The records appended so far as a frame of the signature's columns; the reader starts empty again.</summary>
