@@ -20,9 +20,6 @@ internal static class MetadataNames
     /// <summary>The task names, in <see cref="Core.Learning.ModelTask"/> order.</summary>
     public static readonly string[] Tasks = [Regression, BinaryClassification];
 
-    /// <summary>The top-level members of a metadata document, in the order documents are written.</summary>
-    public static readonly string[] Members = ["name", "description", "task", "features", "metrics", "charts", "tags"];
-
     /// <summary>
     /// The catalog metrics whose values are shares between 0 and 1: the schema bounds them, and the deterministic mapper
     /// reads a value above 1 (up to 100) as a percentage.
