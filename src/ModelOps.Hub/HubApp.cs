@@ -8,9 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelOps.Hub.Api;
 using ModelOps.Hub.Auth;
+using ModelOps.Hub.Connectors;
 using ModelOps.Hub.Diagnostics;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.Groups;
+using ModelOps.Hub.Import;
 using ModelOps.Hub.InferenceLog;
 using ModelOps.Hub.Lifecycle;
 using ModelOps.Hub.Registry;
@@ -67,6 +69,9 @@ public static class HubApp
             services.AddSingleton(store.InferenceLog);
             services.AddSingleton(store.Tokens);
             services.AddSingleton(store.Connectors);
+            services.AddSingleton(new ConnectorClientFactory(options.TimeProvider));
+            services.AddSingleton<ConnectorService>();
+            services.AddSingleton<MetadataImports>();
             services.AddSingleton<HubCounters>();
             services.AddSingleton<TokenVerifier>();
             services.AddSingleton<ModelCatalog>();
@@ -138,6 +143,7 @@ public static class HubApp
             app.MapAnalyticsApi();
             app.MapTokensApi();
             app.MapConnectorsApi();
+            app.MapImportApi();
 
             // The first requests already see every group.
             await app.Services.GetRequiredService<RoutingSnapshots>().RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ModelOps.Hub.Auth;
+using ModelOps.Hub.Connectors;
 using ModelOps.Hub.Errors;
 using ModelOps.Store.Connectors;
 
@@ -31,6 +32,10 @@ internal static class ConnectorsApi
                 return Results.NoContent();
             })
             .Requires(HubPermission.Administer).WithName("RemoveConnector").WithSummary("Removes a connector and its API key.").Produces(204).ProducesProblem(404);
+        connectors.MapPost("/{name}/test", async (string name, ConnectorService service, CancellationToken ct) => Results.Ok(ConnectorCheckView.Of(await service.CheckAsync(name, ct).ConfigureAwait(false))))
+            .Requires(HubPermission.Administer).WithName("TestConnector")
+            .WithSummary("Makes one small call through the connector: which model answered and how fast, or what failed in plain words (bad key, rate limit with its retry time, timeout, unreachable).")
+            .Produces<ConnectorCheckView>().ProducesProblem(404);
     }
 
     private static async Task<IResult> AddAsync(HttpContext context, IConnectorStore store)
@@ -150,3 +155,25 @@ public sealed record ConnectorKeyView(string Hint, DateTimeOffset SetAt)
     /// <summary><c>...x9Qz, set 2026-12-06 14:03 UTC</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Hint}, set {SetAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
 }
+
+/// <summary>The answer of <c>POST /api/connectors/{name}/test</c> (200 whether or not the provider answered).</summary>
+/// <param name="Succeeded">Whether the provider answered.</param>
+/// <param name="Message">One line: <c>gpt-4o-mini-2024-07-18 answered in 412 ms</c>, or what failed (<c>rate limited (429); retry after 20 s: ...</c>).</param>
+/// <param name="ElapsedMs">How long the call took.</param>
+/// <param name="Model">The model that answered, or absent.</param>
+/// <param name="Error">What failed: <c>kind</c> (<c>keyRefused</c>, <c>rateLimited</c>, <c>timeout</c>, <c>unreachable</c>, <c>modelNotFound</c>, <c>httpError</c>, <c>invalidAnswer</c>, <c>failed</c>), <c>statusCode</c>, <c>retryAfterSeconds</c>; absent on success.</param>
+public sealed record ConnectorCheckView(bool Succeeded, string Message, long ElapsedMs, string? Model, ConnectorErrorView? Error)
+{
+    internal static ConnectorCheckView Of(ConnectorCheck check) => new(
+        check.Succeeded,
+        check.Message,
+        (long)check.Elapsed.TotalMilliseconds,
+        check.Model,
+        check.Error is { } error ? new ConnectorErrorView(error.Kind, error.StatusCode, error.RetryAfter?.TotalSeconds) : null);
+}
+
+/// <summary>What failed in a connector call.</summary>
+/// <param name="Kind">The kind of failure.</param>
+/// <param name="StatusCode">The provider's HTTP status, when it answered one.</param>
+/// <param name="RetryAfterSeconds">How long the provider asked to wait, when it said.</param>
+public sealed record ConnectorErrorView(ConnectorErrorKind Kind, int? StatusCode, double? RetryAfterSeconds);

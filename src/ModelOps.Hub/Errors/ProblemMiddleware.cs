@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
+using ModelOps.Hub.Connectors;
+using ModelOps.Jobs.Import.Metadata;
 using ModelOps.Store;
 
 namespace ModelOps.Hub.Errors;
@@ -30,15 +32,15 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
                 LogFailure(logger, error is HubException { InnerException: { } cause } ? cause : error, context.Request.Method, context.Request.Path, status, requestId);
             }
 
-            await WriteAsync(context, status, detail, errors).ConfigureAwait(false);
+            await WriteAsync(context, status, detail, errors, allow: null, error).ConfigureAwait(false);
         }
     }
 
     /// <summary>Writes a problem-details answer: a 5xx detail gets <c>(request ID)</c> appended.</summary>
     public static Task WriteAsync(HttpContext context, int status, string detail, IReadOnlyList<string>? errors = null) =>
-        WriteAsync(context, status, detail, errors, allow: null);
+        WriteAsync(context, status, detail, errors, allow: null, error: null);
 
-    private static Task WriteAsync(HttpContext context, int status, string detail, IReadOnlyList<string>? errors, string? allow)
+    private static Task WriteAsync(HttpContext context, int status, string detail, IReadOnlyList<string>? errors, string? allow, Exception? error)
     {
         var requestId = RequestIds.Find(context);
         var extensions = new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -67,6 +69,12 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
             context.Response.Headers.RetryAfter = "1";
         }
 
+        if (error is ConnectorException { Error.RetryAfter: { } retryAfter })
+        {
+            // The provider's own wait, rounded up to whole seconds.
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         if (!string.IsNullOrEmpty(allow))
         {
             context.Response.Headers.Allow = allow;
@@ -92,7 +100,7 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
             StatusCodes.Status415UnsupportedMediaType => $"{request.Method} {request.Path} does not accept Content-Type '{request.ContentType}'",
             _ => $"{ReasonPhrases.GetReasonPhrase(status)}: {request.Method} {request.Path}",
         };
-        return WriteAsync(context, status, detail, errors: null, allow);
+        return WriteAsync(context, status, detail, errors: null, allow, error: null);
     }
 
     private static (int Status, string Detail, IReadOnlyList<string>? Errors) Describe(Exception error, HubOptions options) => error switch
@@ -109,6 +117,13 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
             string.Create(CultureInfo.InvariantCulture, $"request body is larger than the limit of {options.MaxRequestBodyBytes} bytes"),
             null),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message, null),
+
+        // An LLM provider's failure, in plain words (never the key): the hub is the client that failed upstream.
+        ConnectorException { Error.Kind: ConnectorErrorKind.Timeout } connector => (StatusCodes.Status504GatewayTimeout, connector.Message, null),
+        ConnectorException { Error.Kind: ConnectorErrorKind.RateLimited } connector => (StatusCodes.Status503ServiceUnavailable, connector.Message, null),
+        ConnectorException connector => (StatusCodes.Status502BadGateway, connector.Message, null),
+        MetadataImportException { Kind: MetadataImportErrorKind.LlmAnswerNotSpec } import => (StatusCodes.Status502BadGateway, import.Message, null),
+        MetadataImportException import => (StatusCodes.Status400BadRequest, import.Message, null),
         _ => (StatusCodes.Status500InternalServerError, "internal error; the server log has the cause", null),
     };
 
