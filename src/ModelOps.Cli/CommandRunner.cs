@@ -29,7 +29,7 @@ internal static class CommandRunner
         }
     }
 
-    public static int ExitCodeOf(Exception error) => JobErrors.KindOf(error) switch
+    public static int ExitCodeOf(Exception error) => error is Hub.Connectors.ConnectorException ? ExitCodes.ServiceUnavailable : JobErrors.KindOf(error) switch
     {
         JobErrorKind.Config => ExitCodes.ConfigError,
         JobErrorKind.EvaluationFailed => ExitCodes.EvaluationFailed,

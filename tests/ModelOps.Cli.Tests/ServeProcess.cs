@@ -36,9 +36,12 @@ internal sealed class ServeProcess : IDisposable
     /// <returns>The exit code and what the hub wrote to stderr.</returns>
     public async Task<(int ExitCode, string Stderr)> TerminateAsync()
     {
-        var result = await _process.TerminateAsync();
+        var result = await TerminateWithOutputAsync();
         return (result.ExitCode, result.Stderr);
     }
+
+    /// <summary>SIGTERM, then the exit code and everything the hub wrote (its log) on stdout and stderr.</summary>
+    public Task<CliResult> TerminateWithOutputAsync() => _process.TerminateAsync();
 
     public void Dispose() => _process.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ModelOps.Cli.Rendering;
+using ModelOps.Hub.Connectors;
 using ModelOps.Store;
 using ModelOps.Store.Connectors;
 using Spectre.Console;
@@ -20,6 +21,7 @@ internal static class ConnectorsCommand
         command.Subcommands.Add(Add(options));
         command.Subcommands.Add(List(options));
         command.Subcommands.Add(Update(options));
+        command.Subcommands.Add(Test(options));
         command.Subcommands.Add(Remove(options));
         command.Subcommands.Add(RotateKey(options));
         return command;
@@ -130,6 +132,37 @@ internal static class ConnectorsCommand
             return ExitCodes.Success;
         }));
         return update;
+    }
+
+    private static Command Test(StoreCommandOptions options)
+    {
+        var name = new Argument<string>("name") { Description = "The connector (see 'modelops connectors list')." };
+        var json = StoreCommandOptions.Json();
+        var test = new Command("test", "Make one small call through a connector: which model answered and how fast, or what failed (bad key, rate limit, timeout, unreachable). Exit code 8 when it failed.");
+        test.Arguments.Add(name);
+        test.Options.Add(json);
+        test.SetAction(parse => CommandRunner.Run(parse.GetValue(options.Verbose), console =>
+        {
+            using var store = options.Open(parse);
+            var connector = parse.GetRequiredValue(name);
+            var check = new ConnectorService(store.Connectors, new ConnectorClientFactory()).CheckAsync(connector, CancellationToken.None).GetAwaiter().GetResult();
+            if (parse.GetValue(json))
+            {
+                StoreViews.WriteJson(new { check.Succeeded, check.Message, ElapsedMs = (long)check.Elapsed.TotalMilliseconds, check.Model, Error = check.Error?.Kind.ToString(), check.Error?.StatusCode, RetryAfterSeconds = check.Error?.RetryAfter?.TotalSeconds });
+            }
+            else if (check.Succeeded)
+            {
+                console.WriteLine($"Connector '{connector}': {check.Message}");
+            }
+
+            if (!check.Succeeded && !parse.GetValue(json))
+            {
+                Consoles.Error.MarkupLineInterpolated($"[red]error:[/] connector '{connector}': {check.Message}");
+            }
+
+            return check.Succeeded ? ExitCodes.Success : ExitCodes.ServiceUnavailable;
+        }));
+        return test;
     }
 
     private static Command Remove(StoreCommandOptions options)
