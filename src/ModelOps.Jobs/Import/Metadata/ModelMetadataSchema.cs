@@ -199,9 +199,9 @@ public static class ModelMetadataSchema
             : schema;
 
     /// <summary>
-    /// The schema object at a schema location. JsonSchema.Net 8.0.5 may append the instance's member name after
-    /// <c>additionalProperties</c> (<c>#/properties/metrics/additionalProperties/metrics</c>): the deepest node that
-    /// resolves is taken.
+    /// The schema object at a schema location. JsonSchema.Net 8.0.5 may insert the name of the member that holds the
+    /// instance after <c>additionalProperties</c> or <c>items</c> (<c>#/properties/metrics/additionalProperties/metrics</c>,
+    /// <c>#/properties/charts/properties/roc/items/roc/properties/tpr</c>): a segment that does not resolve is skipped.
     /// </summary>
     private static JsonNode? SchemaAt(Uri location)
     {
@@ -221,12 +221,10 @@ public static class ModelMetadataSchema
                 JsonArray array when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < array.Count => array[index],
                 _ => null,
             };
-            if (next is null)
+            if (next is not null)
             {
-                break;
+                node = next;
             }
-
-            node = next;
         }
 
         return node;

@@ -38,6 +38,23 @@ public sealed class ModelMetadataSchemaTests
     }
 
     [Fact]
+    public void Validate_BoundsInsideArrays_SayTheLimitAndTheValue()
+    {
+        var errors = Validate("""
+            {"name": "m", "charts": {"roc": [{"fpr": 0.5, "tpr": 87.5}], "precision_recall": [{"recall": -0.2, "precision": 0.9}],
+                                     "confusion_matrix": {"labels": ["0", "1"], "matrix": [[5, -1], [2, 7]]}}}
+            """);
+
+        Assert.Equal(
+            """
+            /charts/roc/0/tpr: must be at most 1, got 87.5
+            /charts/precision_recall/0/recall: must be at least 0, got -0.2
+            /charts/confusion_matrix/matrix/0/1: must be at least 0, got -1
+            """,
+            Lines(errors));
+    }
+
+    [Fact]
     public void Validate_MissingRequiredMembers_NameTheMissingPaths()
     {
         var errors = Validate("""{"features": [{"type": "int64"}], "charts": {"roc": [{"fpr": 0.1}]}}""");
