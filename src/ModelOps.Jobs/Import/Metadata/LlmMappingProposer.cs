@@ -27,7 +27,8 @@ internal static class LlmMappingProposer
         var sample = SourceSample.Build(source.Root, options);
         var request = MappingPrompt.Request(source.FileName, deterministic, deterministicResult, deterministicErrors, sample, options);
         var messages = new List<ChatMessage> { new(ChatRole.System, MappingPrompt.System), new(ChatRole.User, request) };
-        var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json };
+        // A spec of a large source runs to thousands of tokens; without a budget Anthropic's SDK asks for 1,024 and cuts it.
+        var chatOptions = new ChatOptions { ResponseFormat = ChatResponseFormat.Json, MaxOutputTokens = MappingPrompt.MaxOutputTokens };
         var attempts = new List<MappingAttempt>();
         (MappingAttempt Attempt, MappingResult Result)? best = null;
         for (var number = 1; number <= options.MaxRetries + 1; number++)

@@ -56,6 +56,12 @@ internal static class MappingPrompt
     public static string NotASpec(string why) =>
         $"Your answer is not a mapping spec: {why}. Answer with the whole spec as one JSON object {{\"rules\": [...]}}, nothing else.";
 
+    /// <summary>How many problems, and how many validation errors, a prompt lists (the rest are counted).</summary>
+    public const int MaxListed = 50;
+
+    /// <summary>The output budget of an answer: 8,192 tokens, a spec of some 200 rules.</summary>
+    public const int MaxOutputTokens = 8192;
+
     /// <summary>The feedback on a spec whose result has problems or validation errors.</summary>
     public static string Problems(IReadOnlyList<MappingProblem> problems, IReadOnlyList<MetadataValidationError> errors)
     {
@@ -77,19 +83,27 @@ internal static class MappingPrompt
         if (problems.Count > 0)
         {
             text.Append("Rule problems (rules[i] is the i-th rule, from 0):\n");
-            foreach (var problem in problems)
-            {
-                text.Append("- ").Append(problem).Append('\n');
-            }
+            AppendListed(text, problems.Select(p => p.ToString()).ToList());
         }
 
         if (errors.Count > 0)
         {
             text.Append("Validation errors of the mapped metadata (JSON Pointer instance paths):\n");
-            foreach (var error in errors)
-            {
-                text.Append("- ").Append(error).Append('\n');
-            }
+            AppendListed(text, errors.Select(e => e.ToString()).ToList());
+        }
+    }
+
+    // At most MaxListed lines: a curve of 100,000 points in percent gives one error a point, and the prompt must stay bounded.
+    private static void AppendListed(StringBuilder text, IReadOnlyList<string> lines)
+    {
+        foreach (var line in lines.Take(MaxListed))
+        {
+            text.Append("- ").Append(line).Append('\n');
+        }
+
+        if (lines.Count > MaxListed)
+        {
+            text.Append(string.Create(CultureInfo.InvariantCulture, $"- ... and {lines.Count - MaxListed:N0} more of the same kinds\n"));
         }
     }
 }

@@ -59,4 +59,18 @@ public sealed class MappingPromptTests
             "Your answer is not a mapping spec: it is not JSON (line 1, byte 1: 'I' is an invalid start of a value). Answer with the whole spec as one JSON object {\"rules\": [...]}, nothing else.",
             MappingPrompt.NotASpec("it is not JSON (line 1, byte 1: 'I' is an invalid start of a value)"));
     }
+
+    [Fact]
+    public void Problems_ManyErrors_ListsTheFirstFiftyAndCountsTheRest()
+    {
+        var errors = Enumerable.Range(0, 100_000).Select(i => new MetadataValidationError($"/charts/roc/{i}/tpr", "must be at most 1, got 87.5")).ToList();
+
+        var text = MappingPrompt.Problems([], errors);
+
+        var lines = text.Split('\n');
+        Assert.Equal(MappingPrompt.MaxListed, lines.Count(l => l.StartsWith("- /charts/roc/", StringComparison.Ordinal)));
+        Assert.Contains("- /charts/roc/49/tpr: must be at most 1, got 87.5", lines);
+        Assert.Contains("- ... and 99,950 more of the same kinds", lines);
+        Assert.True(text.Length < 5_000, $"{text.Length} characters");
+    }
 }
