@@ -6,23 +6,20 @@ using ModelOps.Jobs.Datasets;
 namespace ModelOps.Bench;
 
 /// <summary>
-/// Stopwatch benchmarks run by bench/run.sh. Protocol (the same as the Python references): one warm-up
-/// run, then N timed runs; prints best and median seconds, rows per second and memory.
+/// Stopwatch benchmarks run by bench/run.sh. Protocol (the same as the references): one warm-up run, then N timed
+/// runs; prints best and median seconds, rows per second and memory.
 /// Usage: modelops-bench csv FILE [--runs N]
+///        modelops-bench parquet-data CSV PARQUET ROWS        (writes the Parquet benchmark's table, BenchTable)
+///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N]   (ParquetBench)
 /// </summary>
 public static class Program
 {
+    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N]";
+
     public static int Main(string[] args)
     {
-        if (args.Length < 2 || args[0] != "csv")
-        {
-            Console.Error.WriteLine("usage: modelops-bench csv FILE [--runs N]");
-            return 2;
-        }
-
-        var path = args[1];
         var runs = 5;
-        for (var i = 2; i < args.Length - 1; i++)
+        for (var i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--runs")
             {
@@ -30,7 +27,19 @@ public static class Program
             }
         }
 
-        return CsvRead(path, runs);
+        switch (args)
+        {
+            case ["csv", var path, ..]:
+                return CsvRead(path, runs);
+            case ["parquet-data", var csv, var parquet, var rows]:
+                BenchTable.Write(csv, parquet, int.Parse(rows, CultureInfo.InvariantCulture));
+                return 0;
+            case ["parquet", var csv, var parquet, var outFolder, ..]:
+                return ParquetBench.Run(csv, parquet, outFolder, runs);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
     }
 
     private static int CsvRead(string path, int runs)
