@@ -50,6 +50,42 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Read_ManyColumnsAndRowGroups_EachColumnInOrderWithNaNInNullFloatRows()
+    {
+        // More columns than cores, so several columns share a core, each read row group by row group.
+        var path = Path.Combine(_folder, "wide.parquet");
+        var rows = Enumerable.Range(0, 5_000).ToArray();
+        var columns = Enumerable.Range(0, 9).Select(c => (c % 3) switch
+        {
+            0 => (Column)new Int64Column($"i{c}", [.. rows.Select(r => r % (c + 5) == 0 ? null : (long?)(r * c))]),
+            1 => new Float64Column($"f{c}", [.. rows.Select(r => r % (c + 5) == 0 ? null : (double?)(r / (c + 1.0)))]),
+            _ => new StringColumn($"s{c}", [.. rows.Select(r => r % (c + 5) == 0 ? null : $"v{r % (c * 37)}")]),
+        });
+        var frame = new Frame(columns);
+        Dataset.WriteParquet(path, frame, new ParquetWriteOptions { RowGroupSize = 700 });
+
+        var read = Dataset.ReadParquet(path);
+
+        AssertFramesEqual(frame, read);
+        var floats = read.Get<Float64Column>("f1");
+        Assert.All(Enumerable.Range(0, floats.Length).Where(floats.IsNull), r => Assert.True(double.IsNaN(floats[r])));
+        Assert.Equal(frame.Get<StringColumn>("s8").Categories, read.Get<StringColumn>("s8").Categories);
+    }
+
+    [Fact]
+    public void Read_LimitInsideARowGroup_KeepsOnlyTheCategoriesOfTheRowsRead()
+    {
+        // The row group's dictionary holds z, y and x; a frame's categories are the values of its rows, in order of first appearance.
+        var path = Path.Combine(_folder, "dictionary.parquet");
+        Dataset.WriteParquet(path, new Frame(new StringColumn("label", ["z", "y", "x", "y", "z"])));
+
+        var read = Dataset.ReadParquet(path, new ParquetReadOptions { Limit = 2 }).Get<StringColumn>("label");
+
+        Assert.Equal(["z", "y"], read.Categories);
+        Assert.Equal([0, 1], read.Codes.ToArray());
+    }
+
+    [Fact]
     public async Task Reader_FolderOfParts_IsOneDataSetInNameOrderWithTheDigestOfAllBytes()
     {
         var parts = Path.Combine(_folder, "parts");
