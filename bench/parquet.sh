@@ -83,6 +83,7 @@ row arrow_columns_threads "ParquetSharp Arrow API, column arrays only, Arrow's t
 row arrow_columns_by_column "ParquetSharp Arrow API, column arrays only, columns over $(nproc) threads (as ModelOps reads)" "ModelOps takes $(ratio "$ours_s" "$(get arrow_columns_by_column best_s)")x its time"
 row parquetsharp_logical "ParquetSharp LogicalColumnReader, .NET values (strings as .NET strings), 1 thread" ""
 row parquetnet_read "Parquet.Net 6.1.0 \`ReadRawAsync\`, values + definition levels, 1 thread" "$(ratio "$(get arrow_columns best_s)" "$(get parquetnet_read best_s)")x ParquetSharp Arrow's rows/s (both 1 thread)"
+row parquetnet_frame "Parquet.Net 6.1.0 \`ReadRawAsync\` → the same Frame, columns over $(nproc) threads (bench code, as ModelOps reads)" "ModelOps: $(ratio "$(get parquetnet_frame best_s)" "$ours_s")x its rows/s"
 row duckdb_read "DuckDB \`CREATE TABLE t AS SELECT * FROM read_parquet(...)\`, 2 threads" "ModelOps: $(ratio "$(get duckdb_read best_s)" "$ours_s")x its rows/s"
 row parquet_write "ModelOps \`Dataset.WriteParquet\` (snappy; flushed to disk, renamed)" "**$(ratio "$(get duckdb_write best_s)" "$write_s")x** DuckDB's rows/s (goal ≥ 1)"
 row parquetnet_write "Parquet.Net 6.1.0 \`WriteAllPartsAsync\` (snappy; flushed to disk, renamed)" "ModelOps: $(ratio "$(get parquetnet_write best_s)" "$write_s")x its rows/s"

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
+using ModelOps.Core.Randomness;
 using ParquetSharp;
 using ParquetSharp.Arrow;
 
@@ -98,27 +99,27 @@ internal static class BenchTable
         for (var r = 0; r < rows; r++)
         {
             v.Id[r] = r + 1;
-            v.UserId[r] = (int)random.Below(1_000_000);
-            v.Qty[r] = random.Below(1000) < 50 ? null : (int)random.Below(101);
-            v.Bytes[r] = random.Below(1000) < 20 ? null : (long)random.Below(1UL << 40);
-            v.Hour[r] = (int)random.Below(24);
-            v.Price[r] = (1 + (long)random.Below(1_000_000)) / 100.0;
-            v.Temperature[r] = random.Below(1000) < 30 ? null : -30 + (75 * random.NextDouble());
-            v.Latitude[r] = ((long)random.Below(18_000_001) - 9_000_000) / 100_000.0;
-            v.Discount[r] = random.Below(1000) < 300 ? null : random.Below(5_001) / 100.0;
-            v.Ratio[r] = random.Below(1000) < 10 ? null : (float)(random.Below(10_001) / 10_000.0);
-            v.Weight[r] = (float)(random.Below(2_000_000) / 1000.0);
-            v.Active[r] = random.Below(2) == 1;
-            v.Flagged[r] = random.Below(1000) < 100 ? null : random.Below(10) == 0;
-            v.Country[r] = Countries[random.Below((ulong)Countries.Length)];
-            v.Device[r] = random.Below(1000) < 50 ? null : Devices[random.Below((ulong)Devices.Length)];
-            v.City[r] = cities[random.Below((ulong)cities.Length)];
+            v.UserId[r] = (int)random.NextBounded(1_000_000);
+            v.Qty[r] = random.NextBounded(1000) < 50 ? null : (int)random.NextBounded(101);
+            v.Bytes[r] = random.NextBounded(1000) < 20 ? null : (long)random.NextBounded(1UL << 40);
+            v.Hour[r] = (int)random.NextBounded(24);
+            v.Price[r] = (1 + (long)random.NextBounded(1_000_000)) / 100.0;
+            v.Temperature[r] = random.NextBounded(1000) < 30 ? null : -30 + (75 * random.NextDouble());
+            v.Latitude[r] = ((long)random.NextBounded(18_000_001) - 9_000_000) / 100_000.0;
+            v.Discount[r] = random.NextBounded(1000) < 300 ? null : random.NextBounded(5_001) / 100.0;
+            v.Ratio[r] = random.NextBounded(1000) < 10 ? null : (float)(random.NextBounded(10_001) / 10_000.0);
+            v.Weight[r] = (float)(random.NextBounded(2_000_000) / 1000.0);
+            v.Active[r] = random.NextBounded(2) == 1;
+            v.Flagged[r] = random.NextBounded(1000) < 100 ? null : random.NextBounded(10) == 0;
+            v.Country[r] = Countries[random.NextBounded((ulong)Countries.Length)];
+            v.Device[r] = random.NextBounded(1000) < 50 ? null : Devices[random.NextBounded((ulong)Devices.Length)];
+            v.City[r] = cities[random.NextBounded((ulong)cities.Length)];
             var session = random.Next();
-            v.Session[r] = random.Below(1000) < 10 ? null : session.ToString("x16", CultureInfo.InvariantCulture);
-            v.Email[r] = string.Create(CultureInfo.InvariantCulture, $"user{random.Below(100_000)}@example.com");
-            v.Day[r] = FirstDay.AddDays(random.Below(1827));
-            var micros = (long)random.Below(366UL * 86_400 * 1_000_000);
-            v.EventTime[r] = random.Below(1000) < 20 ? null : FirstEvent.AddTicks(micros * 10);
+            v.Session[r] = random.NextBounded(1000) < 10 ? null : session.ToString("x16", CultureInfo.InvariantCulture);
+            v.Email[r] = string.Create(CultureInfo.InvariantCulture, $"user{random.NextBounded(100_000)}@example.com");
+            v.Day[r] = FirstDay.AddDays(random.NextBounded(1827));
+            var micros = (long)random.NextBounded(366UL * 86_400 * 1_000_000);
+            v.EventTime[r] = random.NextBounded(1000) < 20 ? null : FirstEvent.AddTicks(micros * 10);
         }
 
         return v;
@@ -311,24 +312,4 @@ internal static class BenchTable
 
         return builder.Build();
     }
-}
-
-/// <summary>SplitMix64 (Steele, Lea and Flood, 2014): a fixed stream of 64-bit values from a seed.</summary>
-internal sealed class SplitMix64(ulong seed)
-{
-    private ulong _state = seed;
-
-    public ulong Next()
-    {
-        var z = _state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    /// <summary>A value in [0, <paramref name="bound"/>) (the modulo's bias is below 2^-40 for these bounds).</summary>
-    public ulong Below(ulong bound) => Next() % bound;
-
-    /// <summary>A double in [0, 1) from the top 53 bits.</summary>
-    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
 }

@@ -10,20 +10,26 @@ namespace ModelOps.Bench;
 /// runs; prints best and median seconds, rows per second and memory.
 /// Usage: modelops-bench csv FILE [--runs N]
 ///        modelops-bench parquet-data CSV PARQUET ROWS        (writes the Parquet benchmark's table, BenchTable)
-///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N]   (ParquetBench)
+///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME]   (ParquetBench; --only: one measurement, no checks, for profiling)
+///        modelops-bench parquet-columns PARQUET [--runs N]          (ParquetColumnsBench: the time column by column)
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N]";
+    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME] | parquet-columns PARQUET [--runs N]";
 
     public static int Main(string[] args)
     {
         var runs = 5;
+        string? only = null;
         for (var i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--runs")
             {
                 runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            }
+            else if (args[i] == "--only")
+            {
+                only = args[i + 1];
             }
         }
 
@@ -35,7 +41,9 @@ public static class Program
                 BenchTable.Write(csv, parquet, int.Parse(rows, CultureInfo.InvariantCulture));
                 return 0;
             case ["parquet", var csv, var parquet, var outFolder, ..]:
-                return ParquetBench.Run(csv, parquet, outFolder, runs);
+                return ParquetBench.Run(csv, parquet, outFolder, runs, only);
+            case ["parquet-columns", var parquet, ..]:
+                return ParquetColumnsBench.Run(parquet, runs);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
