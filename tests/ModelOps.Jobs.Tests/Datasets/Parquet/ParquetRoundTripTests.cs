@@ -73,6 +73,27 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Write_UniqueValues_StopBeingDictionaryEncodedAtTheLimit_RepeatingValuesKeepTheirDictionary()
+    {
+        // 122,880 distinct doubles fit in Arrow's default 1 MiB dictionary page (983,040 bytes plus 17-bit indices,
+        // 1.24 MB uncompressed); with the writer's 256 KiB limit the chunk goes plain after about 32,768 values
+        // (1.04 MB). 100 repeating values stay in a dictionary: 7-bit indices, about 0.11 MB instead of 0.98 MB plain.
+        var path = Path.Combine(_folder, "dictionary_limit.parquet");
+        var rows = Enumerable.Range(0, 122_880).ToArray();
+        var frame = new Frame(new Float64Column("unique", [.. rows.Select(r => r * 1.5)]), new Float64Column("repeating", [.. rows.Select(r => r % 100 * 1.5)]));
+
+        Dataset.WriteParquet(path, frame, new ParquetWriteOptions { Compression = ParquetCompression.None });
+
+        using var file = new ParquetSharp.ParquetFileReader(path);
+        using var group = file.RowGroup(0);
+        using var unique = group.MetaData.GetColumnChunkMetaData(0);
+        using var repeating = group.MetaData.GetColumnChunkMetaData(1);
+        Assert.InRange(unique.TotalUncompressedSize, 983_040, 1_100_000);
+        Assert.InRange(repeating.TotalUncompressedSize, 100_000, 200_000);
+        AssertFramesEqual(frame, Dataset.ReadParquet(path));
+    }
+
+    [Fact]
     public void Read_LimitInsideARowGroup_KeepsOnlyTheCategoriesOfTheRowsRead()
     {
         // The row group's dictionary holds z, y and x; a frame's categories are the values of its rows, in order of first appearance.
