@@ -11,8 +11,9 @@ namespace ModelOps.Jobs.Datasets.Parquet;
 
 /// <summary>
 /// Turns the Arrow arrays of one Parquet column, batch after batch, into the frame column it becomes. The values go
-/// straight from the Arrow buffers into one array sized once for every row the read will give (and the null rows into
-/// a bit mask beside it), so a batch costs a copy or a widening loop, never an append per value.
+/// straight from the Arrow buffers into one array sized once for every row the read will give (allocated without
+/// zeroing: every row is written) and the null rows into a bit mask beside it, so a batch costs a copy or a widening
+/// loop, never an append per value.
 /// </summary>
 /// <remarks>
 /// Strings keep the frame's dictionary encoding: each distinct value is one .NET string, found by its UTF-8 bytes
@@ -168,7 +169,8 @@ internal abstract class ArrowColumnConverter(string name)
     private abstract class ValueConverter<T>(string name, int rows) : ArrowColumnConverter(name)
         where T : unmanaged
     {
-        private T[] _values = new T[rows];
+        // Every row is written (a value, or the null value), so the array need not be zeroed first.
+        private T[] _values = GC.AllocateUninitializedArray<T>(rows);
 
         protected abstract T NullValue { get; }
 
@@ -412,7 +414,7 @@ internal abstract class ArrowColumnConverter(string name)
         public StringConverter(string name, int rows)
             : base(name)
         {
-            _codes = new int[rows];
+            _codes = GC.AllocateUninitializedArray<int>(rows);
         }
 
         public override string Type => "string";
