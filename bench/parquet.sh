@@ -95,6 +95,7 @@ row parquetnet_read "Parquet.Net 6.1.0 \`ReadRawAsync\`, values + definition lev
 row parquetnet_frame "Parquet.Net 6.1.0 \`ReadRawAsync\` → the same Frame, columns over $(nproc) threads (bench code, as ModelOps reads)" "ModelOps: $(ratio "$(pick parquetnet_frame)" "$ours_s")x its rows/s"
 row duckdb_read "DuckDB \`CREATE TABLE t AS SELECT * FROM read_parquet(...)\`, 2 threads" "ModelOps: $(ratio "$(pick duckdb_read)" "$ours_s")x its rows/s"
 row parquet_write "ModelOps \`Dataset.WriteParquet\` (snappy; flushed to disk, renamed)" "**$(ratio "$(pick duckdb_write)" "$write_s")x** DuckDB's rows/s (goal ≥ 1)"
+row file_io "(the I/O alone: ModelOps' file, already encoded, written to a new file and flushed to disk)" ""
 row parquetnet_write "Parquet.Net 6.1.0 \`WriteAllPartsAsync\` (snappy; flushed to disk, renamed)" "ModelOps: $(ratio "$(pick parquetnet_write)" "$write_s")x its rows/s"
 row duckdb_write "DuckDB \`COPY w TO ... (FORMAT parquet, COMPRESSION snappy)\`, the product's types, 2 threads" "reference of goal 3"
 row duckdb_write_input_types "DuckDB, the same COPY of the input's types (int32, float, date as well)" ""
