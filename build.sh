@@ -16,7 +16,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # implementations are only needed to regenerate fixtures (tests/fixtures/generate.sh) and for benchmarks.
 TEST_DEBS=(postgresql-15 chromium kcat)
 DEMO_DEBS=()
-BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost postgresql-15 wrk)
+BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost postgresql-15 wrk nodejs)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
 
@@ -98,6 +98,8 @@ summarize_trx() {
 
 cmd_bench() {
   ensure_debs "${BENCH_DEBS[@]}"
+  # DuckDB, the Parquet benchmark's reference, comes from npm: Debian's nodejs has no npm of its own (NodeSource's has).
+  command -v npm >/dev/null 2>&1 || ensure_debs npm
   restore
   bash bench/run.sh "$@"
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark, each side by side with its reference in the same run (docs/benchmarks.md).
-#   bash bench/run.sh [csv|learners|shap|store|hub|kafka|all] [options]    (./build.sh bench ... installs what is missing first)
+#   bash bench/run.sh [csv|parquet|learners|shap|store|hub|kafka|all] [options]    (./build.sh bench ... installs what is missing first)
 #   csv:      bench/csv.sh [--runs N]        ModelOps CSV reader vs pandas.read_csv
+#   parquet:  bench/parquet.sh [--rows N] [--runs N]   ModelOps Parquet reader/writer vs its CSV reader, ParquetSharp, Parquet.Net, DuckDB
 #   learners: bench/learners.sh [--rows N]   ModelOps learners vs scikit-learn and XGBoost (quality and speed)
 #   shap:     bench/shap.sh                  ModelOps TreeSHAP vs XGBoost pred_contribs on the same model
 #   store:    bench/store.sh                 metrics/s and registration latency on SQLite and PostgreSQL
@@ -13,11 +14,12 @@ what=${1:-all}
 [ $# -gt 0 ] && shift
 case "$what" in
   csv) bash csv.sh "$@" ;;
+  parquet) bash parquet.sh "$@" ;;
   learners) bash learners.sh "$@" ;;
   store) bash store.sh "$@" ;;
   shap) bash shap.sh "$@" ;;
   hub) bash hub.sh "$@" ;;
   kafka) bash kafka.sh "$@" ;;
-  all) bash csv.sh; bash learners.sh; bash shap.sh; bash store.sh; bash hub.sh; bash kafka.sh ;;
-  *) echo "usage: bench/run.sh [csv|learners|shap|store|hub|kafka|all] [options]" >&2; exit 2 ;;
+  all) bash csv.sh; bash parquet.sh; bash learners.sh; bash shap.sh; bash store.sh; bash hub.sh; bash kafka.sh ;;
+  *) echo "usage: bench/run.sh [csv|parquet|learners|shap|store|hub|kafka|all] [options]" >&2; exit 2 ;;
 esac

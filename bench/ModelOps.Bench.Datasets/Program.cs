@@ -6,31 +6,48 @@ using ModelOps.Jobs.Datasets;
 namespace ModelOps.Bench;
 
 /// <summary>
-/// Stopwatch benchmarks run by bench/run.sh. Protocol (the same as the Python references): one warm-up
-/// run, then N timed runs; prints best and median seconds, rows per second and memory.
+/// Stopwatch benchmarks run by bench/run.sh. Protocol (the same as the references): one warm-up run, then N timed
+/// runs; prints best and median seconds, rows per second and memory.
 /// Usage: modelops-bench csv FILE [--runs N]
+///        modelops-bench parquet-data CSV PARQUET ROWS        (writes the Parquet benchmark's table, BenchTable)
+///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME]   (ParquetBench; --only: one measurement, no checks, for profiling)
+///        modelops-bench parquet-columns PARQUET [--runs N]          (ParquetColumnsBench: the time column by column)
 /// </summary>
 public static class Program
 {
+    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME] | parquet-columns PARQUET [--runs N]";
+
     public static int Main(string[] args)
     {
-        if (args.Length < 2 || args[0] != "csv")
-        {
-            Console.Error.WriteLine("usage: modelops-bench csv FILE [--runs N]");
-            return 2;
-        }
-
-        var path = args[1];
         var runs = 5;
-        for (var i = 2; i < args.Length - 1; i++)
+        string? only = null;
+        for (var i = 0; i < args.Length - 1; i++)
         {
             if (args[i] == "--runs")
             {
                 runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             }
+            else if (args[i] == "--only")
+            {
+                only = args[i + 1];
+            }
         }
 
-        return CsvRead(path, runs);
+        switch (args)
+        {
+            case ["csv", var path, ..]:
+                return CsvRead(path, runs);
+            case ["parquet-data", var csv, var parquet, var rows]:
+                BenchTable.Write(csv, parquet, int.Parse(rows, CultureInfo.InvariantCulture));
+                return 0;
+            case ["parquet", var csv, var parquet, var outFolder, ..]:
+                return ParquetBench.Run(csv, parquet, outFolder, runs, only);
+            case ["parquet-columns", var parquet, ..]:
+                return ParquetColumnsBench.Run(parquet, runs);
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
     }
 
     private static int CsvRead(string path, int runs)

@@ -1,12 +1,11 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Apache.Arrow;
-using Apache.Arrow.Types;
 using ModelOps.Core.Data;
 using ModelOps.Core.Text;
 using ParquetSharp;
 using ParquetSharp.Arrow;
 using ArrowColumnType = Apache.Arrow.Types.IArrowType;
-using Column = ModelOps.Core.Data.Column;
 
 namespace ModelOps.Jobs.Datasets.Parquet;
 
@@ -21,9 +20,12 @@ public sealed record ParquetReadOptions
 }
 
 /// <summary>
-/// Reads Parquet files into a <see cref="Frame"/> with ParquetSharp (Apache Arrow's C++ Parquet reader), one row group
-/// at a time, so memory holds the frame and one row group's Arrow arrays, never the whole file twice. Several files
-/// (the parts of one data set) are read in order as one frame and must have the same columns and types.
+/// Reads Parquet files into a <see cref="Frame"/> with ParquetSharp (Apache Arrow's C++ Parquet reader). The columns are
+/// shared out over the machine's cores (the largest first, each core taking the next when it is done with one); each
+/// column is read row group by row group and its Arrow arrays are converted into one array sized for the whole read
+/// (<see cref="ArrowColumnConverter"/>), so memory holds the frame and, per core, one row group's arrays of one column,
+/// never the whole file twice. Several files (the parts of one data set) are read in order as one frame and must have
+/// the same columns and types.
 /// </summary>
 /// <remarks>
 /// Types: integers of any width (unsigned up to 2^63 - 1) become int64; float and double float64; boolean bool;
@@ -43,8 +45,50 @@ internal static class ParquetFrameReader
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(options);
-        Appender[]? appenders = null;
-        string? firstFile = null;
+        var parts = Plan(files, options);
+        if (parts.Count == 0)
+        {
+            return new Frame([]);
+        }
+
+        if (places is not null)
+        {
+            foreach (var part in parts)
+            {
+                var rowInFile = 0L;
+                for (var group = 0; group < part.GroupRows.Length && part.GroupRows[group] > 0; group++)
+                {
+                    places.Add(part.File, group, rowInFile, part.GroupRows[group]);
+                    rowInFile += part.GroupRows[group];
+                }
+            }
+        }
+
+        var rows = parts.Sum(p => (long)p.Rows);
+        if (rows > System.Array.MaxLength)
+        {
+            throw new DatasetException(string.Create(CultureInfo.InvariantCulture, $"{files[0]}: {rows} rows, more than a frame holds ({System.Array.MaxLength}); read fewer with a limit"));
+        }
+
+        var converters = parts[0].Fields.Select(f => ArrowColumnConverter.For(parts[0].File, f, (int)rows)).ToArray();
+        foreach (var part in parts)
+        {
+            ReadPart(part, converters, cancellationToken);
+        }
+
+        return new Frame(converters.Select(c => c.Build()));
+    }
+
+    /// <summary>One file to read: its selected columns (indices in the file, and fields), and the rows to take from each row group.</summary>
+    private sealed record Part(string File, int[] Indices, Field[] Fields, int[] GroupRows, long[] ColumnBytes)
+    {
+        public int Rows => GroupRows.Sum();
+    }
+
+    /// <summary>Opens each file in turn until the limit is reached: its footer, the columns asked for, the same columns as the first file.</summary>
+    private static List<Part> Plan(IReadOnlyList<string> files, ParquetReadOptions options)
+    {
+        var parts = new List<Part>();
         var remaining = options.Limit ?? int.MaxValue;
         foreach (var file in files)
         {
@@ -56,46 +100,106 @@ internal static class ParquetFrameReader
             using var reader = Open(file);
             var fields = reader.Schema.FieldsList;
             var indices = Select(file, fields, options.Columns);
-            if (appenders is null)
+            var selected = indices.Select(i => fields[i]).ToArray();
+            if (parts.Count == 0)
             {
-                appenders = [.. indices.Select(i => Appender.For(file, fields[i]))];
-                firstFile = file;
+                foreach (var field in selected)
+                {
+                    ArrowColumnConverter.TypeOf(file, field);
+                }
             }
             else
             {
-                CheckSameColumns(file, firstFile!, appenders, indices.Select(i => fields[i]).ToArray());
+                CheckSameColumns(file, parts[0].File, parts[0].Fields, selected);
             }
 
-            var rowInFile = 0L;
-            for (var group = 0; group < reader.NumRowGroups && remaining > 0; group++)
+            var metadata = reader.ParquetReader;
+            var groupRows = new int[reader.NumRowGroups];
+            var columnBytes = new long[indices.Length];
+            for (var group = 0; group < groupRows.Length && remaining > 0; group++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var read = ReadRowGroup(file, reader, group, indices, appenders, remaining);
-                places?.Add(file, group, rowInFile, read);
-                rowInFile += read;
-                remaining -= read;
+                using var rowGroup = metadata.RowGroup(group);
+                groupRows[group] = (int)Math.Min(rowGroup.MetaData.NumRows, remaining);
+                remaining -= groupRows[group];
+                for (var c = 0; c < indices.Length; c++)
+                {
+                    columnBytes[c] += ColumnBytes(rowGroup.MetaData, indices[c]);
+                }
+            }
+
+            parts.Add(new Part(file, indices, selected, groupRows, columnBytes));
+        }
+
+        return parts;
+    }
+
+    /// <summary>The compressed bytes of a column in a row group (its leaves' for a nested field; only the order of the work uses it).</summary>
+    private static long ColumnBytes(RowGroupMetaData rowGroup, int field)
+    {
+        if (field >= rowGroup.NumColumns)
+        {
+            return 0;
+        }
+
+        using var chunk = rowGroup.GetColumnChunkMetaData(field);
+        return chunk.TotalCompressedSize;
+    }
+
+    /// <summary>
+    /// Reads one file's columns into their converters: as many workers as cores (the caller's thread and pool threads),
+    /// each with its own reader of the file, each taking the next column, largest first, and reading it row group by row
+    /// group. The first error stops the others at their next row group and is thrown.
+    /// </summary>
+    private static void ReadPart(Part part, ArrowColumnConverter[] converters, CancellationToken cancellationToken)
+    {
+        var order = Enumerable.Range(0, converters.Length).OrderByDescending(c => part.ColumnBytes[c]).ToArray();
+        var next = -1;
+        ExceptionDispatchInfo? failure = null;
+        void Work()
+        {
+            try
+            {
+                using var reader = Open(part.File);
+                int taken;
+                while (Volatile.Read(ref failure) is null && (taken = Interlocked.Increment(ref next)) < order.Length)
+                {
+                    var column = order[taken];
+                    for (var group = 0; group < part.GroupRows.Length && part.GroupRows[group] > 0 && Volatile.Read(ref failure) is null; group++)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        ReadColumnChunk(part.File, reader, group, part.Indices[column], part.GroupRows[group], converters[column]);
+                    }
+                }
+            }
+            catch (Exception error)
+            {
+                Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(error), null);
             }
         }
 
-        return new Frame((appenders ?? []).Select(a => a.Build()));
+        var helpers = new Task[Math.Min(Environment.ProcessorCount, order.Length) - 1];
+        for (var i = 0; i < helpers.Length; i++)
+        {
+            helpers[i] = Task.Run(Work, CancellationToken.None);
+        }
+
+        Work();
+        Task.WaitAll(helpers, CancellationToken.None);
+        failure?.Throw();
     }
 
-    private static int ReadRowGroup(string file, FileReader reader, int group, int[] indices, Appender[] appenders, int remaining)
+    private static void ReadColumnChunk(string file, FileReader reader, int group, int column, int rows, ArrowColumnConverter converter)
     {
         var read = 0;
         try
         {
-            using var batches = reader.GetRecordBatchReader(rowGroups: [group], columns: indices);
-            while (read < remaining && batches.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult() is { } batch)
+            using var batches = reader.GetRecordBatchReader(rowGroups: [group], columns: [column]);
+            while (read < rows && batches.ReadNextRecordBatchAsync().AsTask().GetAwaiter().GetResult() is { } batch)
             {
                 using (batch)
                 {
-                    var take = Math.Min(batch.Length, remaining - read);
-                    for (var c = 0; c < appenders.Length; c++)
-                    {
-                        appenders[c].Append(batch.Column(c), take);
-                    }
-
+                    var take = Math.Min(batch.Length, rows - read);
+                    converter.Append(batch.Column(0), take);
                     read += take;
                 }
             }
@@ -105,7 +209,10 @@ internal static class ParquetFrameReader
             throw new DatasetException(string.Create(CultureInfo.InvariantCulture, $"{file}: row group {group}: cannot be read: {Reason(error)}"));
         }
 
-        return read;
+        if (read != rows)
+        {
+            throw new DatasetException(string.Create(CultureInfo.InvariantCulture, $"{file}: row group {group}: column '{converter.Name}' has {read} rows, the row group {rows}"));
+        }
     }
 
     private static FileReader Open(string file)
@@ -151,15 +258,17 @@ internal static class ParquetFrameReader
             : throw new DatasetException($"{file}: column '{name}' not found{NameSuggestions.Hint(name, names)}"))];
     }
 
-    private static void CheckSameColumns(string file, string first, Appender[] appenders, Field[] fields)
+    private static void CheckSameColumns(string file, string first, Field[] expectedFields, Field[] fields)
     {
-        var expected = string.Join(", ", appenders.Select(a => $"{a.Name} {a.Type}"));
-        var found = string.Join(", ", fields.Select(f => $"{f.Name} {Appender.KindOf(f.DataType)}"));
+        var expected = string.Join(", ", expectedFields.Select(f => $"{f.Name} {KindOf(f.DataType)}"));
+        var found = string.Join(", ", fields.Select(f => $"{f.Name} {KindOf(f.DataType)}"));
         if (!string.Equals(expected, found, StringComparison.Ordinal))
         {
             throw new DatasetException($"{file}: its columns ({found}) differ from those of {first} ({expected}); the parts of one data set must have the same columns");
         }
     }
+
+    private static string KindOf(ArrowColumnType type) => ArrowColumnConverter.Map(type)?.ToName() ?? type.Name;
 
     /// <summary>The Arrow C++ error's text without the exception's C++ type name.</summary>
     private static string Reason(ParquetException error)
@@ -167,207 +276,5 @@ internal static class ParquetFrameReader
         var message = error.Message;
         var start = message.IndexOf("(message: '", StringComparison.Ordinal);
         return start >= 0 ? message[(start + "(message: '".Length)..].TrimEnd(')', '\'') : message;
-    }
-
-    /// <summary>Appends the values of one Arrow column, batch after batch, to the frame column it becomes.</summary>
-    private sealed class Appender(string name, ColumnType type, Action<IArrowArray, int, ColumnBuilder> append)
-    {
-        private readonly ColumnBuilder _builder = ColumnBuilder.Create(type, 1024);
-
-        public string Name => name;
-
-        public string Type => type.ToName();
-
-        public static string KindOf(ArrowColumnType type) => Map(type)?.ToName() ?? type.Name;
-
-        public static Appender For(string file, Field field)
-        {
-            if (Map(field.DataType) is not { } type)
-            {
-                throw new DatasetException($"{file}: column '{field.Name}' has type {field.DataType.Name}, which a frame cannot hold (it holds numbers, booleans, strings, dates and timestamps)");
-            }
-
-            return new Appender(field.Name, type, AppendOf(field.DataType));
-        }
-
-        public void Append(IArrowArray array, int count) => append(array, count, _builder);
-
-        public Column Build() => _builder.Build(name);
-
-        private static ColumnType? Map(ArrowColumnType type) => type switch
-        {
-            Int8Type or Int16Type or Int32Type or Int64Type or UInt8Type or UInt16Type or UInt32Type or UInt64Type => ColumnType.Int64,
-            FloatType or DoubleType or Decimal128Type or Decimal256Type => ColumnType.Float64,
-            BooleanType => ColumnType.Bool,
-            StringType or LargeStringType or StringViewType => ColumnType.String,
-            DictionaryType { ValueType: StringType or LargeStringType or StringViewType } => ColumnType.String,
-            Date32Type or Date64Type or TimestampType => ColumnType.DateTime,
-            _ => null,
-        };
-
-        private static Action<IArrowArray, int, ColumnBuilder> AppendOf(ArrowColumnType type) => type switch
-        {
-            Int8Type => Values<sbyte>(v => v),
-            Int16Type => Values<short>(v => v),
-            Int32Type => Values<int>(v => v),
-            Int64Type => Values<long>(v => v),
-            UInt8Type => Values<byte>(v => v),
-            UInt16Type => Values<ushort>(v => v),
-            UInt32Type => Values<uint>(v => v),
-            UInt64Type => Values<ulong>(v => v <= long.MaxValue ? (long)v : throw new DatasetException($"unsigned value {v} is more than an int64 holds")),
-            FloatType => Values<float>(v => (double)v),
-            DoubleType => Values<double>(v => v),
-            Decimal128Type => Each<Decimal128Array, double>((a, i) => (double)a.GetSqlDecimal(i)!.Value.Value),
-            Decimal256Type => Each<Decimal256Array, double>((a, i) => double.Parse(a.GetString(i)!, CultureInfo.InvariantCulture)),
-            BooleanType => Each<BooleanArray, bool>((a, i) => a.GetValue(i)!.Value),
-            StringType => Strings<StringArray>((a, i) => a.GetString(i)),
-            LargeStringType => Strings<LargeStringArray>((a, i) => a.GetString(i)),
-            StringViewType => Strings<StringViewArray>((a, i) => a.GetString(i)),
-            DictionaryType => Dictionary,
-            Date32Type => Each<Date32Array, DateTime>((a, i) => DateTime.SpecifyKind(a.GetDateTime(i)!.Value, DateTimeKind.Unspecified)),
-            Date64Type => Each<Date64Array, DateTime>((a, i) => DateTime.SpecifyKind(a.GetDateTime(i)!.Value, DateTimeKind.Unspecified)),
-            TimestampType timestamp => Timestamps(timestamp),
-            _ => throw new InvalidOperationException($"no appender for {type.Name}"),
-        };
-
-        /// <summary>A primitive column: values straight from the Arrow buffer, nulls from its bitmap.</summary>
-        private static Action<IArrowArray, int, ColumnBuilder> Values<TArrow>(Func<TArrow, long> convert)
-            where TArrow : struct, IEquatable<TArrow> => (array, count, builder) =>
-            {
-                var values = ((PrimitiveArray<TArrow>)array).Values;
-                var target = (Int64ColumnBuilder)builder;
-                for (var i = 0; i < count; i++)
-                {
-                    if (array.IsNull(i))
-                    {
-                        target.AppendNull();
-                    }
-                    else
-                    {
-                        target.Append(convert(values[i]));
-                    }
-                }
-            };
-
-        private static Action<IArrowArray, int, ColumnBuilder> Values<TArrow>(Func<TArrow, double> convert)
-            where TArrow : struct, IEquatable<TArrow> => (array, count, builder) =>
-            {
-                var values = ((PrimitiveArray<TArrow>)array).Values;
-                var target = (Float64ColumnBuilder)builder;
-                for (var i = 0; i < count; i++)
-                {
-                    if (array.IsNull(i))
-                    {
-                        target.AppendNull();
-                    }
-                    else
-                    {
-                        target.Append(convert(values[i]));
-                    }
-                }
-            };
-
-        private static Action<IArrowArray, int, ColumnBuilder> Each<TArray, TValue>(Func<TArray, int, TValue> value)
-            where TArray : IArrowArray
-            where TValue : unmanaged => (array, count, builder) =>
-            {
-                var typed = (TArray)array;
-                var target = (ValueColumnBuilder<TValue>)builder;
-                for (var i = 0; i < count; i++)
-                {
-                    if (array.IsNull(i))
-                    {
-                        target.AppendNull();
-                    }
-                    else
-                    {
-                        target.Append(value(typed, i));
-                    }
-                }
-            };
-
-        /// <summary>Timestamps from their raw values, cut to the 100 ns of a tick towards the past (Arrow's own conversion cuts towards 1970).</summary>
-        private static Action<IArrowArray, int, ColumnBuilder> Timestamps(TimestampType type)
-        {
-            var kind = string.IsNullOrEmpty(type.Timezone) ? DateTimeKind.Unspecified : DateTimeKind.Utc;
-            Func<long, long> ticks = type.Unit switch
-            {
-                Apache.Arrow.Types.TimeUnit.Second => v => v * TimeSpan.TicksPerSecond,
-                Apache.Arrow.Types.TimeUnit.Millisecond => v => v * TimeSpan.TicksPerMillisecond,
-                Apache.Arrow.Types.TimeUnit.Microsecond => v => v * TimeSpan.TicksPerMicrosecond,
-                _ => v => Math.DivRem(v, 100, out var rest) - (rest < 0 ? 1 : 0),
-            };
-            return (array, count, builder) =>
-            {
-                var values = ((TimestampArray)array).Values;
-                var target = (DateTimeColumnBuilder)builder;
-                for (var i = 0; i < count; i++)
-                {
-                    if (array.IsNull(i))
-                    {
-                        target.AppendNull();
-                    }
-                    else
-                    {
-                        target.Append(new DateTime(DateTime.UnixEpoch.Ticks + ticks(values[i]), kind));
-                    }
-                }
-            };
-        }
-
-        private static Action<IArrowArray, int, ColumnBuilder> Strings<TArray>(Func<TArray, int, string?> value)
-            where TArray : IArrowArray => (array, count, builder) =>
-            {
-                var typed = (TArray)array;
-                var target = (StringColumnBuilder)builder;
-                for (var i = 0; i < count; i++)
-                {
-                    if (value(typed, i) is { } text)
-                    {
-                        target.Append(text);
-                    }
-                    else
-                    {
-                        target.AppendNull();
-                    }
-                }
-            };
-
-        /// <summary>A dictionary-encoded string column: each distinct string is decoded once per batch.</summary>
-        private static void Dictionary(IArrowArray array, int count, ColumnBuilder builder)
-        {
-            var dictionaryArray = (DictionaryArray)array;
-            var words = dictionaryArray.Dictionary switch
-            {
-                StringArray strings => Enumerable.Range(0, strings.Length).Select(i => strings.GetString(i)).ToArray(),
-                LargeStringArray strings => Enumerable.Range(0, strings.Length).Select(i => strings.GetString(i)).ToArray(),
-                StringViewArray strings => Enumerable.Range(0, strings.Length).Select(i => strings.GetString(i)).ToArray(),
-                var other => throw new DatasetException($"dictionary of {other.Data.DataType.Name} values is not text"),
-            };
-            var target = (StringColumnBuilder)builder;
-            for (var i = 0; i < count; i++)
-            {
-                if (array.IsNull(i) || Index(dictionaryArray.Indices, i) is not { } index || words[index] is not { } word)
-                {
-                    target.AppendNull();
-                }
-                else
-                {
-                    target.Append(word);
-                }
-            }
-        }
-
-        private static long? Index(IArrowArray indices, int i) => indices switch
-        {
-            Int8Array a => a.GetValue(i),
-            Int16Array a => a.GetValue(i),
-            Int32Array a => a.GetValue(i),
-            Int64Array a => a.GetValue(i),
-            UInt8Array a => a.GetValue(i),
-            UInt16Array a => a.GetValue(i),
-            UInt32Array a => a.GetValue(i),
-            _ => throw new DatasetException($"dictionary indices of {indices.Data.DataType.Name}"),
-        };
     }
 }

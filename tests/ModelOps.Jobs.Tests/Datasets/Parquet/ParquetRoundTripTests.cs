@@ -51,6 +51,63 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Read_ManyColumnsAndRowGroups_EachColumnInOrderWithNaNInNullFloatRows()
+    {
+        // More columns than cores, so several columns share a core, each read row group by row group.
+        var path = Path.Combine(_folder, "wide.parquet");
+        var rows = Enumerable.Range(0, 5_000).ToArray();
+        var columns = Enumerable.Range(0, 9).Select(c => (c % 3) switch
+        {
+            0 => (Column)new Int64Column($"i{c}", [.. rows.Select(r => r % (c + 5) == 0 ? null : (long?)(r * c))]),
+            1 => new Float64Column($"f{c}", [.. rows.Select(r => r % (c + 5) == 0 ? null : (double?)(r / (c + 1.0)))]),
+            _ => new StringColumn($"s{c}", [.. rows.Select(r => r % (c + 5) == 0 ? null : $"v{r % (c * 37)}")]),
+        });
+        var frame = new Frame(columns);
+        Dataset.WriteParquet(path, frame, new ParquetWriteOptions { RowGroupSize = 700 });
+
+        var read = Dataset.ReadParquet(path);
+
+        AssertFramesEqual(frame, read);
+        var floats = read.Get<Float64Column>("f1");
+        Assert.All(Enumerable.Range(0, floats.Length).Where(floats.IsNull), r => Assert.True(double.IsNaN(floats[r])));
+        Assert.Equal(frame.Get<StringColumn>("s8").Categories, read.Get<StringColumn>("s8").Categories);
+    }
+
+    [Fact]
+    public void Write_UniqueValues_StopBeingDictionaryEncodedAtTheLimit_RepeatingValuesKeepTheirDictionary()
+    {
+        // 122,880 distinct doubles fit in Arrow's default 1 MiB dictionary page (983,040 bytes plus 17-bit indices,
+        // 1.24 MB uncompressed); with the writer's 256 KiB limit the chunk goes plain after about 32,768 values
+        // (1.04 MB). 100 repeating values stay in a dictionary: 7-bit indices, about 0.11 MB instead of 0.98 MB plain.
+        var path = Path.Combine(_folder, "dictionary_limit.parquet");
+        var rows = Enumerable.Range(0, 122_880).ToArray();
+        var frame = new Frame(new Float64Column("unique", [.. rows.Select(r => r * 1.5)]), new Float64Column("repeating", [.. rows.Select(r => r % 100 * 1.5)]));
+
+        Dataset.WriteParquet(path, frame, new ParquetWriteOptions { Compression = ParquetCompression.None });
+
+        using var file = new ParquetSharp.ParquetFileReader(path);
+        using var group = file.RowGroup(0);
+        using var unique = group.MetaData.GetColumnChunkMetaData(0);
+        using var repeating = group.MetaData.GetColumnChunkMetaData(1);
+        Assert.InRange(unique.TotalUncompressedSize, 983_040, 1_100_000);
+        Assert.InRange(repeating.TotalUncompressedSize, 100_000, 200_000);
+        AssertFramesEqual(frame, Dataset.ReadParquet(path));
+    }
+
+    [Fact]
+    public void Read_LimitInsideARowGroup_KeepsOnlyTheCategoriesOfTheRowsRead()
+    {
+        // The row group's dictionary holds z, y and x; a frame's categories are the values of its rows, in order of first appearance.
+        var path = Path.Combine(_folder, "dictionary.parquet");
+        Dataset.WriteParquet(path, new Frame(new StringColumn("label", ["z", "y", "x", "y", "z"])));
+
+        var read = Dataset.ReadParquet(path, new ParquetReadOptions { Limit = 2 }).Get<StringColumn>("label");
+
+        Assert.Equal(["z", "y"], read.Categories);
+        Assert.Equal([0, 1], read.Codes.ToArray());
+    }
+
+    [Fact]
     public async Task Reader_FolderOfParts_IsOneDataSetInNameOrderWithTheDigestOfAllBytes()
     {
         var parts = Path.Combine(_folder, "parts");
