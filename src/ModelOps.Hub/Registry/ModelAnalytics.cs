@@ -42,10 +42,12 @@ internal sealed class ModelAnalytics(IModelStore store)
         var details = new List<MetricGroup>();
         TuningSummary? tuning = null;
         FeatureImportanceFile? importances = null;
+        var external = RegisteredModels.IsExternal(selected);
         if (selected.RunId is { } runId)
         {
+            // A native version's run is its training (metrics of its test part); an external version's is its import.
             var training = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
-            details.Add(new MetricGroup($"Test part ({training.Info.Name})", runId, Latest(training.Metrics)));
+            details.Add(new MetricGroup($"{(external ? "Imported metadata" : "Test part")} ({training.Info.Name})", runId, Latest(training.Metrics)));
             if (training.Artifacts.Any(a => a.Path == FeatureImportanceFile.ArtifactPath))
             {
                 await using var content = await store.OpenArtifactAsync(runId, FeatureImportanceFile.ArtifactPath, cancellationToken).ConfigureAwait(false);
@@ -62,7 +64,7 @@ internal sealed class ModelAnalytics(IModelStore store)
 
         var evaluations = await EvaluationsAsync(model, number, cancellationToken).ConfigureAwait(false);
         details.AddRange(evaluations.Select(e => new MetricGroup($"Evaluation ({e.Name}, {e.StartedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)", e.RunId, e.Metrics)));
-        return new ModelAnalyticsView(model, number, selected.RunId, points, keyMetrics, tuning, evaluations, importances, details);
+        return new ModelAnalyticsView(model, number, selected.RunId, points, keyMetrics, tuning, evaluations, importances, details) { External = external };
     }
 
     // The metrics a version was registered with (kept as its tags): those the metric catalog names.
@@ -146,12 +148,12 @@ internal sealed class ModelAnalytics(IModelStore store)
 /// <summary>The Analytics tab of a model version (<c>GET /api/models/{name}/analytics</c>).</summary>
 /// <param name="Model">The model.</param>
 /// <param name="Version">The version shown.</param>
-/// <param name="TrainingRunId">The run that trained it, or <see langword="null"/> (an import without a run).</param>
+/// <param name="TrainingRunId">The run that trained it (for an external version, the run that imported it), or <see langword="null"/>.</param>
 /// <param name="Versions">Every version, oldest first, with the metrics it was registered with.</param>
 /// <param name="KeyMetrics">The version's registered metrics (its task's key metric first), each with the previous version's value.</param>
 /// <param name="Tuning">The tuning run that chose its parameters, or <see langword="null"/>.</param>
 /// <param name="Evaluations">The evaluation runs of this version, newest first.</param>
-/// <param name="Importances">Its feature importances on its test part, or <see langword="null"/> (trained before they were logged, or imported).</param>
+/// <param name="Importances">Its feature importances on its test part (kinds <c>mean_abs_shap</c> and <c>gain</c>), those an import gave (kind <c>imported</c>, on the source's scale), or <see langword="null"/> (trained before they were logged, or imported without any).</param>
 /// <param name="Details">Every metric of those runs, by run.</param>
 public sealed record ModelAnalyticsView(
     string Model,
@@ -162,7 +164,14 @@ public sealed record ModelAnalyticsView(
     TuningSummary? Tuning,
     IReadOnlyList<EvaluationSummary> Evaluations,
     FeatureImportanceFile? Importances,
-    IReadOnlyList<MetricGroup> Details);
+    IReadOnlyList<MetricGroup> Details)
+{
+    /// <summary>
+    /// Whether the version is external: metadata imported from another tool, without a model file. Its metrics are the
+    /// ones the metadata gave (not scored here), its run is the import's and its importances are on the source's scale.
+    /// </summary>
+    public bool External { get; init; }
+}
 
 /// <summary>One version and the metrics it was registered with.</summary>
 /// <param name="Version">The version.</param>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ModelOps.Hub.Tests.Infrastructure;
+using ModelOps.Jobs.Import.Metadata;
 using ModelOps.Store.Registry;
 
 namespace ModelOps.Hub.Tests.Api;
@@ -44,6 +45,9 @@ public sealed class ImportApiTests() : HubTests(new SqliteHub())
 
         var analytics = await JsonAsync(Hub.Viewer.GetAsync("/api/models/credit-risk-rf/analytics"), HttpStatusCode.OK);
         Assert.Contains(analytics.GetProperty("keyMetrics").EnumerateArray(), m => m.GetProperty("name").GetString() == "roc_auc" && m.GetProperty("value").GetDouble() == 0.95);
+        Assert.True(analytics.GetProperty("external").GetBoolean());
+        Assert.Equal("Imported metadata (import-credit-risk-rf)", analytics.GetProperty("details")[0].GetProperty("title").GetString());
+        Assert.Equal([MetadataRegistration.ImportedImportanceKind], analytics.GetProperty("importances").GetProperty("importances").EnumerateArray().Select(i => i.GetProperty("kind").GetString()).Distinct());
     }
 
     [Fact]

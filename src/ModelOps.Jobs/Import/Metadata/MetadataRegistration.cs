@@ -42,6 +42,9 @@ public static class MetadataRegistration
     /// <summary>The folder of the uploaded source file in the import's run.</summary>
     public const string SourceArtifactFolder = "source";
 
+    /// <summary>The <see cref="Core.Explain.FeatureImportance.Kind"/> of importances an import gave: on the source's own scale (gain, mean |SHAP|, attributions, ...).</summary>
+    public const string ImportedImportanceKind = "imported";
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>A model name from the metadata's name: letters, digits, <c>_</c>, <c>-</c> and <c>.</c>, other runs of characters as one <c>-</c>, lower case.</summary>
@@ -187,13 +190,13 @@ public static class MetadataRegistration
     {
         if (metadata.Charts.FeatureImportance.Count > 0)
         {
-            return new FeatureImportanceFile(0, [.. metadata.Charts.FeatureImportance.Select(i => new Core.Explain.FeatureImportance(i.Feature, i.Importance, "imported"))]);
+            return new FeatureImportanceFile(0, [.. metadata.Charts.FeatureImportance.Select(i => new Core.Explain.FeatureImportance(i.Feature, i.Importance, ImportedImportanceKind))]);
         }
 
         var withImportance = metadata.Features.Where(f => f.Importance is not null).ToList();
         return withImportance.Count == 0
             ? null
-            : new FeatureImportanceFile(0, [.. withImportance.Select(f => new Core.Explain.FeatureImportance(f.Name, f.Importance!.Value, "imported"))]);
+            : new FeatureImportanceFile(0, [.. withImportance.Select(f => new Core.Explain.FeatureImportance(f.Name, f.Importance!.Value, ImportedImportanceKind))]);
     }
 
     // The signature, when every feature states its type (the registry's form: {"inputs": [{"name", "type"}], "target": null}).
