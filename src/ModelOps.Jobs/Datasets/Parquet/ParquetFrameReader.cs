@@ -133,7 +133,7 @@ internal static class ParquetFrameReader
         return parts;
     }
 
-    /// <summary>The compressed bytes of a column in a row group (its leaves' for a nested field; only the order of the work uses it).</summary>
+    /// <summary>The compressed bytes of the column chunk at the field's index (the field's own in a flat schema; only the order of the work uses it).</summary>
     private static long ColumnBytes(RowGroupMetaData rowGroup, int field)
     {
         if (field >= rowGroup.NumColumns)
@@ -164,9 +164,14 @@ internal static class ParquetFrameReader
                 while (Volatile.Read(ref failure) is null && (taken = Interlocked.Increment(ref next)) < order.Length)
                 {
                     var column = order[taken];
-                    for (var group = 0; group < part.GroupRows.Length && part.GroupRows[group] > 0 && Volatile.Read(ref failure) is null; group++)
+                    for (var group = 0; group < part.GroupRows.Length && Volatile.Read(ref failure) is null; group++)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
+                        if (part.GroupRows[group] == 0)
+                        {
+                            continue; // an empty row group, or one past the limit
+                        }
+
                         ReadColumnChunk(part.File, reader, group, part.Indices[column], part.GroupRows[group], converters[column]);
                     }
                 }
@@ -177,7 +182,7 @@ internal static class ParquetFrameReader
             }
         }
 
-        var helpers = new Task[Math.Min(Environment.ProcessorCount, order.Length) - 1];
+        var helpers = new Task[Math.Max(0, Math.Min(Environment.ProcessorCount, order.Length) - 1)];
         for (var i = 0; i < helpers.Length; i++)
         {
             helpers[i] = Task.Run(Work, CancellationToken.None);

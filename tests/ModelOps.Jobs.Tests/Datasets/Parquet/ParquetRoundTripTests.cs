@@ -95,6 +95,38 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Read_AnEmptyRowGroupBetweenOthers_ReadsTheRowGroupsAfterIt()
+    {
+        var path = Path.Combine(_folder, "empty_group.parquet");
+        using (var file = new ParquetSharp.ParquetFileWriter(path, [new ParquetSharp.Column<long?>("x")]))
+        {
+            foreach (var values in new long?[][] { [1, 2], [], [3, null, 5] })
+            {
+                using var group = file.AppendRowGroup();
+                using var column = group.NextColumn().LogicalWriter<long?>();
+                column.WriteBatch(values);
+            }
+
+            file.Close();
+        }
+
+        var read = Dataset.ReadParquet(path).Get<Int64Column>("x");
+
+        Assert.Equal([1L, 2L, 3L, null, 5L], read.ToNullableArray());
+    }
+
+    [Fact]
+    public void Read_NoColumnsAsked_GivesAFrameWithoutColumns()
+    {
+        var path = Path.Combine(_folder, "some.parquet");
+        Dataset.WriteParquet(path, new Frame(new Float64Column("x", [1.0, 2.0])));
+
+        var frame = Dataset.ReadParquet(path, new ParquetReadOptions { Columns = [] });
+
+        Assert.Equal(0, frame.ColumnCount);
+    }
+
+    [Fact]
     public void Read_LimitInsideARowGroup_KeepsOnlyTheCategoriesOfTheRowsRead()
     {
         // The row group's dictionary holds z, y and x; a frame's categories are the values of its rows, in order of first appearance.
