@@ -56,8 +56,13 @@ internal static class ParquetFrameReader
             foreach (var part in parts)
             {
                 var rowInFile = 0L;
-                for (var group = 0; group < part.GroupRows.Length && part.GroupRows[group] > 0; group++)
+                for (var group = 0; group < part.GroupRows.Length; group++)
                 {
+                    if (part.GroupRows[group] == 0)
+                    {
+                        continue; // an empty row group, or one past the limit
+                    }
+
                     places.Add(part.File, group, rowInFile, part.GroupRows[group]);
                     rowInFile += part.GroupRows[group];
                 }
