@@ -120,10 +120,14 @@ public sealed partial class ModelsUiTests(HubUiFixture hub)
     public async Task ApiReference_IsServedByTheHubFromItsOwnOpenApiDocument()
     {
         await using var ui = await UiSession.OpenAsync(hub);
+        // The reference renders once the hub's OpenAPI document arrives; on a loaded CI machine (every test project runs
+        // at once) generating it the first time took longer than a locator's wait, so the test waits for it explicitly.
+        var document = ui.Page.WaitForResponseAsync(r => r.Url.EndsWith("/openapi/v1.json", StringComparison.Ordinal), new() { Timeout = 90_000 });
         await ui.SignInAsync("viewer", path: "/scalar");
 
+        Assert.Equal(200, (await document).Status);
         await Assertions.Expect(ui.Page).ToHaveTitleAsync("ModelOps hub API");
-        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Liveness, the routing revision") })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Liveness, the routing revision") })).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Complementary, new() { Name = "Sidebar for ModelOps hub API" })).ToBeVisibleAsync();
         await ui.ScreenshotAsync("api-reference");
         Assert.Empty(ui.OutsideRequests);
