@@ -23,6 +23,11 @@ public sealed class HubOptions
     [Range(1024, int.MaxValue)]
     public long MaxRequestBodyBytes { get; init; } = HubDefaults.MaxRequestBodyBytes;
 
+    /// <summary>The largest body of a metadata import (<c>/api/import/...</c>): the metadata file with an attached model file; larger bodies get 413.</summary>
+    /// <value>Default: 64 MiB.</value>
+    [Range(1024, int.MaxValue)]
+    public long MaxImportBodyBytes { get; init; } = HubDefaults.MaxImportBodyBytes;
+
     /// <summary>The most records one predict request may carry.</summary>
     /// <value>Default: 1000.</value>
     [Range(1, 100_000)]
@@ -107,6 +112,9 @@ public static class HubDefaults
 
     /// <summary>1 MiB.</summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    /// <summary>64 MiB.</summary>
+    public const long MaxImportBodyBytes = 64 * 1024 * 1024;
 
     /// <summary>1000 records.</summary>
     public const int MaxRecordsPerRequest = 1000;

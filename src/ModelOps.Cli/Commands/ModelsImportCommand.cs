@@ -80,9 +80,9 @@ internal static class ModelsImportCommand
     }
 
     /// <summary>
-    /// <c>modelops models import metadata FILE [--connector NAME] [--spec FILE] [--name NAME] [--write-spec FILE] [--dry-run] [--json]</c>:
+    /// <c>modelops models import metadata FILE [--connector NAME] [--spec FILE] [--name NAME] [--write-spec FILE] [--dry-run] [--xgboost MODEL [--all-trees]] [--json]</c>:
     /// maps a model-metadata file shaped by any tool to ModelOps' schema (<see cref="MetadataImport"/>) and registers it
-    /// as an external version.
+    /// as an external version, with its XGBoost model when one is given.
     /// </summary>
     private static Command Metadata(StoreCommandOptions options)
     {
@@ -92,14 +92,21 @@ internal static class ModelsImportCommand
         var name = new Option<string?>("--name", "-n") { Description = "The registered model's name; the import becomes its next version. Default: made from the metadata's name." };
         var writeSpec = new Option<string?>("--write-spec") { Description = "Write the mapping spec to this file (to edit it and import again with --spec)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the mapping and the result; register nothing." };
+        var xgboost = new Option<string?>("--xgboost")
+        {
+            Description = "The model's XGBoost file (JSON or UBJSON): the version then holds it and can serve. Its features must be the ones the metadata lists (a file without names takes the metadata's).",
+        };
+        var allTrees = new Option<bool>("--all-trees") { Description = "With --xgboost: keep every tree of a model that records a best iteration." };
         var json = StoreCommandOptions.Json();
-        var command = new Command("metadata", "Map a model-metadata file from another tool to ModelOps' schema (deterministically or through a connector's LLM), validate it and register it as an external version (no model file).");
+        var command = new Command("metadata", "Map a model-metadata file from another tool to ModelOps' schema (deterministically or through a connector's LLM), validate it and register it as an external version: metadata only, or with its XGBoost model (--xgboost).");
         command.Arguments.Add(file);
         command.Options.Add(connector);
         command.Options.Add(spec);
         command.Options.Add(name);
         command.Options.Add(writeSpec);
         command.Options.Add(dryRun);
+        command.Options.Add(xgboost);
+        command.Options.Add(allTrees);
         command.Options.Add(json);
         command.SetAction(parse => CommandRunner.Run(parse.GetValue(options.Verbose), console =>
         {
@@ -110,6 +117,15 @@ internal static class ModelsImportCommand
             {
                 throw new StoreException(StoreErrorKind.Invalid, "give --spec (your mapping) or --connector (the LLM proposes one), not both");
             }
+
+            if (parse.GetValue(allTrees) && parse.GetValue(xgboost) is null)
+            {
+                throw new StoreException(StoreErrorKind.Invalid, "--all-trees applies to the model file: give it with --xgboost FILE");
+            }
+
+            var attached = parse.GetValue(xgboost) is { } modelPath
+                ? new AttachedModel(Path.GetFileName(modelPath), ReadSource(modelPath)) { AllTrees = parse.GetValue(allTrees) }
+                : null;
 
             using var store = options.Open(parse);
             var connectorName = parse.GetValue(connector);
@@ -130,10 +146,16 @@ internal static class ModelsImportCommand
             }
 
             MetadataImportResult? result = null;
+            if (proposal.IsValid && parse.GetValue(dryRun) && attached is not null && proposal.Metadata is { } dryMetadata)
+            {
+                // A dry run checks the model file against the metadata too, writing nothing.
+                attached.Read(dryMetadata);
+            }
+
             if (proposal.IsValid && !parse.GetValue(dryRun))
             {
-                result = MetadataRegistration.RegisterAsync(store, proposal, source, new MetadataSave(Environment.UserName) { ModelName = parse.GetValue(name), Connector = connectorName })
-                    .GetAwaiter().GetResult();
+                var save = new MetadataSave(Environment.UserName) { ModelName = parse.GetValue(name), Connector = connectorName, Model = attached };
+                result = MetadataRegistration.RegisterAsync(store, proposal, source, save).GetAwaiter().GetResult();
             }
 
             if (parse.GetValue(json))
@@ -152,6 +174,8 @@ internal static class ModelsImportCommand
                     Model = result?.Version.Model,
                     Version = result?.Version.Version,
                     RunId = result?.Version.RunId,
+                    ModelFile = result?.Model is null ? null : AttachedModel.XGBoostFormat,
+                    Features = result?.Model?.FeatureNames,
                 });
             }
             else
@@ -159,9 +183,9 @@ internal static class ModelsImportCommand
                 MappingView.Write(console, proposal);
                 if (result is not null)
                 {
-                    console.WriteLine(string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"Registered {result.Version.Model} version {result.Version.Version} (external: {result.Metadata.Metrics.Count} metrics, {result.Metadata.Features.Count} features); run {result.Version.RunId}"));
+                    console.WriteLine(result.Model is { } model
+                        ? string.Create(CultureInfo.InvariantCulture, $"Registered {result.Version.Model} version {result.Version.Version} (external with its XGBoost model: {result.Metadata.Metrics.Count} metrics, {model.FeatureNames.Count} features; it can serve); run {result.Version.RunId}")
+                        : string.Create(CultureInfo.InvariantCulture, $"Registered {result.Version.Model} version {result.Version.Version} (external: {result.Metadata.Metrics.Count} metrics, {result.Metadata.Features.Count} features); run {result.Version.RunId}"));
                 }
             }
 

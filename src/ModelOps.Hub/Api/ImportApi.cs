@@ -2,7 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ModelOps.Hub.Auth;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.Import;
@@ -30,12 +32,13 @@ internal static class ImportApi
             .AcceptsJson<SaveMappingRequest>().Produces<MappingProposalView>().ProducesProblem(400);
         import.MapPost("/models", SaveAsync)
             .Requires(HubPermission.Manage).WithName("SaveImportedModel")
-            .WithSummary("Applies the mapping and, when the result is valid, registers it as the next version of the model (kind external, no model file); else 400 listing every problem, saving nothing.")
+            .WithSummary("Applies the mapping and, when the result is valid, registers it as the next version of the model (kind external: metadata only, or with its XGBoost model file, then it can serve); else 400 listing every problem, saving nothing.")
             .AcceptsJson<SaveMappingRequest>().Produces<ImportedModelView>(201).ProducesProblem(400).ProducesProblem(409);
     }
 
     private static async Task<IResult> ProposeAsync(HttpContext context, MetadataImports imports)
     {
+        AllowImportBody(context);
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var body = new JsonBody();
         var root = body.Object(document.RootElement, "$");
@@ -49,21 +52,31 @@ internal static class ImportApi
 
     private static async Task<IResult> ApplyAsync(HttpContext context)
     {
-        var (fileName, source, spec, _, _, _) = await SaveBodyAsync(context).ConfigureAwait(false);
-        return Results.Ok(MappingProposalView.Of(MetadataImports.Apply(source, fileName, spec)));
+        var request = await SaveBodyAsync(context).ConfigureAwait(false);
+        return Results.Ok(MappingProposalView.Of(MetadataImports.Apply(request.Source, request.FileName, request.Spec)));
     }
 
     private static async Task<IResult> SaveAsync(HttpContext context, MetadataImports imports)
     {
-        var (fileName, source, spec, name, connector, edited) = await SaveBodyAsync(context).ConfigureAwait(false);
-        var origin = edited ? MappingOrigin.User : connector is not null ? MappingOrigin.Llm : MappingOrigin.Deterministic;
-        var save = new MetadataSave(TokenAuthMiddleware.Caller(context).Name) { ModelName = name, Connector = connector };
-        var result = await imports.SaveAsync(source, fileName, spec, origin, save, context.RequestAborted).ConfigureAwait(false);
+        var request = await SaveBodyAsync(context).ConfigureAwait(false);
+        var origin = request.Edited ? MappingOrigin.User : request.Connector is not null ? MappingOrigin.Llm : MappingOrigin.Deterministic;
+        var save = new MetadataSave(TokenAuthMiddleware.Caller(context).Name) { ModelName = request.Name, Connector = request.Connector, Model = request.Model };
+        var result = await imports.SaveAsync(request.Source, request.FileName, request.Spec, origin, save, context.RequestAborted).ConfigureAwait(false);
         return Results.Created($"/api/models/{Uri.EscapeDataString(result.Version.Model)}/versions/{result.Version.Version}", ImportedModelView.Of(result));
     }
 
-    private static async Task<(string FileName, byte[] Source, MappingSpec Spec, string? Name, string? Connector, bool Edited)> SaveBodyAsync(HttpContext context)
+    // An import carries a whole metadata file, maybe with its model file: a larger body than other requests.
+    private static void AllowImportBody(HttpContext context)
     {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = context.RequestServices.GetRequiredService<HubOptions>().MaxImportBodyBytes;
+        }
+    }
+
+    private static async Task<SaveBody> SaveBodyAsync(HttpContext context)
+    {
+        AllowImportBody(context);
         using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         var body = new JsonBody();
         var root = body.Object(document.RootElement, "$");
@@ -89,9 +102,44 @@ internal static class ImportApi
             }
         }
 
+        var model = Model(body, root.Value);
         body.ThrowIfAny();
-        return (fileName!, source, spec!, name, connector, edited);
+        return new SaveBody(fileName!, source, spec!, name, connector, edited, model);
     }
+
+    // The model file attached to the metadata: {"fileName": "model.json", "content": "<base64>", "allTrees": false}.
+    private static AttachedModel? Model(JsonBody body, JsonElement root)
+    {
+        if (!root.TryGetProperty("model", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (body.Object(element, "$.model") is not { } model)
+        {
+            return null;
+        }
+
+        var fileName = body.String(model, "fileName", "$.model", required: true);
+        var content = body.String(model, "content", "$.model", required: true);
+        var allTrees = body.Bool(model, "allTrees", "$.model", required: false) ?? false;
+        if (fileName is null || content is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new AttachedModel(fileName, Convert.FromBase64String(content)) { AllTrees = allTrees };
+        }
+        catch (FormatException)
+        {
+            body.Error("$.model.content", "not base64: send the model file's bytes base64-encoded");
+            return null;
+        }
+    }
+
+    private sealed record SaveBody(string FileName, byte[] Source, MappingSpec Spec, string? Name, string? Connector, bool Edited, AttachedModel? Model);
 
     // The uploaded file: its name, and its text as a string (its UTF-8 bytes are what the digest is taken of).
     private static (string? FileName, byte[] Source) Source(JsonBody body, JsonElement root)
@@ -115,7 +163,14 @@ public sealed record ProposeMappingRequest(string FileName, string Source, strin
 /// <param name="Name">The registered model's name (saving only); absent: made from the metadata's name.</param>
 /// <param name="Connector">The connector whose LLM proposed the mapping, for the record.</param>
 /// <param name="Edited">Whether the user changed the proposed mapping, for the record.</param>
-public sealed record SaveMappingRequest(string FileName, string Source, JsonElement Spec, string? Name, string? Connector, bool? Edited);
+/// <param name="Model">The model's XGBoost file (saving only): the version then holds it and can serve; absent: metadata only.</param>
+public sealed record SaveMappingRequest(string FileName, string Source, JsonElement Spec, string? Name, string? Connector, bool? Edited, AttachedModelRequest? Model);
+
+/// <summary>An XGBoost model file sent with the metadata.</summary>
+/// <param name="FileName">The file's name (JSON or UBJSON, by its content).</param>
+/// <param name="Content">Its bytes, base64-encoded.</param>
+/// <param name="AllTrees">Whether to keep every tree of a model that records a best iteration; default false.</param>
+public sealed record AttachedModelRequest(string FileName, string Content, bool? AllTrees);
 
 /// <summary>A proposed (or applied) mapping as the API shows it.</summary>
 /// <param name="FileName">The file's name.</param>
@@ -178,9 +233,15 @@ public sealed record MappingAttemptView(int Number, bool Valid, string? NotASpec
 /// <param name="Version">The new version (kind <c>external</c>).</param>
 /// <param name="RunId">The import's run (the source file, the spec, who and when).</param>
 /// <param name="Metrics">The metrics saved.</param>
-/// <param name="Features">How many features were saved.</param>
-public sealed record ImportedModelView(string Model, int Version, string? RunId, IReadOnlyDictionary<string, double> Metrics, int Features)
+/// <param name="Features">How many features were saved (the model's inputs when a model file was attached).</param>
+/// <param name="ModelFile">The attached model file's format (<c>xgboost</c>): the version can serve; absent: metadata only.</param>
+public sealed record ImportedModelView(string Model, int Version, string? RunId, IReadOnlyDictionary<string, double> Metrics, int Features, string? ModelFile)
 {
-    internal static ImportedModelView Of(MetadataImportResult result) =>
-        new(result.Version.Model, result.Version.Version, result.Version.RunId, result.Metadata.Metrics, result.Metadata.Features.Count);
+    internal static ImportedModelView Of(MetadataImportResult result) => new(
+        result.Version.Model,
+        result.Version.Version,
+        result.Version.RunId,
+        result.Metadata.Metrics,
+        result.Model?.FeatureNames.Count ?? result.Metadata.Features.Count,
+        result.Model is null ? null : AttachedModel.XGBoostFormat);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using ModelOps.Hub.Connectors;
@@ -26,7 +27,7 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
         }
         catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
         {
-            var (status, detail, errors) = Describe(error, options);
+            var (status, detail, errors) = Describe(error, context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? options.MaxRequestBodyBytes);
             if (status >= 500)
             {
                 LogFailure(logger, error is HubException { InnerException: { } cause } ? cause : error, context.Request.Method, context.Request.Path, status, requestId);
@@ -103,7 +104,7 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
         return WriteAsync(context, status, detail, errors: null, allow, error: null);
     }
 
-    private static (int Status, string Detail, IReadOnlyList<string>? Errors) Describe(Exception error, HubOptions options) => error switch
+    private static (int Status, string Detail, IReadOnlyList<string>? Errors) Describe(Exception error, long bodyLimit) => error switch
     {
         HubException hub => (hub.Status, hub.Message, hub.Errors),
         StoreException { Kind: StoreErrorKind.NotFound } store => (StatusCodes.Status404NotFound, store.Message, null),
@@ -114,7 +115,7 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
         StoreException => (StatusCodes.Status503ServiceUnavailable, "the database is unavailable (locked, unreachable or read-only); retry later; the server log has the cause", null),
         BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (
             StatusCodes.Status413PayloadTooLarge,
-            string.Create(CultureInfo.InvariantCulture, $"request body is larger than the limit of {options.MaxRequestBodyBytes} bytes"),
+            string.Create(CultureInfo.InvariantCulture, $"request body is larger than the limit of {bodyLimit} bytes"),
             null),
         BadHttpRequestException bad => (bad.StatusCode, bad.Message, null),
 

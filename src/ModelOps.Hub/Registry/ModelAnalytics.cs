@@ -64,7 +64,7 @@ internal sealed class ModelAnalytics(IModelStore store)
 
         var evaluations = await EvaluationsAsync(model, number, cancellationToken).ConfigureAwait(false);
         details.AddRange(evaluations.Select(e => new MetricGroup($"Evaluation ({e.Name}, {e.StartedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC)", e.RunId, e.Metrics)));
-        return new ModelAnalyticsView(model, number, selected.RunId, points, keyMetrics, tuning, evaluations, importances, details) { External = external };
+        return new ModelAnalyticsView(model, number, selected.RunId, points, keyMetrics, tuning, evaluations, importances, details) { External = external, ExternalModelFile = external ? selected.Tags.GetValueOrDefault(RegisteredModels.ModelFileTag) : null };
     }
 
     // The metrics a version was registered with (kept as its tags): those the metric catalog names.
@@ -167,10 +167,13 @@ public sealed record ModelAnalyticsView(
     IReadOnlyList<MetricGroup> Details)
 {
     /// <summary>
-    /// Whether the version is external: metadata imported from another tool, without a model file. Its metrics are the
-    /// ones the metadata gave (not scored here), its run is the import's and its importances are on the source's scale.
+    /// Whether the version is external: metadata imported from another tool, with or without its model file. Its metrics
+    /// are the ones the metadata gave (not scored here), its run is the import's and its importances are on the source's scale.
     /// </summary>
     public bool External { get; init; }
+
+    /// <summary>The format of an external version's model file (<c>xgboost</c>), or <see langword="null"/>: metadata only (or a native version).</summary>
+    public string? ExternalModelFile { get; init; }
 }
 
 /// <summary>One version and the metrics it was registered with.</summary>

@@ -61,11 +61,7 @@ public static class XGBoostImport
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(name);
-        var xgboostVersion = model.Metadata["xgboost_version"];
-        var objective = model.Metadata["xgboost_objective"];
-        var treesInFile = model.Metadata[XGBoostModelReader.TreesInFileKey];
-        var treesUsed = model.Metadata[XGBoostModelReader.TreesUsedKey];
-        var bestIteration = model.Metadata.GetValueOrDefault(XGBoostModelReader.BestIterationKey);
+        var record = Describe(model, path);
         var run = await store.StartRunAsync(Experiment, new RunStart
         {
             Name = $"import-{name}",
@@ -74,44 +70,56 @@ public static class XGBoostImport
         }, cancellationToken).ConfigureAwait(false);
         try
         {
-            var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["source"] = path,
-                ["xgboost_version"] = xgboostVersion,
-                ["objective"] = objective,
-                ["feature_names"] = string.Join(',', model.FeatureNames),
-                ["trees_in_file"] = treesInFile,
-                ["trees_used"] = treesUsed,
-            };
-            var tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["source"] = "xgboost", ["trees_used"] = treesUsed };
-            if (bestIteration is not null)
-            {
-                parameters["best_iteration"] = bestIteration;
-                tags["best_iteration"] = bestIteration;
-            }
-
-            await store.LogParametersAsync(run.Id, parameters, cancellationToken).ConfigureAwait(false);
+            await store.LogParametersAsync(run.Id, record.Parameters, cancellationToken).ConfigureAwait(false);
             var version = await store.RegisterAsync(
-                new ModelRegistration(name, model, run.Id)
-                {
-                    Description = $"Imported from XGBoost {xgboostVersion} ({Path.GetFileName(path)}); {TreesDescription(treesInFile, treesUsed, bestIteration)}",
-                    Tags = tags,
-                },
+                new ModelRegistration(name, model, run.Id) { Description = record.Description, Tags = record.Tags },
                 cancellationToken).ConfigureAwait(false);
             await store.EndRunAsync(run.Id, RunStatus.Finished, cancellationToken).ConfigureAwait(false);
-            return new XGBoostImportResult(
-                version,
-                model,
-                objective,
-                ((TreeEnsemble)model.Predictor!).Trees.Count,
-                int.Parse(treesInFile, CultureInfo.InvariantCulture),
-                bestIteration is null ? null : int.Parse(bestIteration, CultureInfo.InvariantCulture));
+            return new XGBoostImportResult(version, model, record.Objective, record.Trees, record.TreesInFile, record.BestIteration);
         }
         catch
         {
             await store.EndRunAsync(run.Id, RunStatus.Failed, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// What an import records of a converted XGBoost model, whichever import registers it: the run's parameters
+    /// (<c>source</c>, <c>xgboost_version</c>, <c>objective</c>, <c>feature_names</c>, <c>trees_in_file</c>, <c>trees_used</c>,
+    /// <c>best_iteration</c>), the version's tags (<c>source</c> = <c>xgboost</c>, <c>trees_used</c>, <c>best_iteration</c>) and its description.
+    /// </summary>
+    internal static XGBoostRecord Describe(Model model, string source)
+    {
+        var xgboostVersion = model.Metadata["xgboost_version"];
+        var objective = model.Metadata["xgboost_objective"];
+        var treesInFile = model.Metadata[XGBoostModelReader.TreesInFileKey];
+        var treesUsed = model.Metadata[XGBoostModelReader.TreesUsedKey];
+        var bestIteration = model.Metadata.GetValueOrDefault(XGBoostModelReader.BestIterationKey);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["source"] = source,
+            ["xgboost_version"] = xgboostVersion,
+            ["objective"] = objective,
+            ["feature_names"] = string.Join(',', model.FeatureNames),
+            ["trees_in_file"] = treesInFile,
+            ["trees_used"] = treesUsed,
+        };
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["source"] = "xgboost", ["trees_used"] = treesUsed };
+        if (bestIteration is not null)
+        {
+            parameters["best_iteration"] = bestIteration;
+            tags["best_iteration"] = bestIteration;
+        }
+
+        return new XGBoostRecord(
+            parameters,
+            tags,
+            $"Imported from XGBoost {xgboostVersion} ({Path.GetFileName(source)}); {TreesDescription(treesInFile, treesUsed, bestIteration)}",
+            objective,
+            ((TreeEnsemble)model.Predictor!).Trees.Count,
+            int.Parse(treesInFile, CultureInfo.InvariantCulture),
+            bestIteration is null ? null : int.Parse(bestIteration, CultureInfo.InvariantCulture));
     }
 
     /// <summary>Which trees the version holds: "50 trees" (no best iteration), "the 11 trees up to best iteration 10 (of 21 in the file)", "all 21 trees (best iteration 10)".</summary>
@@ -129,3 +137,13 @@ public static class XGBoostImport
 /// <param name="TreesInFile">The number of trees in the file (more than <paramref name="Trees"/> when the trees after the best iteration were left out).</param>
 /// <param name="BestIteration">The best iteration the model records (early stopping), or <see langword="null"/>.</param>
 public sealed record XGBoostImportResult(ModelVersion Version, Model Model, string Objective, int Trees, int TreesInFile, int? BestIteration);
+
+/// <summary>What an import records of a converted XGBoost model (<see cref="XGBoostImport.Describe"/>).</summary>
+internal sealed record XGBoostRecord(
+    Dictionary<string, string> Parameters,
+    Dictionary<string, string> Tags,
+    string Description,
+    string Objective,
+    int Trees,
+    int TreesInFile,
+    int? BestIteration);

@@ -79,7 +79,7 @@ public static class JobErrors
         StoreException { Kind: StoreErrorKind.Conflict } => JobErrorKind.Conflict,
         OperationCanceledException => JobErrorKind.Cancelled,
         ServiceUnavailableException => JobErrorKind.ServiceUnavailable,
-        Import.Metadata.MetadataImportException { Kind: Import.Metadata.MetadataImportErrorKind.NotJson } => JobErrorKind.Data,
+        Import.Metadata.MetadataImportException { Kind: Import.Metadata.MetadataImportErrorKind.NotJson or Import.Metadata.MetadataImportErrorKind.AttachedModel } => JobErrorKind.Data,
         Import.Metadata.MetadataImportException { Kind: Import.Metadata.MetadataImportErrorKind.InvalidSpec } => JobErrorKind.Config,
         Import.Metadata.MetadataImportException { Kind: Import.Metadata.MetadataImportErrorKind.LlmAnswerNotSpec } => JobErrorKind.ServiceUnavailable,
         _ => JobErrorKind.Internal,

@@ -17,11 +17,18 @@ public static class RegisteredModels
     /// <summary>The artifact path of an external version's metadata document within its run.</summary>
     public const string MetadataArtifactPath = "metadata.json";
 
-    /// <summary>The version tag that says what a version is: <see cref="ExternalKind"/> for imported metadata without a model file.</summary>
+    /// <summary>The version tag that says what a version is: <see cref="ExternalKind"/> for a model trained elsewhere whose metadata was imported.</summary>
     public const string KindTag = "kind";
 
-    /// <summary>The <see cref="KindTag"/> of a version registered from metadata alone (<see cref="RegisterExternalAsync"/>).</summary>
+    /// <summary>
+    /// The <see cref="KindTag"/> of a version imported from another tool's metadata: from the metadata alone
+    /// (<see cref="RegisterExternalAsync"/>, no model file), or together with the model file (then it also has
+    /// <see cref="ModelFileTag"/> and scores like a native version).
+    /// </summary>
     public const string ExternalKind = "external";
+
+    /// <summary>The version tag of an <see cref="ExternalKind"/> version that holds a model file: the file's format (<c>xgboost</c>).</summary>
+    public const string ModelFileTag = "model_file";
 
     /// <summary>
     /// Resolves <paramref name="reference"/> (<c>name@alias</c>, <c>name/3</c>, <c>name/latest</c> or <c>name</c> for the
@@ -39,18 +46,18 @@ public static class RegisteredModels
     }
 
     /// <summary>Loads the model file of <paramref name="version"/> (as the registry returned it).</summary>
-    /// <exception cref="StoreException">(<see cref="StoreErrorKind.Invalid"/>) The version is external: metadata without a model file.</exception>
+    /// <exception cref="StoreException">(<see cref="StoreErrorKind.Invalid"/>) The version is metadata without a model file (<see cref="IsMetadataOnly"/>).</exception>
     /// <exception cref="IOException">The artifact cannot be read.</exception>
     /// <exception cref="ModelFormatException">The artifact is not a ModelOps model file.</exception>
     public static async Task<LoadedModel> LoadAsync(this IModelStore store, ModelVersion version, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(version);
-        if (IsExternal(version))
+        if (IsMetadataOnly(version))
         {
             throw new StoreException(
                 StoreErrorKind.Invalid,
-                $"model '{version.Model}' version {version.Version} is external (its metadata was imported, without a model file), so it cannot score; import the model itself (modelops models import xgboost) to serve it");
+                $"model '{version.Model}' version {version.Version} is external (its metadata was imported, without a model file), so it cannot score; import the metadata again with its XGBoost model (modelops models import metadata FILE --xgboost MODEL) to serve it");
         }
 
         Model model;
@@ -118,12 +125,15 @@ public static class RegisteredModels
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether <paramref name="version"/> was registered from metadata alone (<see cref="KindTag"/> = <see cref="ExternalKind"/>).</summary>
+    /// <summary>Whether <paramref name="version"/> was imported from another tool's metadata (<see cref="KindTag"/> = <see cref="ExternalKind"/>), with or without its model file.</summary>
     public static bool IsExternal(ModelVersion version)
     {
         ArgumentNullException.ThrowIfNull(version);
         return version.Tags.TryGetValue(KindTag, out var kind) && kind == ExternalKind;
     }
+
+    /// <summary>Whether <paramref name="version"/> is metadata without a model file (<see cref="RegisterExternalAsync"/>): it cannot score.</summary>
+    public static bool IsMetadataOnly(ModelVersion version) => IsExternal(version) && !version.Tags.ContainsKey(ModelFileTag);
 
     /// <summary>
     /// Registers the next version of <paramref name="name"/> from a model's metadata alone (a model trained and served
@@ -138,7 +148,7 @@ public static class RegisteredModels
     /// <param name="signature">The signature JSON (inputs as the model file writes them), or <see langword="null"/>.</param>
     /// <param name="description">What the version is, or <see langword="null"/>.</param>
     /// <param name="metrics">Its metrics, by name.</param>
-    /// <param name="tags">Further tags (a metric of the same name wins; <see cref="KindTag"/> is always <see cref="ExternalKind"/>).</param>
+    /// <param name="tags">Further tags (a metric of the same name wins; <see cref="KindTag"/> is always <see cref="ExternalKind"/>, <see cref="ModelFileTag"/> never set).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The new version.</returns>
     /// <exception cref="StoreException">The run does not exist or already holds a registered file, or the database cannot be written.</exception>
@@ -175,6 +185,7 @@ public static class RegisteredModels
         }
 
         all[KindTag] = ExternalKind;
+        all.Remove(ModelFileTag);
         ArtifactRecord artifact;
         using (var content = new MemoryStream(metadata.ToArray(), writable: false))
         {

@@ -71,6 +71,7 @@ internal sealed class HubHost : IAsyncDisposable
             Store = storeOptions,
             Urls = "http://127.0.0.1:0",
             MaxRequestBodyBytes = settings.MaxRequestBodyBytes,
+            MaxImportBodyBytes = settings.MaxImportBodyBytes,
             MaxRecordsPerRequest = settings.MaxRecordsPerRequest,
             LogQueueCapacity = settings.LogQueueCapacity,
             LogMaxBatchRows = settings.LogMaxBatchRows,

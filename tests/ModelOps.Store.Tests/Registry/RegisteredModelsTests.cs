@@ -144,7 +144,7 @@ public abstract class RegisteredModelsTests(IStoreBackend backend) : StoreTests(
         var artifact = Assert.Single((await Store.GetRunAsync(run.Id)).Artifacts);
         Assert.Equal((RegisteredModels.MetadataArtifactPath, version.ArtifactUri), (artifact.Path, artifact.Uri));
         var error = await Assert.ThrowsAsync<StoreException>(() => Store.LoadAsync("churn/1"));
-        Assert.Equal((StoreErrorKind.Invalid, "model 'churn' version 1 is external (its metadata was imported, without a model file), so it cannot score; import the model itself (modelops models import xgboost) to serve it"), (error.Kind, error.Message));
+        Assert.Equal((StoreErrorKind.Invalid, "model 'churn' version 1 is external (its metadata was imported, without a model file), so it cannot score; import the metadata again with its XGBoost model (modelops models import metadata FILE --xgboost MODEL) to serve it"), (error.Kind, error.Message));
         var again = await Assert.ThrowsAsync<StoreException>(() => Store.RegisterExternalAsync("churn", run.Id, metadata, null, null, new Dictionary<string, double>(), new Dictionary<string, string>()));
         Assert.Equal(StoreErrorKind.Conflict, again.Kind);
     }

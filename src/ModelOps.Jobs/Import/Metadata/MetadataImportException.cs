@@ -2,7 +2,7 @@ namespace ModelOps.Jobs.Import.Metadata;
 
 /// <summary>
 /// Thrown by the metadata import for a failure the user can act on: the uploaded file is not JSON, a spec the user
-/// edited is not a spec, or the LLM never answered with a spec. The message is one line that names the file and where
+/// edited is not a spec, the LLM never answered with a spec, or the model file attached to the metadata cannot be used. The message is one line that names the file and where
 /// (<c>model.json is not JSON: line 3, byte 14: ...</c>) or what was wrong; <see cref="Kind"/> tells callers (the hub's
 /// problem details, the CLI's exit codes) which it is. A spec that applies with problems or a result that breaks the
 /// schema is not an exception: it is a proposal with <see cref="MetadataProposal.Problems"/> and
@@ -40,4 +40,7 @@ public enum MetadataImportErrorKind
 
     /// <summary>The LLM answered every attempt with something that is not a spec.</summary>
     LlmAnswerNotSpec,
+
+    /// <summary>The model file imported with the metadata is not an XGBoost model ModelOps can convert, or does not match the metadata (features, task).</summary>
+    AttachedModel,
 }

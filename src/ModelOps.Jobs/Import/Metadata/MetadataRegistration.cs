@@ -20,19 +20,27 @@ public sealed record MetadataSave(string Actor)
     /// <summary>The connector whose LLM proposed the spec, for the record.</summary>
     /// <value>Default <see langword="null"/>: none was asked.</value>
     public string? Connector { get; init; }
+
+    /// <summary>The model file imported with the metadata; the version then holds it and can serve.</summary>
+    /// <value>Default <see langword="null"/>: the metadata alone (the version cannot score).</value>
+    public AttachedModel? Model { get; init; }
 }
 
 /// <summary>What <see cref="MetadataRegistration.RegisterAsync"/> registered.</summary>
 /// <param name="Version">The new version (kind <c>external</c>).</param>
 /// <param name="Metadata">The metadata it holds.</param>
-public sealed record MetadataImportResult(ModelVersion Version, ModelMetadata Metadata);
+/// <param name="Model">The converted model of an <see cref="MetadataSave.Model"/>, or <see langword="null"/>: metadata only.</param>
+public sealed record MetadataImportResult(ModelVersion Version, ModelMetadata Metadata, Core.Models.Model? Model = null);
 
 /// <summary>
-/// Saves imported metadata as the next version of a registered model, of kind <c>external</c> (no model file): in a
-/// run of experiment <see cref="XGBoostImport.Experiment"/> that records the source file (its bytes and digest), the
-/// final spec, who imported it and when, and how the spec came (the deterministic mapper, an LLM through a
-/// connector, or the user's edit). The metrics are the run's metrics and the version's, so the model page's Analytics
-/// tab shows them like a native model's; feature importances are the run's <see cref="FeatureImportanceFile"/>.
+/// Saves imported metadata as the next version of a registered model, of kind <c>external</c>: in a run of experiment
+/// <see cref="XGBoostImport.Experiment"/> that records the source file (its bytes and digest), the final spec, who
+/// imported it and when, and how the spec came (the deterministic mapper, an LLM through a connector, or the user's
+/// edit). The metrics are the run's metrics and the version's, so the model page's Analytics tab shows them like a
+/// native model's; feature importances are the run's <see cref="FeatureImportanceFile"/>. Without a model file the
+/// version's artifact is the mapped metadata (it cannot score); with an <see cref="AttachedModel"/> it is the converted
+/// model (it scores), the XGBoost file is kept under <see cref="AttachedModelFolder"/> and the mapped metadata as
+/// <see cref="RegisteredModels.MetadataArtifactPath"/>.
 /// </summary>
 public static class MetadataRegistration
 {
@@ -41,6 +49,9 @@ public static class MetadataRegistration
 
     /// <summary>The folder of the uploaded source file in the import's run.</summary>
     public const string SourceArtifactFolder = "source";
+
+    /// <summary>The folder of the attached model file in the import's run.</summary>
+    public const string AttachedModelFolder = "source/model";
 
     /// <summary>The <see cref="Core.Explain.FeatureImportance.Kind"/> of importances an import gave: on the source's own scale (gain, mean |SHAP|, attributions, ...).</summary>
     public const string ImportedImportanceKind = "imported";
@@ -75,6 +86,7 @@ public static class MetadataRegistration
     /// <param name="save">The model name, the actor and the connector.</param>
     /// <param name="cancellationToken">Cancels the import (the run then ends failed; no version is registered).</param>
     /// <exception cref="ArgumentException">The proposal is not valid, or is not of <paramref name="source"/>.</exception>
+    /// <exception cref="MetadataImportException">(<see cref="MetadataImportErrorKind.AttachedModel"/>) The attached model cannot be converted or does not match the metadata (checked before anything is written).</exception>
     /// <exception cref="StoreException">The model name is invalid, or the database cannot be written.</exception>
     public static async Task<MetadataImportResult> RegisterAsync(IModelStore store, MetadataProposal proposal, ReadOnlyMemory<byte> source, MetadataSave save, CancellationToken cancellationToken = default)
     {
@@ -92,6 +104,7 @@ public static class MetadataRegistration
             throw new ArgumentException($"The proposal is of another file ({proposal.SourceDigest}) than the one given ({digest}).", nameof(source));
         }
 
+        var model = save.Model?.Read(metadata);
         var name = save.ModelName ?? DefaultModelName(metadata);
         var origin = proposal.Origin switch
         {
@@ -102,7 +115,7 @@ public static class MetadataRegistration
         var runTags = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["job"] = "import",
-            ["format"] = "metadata",
+            ["format"] = model is null ? "metadata" : "metadata+xgboost",
             ["source_digest"] = proposal.SourceDigest,
             ["imported_by"] = save.Actor,
             ["mapping"] = origin,
@@ -127,6 +140,12 @@ public static class MetadataRegistration
                 ["mapping_rules"] = proposal.Spec.Rules.Count.ToString(CultureInfo.InvariantCulture),
                 ["llm_attempts"] = proposal.Attempts.Count.ToString(CultureInfo.InvariantCulture),
             };
+            var xgboost = model is null ? null : XGBoostImport.Describe(model, save.Model!.FileName);
+            foreach (var (key, value) in xgboost?.Parameters ?? [])
+            {
+                parameters.TryAdd(key == "source" ? "model_source" : key, value);
+            }
+
             await store.LogParametersAsync(run.Id, parameters, cancellationToken).ConfigureAwait(false);
             if (metadata.Metrics.Count > 0)
             {
@@ -152,17 +171,47 @@ public static class MetadataRegistration
                 tags["task"] = ModelMetadata.TaskName(task);
             }
 
-            var version = await store.RegisterExternalAsync(
-                name,
-                run.Id,
-                JsonSerializer.SerializeToUtf8Bytes(metadata.ToJson(), Indented),
-                Signature(metadata),
-                metadata.Description ?? $"Imported from {proposal.FileName}",
-                metadata.Metrics,
-                tags,
-                cancellationToken).ConfigureAwait(false);
+            var mapped = JsonSerializer.SerializeToUtf8Bytes(metadata.ToJson(), Indented);
+            ModelVersion version;
+            if (model is null)
+            {
+                version = await store.RegisterExternalAsync(
+                    name,
+                    run.Id,
+                    mapped,
+                    Signature(metadata),
+                    metadata.Description ?? $"Imported from {proposal.FileName}",
+                    metadata.Metrics,
+                    tags,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await LogAsync(store, run.Id, $"{AttachedModelFolder}/{SafeFileName(save.Model!.FileName)}", save.Model.Content.ToArray(), cancellationToken).ConfigureAwait(false);
+                await LogAsync(store, run.Id, RegisteredModels.MetadataArtifactPath, mapped, cancellationToken).ConfigureAwait(false);
+                foreach (var key in (string[])["trees_used", "best_iteration"])
+                {
+                    if (xgboost!.Tags.TryGetValue(key, out var value))
+                    {
+                        tags[key] = value;
+                    }
+                }
+
+                tags[RegisteredModels.KindTag] = RegisteredModels.ExternalKind;
+                tags[RegisteredModels.ModelFileTag] = AttachedModel.XGBoostFormat;
+                tags["model_source"] = save.Model.FileName;
+                version = await store.RegisterAsync(
+                    new ModelRegistration(name, model, run.Id)
+                    {
+                        Description = metadata.Description is { } description ? $"{description} ({xgboost!.Description})" : xgboost!.Description,
+                        Metrics = metadata.Metrics,
+                        Tags = tags,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             await store.EndRunAsync(run.Id, RunStatus.Finished, cancellationToken).ConfigureAwait(false);
-            return new MetadataImportResult(version, metadata);
+            return new MetadataImportResult(version, metadata, model);
         }
         catch
         {
