@@ -52,6 +52,31 @@ public sealed class MetadataImportCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportMetadata_WithItsXGBoostModel_RegistersAVersionThatLoads_AndAMismatchSavesNothing()
+    {
+        var model = Path.Combine(CliProcess.RepoRoot, "tests", "fixtures", "xgboost", "bike_reg.json");
+        var credit = Path.Combine(CliProcess.RepoRoot, "tests", "fixtures", "xgboost", "credit_logistic.json");
+
+        var dryMismatch = Run(["models", "import", "metadata", Fixture("mlflow_run.json"), "--xgboost", credit, "--dry-run"]);
+        var allTreesAlone = Run(["models", "import", "metadata", Fixture("mlflow_run.json"), "--all-trees"]);
+        var imported = Run(["models", "import", "metadata", Fixture("mlflow_run.json"), "--xgboost", model, "--name", "bike-mlflow"]);
+        var json = Run(["models", "import", "metadata", Fixture("mlflow_run.json"), "--xgboost", model, "--name", "bike-mlflow", "--json"]);
+
+        Assert.Equal(3, dryMismatch.ExitCode);
+        Assert.Equal("error: credit_logistic.json has 7 features without names but the metadata lists 12 (season, yr, mnth, hr, holiday, weekday, workingday, weathersit and 4 more); list one feature per model input, in the model's order; nothing was saved\n", dryMismatch.Stderr);
+        Assert.Equal((2, "error: --all-trees applies to the model file: give it with --xgboost FILE\n"), (allTreesAlone.ExitCode, allTreesAlone.Stderr));
+        Assert.True(imported.ExitCode == 0, imported.Stderr);
+        Assert.Matches(@"Registered bike-mlflow version 1 \(external with its XGBoost model: 14 metrics, 12 features; it can serve\); run [0-9a-f]+\n$", imported.Stdout);
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using var answer = JsonDocument.Parse(json.Stdout);
+        Assert.Equal((2, "xgboost", 12), (answer.RootElement.GetProperty("version").GetInt32(), answer.RootElement.GetProperty("modelFile").GetString(), answer.RootElement.GetProperty("features").GetArrayLength()));
+        await using var store = await StoreFactory.OpenAsync(Database);
+        var loaded = await store.LoadAsync("bike-mlflow/1");
+        Assert.Equal(("XGBoostImported", "season"), (loaded.Model.Kind, loaded.Model.FeatureNames[0]));
+        Assert.False(RegisteredModels.IsMetadataOnly(loaded.Version));
+    }
+
+    [Fact]
     public async Task ImportMetadata_WriteSpecEditAndImportAgain_AndABrokenSpecSavesNothing()
     {
         var spec = Path.Combine(_folder, "spec.json");

@@ -102,6 +102,55 @@ public sealed class ImportUiTests(HubUiFixture hub)
         Assert.Empty(ui.OutsideRequests);
     }
 
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    public async Task Scientist_AttachesTheXGBoostModel_AMismatchIsNamedAndTheMatchingModelServes(string scheme)
+    {
+        var model = $"bike-mlflow-{scheme}";
+        var xgboost = Path.Combine(CliProcess.RepoRoot, "tests", "fixtures", "xgboost");
+        await using var ui = await UiSession.OpenAsync(hub, scheme);
+        await ui.SignInAsync("scientist", path: "/import");
+        await ui.WaitForCircuitAsync();
+        await ChooseAsync(ui, Fixture("mlflow_run.json"));
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Propose mapping" }).ClickAsync();
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Status, new() { Name = "Mapping check" })).ToContainTextAsync("the mapped metadata is valid");
+        await ui.Page.GetByLabel("Model name").FillAsync(model);
+
+        // The credit model's 7 unnamed inputs are not the bike metadata's 12 features: refused, saying so; nothing saved.
+        await AttachAsync(ui, Path.Combine(xgboost, "credit_logistic.json"));
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Save as model" }).ClickAsync();
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "credit_logistic.json has 7 features without names" })).ToContainTextAsync(
+            "credit_logistic.json has 7 features without names but the metadata lists 12 (season, yr, mnth, hr, holiday, weekday, workingday, weathersit and 4 more); list one feature per model input, in the model's order; nothing was saved");
+        await ui.ScreenshotAsync("import-model-mismatch");
+
+        await AttachAsync(ui, Path.Combine(xgboost, "bike_reg.ubj"));
+        await Assertions.Expect(ui.Page.GetByText("with the XGBoost model bike_reg.ubj: it can serve")).ToBeVisibleAsync();
+        await ui.ScreenshotAsync("import-with-model");
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Save as model" }).ClickAsync();
+
+        await ui.Page.WaitForURLAsync($"**/models/{model}?version=1");
+        await Assertions.Expect(ui.Page.GetByText("Imported metadata with its XGBoost model (external)")).ToBeVisibleAsync();
+        await Assertions.Expect(ui.Page.GetByText("The version holds its model file and can serve")).ToBeVisibleAsync();
+        await ui.ScreenshotAsync("model-analytics-imported-with-model");
+        await ui.Page.GetByRole(AriaRole.Tab, new() { Name = "Versions (1)" }).ClickAsync();
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Link, new() { Name = "Download the model file of version 1" })).ToBeVisibleAsync();
+
+        await using var store = await StoreFactory.OpenAsync(hub.Database);
+        var loaded = await store.LoadAsync($"{model}/1");
+        Assert.Equal(("XGBoostImported", "external", "bike_reg.ubj"), (loaded.Model.Kind, loaded.Version.Tags["kind"], loaded.Version.Tags["model_source"]));
+        Assert.Empty(ui.ConsoleErrors);
+        Assert.Empty(ui.OutsideRequests);
+    }
+
+    private static async Task AttachAsync(UiSession ui, string path)
+    {
+        var name = await ui.Page.GetByRole(AriaRole.Status, new() { Name = "Attached model file" }).CountAsync() == 0 ? "Attach the XGBoost model" : "Replace the model file";
+        var chooser = await ui.Page.RunAndWaitForFileChooserAsync(() => ui.Page.GetByRole(AriaRole.Button, new() { Name = name }).ClickAsync());
+        await chooser.SetFilesAsync(path);
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Status, new() { Name = "Attached model file" })).ToContainTextAsync(Path.GetFileName(path));
+    }
+
     [Fact]
     public async Task Scientist_ImportsThroughAConnectorsLlm_SavesItsMapping()
     {
@@ -161,7 +210,7 @@ public sealed class ImportUiTests(HubUiFixture hub)
 
         await ChooseAsync(ui, new FilePayload { Name = "model.json", MimeType = "application/json", Buffer = new byte[11 * 1024 * 1024] });
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert)).ToHaveTextAsync(
-            "model.json is 11 MiB; the import reads files of up to 10 MiB (model metadata is rarely more than a few hundred KiB): upload the metadata, not the model or its data");
+            "model.json is 11 MiB; the import reads files of up to 10 MiB (model metadata is rarely more than a few hundred KiB): choose the metadata here, and attach the model file when saving");
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Button, new() { Name = "Propose mapping" })).ToBeDisabledAsync();
         Assert.Empty(ui.ConsoleErrors);
         Assert.Empty(ui.OutsideRequests);

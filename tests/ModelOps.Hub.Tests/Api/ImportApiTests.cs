@@ -14,6 +14,52 @@ public sealed class ImportApiTests() : HubTests(new SqliteHub())
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(TestModels.Root, "tests", "fixtures", "metadata", name));
 
+    private static object Model(string file) =>
+        new { fileName = file, content = Convert.ToBase64String(File.ReadAllBytes(Path.Combine(TestModels.Root, "tests", "fixtures", "xgboost", file))) };
+
+    // Other requests may carry 64 KiB, an import 1 MiB: the bike model (230 KiB as base64) fits the import's limit only.
+    protected override HubOptions? Options => new() { MaxRequestBodyBytes = 64 * 1024, MaxImportBodyBytes = 1024 * 1024 };
+
+    [Fact]
+    public async Task Save_WithTheXGBoostModel_RegistersAnExternalVersionThatServes()
+    {
+        var source = Fixture("mlflow_run.json");
+        var proposal = await JsonAsync(Hub.Scientist.PostAsJsonAsync("/api/import/proposals", new { fileName = "run.json", source }), HttpStatusCode.OK);
+
+        var saved = await JsonAsync(Hub.Scientist.PostAsJsonAsync("/api/import/models", new { fileName = "run.json", source, spec = proposal.GetProperty("spec"), name = "bike-mlflow", model = Model("bike_reg.ubj") }), HttpStatusCode.Created);
+
+        Assert.Equal(("bike-mlflow", 1, 12, "xgboost"), (saved.GetProperty("model").GetString(), saved.GetProperty("version").GetInt32(), saved.GetProperty("features").GetInt32(), saved.GetProperty("modelFile").GetString()));
+        var version = await Hub.Store.GetVersionAsync("bike-mlflow", 1);
+        Assert.Equal(("external", "xgboost", "bike_reg.ubj"), (version.Tags["kind"], version.Tags["model_file"], version.Tags["model_source"]));
+        var loaded = await Hub.Store.LoadAsync("bike-mlflow/1");
+        Assert.Equal("XGBoostImported", loaded.Model.Kind);
+        var analytics = await JsonAsync(Hub.Viewer.GetAsync("/api/models/bike-mlflow/analytics"), HttpStatusCode.OK);
+        Assert.Equal((true, "xgboost"), (analytics.GetProperty("external").GetBoolean(), analytics.GetProperty("externalModelFile").GetString()));
+    }
+
+    [Fact]
+    public async Task Save_WithAModelThatDoesNotMatch_Is400AndSavesNothing_AndBodiesHaveTheImportLimit()
+    {
+        var source = Fixture("seed_model_performance.json");
+        var proposal = await JsonAsync(Hub.Scientist.PostAsJsonAsync("/api/import/proposals", new { fileName = "model.json", source }), HttpStatusCode.OK);
+        var spec = proposal.GetProperty("spec");
+        var models = await Hub.Store.ListModelsAsync();
+
+        var mismatch = await Hub.Scientist.PostAsJsonAsync("/api/import/models", new { fileName = "model.json", source, spec, model = Model("credit_logistic.json") }).ProblemAsync();
+        var notBase64 = await Hub.Scientist.PostAsJsonAsync("/api/import/models", new { fileName = "model.json", source, spec, model = new { fileName = "m.json", content = "{not base64}" } }).ProblemAsync();
+        var noName = await Hub.Scientist.PostAsJsonAsync("/api/import/models", new { fileName = "model.json", source, spec, model = new { content = "e30=" } }).ProblemAsync();
+        var tooLarge = await Hub.Scientist.PostAsJsonAsync("/api/import/models", new { fileName = "model.json", source, spec, model = new { fileName = "m.json", content = new string('A', 1100 * 1024) } }).ProblemAsync();
+        var otherTooLarge = await Hub.Admin.PostAsJsonAsync("/api/connectors", new { name = new string('a', 70 * 1024) }).ProblemAsync();
+
+        Assert.Equal((400, "credit_logistic.json has 7 features without names but the metadata lists 8 (checking_status, duration, credit_history, purpose, credit_amount, savings_status, age, housing); list one feature per model input, in the model's order; nothing was saved"), mismatch);
+        Assert.Equal((400, "request body is invalid: $.model.content: not base64: send the model file's bytes base64-encoded"), notBase64);
+        Assert.Equal(400, noName.Status);
+        Assert.StartsWith("request body is invalid: $.model.fileName: ", noName.Detail, StringComparison.Ordinal);
+        Assert.Equal((413, "request body is larger than the limit of 1048576 bytes"), tooLarge);
+        Assert.Equal((413, "request body is larger than the limit of 65536 bytes"), otherTooLarge);
+        Assert.Equal(models.Select(m => (m.Name, m.LatestVersion)), (await Hub.Store.ListModelsAsync()).Select(m => (m.Name, m.LatestVersion)));
+    }
+
     [Fact]
     public async Task Schema_IsJsonSchema2020WithItsId()
     {
