@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using ModelOps.Store.Groups;
+using ModelOps.Store.Registry;
 
 namespace ModelOps.Store.Sql;
 
@@ -113,7 +114,7 @@ internal sealed partial class SqlStore : IGroupStore
             await BumpRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
             var current = await RequireGroupAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
             var modelId = await LockModelAsync(connection, transaction, model, now, cancellationToken).ConfigureAwait(false);
-            await RequireVersionAsync(connection, transaction, model, modelId, version, cancellationToken).ConfigureAwait(false);
+            RequireServable(await RequireVersionAsync(connection, transaction, model, modelId, version, cancellationToken).ConfigureAwait(false));
             var members = Promoted(current, model, version, takeAllTraffic);
             await ReplaceMembersAsync(connection, transaction, name, members, now, cancellationToken).ConfigureAwait(false);
             var from = await CurrentAliasAsync(connection, transaction, modelId, StoreDefaults.Alias, cancellationToken).ConfigureAwait(false);
@@ -237,7 +238,18 @@ internal sealed partial class SqlStore : IGroupStore
         foreach (var member in members)
         {
             var modelId = await RequireModelAsync(connection, transaction, member.Model, cancellationToken).ConfigureAwait(false);
-            await RequireVersionAsync(connection, transaction, member.Model, modelId, member.Version, cancellationToken).ConfigureAwait(false);
+            RequireServable(await RequireVersionAsync(connection, transaction, member.Model, modelId, member.Version, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    // A group's members answer requests: imported metadata without a model file cannot.
+    private static void RequireServable(ModelVersion version)
+    {
+        if (RegisteredModels.IsMetadataOnly(version))
+        {
+            throw new StoreException(
+                StoreErrorKind.Invalid,
+                string.Create(CultureInfo.InvariantCulture, $"version {version.Version} of model '{version.Model}' is external metadata without a model file, so it cannot serve in a group; import the metadata with its XGBoost model to serve it"));
         }
     }
 

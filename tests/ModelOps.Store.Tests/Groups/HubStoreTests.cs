@@ -79,6 +79,24 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     }
 
     [Fact]
+    public async Task CreateGroupAndPromote_MetadataWithoutAModelFile_IsRefusedAsItCannotServe()
+    {
+        await RegisterAsync("bike", 3);
+        await Store.RegisterVersionAsync(new NewModelVersion("bike", "file:///bike/metadata.json") { Tags = new Dictionary<string, string> { ["kind"] = "external" } });
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
+        var external = new NewModelGroup("h", [new GroupMember("bike", 4, GroupRole.Champion, 100)], GroupDeletionPolicy.Archive);
+
+        var create = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.CreateGroupAsync(external, "alice"));
+        var promote = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.PromoteAsync("g", "bike", 4, takeAllTraffic: false, "carol"));
+
+        const string Message = "version 4 of model 'bike' is external metadata without a model file, so it cannot serve in a group; import the metadata with its XGBoost model to serve it";
+        Assert.Equal((StoreErrorKind.Invalid, Message), (create.Kind, create.Message));
+        Assert.Equal((StoreErrorKind.Invalid, Message), (promote.Kind, promote.Message));
+        Assert.Equal(["g"], (await Store.Groups.ListGroupsAsync()).Select(g => g.Name));
+        Assert.Equal(3, (await Store.Groups.GetGroupAsync("g")).Members.Count);
+    }
+
+    [Fact]
     public async Task CreateGroup_BrokenMemberRules_ListsEveryProblem()
     {
         await RegisterAsync("bike", 3);
