@@ -3,6 +3,7 @@ using ModelOps.Store.Auth;
 using ModelOps.Store.Connectors;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
+using ModelOps.Store.Queue;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tracking;
 
@@ -46,4 +47,7 @@ public interface IModelStore : ITrackingStore, IModelRegistry, IAsyncDisposable,
 
     /// <summary>The connectors to LLM providers, their API keys encrypted (<see cref="IConnectorStore"/>).</summary>
     IConnectorStore Connectors { get; }
+
+    /// <summary>The durable job queue the workers take jobs from (<see cref="IJobQueue"/>).</summary>
+    IJobQueue Jobs { get; }
 }

@@ -3,7 +3,7 @@ namespace ModelOps.Store.Migrations;
 /// <summary>
 /// Every migration of the store's schema, in order. A migration is never edited once released:
 /// a change is a new migration appended here (model groups and tokens came as version 2, the
-/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6, connectors as version 7).
+/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6, connectors as version 7, the job queue as version 8).
 /// Each is applied in its own transaction, the same list on both databases.
 /// </summary>
 internal static class SchemaMigrations
@@ -213,6 +213,40 @@ internal static class SchemaMigrations
                 created_by TEXT NOT NULL,
                 updated_at {timestamp} NOT NULL
             );
+            """),
+        new(8, "the job queue", """
+            CREATE TABLE jobs (
+                id {id},
+                kind TEXT NOT NULL,
+                name TEXT NOT NULL,
+                config TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+                percent {real} NOT NULL,
+                message TEXT,
+                attempts INTEGER NOT NULL,
+                max_attempts INTEGER NOT NULL,
+                worker TEXT,
+                lease_expires_at {timestamp},
+                cancel_requested INTEGER NOT NULL,
+                run_id TEXT,
+                result TEXT,
+                error_kind TEXT,
+                error TEXT,
+                submitted_by TEXT NOT NULL,
+                submitted_at {timestamp} NOT NULL,
+                started_at {timestamp},
+                finished_at {timestamp}
+            );
+            CREATE INDEX jobs_by_status ON jobs (status, id);
+            CREATE TABLE job_log (
+                id {id},
+                job_id {bigint} NOT NULL REFERENCES jobs (id),
+                at {timestamp} NOT NULL,
+                attempt INTEGER NOT NULL,
+                level TEXT NOT NULL,
+                message TEXT NOT NULL
+            );
+            CREATE INDEX job_log_by_job ON job_log (job_id, id);
             """),
     ];
 

@@ -47,6 +47,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     protected override string TimestampType => "TIMESTAMPTZ";
 
+    public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
+
     protected override string RealType => "DOUBLE PRECISION";
 
     protected override string BigIntType => "BIGINT";

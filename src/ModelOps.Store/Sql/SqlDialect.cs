@@ -25,6 +25,13 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// <summary>How commits reach the disk (see <see cref="IModelStore.Durability"/>).</summary>
     public abstract string Durability { get; }
 
+    /// <summary>
+    /// What a <c>SELECT</c> ends with to lock the rows it returns for this write transaction and skip the rows other
+    /// transactions hold: <c> FOR UPDATE SKIP LOCKED</c> on PostgreSQL; nothing on SQLite, whose write transaction
+    /// already holds the whole file.
+    /// </summary>
+    public abstract string SkipLocked { get; }
+
     /// <summary>The SQL that counts tables named <c>@name</c> in the store's schema (0 or 1).</summary>
     public abstract string TableExistsSql { get; }
 

@@ -274,13 +274,5 @@ internal sealed partial class SqlStore : IConnectorStore
         }
     }
 
-    private static void ThrowIfInvalid(string subject, List<string> problems)
-    {
-        if (problems.Count > 0)
-        {
-            throw new StoreException(StoreErrorKind.Invalid, $"{subject} is invalid: {string.Join("; ", problems)}");
-        }
-    }
-
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

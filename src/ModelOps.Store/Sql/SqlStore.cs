@@ -6,6 +6,7 @@ using ModelOps.Store.Connectors;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 using ModelOps.Store.Migrations;
+using ModelOps.Store.Queue;
 
 namespace ModelOps.Store.Sql;
 
@@ -55,6 +56,8 @@ internal sealed partial class SqlStore : IModelStore
     public ITokenStore Tokens => this;
 
     public IConnectorStore Connectors => this;
+
+    public IJobQueue Jobs => this;
 
     /// <summary>
     /// Test hook: called at named points inside write transactions (such as
@@ -205,6 +208,15 @@ internal sealed partial class SqlStore : IModelStore
 
     private async Task<List<string>> StringsAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
         await QueryAsync(connection, transaction, sql, r => r.GetString(0), cancellationToken, parameters).ConfigureAwait(false);
+
+    /// <summary>Throws <see cref="StoreErrorKind.Invalid"/> listing every problem of <paramref name="subject"/>, when there is one.</summary>
+    private static void ThrowIfInvalid(string subject, List<string> problems)
+    {
+        if (problems.Count > 0)
+        {
+            throw new StoreException(StoreErrorKind.Invalid, $"{subject} is invalid: {string.Join("; ", problems)}");
+        }
+    }
 
     private static long ToLong(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
 

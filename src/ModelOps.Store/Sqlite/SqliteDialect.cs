@@ -183,6 +183,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     protected override string TimestampType => "TEXT";
 
+    public override string SkipLocked => string.Empty;
+
     protected override string RealType => "REAL";
 
     protected override string BigIntType => "INTEGER";
