@@ -20,6 +20,8 @@ root.Subcommands.Add(RunsCommand.Create(store));
 root.Subcommands.Add(ModelsCommand.Create(store));
 root.Subcommands.Add(ArtifactsCommand.Create(store));
 root.Subcommands.Add(ServeCommand.Create(store));
+root.Subcommands.Add(JobsCommand.Create(store));
+root.Subcommands.Add(JobsCommand.Worker(store));
 root.Subcommands.Add(TokensCommand.Create(store));
 root.Subcommands.Add(ConnectorsCommand.Create(store));
 

@@ -87,6 +87,8 @@ public static class HubApp
             services.AddSingleton(gate);
             services.AddSingleton<ShutdownDrain>();
             services.AddHostedService(provider => provider.GetRequiredService<ShutdownDrain>());
+            services.AddSingleton<Workers.JobQueueService>();
+            services.AddHostedService<Workers.HubWorkers>();
             services.AddSingleton<InferenceLogWriter>();
             services.AddHostedService(provider => provider.GetRequiredService<InferenceLogWriter>());
             services.AddHubSession();
@@ -138,6 +140,7 @@ public static class HubApp
             app.MapHealthApi();
             app.MapRegistryApi();
             app.MapGroupsApi();
+            app.MapJobsApi();
             app.MapPredictApi();
             app.MapInferencesApi();
             app.MapAnalyticsApi();

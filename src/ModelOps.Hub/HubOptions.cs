@@ -61,6 +61,15 @@ public sealed class HubOptions
     /// <value>Default: 1 second; 0 stops listening at once (no drain, and the listening sockets close as they are).</value>
     public TimeSpan ShutdownDrain { get; init; } = HubDefaults.ShutdownDrain;
 
+    /// <summary>How many queued jobs the hub itself runs at once (<c>modelops serve --workers N</c>); 0: none, <c>modelops worker</c> processes run them.</summary>
+    /// <value>Default: 0.</value>
+    [Range(0, 64)]
+    public int Workers { get; init; }
+
+    /// <summary>The config language of queued jobs: what a submitted config is checked against, and what the hub's workers run.</summary>
+    /// <value>Default: <see cref="Jobs.Jobs.JobKinds.Create"/> (every job of <c>ModelOps.Jobs</c>; the CLI adds the streaming jobs).</value>
+    public Jobs.Configuration.ConfigKinds JobKinds { get; init; } = Jobs.Jobs.JobKinds.Create();
+
     /// <summary>The clock of log timestamps; also given to the store when <see cref="Store"/> keeps its default clock.</summary>
     /// <value>Default: <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

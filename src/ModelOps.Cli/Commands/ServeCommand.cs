@@ -3,7 +3,7 @@ using ModelOps.Hub;
 
 namespace ModelOps.Cli.Commands;
 
-/// <summary><c>modelops serve [--urls URL] [--database URL]</c>: runs the hub until Ctrl+C or SIGTERM.</summary>
+/// <summary><c>modelops serve [--urls URL] [--database URL] [--workers N]</c>: runs the hub until Ctrl+C or SIGTERM.</summary>
 internal static class ServeCommand
 {
     public static Command Create(StoreCommandOptions options)
@@ -18,9 +18,15 @@ internal static class ServeCommand
             Description = $"Seconds a stopping hub (SIGTERM, Ctrl+C) keeps answering, with Connection: close and /health 503, before it stops listening. Default: {HubDefaults.ShutdownDrain.TotalSeconds:0}.",
             DefaultValueFactory = _ => HubDefaults.ShutdownDrain.TotalSeconds,
         };
-        var serve = new Command("serve", "Run the model hub: REST API (OpenAPI at /openapi/v1.json), group routing, inference logs.");
+        var workers = new Option<int>("--workers")
+        {
+            Description = "How many queued jobs the hub itself runs at once (0: none; modelops worker processes run them). Default: 0.",
+            DefaultValueFactory = _ => 0,
+        };
+        var serve = new Command("serve", "Run the model hub: REST API (OpenAPI at /openapi/v1.json), web UI, group routing, inference logs, and with --workers the job queue's workers.");
         serve.Options.Add(urls);
         serve.Options.Add(drain);
+        serve.Options.Add(workers);
         serve.SetAction(parse => CommandRunner.Run(parse.GetValue(options.Verbose), console =>
         {
             var app = HubApp.CreateAsync(new HubOptions
@@ -28,6 +34,8 @@ internal static class ServeCommand
                 Database = parse.GetRequiredValue(options.Database),
                 Urls = parse.GetRequiredValue(urls),
                 ShutdownDrain = TimeSpan.FromSeconds(parse.GetValue(drain)),
+                Workers = parse.GetValue(workers),
+                JobKinds = RunCommand.Kinds(),
             }).GetAwaiter().GetResult();
             try
             {

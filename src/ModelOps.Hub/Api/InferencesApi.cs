@@ -36,16 +36,16 @@ internal static class InferencesApi
         var errors = new JsonBody();
         var query = new InferenceQuery
         {
-            Model = Text(q, "model"),
-            Version = Parse(q, "version", errors, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null, "an integer"),
-            Role = Parse(q, "role", errors, s => GroupNames.TryParseRole(s, out var r) ? r : (GroupRole?)null, "champion, challenger or shadow"),
-            From = Parse(q, "from", errors, Time, "an ISO 8601 time"),
-            To = Parse(q, "to", errors, Time, "an ISO 8601 time"),
-            MinPrediction = Parse(q, "minPrediction", errors, Number, "a number"),
-            MaxPrediction = Parse(q, "maxPrediction", errors, Number, "a number"),
-            Text = Text(q, "q"),
-            Before = Parse(q, "before", errors, s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (long?)null, "a row id"),
-            Limit = Parse(q, "limit", errors, s => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : (int?)null, "an integer") ?? 50,
+            Model = QueryParameters.Text(q, "model"),
+            Version = QueryParameters.Parse(q, "version", errors, QueryParameters.Int, "an integer"),
+            Role = QueryParameters.Parse(q, "role", errors, s => GroupNames.TryParseRole(s, out var r) ? r : (GroupRole?)null, "champion, challenger or shadow"),
+            From = QueryParameters.Parse(q, "from", errors, Time, "an ISO 8601 time"),
+            To = QueryParameters.Parse(q, "to", errors, Time, "an ISO 8601 time"),
+            MinPrediction = QueryParameters.Parse(q, "minPrediction", errors, Number, "a number"),
+            MaxPrediction = QueryParameters.Parse(q, "maxPrediction", errors, Number, "a number"),
+            Text = QueryParameters.Text(q, "q"),
+            Before = QueryParameters.Parse(q, "before", errors, QueryParameters.Long, "a row id"),
+            Limit = QueryParameters.Parse(q, "limit", errors, QueryParameters.Int, "an integer") ?? 50,
         };
         errors.ThrowIfAny("query string");
         var page = await store.QueryInferencesAsync(group, query, request.HttpContext.RequestAborted).ConfigureAwait(false);
@@ -65,25 +65,6 @@ internal static class InferencesApi
     {
         GroupNames.Validate(group);
         return Results.Ok(await store.GetLabelHistoryAsync(group, requestId, ct).ConfigureAwait(false));
-    }
-
-    private static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var value) && value.ToString().Length > 0 ? value.ToString() : null;
-
-    private static T? Parse<T>(IQueryCollection query, string name, JsonBody errors, Func<string, T?> parse, string expected)
-        where T : struct
-    {
-        if (Text(query, name) is not { } text)
-        {
-            return null;
-        }
-
-        if (parse(text) is { } value)
-        {
-            return value;
-        }
-
-        errors.Error(name, $"'{text}' is not {expected}");
-        return null;
     }
 
     private static DateTimeOffset? Time(string text) =>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -29,6 +30,36 @@ internal static class QueryParameters
 
     /// <summary>Makes the GET endpoint refuse the query parameters it does not declare.</summary>
     public static RouteHandlerBuilder RefuseUnknownQuery(this RouteHandlerBuilder builder) => builder.AddEndpointFilter(CheckAsync);
+
+    /// <summary>The parameter's text, or <see langword="null"/> when absent or empty.</summary>
+    public static string? Text(IQueryCollection query, string name) => query.TryGetValue(name, out var value) && value.ToString().Length > 0 ? value.ToString() : null;
+
+    /// <summary>The parameter parsed by <paramref name="parse"/>; absent: <see langword="null"/>; unparsable: an error in <paramref name="errors"/> saying what was <paramref name="expected"/>.</summary>
+    public static T? Parse<T>(IQueryCollection query, string name, JsonBody errors, Func<string, T?> parse, string expected)
+        where T : struct
+    {
+        if (Text(query, name) is not { } text)
+        {
+            return null;
+        }
+
+        if (parse(text) is { } value)
+        {
+            return value;
+        }
+
+        errors.Error(name, $"'{text}' is not {expected}");
+        return null;
+    }
+
+    /// <summary>An integer, or <see langword="null"/>.</summary>
+    public static int? Int(string text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>A long integer, or <see langword="null"/>.</summary>
+    public static long? Long(string text) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary><c>true</c> or <c>false</c>, or <see langword="null"/>.</summary>
+    public static bool? Bool(string text) => text switch { "true" => true, "false" => false, _ => null };
 
     private static ValueTask<object?> CheckAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {

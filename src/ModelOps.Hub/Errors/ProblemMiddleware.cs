@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using ModelOps.Hub.Connectors;
+using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Import.Metadata;
 using ModelOps.Store;
 
@@ -125,6 +126,7 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
         ConnectorException connector => (StatusCodes.Status502BadGateway, connector.Message, null),
         MetadataImportException { Kind: MetadataImportErrorKind.LlmAnswerNotSpec } import => (StatusCodes.Status502BadGateway, import.Message, null),
         MetadataImportException import => (StatusCodes.Status400BadRequest, import.Message, null),
+        ConfigException config => (StatusCodes.Status400BadRequest, $"the job config is invalid: {string.Join("; ", config.Problems.Select(p => p.ToString()))}", [.. config.Problems.Select(p => p.ToString())]),
         _ => (StatusCodes.Status500InternalServerError, "internal error; the server log has the cause", null),
     };
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -15,10 +16,24 @@ internal sealed record ConfigMember(string Name, Type Type, bool Required, bool 
 /// <summary>The fields of a config type (shared by the binder and the schema, so both agree) and how scalar types are named.</summary>
 internal static class ConfigMembers
 {
+    // NullabilityInfoContext is not thread-safe (its caches throw when two threads fill them): it is used under the lock, and
+    // each type is described once; workers bind configs on several threads at once.
     private static readonly NullabilityInfoContext Nullability = new();
+    private static readonly Lock NullabilityLock = new();
+    private static readonly ConcurrentDictionary<Type, (ConstructorInfo? Constructor, IReadOnlyList<ConfigMember> Members)> Described = new();
 
     /// <summary>The constructor used (the public one with the most parameters, not the record copy constructor) and the fields in declaration order, base type first.</summary>
-    public static (ConstructorInfo? Constructor, IReadOnlyList<ConfigMember> Members) Describe(Type type)
+    public static (ConstructorInfo? Constructor, IReadOnlyList<ConfigMember> Members) Describe(Type type) => Described.GetOrAdd(type, DescribeLocked);
+
+    private static (ConstructorInfo? Constructor, IReadOnlyList<ConfigMember> Members) DescribeLocked(Type type)
+    {
+        lock (NullabilityLock)
+        {
+            return DescribeUncached(type);
+        }
+    }
+
+    private static (ConstructorInfo? Constructor, IReadOnlyList<ConfigMember> Members) DescribeUncached(Type type)
     {
         var constructor = type.GetConstructors(BindingFlags.Public | BindingFlags.Instance)
             .Where(c => !(c.GetParameters() is [var only] && only.ParameterType == type))

@@ -12,6 +12,10 @@ public sealed record JobRunOptions
 
     /// <summary>Where long steps report progress.</summary>
     public IJobProgress Progress { get; init; } = JobProgress.None;
+
+    /// <summary>Called with the run's id once the job's run started (a worker reports it with the job's progress).</summary>
+    /// <value>Default <see langword="null"/>.</value>
+    public Action<string>? RunStarted { get; init; }
 }
 
 /// <summary>
@@ -38,6 +42,7 @@ public static class JobRunner
             Tags = new Dictionary<string, string>(StringComparer.Ordinal) { ["job"] = job.Kind },
         }, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("{Kind} started: run {Run} in experiment {Experiment}", job.Kind, run.Id, services.Experiment);
+        options.RunStarted?.Invoke(run.Id);
         try
         {
             var context = new JobContext

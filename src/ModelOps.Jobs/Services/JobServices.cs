@@ -159,7 +159,7 @@ public sealed class JobServices : IAsyncDisposable
             sinks += $" and JSON lines file {file.Path}";
         }
 
-        _loggerFactory = new LoggerFactory(_providers, new LoggerFilterOptions { MinLevel = logger.Level });
+        _loggerFactory = new LoggerFactory([.. _providers, .. options.LoggerProviders], new LoggerFilterOptions { MinLevel = logger.Level });
         _log = _loggerFactory.CreateLogger(ServiceDefaults.ServicesCategory);
         ServiceLog.LoggerStarted(_log, logger.Level, sinks);
     }

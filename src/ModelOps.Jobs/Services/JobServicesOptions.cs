@@ -19,6 +19,10 @@ public sealed record JobServicesOptions
     /// <value>Default: <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>More log sinks beside the console and the JSON-lines file (a worker's sink writes the queued job's log); the services do not dispose them.</summary>
+    /// <value>Default: none.</value>
+    public IReadOnlyList<Microsoft.Extensions.Logging.ILoggerProvider> LoggerProviders { get; init; } = [];
+
     /// <summary>The handler of the webhook's <see cref="HttpClient"/> (a proxy, custom certificates); not disposed by the services.</summary>
     /// <value>Default: <see langword="null"/>, a handler of its own.</value>
     public HttpMessageHandler? HttpHandler { get; init; }

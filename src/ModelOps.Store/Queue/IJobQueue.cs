@@ -52,6 +52,13 @@ public interface IJobQueue
     Task<bool> FinishJobAsync(long id, string worker, JobOutcome outcome, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Gives job <paramref name="id"/> back to the queue (its worker is stopping): queued again, the attempt not counted,
+    /// with the log line <paramref name="reason"/>.
+    /// </summary>
+    /// <returns><see langword="false"/> when the worker no longer held the job: nothing changed.</returns>
+    Task<bool> ReleaseJobAsync(long id, string worker, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Cancels job <paramref name="id"/>: a queued job at once; a running one is asked to stop (its worker sees it at its
     /// next heartbeat and stops it cooperatively). Asking again changes nothing.
     /// </summary>

@@ -257,6 +257,32 @@ internal sealed partial class SqlStore : IJobQueue
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<bool> ReleaseJobAsync(long id, string worker, string reason, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(reason);
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            var attempts = await QueryAsync(
+                connection,
+                transaction,
+                "UPDATE jobs SET status = 'queued', attempts = attempts - 1, worker = NULL, lease_expires_at = NULL, percent = 0, message = NULL "
+                + "WHERE id = @id AND worker = @worker AND status = 'running' RETURNING attempts",
+                r => ToInt(r.GetValue(0)),
+                cancellationToken,
+                ("@id", id),
+                ("@worker", worker)).ConfigureAwait(false);
+            if (attempts.Count == 0)
+            {
+                return false;
+            }
+
+            await InsertJobLogAsync(connection, transaction, id, [new NewJobLogLine(now, attempts[0] + 1, "warn", reason)], cancellationToken).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<QueuedJob> CancelJobAsync(long id, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);

@@ -148,6 +148,23 @@ public abstract class JobQueueTests(IStoreBackend backend) : StoreTests(backend)
     }
 
     [Fact]
+    public async Task Release_PutsTheJobBackWithoutCountingTheAttempt_OnlyForItsWorker()
+    {
+        var job = await SubmitAsync();
+        await Store.Jobs.ClaimJobAsync("w1", Lease);
+
+        var notMine = await Store.Jobs.ReleaseJobAsync(job.Id, "w2", "w2 stops");
+        var released = await Store.Jobs.ReleaseJobAsync(job.Id, "w1", "worker w1 is stopping; the job waits for another worker");
+        var again = await Store.Jobs.ClaimJobAsync("w2", Lease);
+
+        Assert.Equal((false, true), (notMine, released));
+        Assert.Equal((job.Id, 1, "w2"), (again!.Id, again.Attempts, again.Worker));
+        Assert.Equal(
+            ["0 info: submitted by alice", "1 info: attempt 1 of 3 on worker w1", "1 warn: worker w1 is stopping; the job waits for another worker", "1 info: attempt 1 of 3 on worker w2"],
+            await LogAsync(job.Id));
+    }
+
+    [Fact]
     public async Task Cancel_OfAJobWhoseWorkerDied_EndsItCancelledInsteadOfRetrying()
     {
         var job = await SubmitAsync();
