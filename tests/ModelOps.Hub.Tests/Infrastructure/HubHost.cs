@@ -76,6 +76,7 @@ internal sealed class HubHost : IAsyncDisposable
             LogQueueCapacity = settings.LogQueueCapacity,
             LogMaxBatchRows = settings.LogMaxBatchRows,
             RefreshInterval = settings.RefreshInterval,
+            Workers = settings.Workers,
 
             // In-process tests stop their hub at once unless a test asks for the drain.
             ShutdownDrain = options?.ShutdownDrain ?? TimeSpan.Zero,
