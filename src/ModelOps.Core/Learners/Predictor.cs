@@ -86,3 +86,16 @@ public abstract class Predictor
     /// <summary>Applies <paramref name="link"/> to a raw output.</summary>
     public static double ApplyLink(Link link, double raw) => link == Link.Logistic ? 1.0 / (1.0 + Math.Exp(-raw)) : raw;
 }
+
+/// <summary>Descriptions of predictors for messages.</summary>
+internal static class Predictors
+{
+    /// <summary><c>a forest of 100 trees</c>, <c>a boosted ensemble of 50 trees</c>, <c>a linear model of 8 features</c>.</summary>
+    public static string Describe(Predictor predictor) => predictor switch
+    {
+        Trees.TreeEnsemble { Averaged: true } forest => $"a forest of {forest.Trees.Count} trees over {forest.FeatureCount} features",
+        Trees.TreeEnsemble boosted => $"a boosted ensemble of {boosted.Trees.Count} trees over {boosted.FeatureCount} features ({boosted.Link} link)",
+        Linear.LinearPredictor linear => $"a linear model of {linear.FeatureCount} features ({linear.Link} link)",
+        _ => predictor.GetType().Name,
+    };
+}

@@ -93,6 +93,44 @@ public sealed class Model : IModel
         TargetName = target.Name;
     }
 
+    /// <summary>
+    /// Continues training this fitted model on new rows: the same fitted feature pipeline transforms them (so the
+    /// predictor's features keep their meaning) and <paramref name="learner"/> continues the fitted predictor
+    /// (<see cref="LearnerOptions.CanContinue"/>): boosting adds its trees from this model's raw output (the result's raw
+    /// output is this one's plus the new trees'), a forest adds trees, least squares moves the coefficients toward the new rows.
+    /// </summary>
+    /// <param name="inputs">The new rows' inputs (every column the pipeline reads).</param>
+    /// <param name="target">Their targets.</param>
+    /// <param name="learner">The continuing learner: this model's own with changed parameters (the number of trees to add), or another of the same family and task.</param>
+    /// <param name="cancellationToken">Stops the training.</param>
+    /// <returns>A new fitted model; this one is unchanged.</returns>
+    /// <exception cref="InvalidOperationException">This model is not fitted.</exception>
+    /// <exception cref="ArgumentException">The learner's task differs, or it does not continue this model's predictor (the message says what each is).</exception>
+    /// <exception cref="NotSupportedException">The learner cannot continue training.</exception>
+    public Model Continue(Frame inputs, Column target, LearnerOptions learner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(learner);
+        if (Pipeline is not { } pipeline || Predictor is not { } predictor)
+        {
+            throw new InvalidOperationException($"The {Kind} model is not fitted; only a fitted model can continue training.");
+        }
+
+        if (learner.Task != Task)
+        {
+            throw new ArgumentException($"{learner.Kind} is a {TaskName(learner.Task)} but the model is a {TaskName(Task)}.", nameof(learner));
+        }
+
+        learner.Validate();
+        var targets = TargetValues.Read(target, inputs.RowCount, Task);
+        var features = pipeline.Transform(inputs);
+        var continued = learner.Continue(predictor, features, targets, cancellationToken);
+        return new Model(_steps, learner, pipeline, continued, target.Name, Metadata);
+    }
+
+    private static string TaskName(ModelTask task) => task == ModelTask.Regression ? "regressor" : "binary classifier";
+
     /// <inheritdoc/>
     /// <remarks>Scored by <see cref="ModelScoring"/>, block by block on the cores.</remarks>
     public double[] PredictRaw(Frame inputs) => ModelScoring.RawOutputs(this, inputs, null, null).Raw;

@@ -1,3 +1,5 @@
+using ModelOps.Core.Learning;
+
 namespace ModelOps.Core.Learners.Linear;
 
 /// <summary>
@@ -44,6 +46,34 @@ internal static class LeastSquaresTrainer
         }
 
         return new LinearPredictor(coefficients, intercept, (double[])design.Means.Clone(), Link.Identity);
+    }
+
+    /// <summary>
+    /// Continues <paramref name="fitted"/> (coefficients <c>w0</c>, intercept <c>b0</c>) on new rows: minimises
+    /// <c>|y - Xw - b|² + alpha |w - w0|²</c> by fitting <c>d = w - w0</c> to the residuals <c>y - (X w0 + b0)</c>; the
+    /// intercept stays unpenalised. With <paramref name="alpha"/> 0 this is the refit on the new rows.
+    /// </summary>
+    public static LinearPredictor Continue(Predictor fitted, LinearDesign design, FeatureMatrix features, double[] targets, double alpha, string kind, CancellationToken cancellation)
+    {
+        if (fitted is not LinearPredictor { Link: Link.Identity } start || start.FeatureCount != design.Features)
+        {
+            throw new ArgumentException($"{kind} continues a linear regression of the same features, not {Predictors.Describe(fitted)}.", nameof(fitted));
+        }
+
+        var residuals = new double[targets.Length];
+        for (var i = 0; i < residuals.Length; i++)
+        {
+            residuals[i] = targets[i] - start.PredictRaw(features.Row(i));
+        }
+
+        var step = Fit(design, residuals, alpha, cancellation);
+        var coefficients = new double[design.Features];
+        for (var j = 0; j < coefficients.Length; j++)
+        {
+            coefficients[j] = start.Coefficients[j] + step.Coefficients[j];
+        }
+
+        return new LinearPredictor(coefficients, start.Intercept + step.Intercept, step.FeatureMeans.ToArray(), Link.Identity);
     }
 
     /// <summary>

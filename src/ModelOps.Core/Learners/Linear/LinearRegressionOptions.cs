@@ -27,6 +27,13 @@ public sealed record LinearRegressionOptions : LearnerOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool FitIntercept { get; init; } = LinearDefaults.FitIntercept;
 
+    /// <inheritdoc/>
+    /// <remarks>Without a penalty the least-squares answer does not depend on where it starts: continuing is refitting on the new rows.</remarks>
+    public override bool CanContinue => true;
+
     internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
         LeastSquaresTrainer.Fit(LinearDesign.Create(features, FitIntercept, Kind), targets, alpha: 0, cancellation);
+
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+        LeastSquaresTrainer.Continue(fitted, LinearDesign.Create(features, FitIntercept, Kind), features, targets, alpha: 0, Kind, cancellation);
 }

@@ -84,8 +84,23 @@ public abstract record RandomForestOptions : TreeLearnerOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool Bootstrap { get; init; } = true;
 
+    /// <inheritdoc/>
+    /// <remarks>Grows <see cref="NEstimators"/> new trees on the new rows and averages them with the fitted forest's trees.</remarks>
+    public override bool CanContinue => true;
+
     internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
         ForestTrainer.Fit(features, targets, NEstimators, Bootstrap, MaxBins, Settings(features.Columns), Seed, cancellation);
+
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation)
+    {
+        if (fitted is not TreeEnsemble { Averaged: true } forest || forest.FeatureCount != features.Columns)
+        {
+            throw new ArgumentException($"{Kind} continues a forest of the same features, not {Predictors.Describe(fitted)}.", nameof(fitted));
+        }
+
+        var grown = ForestTrainer.Fit(features, targets, NEstimators, Bootstrap, MaxBins, Settings(features.Columns), Seed, cancellation);
+        return new TreeEnsemble([.. forest.Trees, .. grown.Trees], 0, averaged: true, forest.Link, features.Columns);
+    }
 }
 
 /// <summary>A random forest of regression trees.</summary>

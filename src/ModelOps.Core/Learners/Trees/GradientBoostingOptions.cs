@@ -68,8 +68,23 @@ public abstract record GradientBoostingOptions : LearnerOptions
     /// <value>Default 0.</value>
     public int Seed { get; init; }
 
+    /// <inheritdoc/>
+    /// <remarks>Adds <see cref="MaxIter"/> trees to a boosted ensemble, starting from its raw output on the new rows; the result's raw output is the fitted one's plus the new trees'.</remarks>
+    public override bool CanContinue => true;
+
     internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
         GradientBoostingTrainer.Fit(this, features, targets, Task == ModelTask.BinaryClassification, cancellation);
+
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation)
+    {
+        var link = Task == ModelTask.BinaryClassification ? Link.Logistic : Link.Identity;
+        if (fitted is not TreeEnsemble { Averaged: false } boosted || boosted.Link != link || boosted.FeatureCount != features.Columns)
+        {
+            throw new ArgumentException($"{Kind} continues a boosted tree ensemble of the same task and features, not {Predictors.Describe(fitted)}.", nameof(fitted));
+        }
+
+        return GradientBoostingTrainer.Fit(this, features, targets, Task == ModelTask.BinaryClassification, cancellation, boosted);
+    }
 
     internal GrowerSettings Settings(int featureCount) => new(
         MaxDepth, MaxLeafNodes, MinSamplesLeaf, 2, TreeDefaults.MinHessianLeaf, L2Regularization, LearningRate, featureCount, ParallelHistograms: true, UnitHessian: Task == ModelTask.Regression);

@@ -9,7 +9,8 @@ internal static class GradientBoostingTrainer
     // Below this many rows the per-row loops stay on one core.
     private const int ParallelRows = 1 << 16;
 
-    public static TreeEnsemble Fit(GradientBoostingOptions options, FeatureMatrix features, double[] targets, bool classification, CancellationToken cancellation)
+    /// <summary>Boosts <see cref="GradientBoostingOptions.MaxIter"/> trees; from <paramref name="start"/>'s raw output and after its trees when given (continued training).</summary>
+    public static TreeEnsemble Fit(GradientBoostingOptions options, FeatureMatrix features, double[] targets, bool classification, CancellationToken cancellation, TreeEnsemble? start = null)
     {
         var (train, validation) = options.EarlyStopping
             ? HoldOut(targets, options.ValidationFraction, classification, (ulong)options.Seed)
@@ -21,17 +22,29 @@ internal static class GradientBoostingTrainer
 
         var n = x.Rows;
         var binned = BinnedFeatures.Create(x, options.MaxBins, (ulong)options.Seed);
-        var baseScore = BaseScore(y, classification);
+        var baseScore = start?.BaseScore ?? BaseScore(y, classification);
         var raw = new double[n];
-        Array.Fill(raw, baseScore);
         var rawValidation = new double[yValidation.Length];
-        Array.Fill(rawValidation, baseScore);
+        if (start is null)
+        {
+            Array.Fill(raw, baseScore);
+            Array.Fill(rawValidation, baseScore);
+        }
+        else
+        {
+            StartingRaw(start, x, raw);
+            if (xValidation is not null)
+            {
+                StartingRaw(start, xValidation, rawValidation);
+            }
+        }
         var g = new double[n];
         var h = new double[n];
         var rows = new int[n];
         var buffers = new GrowerBuffers(n);
         var settings = options.Settings(x.Columns);
-        var trees = new List<Tree>(options.MaxIter);
+        var trees = new List<Tree>((start?.Trees.Count ?? 0) + options.MaxIter);
+        trees.AddRange(start?.Trees ?? []);
         var scores = new List<double>();
         if (xValidation is not null)
         {
@@ -61,7 +74,16 @@ internal static class GradientBoostingTrainer
             }
         }
 
-        return new TreeEnsemble(trees, baseScore, averaged: false, classification ? Link.Logistic : Link.Identity, features.Columns);
+        return new TreeEnsemble(trees, baseScore, averaged: false, classification ? Link.Logistic : Link.Identity, features.Columns, start?.Float32Sum ?? false);
+    }
+
+    // The raw output the continued ensemble starts from, row by row as it predicts.
+    private static void StartingRaw(TreeEnsemble start, FeatureMatrix x, double[] raw)
+    {
+        for (var i = 0; i < raw.Length; i++)
+        {
+            raw[i] = start.PredictRaw(x.Row(i));
+        }
     }
 
     // Adds each leaf's value to the raw scores of its rows; every row is in one leaf, so leaves may go in parallel.
