@@ -21,6 +21,7 @@ public static class DatasetKinds
             .Add<DatasetReader, JsonLinesReader>(nameof(JsonLinesReader))
             .Add<DatasetReader, SqlReader>(nameof(SqlReader))
             .Add<DatasetReader, ParquetReader>(nameof(ParquetReader))
+            .Add<DatasetReader, GroupLogReader>(nameof(GroupLogReader))
             .Add<DatasetWriter, CsvWriter>(nameof(CsvWriter))
             .Add<DatasetWriter, JsonLinesWriter>(nameof(JsonLinesWriter))
             .Add<DatasetWriter, SqlWriter>(nameof(SqlWriter))

@@ -115,7 +115,7 @@ public sealed class JobContext
     private async Task<DatasetRead> ReadLoggedAsync(string name, DatasetReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var read = await reader.ReadAsync(CancellationToken).ConfigureAwait(false);
+        var read = await reader.ReadAsync(Store, CancellationToken).ConfigureAwait(false);
         Logger.LogInformation("{Name}: read {Rows} rows x {Columns} columns from {Source}", name, read.Frame.RowCount, read.Frame.ColumnCount, read.SourceUri);
         await Store.LogDatasetAsync(RunId, read.ToLineage(name, "input"), CancellationToken).ConfigureAwait(false);
         return read;

@@ -45,6 +45,7 @@ public static class JobKinds
         ArgumentNullException.ThrowIfNull(kinds);
         return kinds.Add<Job, TuningJob>(TuningJob.KindName)
             .Add<Job, TrainingJob>(TrainingJob.KindName)
+            .Add<Job, FineTuningJob>(FineTuningJob.KindName)
             .Add<Job, PromotionJob>(PromotionJob.KindName)
             .Add<Job, InferenceJob>(InferenceJob.KindName)
             .Add<Job, EvaluationsJob>(EvaluationsJob.KindName)

@@ -47,7 +47,7 @@ public sealed record TrainingJob : FittingJob
     public string? TuningRun { get; init; }
 
     /// <summary>The most test rows the mean |SHAP| importances are measured on (the first ones of the test part).</summary>
-    public const int ImportanceSampleRows = 1000;
+    public const int ImportanceSampleRows = ModelImportances.SampleRows;
 
     /// <inheritdoc />
     public override async Task<JobResult> RunAsync(JobContext context)
@@ -95,13 +95,7 @@ public sealed record TrainingJob : FittingJob
             context.Logger.LogInformation("test {Metric} = {Value}", name, value);
         }
 
-        var sample = testInputs.Head(Math.Min(ImportanceSampleRows, testInputs.RowCount));
-        var shap = ModelScoring.Score(model, sample, new ScoringOptions { Explain = ShapLevel.Input }).Shap!;
-        var importances = new FeatureImportanceFile(sample.RowCount, FeatureImportances.Compute(model, shap, ShapLevel.Input));
-        using (var content = new MemoryStream(importances.ToBytes(), writable: false))
-        {
-            await context.Store.LogArtifactAsync(context.RunId, FeatureImportanceFile.ArtifactPath, content, context.CancellationToken).ConfigureAwait(false);
-        }
+        await ModelImportances.LogAsync(context, model, testInputs).ConfigureAwait(false);
 
         var version = await context.Store.RegisterAsync(
             new ModelRegistration(ModelName, model, context.RunId) { Description = $"{Model.Kind} trained on {fold.Train.Length} rows", Metrics = scores },
@@ -172,5 +166,22 @@ internal static class Scores
         }
 
         return scores;
+    }
+}
+
+/// <summary>The feature importances a fitting job logs with its run (the model page's importance chart).</summary>
+internal static class ModelImportances
+{
+    /// <summary>The most rows the mean |SHAP| importances are measured on (the first ones given).</summary>
+    public const int SampleRows = 1000;
+
+    /// <summary>Logs the mean |SHAP| per input column over (up to <see cref="SampleRows"/> of) <paramref name="rows"/> as the run's <see cref="FeatureImportanceFile.ArtifactPath"/>.</summary>
+    public static async Task LogAsync(JobContext context, Model model, Frame rows)
+    {
+        var sample = rows.Head(Math.Min(SampleRows, rows.RowCount));
+        var shap = ModelScoring.Score(model, sample, new ScoringOptions { Explain = ShapLevel.Input }).Shap!;
+        var importances = new FeatureImportanceFile(sample.RowCount, FeatureImportances.Compute(model, shap, ShapLevel.Input));
+        using var content = new MemoryStream(importances.ToBytes(), writable: false);
+        await context.Store.LogArtifactAsync(context.RunId, FeatureImportanceFile.ArtifactPath, content, context.CancellationToken).ConfigureAwait(false);
     }
 }

@@ -82,6 +82,14 @@ public sealed record InferenceQuery
     /// <summary>Only rows older than this row id: the <see cref="InferencePage.NextCursor"/> of the previous page.</summary>
     public long? Before { get; init; }
 
+    /// <summary>Only rows of these roles (with <see cref="Role"/>, the rows of both filters).</summary>
+    /// <value>Default <see langword="null"/>: any role.</value>
+    public IReadOnlyCollection<GroupRole>? Roles { get; init; }
+
+    /// <summary>Only rows whose label arrived (feedback).</summary>
+    /// <value>Default <see langword="false"/>: labelled or not.</value>
+    public bool LabelledOnly { get; init; }
+
     /// <summary>The most rows returned, newest first.</summary>
     /// <value>Default: 50; 1 to 1000.</value>
     public int Limit { get; init; } = 50;

@@ -172,6 +172,18 @@ internal sealed partial class SqlStore : IInferenceLogStore
             Filter("role = @role", "@role", role.ToName());
         }
 
+        if (query.Roles is { Count: > 0 } roles)
+        {
+            var names = roles.Distinct().Select((r, i) => (Name: string.Create(CultureInfo.InvariantCulture, $"@role{i}"), Value: r.ToName())).ToList();
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append("role IN (").AppendJoin(", ", names.Select(n => n.Name)).Append(')');
+            parameters.AddRange(names.Select(n => (n.Name, (object?)n.Value)));
+        }
+
+        if (query.LabelledOnly)
+        {
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append("label IS NOT NULL");
+        }
+
         if (query.From is { } from)
         {
             Filter("logged_at >= @from", "@from", SqlDialect.Microseconds(from));

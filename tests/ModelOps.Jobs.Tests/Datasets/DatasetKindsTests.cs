@@ -22,11 +22,11 @@ public sealed class DatasetKindsTests
     private static string Error(string yaml) => Assert.Throws<ConfigException>(() => Bind(yaml)).Message;
 
     [Fact]
-    public void AddDatasets_RegistersTheEightKindsByName()
+    public void AddDatasets_RegistersTheNineKindsByName()
     {
         var kinds = ConfigKinds.CreateStandard().AddDatasets();
 
-        Assert.Equal(["CsvReader", "JsonLinesReader", "ParquetReader", "SqlReader"], kinds.KindsOf(typeof(DatasetReader)).Keys);
+        Assert.Equal(["CsvReader", "GroupLogReader", "JsonLinesReader", "ParquetReader", "SqlReader"], kinds.KindsOf(typeof(DatasetReader)).Keys);
         Assert.Equal(["CsvWriter", "JsonLinesWriter", "ParquetWriter", "SqlWriter"], kinds.KindsOf(typeof(DatasetWriter)).Keys);
     }
 
@@ -143,7 +143,7 @@ public sealed class DatasetKindsTests
     {
         var message = Error("inputs: {KIND: CsvWriter, path: a.csv}\n");
 
-        Assert.Equal("job.yaml:1: inputs.KIND: unknown kind 'CsvWriter', expected one of CsvReader, JsonLinesReader, ParquetReader, SqlReader", message);
+        Assert.Equal("job.yaml:1: inputs.KIND: unknown kind 'CsvWriter', expected one of CsvReader, GroupLogReader, JsonLinesReader, ParquetReader, SqlReader", message);
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public abstract record DatasetReader : DatasetSettings
     /// <exception cref="ArgumentException">The settings are invalid (see <see cref="DatasetSettings.Validate"/>).</exception>
     public abstract Task<DatasetRead> ReadAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the frame inside a job whose store is <paramref name="jobStore"/>: a reader of the store itself (<see cref="Readers.GroupLogReader"/>) reads that one; the others read as <see cref="ReadAsync(CancellationToken)"/>.</summary>
+    public virtual Task<DatasetRead> ReadAsync(Store.IModelStore jobStore, CancellationToken cancellationToken = default) => ReadAsync(cancellationToken);
+
     /// <inheritdoc/>
     private protected sealed override void CollectSharedProblems(List<string> problems)
     {
