@@ -39,19 +39,23 @@ public abstract record LearnerOptions
     }
 
     /// <summary>
-    /// Whether the learner continues training from a fitted predictor of its family (<see cref="Models.Model.Continue"/>):
+    /// Whether the learner continues training from a fitted predictor of its family (<see cref="Models.Model.Continue(Data.Frame, Data.Column, LearnerOptions, CancellationToken)"/>):
     /// boosting adds trees from the fitted raw output, a forest adds trees, least squares moves the fitted coefficients
     /// toward the new data.
     /// </summary>
     public virtual bool CanContinue => false;
 
     /// <summary>Fits the learner to a feature matrix and its targets (validated: finite, 0/1 for classifiers).</summary>
-    internal abstract Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation);
+    /// <param name="features">The feature matrix.</param>
+    /// <param name="targets">The targets.</param>
+    /// <param name="cancellation">Stops the fit (between boosting rounds, trees, iterations).</param>
+    /// <param name="progress">Told the share done (0 to 1) as the fit goes, by the learners that take a while (boosting: each round; forests: each tree).</param>
+    internal abstract Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null);
 
     /// <summary>Continues training from <paramref name="fitted"/> on new data (the features made by the same fitted pipeline).</summary>
     /// <exception cref="NotSupportedException">The learner cannot continue (<see cref="CanContinue"/> is false).</exception>
     /// <exception cref="ArgumentException"><paramref name="fitted"/> is not a predictor this learner continues (the message says what it is).</exception>
-    internal virtual Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+    internal virtual Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         throw new NotSupportedException($"{Kind} cannot continue training from a fitted model; refit it on the new data instead");
 
     /// <summary>Adds problems that a <see cref="System.ComponentModel.DataAnnotations.RangeAttribute"/> cannot express.</summary>

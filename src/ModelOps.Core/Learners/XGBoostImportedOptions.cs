@@ -26,7 +26,7 @@ public sealed record XGBoostImportedOptions : LearnerOptions
 
     /// <summary>Always throws: an imported model cannot be refitted.</summary>
     /// <exception cref="NotSupportedException">Always.</exception>
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         throw new NotSupportedException("An imported XGBoost model cannot be refitted; train a GradientBoostingRegressor/Classifier instead.");
 
     private protected override void AddProblems(List<string> problems)

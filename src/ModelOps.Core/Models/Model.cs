@@ -80,7 +80,11 @@ public sealed class Model : IModel
     }
 
     /// <inheritdoc/>
-    public void Fit(Frame inputs, Column target, CancellationToken cancellationToken = default)
+    public void Fit(Frame inputs, Column target, CancellationToken cancellationToken = default) => Fit(inputs, target, null, cancellationToken);
+
+    /// <summary>Fits the pipeline and the learner, telling <paramref name="progress"/> the share done (0 to 1) as the learner goes (boosting rounds, forest trees).</summary>
+    /// <inheritdoc cref="Fit(Frame, Column, CancellationToken)"/>
+    public void Fit(Frame inputs, Column target, IProgress<double>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(target);
@@ -88,7 +92,7 @@ public sealed class Model : IModel
         var targets = TargetValues.Read(target, inputs.RowCount, Task);
         var pipeline = FeaturePipeline.Fit(_steps, inputs);
         var features = pipeline.Transform(inputs);
-        Predictor = _learner.Fit(features, targets, cancellationToken);
+        Predictor = _learner.Fit(features, targets, cancellationToken, progress);
         Pipeline = pipeline;
         TargetName = target.Name;
     }
@@ -107,7 +111,11 @@ public sealed class Model : IModel
     /// <exception cref="InvalidOperationException">This model is not fitted.</exception>
     /// <exception cref="ArgumentException">The learner's task differs, or it does not continue this model's predictor (the message says what each is).</exception>
     /// <exception cref="NotSupportedException">The learner cannot continue training.</exception>
-    public Model Continue(Frame inputs, Column target, LearnerOptions learner, CancellationToken cancellationToken = default)
+    public Model Continue(Frame inputs, Column target, LearnerOptions learner, CancellationToken cancellationToken = default) => Continue(inputs, target, learner, null, cancellationToken);
+
+    /// <summary>Continues training as <see cref="Continue(Frame, Column, LearnerOptions, CancellationToken)"/>, telling <paramref name="progress"/> the share done (0 to 1).</summary>
+    /// <inheritdoc cref="Continue(Frame, Column, LearnerOptions, CancellationToken)"/>
+    public Model Continue(Frame inputs, Column target, LearnerOptions learner, IProgress<double>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(target);
@@ -125,7 +133,7 @@ public sealed class Model : IModel
         learner.Validate();
         var targets = TargetValues.Read(target, inputs.RowCount, Task);
         var features = pipeline.Transform(inputs);
-        var continued = learner.Continue(predictor, features, targets, cancellationToken);
+        var continued = learner.Continue(predictor, features, targets, cancellationToken, progress);
         return new Model(_steps, learner, pipeline, continued, target.Name, Metadata);
     }
 

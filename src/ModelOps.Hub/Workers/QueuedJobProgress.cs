@@ -1,4 +1,3 @@
-using System.Globalization;
 using ModelOps.Jobs.Jobs;
 using ModelOps.Store.Queue;
 
@@ -45,10 +44,7 @@ internal sealed class QueuedJobProgress : IJobProgress
             }
 
             var percent = Math.Clamp(100 * step.Done / step.Total, 0, 100);
-            var message = step.Total > 1
-                ? string.Create(CultureInfo.InvariantCulture, $"{step.Description} ({step.Done:N0} of {step.Total:N0})")
-                : step.Description;
-            return new JobProgressReport(percent, message, _runId);
+            return new JobProgressReport(percent, step.Description, _runId);
         }
     }
 

@@ -15,7 +15,7 @@ namespace ModelOps.Jobs.Jobs;
 /// <summary>How a <see cref="FineTuningJob"/> makes its model from the base version.</summary>
 public enum FineTuningMode
 {
-    /// <summary>Continue training the base model on the new data (<see cref="Model.Continue"/>): boosting adds trees, a forest adds trees, least squares moves its coefficients.</summary>
+    /// <summary>Continue training the base model on the new data (<see cref="Model.Continue(Core.Data.Frame, Core.Data.Column, LearnerOptions, CancellationToken)"/>): boosting adds trees, a forest adds trees, least squares moves its coefficients.</summary>
     Continue,
 
     /// <summary>Fit the base model's pipeline and learner (its hyper-parameters, maybe changed) afresh on the new data.</summary>
@@ -121,18 +121,19 @@ public sealed record FineTuningJob : LabelledJob
 
         await context.Store.LogParametersAsync(context.RunId, parameters, context.CancellationToken).ConfigureAwait(false);
         Model tuned;
-        using (var step = context.Progress.Start($"{(Mode == FineTuningMode.Continue ? "Continuing" : "Refitting")} {baseVersion.Model} v{baseVersion.Version} on {fold.Train.Length:N0} rows", 1))
+        using (var step = context.Progress.Start($"{(Mode == FineTuningMode.Continue ? "Continuing" : "Refitting")} {baseVersion.Model} v{baseVersion.Version} on {fold.Train.Length:N0} rows", 100))
         {
+            var fraction = JobProgress.Fraction(step, 100);
             tuned = await Task.Run(
                 () =>
                 {
                     if (Mode == FineTuningMode.Continue)
                     {
-                        return baseModel.Continue(trainInputs, trainTarget, learner, context.CancellationToken);
+                        return baseModel.Continue(trainInputs, trainTarget, learner, fraction, context.CancellationToken);
                     }
 
                     var refit = new Model(baseModel.Steps, learner);
-                    refit.Fit(trainInputs, trainTarget, context.CancellationToken);
+                    refit.Fit(trainInputs, trainTarget, fraction, context.CancellationToken);
                     return refit;
                 },
                 context.CancellationToken).ConfigureAwait(false);

@@ -29,6 +29,37 @@ public static class JobProgress
     /// <summary>Drops every report.</summary>
     public static IJobProgress None { get; } = new NoProgress();
 
+    /// <summary>Turns a share done (0 to 1, as a learner's fit reports it) into units of <paramref name="step"/>, which has <paramref name="total"/> units.</summary>
+    public static IProgress<double> Fraction(IJobStep step, double total)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        return new FractionProgress(step, total);
+    }
+
+    private sealed class FractionProgress(IJobStep step, double total) : IProgress<double>
+    {
+        private readonly Lock _lock = new();
+        private double _reported;
+
+        public void Report(double value)
+        {
+            double delta;
+            lock (_lock)
+            {
+                var units = Math.Clamp(value, 0, 1) * total;
+                delta = units - _reported;
+                if (delta <= 0)
+                {
+                    return;
+                }
+
+                _reported = units;
+            }
+
+            step.Advance(delta);
+        }
+    }
+
     private sealed class NoProgress : IJobProgress, IJobStep
     {
         public IJobStep Start(string description, double total) => this;

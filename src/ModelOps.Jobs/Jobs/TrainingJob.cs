@@ -81,9 +81,9 @@ public sealed record TrainingJob : FittingJob
         }
 
         await context.Store.LogParametersAsync(context.RunId, parameters, context.CancellationToken).ConfigureAwait(false);
-        using (var step = context.Progress.Start($"Training {Model.Kind} on {fold.Train.Length:N0} rows", 1))
+        using (var step = context.Progress.Start($"Training {Model.Kind} on {fold.Train.Length:N0} rows", 100))
         {
-            await Task.Run(() => model.Fit(trainInputs, trainTarget, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+            await Task.Run(() => model.Fit(trainInputs, trainTarget, JobProgress.Fraction(step, 100), context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
             step.Complete();
         }
 

@@ -97,6 +97,20 @@ public sealed class ModelContinueTests
     }
 
     [Fact]
+    public void Fit_TellsItsProgress_RoundByRoundAndTreeByTree()
+    {
+        var (first, firstTarget) = Year(0);
+        var boosting = new Recorder();
+        var forest = new Recorder();
+
+        new Model(Steps, new GradientBoostingRegressorOptions { MaxIter = 8 }).Fit(first, firstTarget, boosting);
+        new Model(Steps, new RandomForestRegressorOptions { NEstimators = 5, MaxDepth = 3 }).Fit(first, firstTarget, forest);
+
+        Assert.Equal([0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0], boosting.Values);
+        Assert.Equal([0.2, 0.4, 0.6, 0.8, 1.0], forest.Values.Order());
+    }
+
+    [Fact]
     public void Continue_Refusals_SayWhatDoesNotFit()
     {
         var (first, firstTarget) = Year(0);
@@ -114,5 +128,29 @@ public sealed class ModelContinueTests
         Assert.Equal("DecisionTreeRegressor cannot continue training from a fitted model; refit it on the new data instead", tree.Message);
         Assert.Equal("The GradientBoostingRegressor model is not fitted; only a fitted model can continue training.", notFitted.Message);
         Assert.Equal((true, true, true, false), (new GradientBoostingClassifierOptions().CanContinue, new RandomForestClassifierOptions().CanContinue, new RidgeOptions().CanContinue, new LogisticRegressionOptions().CanContinue));
+    }
+
+    private sealed class Recorder : IProgress<double>
+    {
+        private readonly List<double> _values = [];
+
+        public IReadOnlyList<double> Values
+        {
+            get
+            {
+                lock (_values)
+                {
+                    return [.. _values];
+                }
+            }
+        }
+
+        public void Report(double value)
+        {
+            lock (_values)
+            {
+                _values.Add(value);
+            }
+        }
     }
 }

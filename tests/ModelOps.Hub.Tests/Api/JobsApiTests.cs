@@ -144,7 +144,7 @@ public sealed class HubWorkersTests() : HubTests(new SqliteHub())
     }
 
     [Fact]
-    public async Task StoppingTheHub_GivesItsRunningJobBackToTheQueue()
+    public async Task ARunningTraining_ReportsItsRoundsAsProgress_AndStoppingTheHubGivesTheJobBack()
     {
         var data = Path.Combine(TestModels.Root, "data", "bike_sharing", "hour.csv");
         var config = $$"""
@@ -158,11 +158,16 @@ public sealed class HubWorkersTests() : HubTests(new SqliteHub())
             """;
         await JobsApiTests.JsonAsync(Hub.Scientist.PostAsJsonAsync("/api/jobs", new { config }), HttpStatusCode.Created);
         var clock = Stopwatch.StartNew();
-        while ((await Hub.Store.Jobs.GetJobLogAsync(1)).All(l => !l.Message.StartsWith("split by", StringComparison.Ordinal)))
+        Store.Queue.QueuedJob running;
+        while ((running = await Hub.Store.Jobs.GetJobAsync(1)).Percent <= 0)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "the job never started fitting");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the job reported no progress: {running.Status} {running.Message}");
             await Task.Delay(100);
         }
+
+        Assert.Equal("Training GradientBoostingRegressor on 13,903 rows", running.Message);
+        Assert.InRange(running.Percent, 0.001, 99);
+        Assert.NotNull(running.RunId);
 
         await Hub.StopAsync();
 

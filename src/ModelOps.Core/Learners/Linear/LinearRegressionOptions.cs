@@ -31,9 +31,9 @@ public sealed record LinearRegressionOptions : LearnerOptions
     /// <remarks>Without a penalty the least-squares answer does not depend on where it starts: continuing is refitting on the new rows.</remarks>
     public override bool CanContinue => true;
 
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         LeastSquaresTrainer.Fit(LinearDesign.Create(features, FitIntercept, Kind), targets, alpha: 0, cancellation);
 
-    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         LeastSquaresTrainer.Continue(fitted, LinearDesign.Create(features, FitIntercept, Kind), features, targets, alpha: 0, Kind, cancellation);
 }

@@ -43,6 +43,6 @@ public sealed record LogisticRegressionOptions : LearnerOptions
     [Range(0, double.MaxValue)]
     public double Tol { get; init; } = LinearDefaults.Tol;
 
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         LogisticRegressionTrainer.Fit(LinearDesign.Create(features, FitIntercept, Kind), targets, C, MaxIter, Tol, cancellation);
 }

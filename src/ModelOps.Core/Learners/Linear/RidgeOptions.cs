@@ -29,9 +29,9 @@ public sealed record RidgeOptions : LearnerOptions
     /// <remarks>The penalty pulls toward the fitted coefficients instead of zero: <c>|y - Xw - b|² + alpha |w - w_fitted|²</c>.</remarks>
     public override bool CanContinue => true;
 
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         LeastSquaresTrainer.Fit(LinearDesign.Create(features, FitIntercept, Kind), targets, Alpha, cancellation);
 
-    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         LeastSquaresTrainer.Continue(fitted, LinearDesign.Create(features, FitIntercept, Kind), features, targets, Alpha, Kind, cancellation);
 }

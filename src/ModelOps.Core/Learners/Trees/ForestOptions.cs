@@ -55,8 +55,8 @@ public sealed record DecisionTreeRegressorOptions : TreeLearnerOptions
     /// <inheritdoc/>
     public override ModelTask Task => ModelTask.Regression;
 
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
-        ForestTrainer.Fit(features, targets, 1, bootstrap: false, MaxBins, Settings(features.Columns), Seed, cancellation);
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
+        ForestTrainer.Fit(features, targets, 1, bootstrap: false, MaxBins, Settings(features.Columns), Seed, cancellation, progress);
 }
 
 /// <summary>A CART classification tree (Gini); leaves hold the share of class 1.</summary>
@@ -68,8 +68,8 @@ public sealed record DecisionTreeClassifierOptions : TreeLearnerOptions
     /// <inheritdoc/>
     public override ModelTask Task => ModelTask.BinaryClassification;
 
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
-        ForestTrainer.Fit(features, targets, 1, bootstrap: false, MaxBins, Settings(features.Columns), Seed, cancellation);
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
+        ForestTrainer.Fit(features, targets, 1, bootstrap: false, MaxBins, Settings(features.Columns), Seed, cancellation, progress);
 }
 
 /// <summary>The parameters of random forests: many trees on bootstrap samples, averaged.</summary>
@@ -88,17 +88,17 @@ public abstract record RandomForestOptions : TreeLearnerOptions
     /// <remarks>Grows <see cref="NEstimators"/> new trees on the new rows and averages them with the fitted forest's trees.</remarks>
     public override bool CanContinue => true;
 
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
-        ForestTrainer.Fit(features, targets, NEstimators, Bootstrap, MaxBins, Settings(features.Columns), Seed, cancellation);
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
+        ForestTrainer.Fit(features, targets, NEstimators, Bootstrap, MaxBins, Settings(features.Columns), Seed, cancellation, progress);
 
-    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation)
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null)
     {
         if (fitted is not TreeEnsemble { Averaged: true } forest || forest.FeatureCount != features.Columns)
         {
             throw new ArgumentException($"{Kind} continues a forest of the same features, not {Predictors.Describe(fitted)}.", nameof(fitted));
         }
 
-        var grown = ForestTrainer.Fit(features, targets, NEstimators, Bootstrap, MaxBins, Settings(features.Columns), Seed, cancellation);
+        var grown = ForestTrainer.Fit(features, targets, NEstimators, Bootstrap, MaxBins, Settings(features.Columns), Seed, cancellation, progress);
         return new TreeEnsemble([.. forest.Trees, .. grown.Trees], 0, averaged: true, forest.Link, features.Columns);
     }
 }

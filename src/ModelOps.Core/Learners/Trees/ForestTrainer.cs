@@ -6,8 +6,9 @@ namespace ModelOps.Core.Learners.Trees;
 /// <summary>Builds decision trees and random forests: one tree per task, in parallel over the cores.</summary>
 internal static class ForestTrainer
 {
-    public static TreeEnsemble Fit(FeatureMatrix features, double[] targets, int trees, bool bootstrap, int maxBins, GrowerSettings settings, int seed, CancellationToken cancellation)
+    public static TreeEnsemble Fit(FeatureMatrix features, double[] targets, int trees, bool bootstrap, int maxBins, GrowerSettings settings, int seed, CancellationToken cancellation, IProgress<double>? progress = null)
     {
+        var grown = 0;
         var n = features.Rows;
         var binned = BinnedFeatures.Create(features, maxBins, (ulong)seed);
         var result = new Tree[trees];
@@ -50,6 +51,7 @@ internal static class ForestTrainer
             }
 
             result[t] = TreeGrower.Grow(binned, g, h, rows, settings, rng.Next()).Tree;
+            progress?.Report(Interlocked.Increment(ref grown) / (double)trees);
         });
 
         return new TreeEnsemble(result, 0, averaged: true, Link.Identity, features.Columns);

@@ -72,10 +72,10 @@ public abstract record GradientBoostingOptions : LearnerOptions
     /// <remarks>Adds <see cref="MaxIter"/> trees to a boosted ensemble, starting from its raw output on the new rows; the result's raw output is the fitted one's plus the new trees'.</remarks>
     public override bool CanContinue => true;
 
-    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation) =>
-        GradientBoostingTrainer.Fit(this, features, targets, Task == ModelTask.BinaryClassification, cancellation);
+    internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
+        GradientBoostingTrainer.Fit(this, features, targets, Task == ModelTask.BinaryClassification, cancellation, progress: progress);
 
-    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation)
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null)
     {
         var link = Task == ModelTask.BinaryClassification ? Link.Logistic : Link.Identity;
         if (fitted is not TreeEnsemble { Averaged: false } boosted || boosted.Link != link || boosted.FeatureCount != features.Columns)
@@ -83,7 +83,7 @@ public abstract record GradientBoostingOptions : LearnerOptions
             throw new ArgumentException($"{Kind} continues a boosted tree ensemble of the same task and features, not {Predictors.Describe(fitted)}.", nameof(fitted));
         }
 
-        return GradientBoostingTrainer.Fit(this, features, targets, Task == ModelTask.BinaryClassification, cancellation, boosted);
+        return GradientBoostingTrainer.Fit(this, features, targets, Task == ModelTask.BinaryClassification, cancellation, boosted, progress);
     }
 
     internal GrowerSettings Settings(int featureCount) => new(

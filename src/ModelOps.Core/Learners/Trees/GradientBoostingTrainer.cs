@@ -10,7 +10,7 @@ internal static class GradientBoostingTrainer
     private const int ParallelRows = 1 << 16;
 
     /// <summary>Boosts <see cref="GradientBoostingOptions.MaxIter"/> trees; from <paramref name="start"/>'s raw output and after its trees when given (continued training).</summary>
-    public static TreeEnsemble Fit(GradientBoostingOptions options, FeatureMatrix features, double[] targets, bool classification, CancellationToken cancellation, TreeEnsemble? start = null)
+    public static TreeEnsemble Fit(GradientBoostingOptions options, FeatureMatrix features, double[] targets, bool classification, CancellationToken cancellation, TreeEnsemble? start = null, IProgress<double>? progress = null)
     {
         var (train, validation) = options.EarlyStopping
             ? HoldOut(targets, options.ValidationFraction, classification, (ulong)options.Seed)
@@ -58,6 +58,7 @@ internal static class GradientBoostingTrainer
             var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration, buffers, rowsInOrder: true);
             trees.Add(grown.Tree);
             AddLeafValues(grown, raw);
+            progress?.Report((iteration + 1) / (double)options.MaxIter);
 
             if (xValidation is not null)
             {
