@@ -67,8 +67,8 @@ public sealed class HubOptions
     public int Workers { get; init; }
 
     /// <summary>The config language of queued jobs: what a submitted config is checked against, and what the hub's workers run.</summary>
-    /// <value>Default: <see cref="Jobs.Jobs.JobKinds.Create"/> (every job of <c>ModelOps.Jobs</c>; the CLI adds the streaming jobs).</value>
-    public Jobs.Configuration.ConfigKinds JobKinds { get; init; } = Jobs.Jobs.JobKinds.Create();
+    /// <value>Default: <see cref="Jobs.Jobs.JobKinds.Create"/> and <see cref="Connectors.FineTuning.HubJobKinds.AddConnectorJobs"/> (every job of <c>ModelOps.Jobs</c> and the LLM fine-tuning; the CLI adds the streaming jobs).</value>
+    public Jobs.Configuration.ConfigKinds JobKinds { get; init; } = Connectors.FineTuning.HubJobKinds.AddConnectorJobs(Jobs.Jobs.JobKinds.Create());
 
     /// <summary>The clock of log timestamps; also given to the store when <see cref="Store"/> keeps its default clock.</summary>
     /// <value>Default: <see cref="TimeProvider.System"/>.</value>

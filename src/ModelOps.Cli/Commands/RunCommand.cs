@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using ModelOps.Cli.Rendering;
+using ModelOps.Hub.Connectors.FineTuning;
 using ModelOps.Jobs.Configuration;
 using ModelOps.Jobs.Jobs;
 using ModelOps.Jobs.Services;
@@ -68,8 +69,8 @@ internal static class RunCommand
         return run;
     }
 
-    /// <summary>The whole config language: the jobs of <see cref="JobKinds"/> and the streaming jobs.</summary>
-    public static ConfigKinds Kinds() => JobKinds.Create().AddKafkaJobs();
+    /// <summary>The whole config language: the jobs of <see cref="JobKinds"/>, the streaming jobs and the LLM fine-tuning.</summary>
+    public static ConfigKinds Kinds() => JobKinds.Create().AddKafkaJobs().AddConnectorJobs();
 
     /// <summary>
     /// Runs <paramref name="job"/> with console progress; shared by <c>run</c> and <c>demo</c>. The first Ctrl+C or

@@ -148,7 +148,7 @@ public sealed partial class JobWorker
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            var kind = JobErrors.KindOf(error);
+            var kind = error is Connectors.ConnectorException ? JobErrorKind.ServiceUnavailable : JobErrors.KindOf(error);
             outcome = new JobOutcome(QueuedJobStatus.Failed) { ErrorKind = kind.ToName(), Error = OneLine(error), RunId = progress.Report().RunId };
             log.Add("error", $"failed after {Seconds(clock.Elapsed)}: {OneLine(error)}");
         }

@@ -277,6 +277,18 @@ internal sealed partial class LlmStubServer : IAsyncDisposable
 
     private async Task AnswerAsync(LlmStubRequest request, HttpListenerResponse response)
     {
+        if (Protocol == LlmProtocol.OpenAI && IsFineTuningPath(request.Path))
+        {
+            if (KeyRefusal(request) is { } keyRefusal)
+            {
+                await WriteErrorAsync(response, keyRefusal.Status, keyRefusal.Message, retryAfter: null);
+                return;
+            }
+
+            await AnswerFineTuningAsync(request, response);
+            return;
+        }
+
         string? model;
         switch (Protocol)
         {
