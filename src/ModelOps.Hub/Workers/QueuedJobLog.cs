@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using ModelOps.Jobs.Services;
 using ModelOps.Store.Queue;
 
 namespace ModelOps.Hub.Workers;
@@ -8,11 +9,22 @@ namespace ModelOps.Hub.Workers;
 /// The log sink of one attempt of a queued job: every entry of the job's loggers becomes a line, buffered in memory and
 /// written to the job's log by <see cref="FlushAsync"/> (each heartbeat, and once at the end).
 /// </summary>
-internal sealed class QueuedJobLog(long jobId, int attempt, TimeProvider time) : ILoggerProvider
+internal sealed class QueuedJobLog(long jobId, int attempt, TimeProvider time) : ILoggerProvider, ILogLineWriter
 {
     private readonly ConcurrentQueue<NewJobLogLine> _pending = new();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public ILogger CreateLogger(string categoryName) => new LineLogger(this, categoryName);
+
+    /// <summary>One entry of the job's loggers: its message (and its exception's, when the message does not say it).</summary>
+    public void WriteLine(LogLevel level, string category, EventId eventId, string message, Exception? exception, object? state)
+    {
+        if (exception is not null && !message.Contains(exception.Message, StringComparison.Ordinal))
+        {
+            message = $"{message}: {exception.Message}";
+        }
+
+        Add(LevelName(level), message);
+    }
 
     /// <summary>Adds a line of the worker's own (not from the job's loggers).</summary>
     public void Add(string level, string message) => _pending.Enqueue(new NewJobLogLine(time.GetUtcNow(), attempt, level, message));
@@ -50,28 +62,4 @@ internal sealed class QueuedJobLog(long jobId, int attempt, TimeProvider time) :
         LogLevel.Error => "error",
         _ => "crit",
     };
-
-    private sealed class Logger(QueuedJobLog log) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (!IsEnabled(logLevel))
-            {
-                return;
-            }
-
-            var message = formatter(state, exception);
-            if (exception is not null && !message.Contains(exception.Message, StringComparison.Ordinal))
-            {
-                message = $"{message}: {exception.Message}";
-            }
-
-            log.Add(LevelName(logLevel), message);
-        }
-    }
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace ModelOps.Jobs.Services;
 
 /// <summary>How a logger provider writes one entry as one line; <see cref="LineLogger"/> calls it for every enabled entry.</summary>
-internal interface ILogLineWriter
+public interface ILogLineWriter
 {
     /// <summary>Writes one entry; never throws for a sink that went away.</summary>
     /// <param name="level">The entry's level (never <see cref="LogLevel.None"/>).</param>

@@ -3,13 +3,13 @@ using Microsoft.Extensions.Logging;
 namespace ModelOps.Jobs.Services;
 
 /// <summary>
-/// The logger of the console and JSON lines providers: every level but <see cref="LogLevel.None"/> is
+/// The logger of the console and JSON lines providers (and of a worker's queued-job log): every level but <see cref="LogLevel.None"/> is
 /// enabled, scopes are not kept, and each entry's message is formatted and handed to the provider's
 /// <see cref="ILogLineWriter"/>.
 /// </summary>
 /// <param name="writer">How the provider writes a line.</param>
 /// <param name="category">The category of the entries.</param>
-internal sealed class LineLogger(ILogLineWriter writer, string category) : ILogger
+public sealed class LineLogger(ILogLineWriter writer, string category) : ILogger
 {
     /// <inheritdoc/>
     public IDisposable? BeginScope<TState>(TState state)
