@@ -15,7 +15,8 @@ namespace ModelOps.Cli.Tests.Ui;
 /// The jobs pages in Chromium, against the fixture hub's own worker (<c>--workers 1</c>): a scientist builds a
 /// TrainingJob in the form made from the config language's schema, submits it, follows it to the end and opens the
 /// version it registered; a YAML typo is named by line and path and queues nothing; queued and running jobs are cancelled
-/// from the list (and a cancel of a job that ended meanwhile says how it ended); a viewer sees the jobs but cannot act.
+/// from the list (and a cancel of a job that ended meanwhile says how it ended); a viewer sees the jobs but cannot act;
+/// a failed job is found by the status filter and its page shows the error with its kind.
 /// The empty queue's state is tested first (<see cref="JobsTestOrderer"/>): no other UI test submits jobs.
 /// </summary>
 [Collection(HubUiCollection.Name)]
@@ -332,6 +333,46 @@ public sealed class JobsUiTests(HubUiFixture hub)
 
             await WaitForAsync(store, job.Id, j => j.IsFinished, TimeSpan.FromSeconds(10));
         }
+    }
+
+    [Fact]
+    [JobsTestOrder(5)]
+    public async Task Scientist_FiltersTheFailedJobs_TheJobPageShowsTheErrorWithItsKind()
+    {
+        const string Config = """
+            job:
+              KIND: TrainingJob
+              run_name: ui-failing
+              inputs: {KIND: CsvReader, path: data/bike_sharing/no_such_file.csv}
+              target: cnt
+              features: [{KIND: Passthrough, columns: [temp]}]
+              model: {KIND: GradientBoostingRegressor, max_iter: 5}
+              model_name: ui_never_registered
+            """;
+        await using var store = await StoreFactory.OpenAsync(hub.Database);
+        var submitted = await store.Jobs.SubmitJobAsync(QueuedJobConfig.Prepare([new ConfigSource("failing.yaml", Config)], JobKinds.Create(), maxAttempts: 1), "ui-test");
+        var failed = await WaitForAsync(store, submitted.Id, j => j.IsFinished, TimeSpan.FromSeconds(60));
+        Assert.Equal(QueuedJobStatus.Failed, failed.Status);
+
+        await using var ui = await UiSession.OpenAsync(hub);
+        await ui.SignInAsync("scientist", path: "/jobs");
+        await ui.WaitForCircuitAsync();
+        await ui.Page.GetByLabel("Status filter", new() { Exact = true }).ClickAsync();
+        await ui.Page.GetByRole(AriaRole.Option, new() { Name = "failed", Exact = true }).ClickAsync();
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Status, new() { Name = "Jobs shown" })).ToHaveTextAsync("1 job");
+        var row = RowOf(ui, failed);
+        await Assertions.Expect(row).ToContainTextAsync($"{failed.ErrorKind}: {failed.Error}");
+        await Assertions.Expect(row).ToContainTextAsync("1 / 1");
+        await row.GetByRole(AriaRole.Link).ClickAsync();
+
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Name = $"#{failed.Id} ui-failing", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert, new() { Name = "Error" })).ToHaveTextAsync($"{failed.ErrorKind}: {failed.Error}");
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Region, new() { Name = "Result" })).ToHaveCountAsync(0);
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Button, new() { Name = $"Cancel job {failed.Id}" })).ToHaveCountAsync(0);
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Table, new() { Name = "Log" })).ToContainTextAsync(failed.Error!);
+        await ui.ScreenshotAsync("job-failed");
+        Assert.Empty(ui.ConsoleErrors);
+        Assert.Empty(ui.OutsideRequests);
     }
 
     private static ILocator RowOf(UiSession ui, QueuedJob job) => ui.Page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"#{job.Id} {job.Name}" });
