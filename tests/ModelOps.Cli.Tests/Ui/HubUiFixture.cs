@@ -6,7 +6,7 @@ namespace ModelOps.Cli.Tests.Ui;
 /// <summary>
 /// One real <c>modelops serve</c> for the UI tests, on a store filled by the real jobs (<c>modelops demo</c>: the bike
 /// pipeline; <c>modelops run configs/credit/training.yaml</c>: a classifier), with a token per role, and Debian's
-/// Chromium driven by Playwright (never a downloaded browser).
+/// Chromium driven by Playwright (never a downloaded browser). The hub runs one worker (<c>--workers 1</c>) for the jobs pages.
 /// </summary>
 public sealed class HubUiFixture : IAsyncLifetime
 {
@@ -57,7 +57,8 @@ public sealed class HubUiFixture : IAsyncLifetime
         }
 
         Tokens = tokens;
-        _server = await ServeProcess.StartAsync(Database);
+        // One worker of the hub's own runs the jobs the tests submit; in the folder whose data/ and configs/ their configs name.
+        _server = await ServeProcess.StartAsync(Database, _folder, ["--workers", "1"]);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
