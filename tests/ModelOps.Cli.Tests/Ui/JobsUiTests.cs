@@ -79,7 +79,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
         Assert.Equal("job:\n  KIND: TrainingJob\n", await yaml.InnerTextAsync());
         await ui.Page.GetByLabel("Job kind", new() { Exact = true }).ClickAsync();
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Option)).ToHaveTextAsync(
-            ["EvaluationsJob", "ExplanationsJob", "InferenceJob", "KafkaInferenceJob", "PromotionJob", "TrainingJob", "TuningJob"]);
+            ["EvaluationsJob", "ExplanationsJob", "FineTuningJob", "InferenceJob", "KafkaInferenceJob", "LlmFineTuningJob", "PromotionJob", "TrainingJob", "TuningJob"]);
         await ui.Page.GetByRole(AriaRole.Option, new() { Name = "TrainingJob", Exact = true }).ClickAsync();
 
         await ChooseAsync(ui, "inputs.KIND", "CsvReader");
