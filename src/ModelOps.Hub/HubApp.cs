@@ -88,7 +88,11 @@ public static class HubApp
             services.AddSingleton<ShutdownDrain>();
             services.AddHostedService(provider => provider.GetRequiredService<ShutdownDrain>());
             services.AddSingleton<Workers.JobQueueService>();
-            services.AddHostedService<Workers.HubWorkers>();
+            if (options.Workers > 0)
+            {
+                services.AddHostedService<Workers.HubWorkers>();
+            }
+
             services.AddSingleton<InferenceLogWriter>();
             services.AddHostedService(provider => provider.GetRequiredService<InferenceLogWriter>());
             services.AddHubSession();
