@@ -40,8 +40,8 @@ public abstract record LearnerOptions
 
     /// <summary>
     /// Whether the learner continues training from a fitted predictor of its family (<see cref="Models.Model.Continue(Data.Frame, Data.Column, LearnerOptions, CancellationToken)"/>):
-    /// boosting adds trees from the fitted raw output, a forest adds trees, least squares moves the fitted coefficients
-    /// toward the new data.
+    /// boosting adds trees from the fitted raw output, a forest adds trees, linear and logistic regression move the fitted
+    /// coefficients toward the new data (their penalty centred on them).
     /// </summary>
     public virtual bool CanContinue => false;
 

@@ -101,7 +101,8 @@ public sealed class Model : IModel
     /// Continues training this fitted model on new rows: the same fitted feature pipeline transforms them (so the
     /// predictor's features keep their meaning) and <paramref name="learner"/> continues the fitted predictor
     /// (<see cref="LearnerOptions.CanContinue"/>): boosting adds its trees from this model's raw output (the result's raw
-    /// output is this one's plus the new trees'), a forest adds trees, least squares moves the coefficients toward the new rows.
+    /// output is this one's plus the new trees'), a forest adds trees, ridge and logistic regression move the coefficients
+    /// toward the new rows as far as their penalty (now centred on this model's coefficients) allows.
     /// </summary>
     /// <param name="inputs">The new rows' inputs (every column the pipeline reads).</param>
     /// <param name="target">Their targets.</param>

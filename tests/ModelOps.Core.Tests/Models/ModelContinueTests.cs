@@ -97,6 +97,31 @@ public sealed class ModelContinueTests
     }
 
     [Fact]
+    public void Logistic_StartsFromTheBaseCoefficients_AndItsPenaltyPullsTowardThem()
+    {
+        string[] columns = ["duration", "credit_amount", "installment_commitment", "age", "existing_credits"];
+        FeatureStep[] steps = [new StandardScaleStep(columns)];
+        var credit = ShippedData.Credit;
+        var (first, second) = (credit.Head(500), credit.Take([.. Enumerable.Range(500, 500)]));
+        var fitted = new Model(steps, new LogisticRegressionOptions());
+        fitted.Fit(first.Select(columns), first["default"]);
+        var start = (LinearPredictor)fitted.Predictor!;
+
+        var stiff = (LinearPredictor)fitted.Continue(second.Select(columns), second["default"], new LogisticRegressionOptions { C = 1e-9 }).Predictor!;
+        var loose = fitted.Continue(second.Select(columns), second["default"], new LogisticRegressionOptions { C = 1e9 });
+        var refit = new Model(steps, new LogisticRegressionOptions { C = 1e9 });
+        refit.Fit(second.Select(columns), second["default"]);
+
+        // A very strong pull keeps the base coefficients (the intercept, unpenalised, follows the new rows).
+        Assert.All(Enumerable.Range(0, columns.Length), j => Assert.Equal(start.Coefficients[j], stiff.Coefficients[j], 1e-6));
+        Assert.NotEqual(start.Intercept, stiff.Intercept, 3);
+
+        // A vanishing pull gives the new rows' own optimum: the refit's.
+        var rows = second.Select(columns).Head(100);
+        Assert.All(Enumerable.Range(0, 100), i => Assert.Equal(refit.PredictProbability(rows)[i], loose.PredictProbability(rows)[i], 1e-5));
+    }
+
+    [Fact]
     public void Fit_TellsItsProgress_RoundByRoundAndTreeByTree()
     {
         var (first, firstTarget) = Year(0);
@@ -127,7 +152,7 @@ public sealed class ModelContinueTests
         Assert.StartsWith("GradientBoostingClassifier is a binary classifier but the model is a regressor.", task.Message, StringComparison.Ordinal);
         Assert.Equal("DecisionTreeRegressor cannot continue training from a fitted model; refit it on the new data instead", tree.Message);
         Assert.Equal("The GradientBoostingRegressor model is not fitted; only a fitted model can continue training.", notFitted.Message);
-        Assert.Equal((true, true, true, false), (new GradientBoostingClassifierOptions().CanContinue, new RandomForestClassifierOptions().CanContinue, new RidgeOptions().CanContinue, new LogisticRegressionOptions().CanContinue));
+        Assert.Equal((true, true, true, true, false), (new GradientBoostingClassifierOptions().CanContinue, new RandomForestClassifierOptions().CanContinue, new RidgeOptions().CanContinue, new LogisticRegressionOptions().CanContinue, new DecisionTreeClassifierOptions().CanContinue));
     }
 
     private sealed class Recorder : IProgress<double>

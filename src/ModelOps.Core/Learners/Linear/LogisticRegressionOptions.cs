@@ -43,6 +43,20 @@ public sealed record LogisticRegressionOptions : LearnerOptions
     [Range(0, double.MaxValue)]
     public double Tol { get; init; } = LinearDefaults.Tol;
 
+    /// <inheritdoc/>
+    /// <remarks>The penalty pulls toward the fitted coefficients instead of zero: the log loss plus <c>|w - w_fitted|² / 2C</c>, searched from the fitted model.</remarks>
+    public override bool CanContinue => true;
+
     internal override Predictor Fit(FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null) =>
         LogisticRegressionTrainer.Fit(LinearDesign.Create(features, FitIntercept, Kind), targets, C, MaxIter, Tol, cancellation);
+
+    internal override Predictor Continue(Predictor fitted, FeatureMatrix features, double[] targets, CancellationToken cancellation, IProgress<double>? progress = null)
+    {
+        if (fitted is not LinearPredictor { Link: Link.Logistic } start || start.FeatureCount != features.Columns)
+        {
+            throw new ArgumentException($"{Kind} continues a logistic regression of the same features, not {Predictors.Describe(fitted)}.", nameof(fitted));
+        }
+
+        return LogisticRegressionTrainer.Fit(LinearDesign.Create(features, FitIntercept, Kind), targets, C, MaxIter, Tol, cancellation, start);
+    }
 }

@@ -14,17 +14,24 @@ internal static class LogisticRegressionTrainer
     private const int MaxJitters = 10;
     private const double MachineEpsilon = 2.220446049250313e-16;
 
-    public static LinearPredictor Fit(LinearDesign design, double[] targets, double c, int maxIter, double tol, CancellationToken cancellation)
+    /// <summary>
+    /// Minimises the log loss plus <c>|w - w0|² / 2C</c>: <c>w0</c> is zero, or with <paramref name="start"/> (continued
+    /// training) its coefficients, from which the search also starts.
+    /// </summary>
+    public static LinearPredictor Fit(LinearDesign design, double[] targets, double c, int maxIter, double tol, CancellationToken cancellation, LinearPredictor? start = null)
     {
         ArgumentNullException.ThrowIfNull(design);
         ArgumentNullException.ThrowIfNull(targets);
         var p = design.Features;
-        var objective = new Objective(design, targets, 1 / c);
+        var center = start is null ? new double[p] : start.Coefficients.ToArray();
+        var objective = new Objective(design, targets, 1 / c, center);
         var q = objective.Parameters;
         var theta = new double[q];
+        center.CopyTo(theta, 0);
         if (design.Centred)
         {
-            theta[p] = StartingIntercept(targets);
+            // The centred design's intercept is the margin at the feature means.
+            theta[p] = start is null ? StartingIntercept(targets) : start.Intercept + LinearDesign.Dot(design.Means, center);
         }
 
         var current = objective.CreateState();
@@ -184,8 +191,8 @@ internal static class LogisticRegressionTrainer
         public double[] Gradient { get; } = new double[parameters];
     }
 
-    /// <summary>The penalised log-loss over the design; parameters are the p coefficients then, when centred, the intercept.</summary>
-    private sealed class Objective(LinearDesign design, double[] targets, double inverseC)
+    /// <summary>The log-loss over the design penalised toward <c>center</c>; parameters are the p coefficients then, when centred, the intercept.</summary>
+    private sealed class Objective(LinearDesign design, double[] targets, double inverseC, double[] center)
     {
         public int Parameters { get; } = design.Features + (design.Centred ? 1 : 0);
 
@@ -238,8 +245,9 @@ internal static class LogisticRegressionTrainer
             var penalty = 0.0;
             for (var j = 0; j < p; j++)
             {
-                penalty += theta[j] * theta[j];
-                state.Gradient[j] = LinearDesign.Dot(design.Column(j), state.Residual) + (theta[j] * inverseC);
+                var shift = theta[j] - center[j];
+                penalty += shift * shift;
+                state.Gradient[j] = LinearDesign.Dot(design.Column(j), state.Residual) + (shift * inverseC);
             }
 
             if (design.Centred)
