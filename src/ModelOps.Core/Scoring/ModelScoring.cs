@@ -35,6 +35,7 @@ public static class ModelScoring
     /// <exception cref="InvalidOperationException">The model is not fitted.</exception>
     /// <exception cref="Schemas.SchemaException">An input column is missing or has values that do not convert to its type.</exception>
     /// <exception cref="ArgumentException">The given explainer was prepared for a model with another number of features.</exception>
+    /// <exception cref="OperationCanceledException">The options' <see cref="ScoringOptions.CancellationToken"/> was cancelled.</exception>
     public static ModelScores Score(Model model, Frame inputs, ScoringOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -42,7 +43,7 @@ public static class ModelScoring
         options ??= ScoringOptions.PredictionsOnly;
         var explainer = options.Explainer
             ?? (options.Explain is { } level ? ShapExplainer.Prepare(model, level, ShapExplainer.OneShotTableBudgetBytes, TreeShapMethod.Auto) : null);
-        var (raw, shap) = RawOutputs(model, inputs, explainer, options.MaxDegreeOfParallelism);
+        var (raw, shap) = RawOutputs(model, inputs, explainer, options.MaxDegreeOfParallelism, options.CancellationToken);
         return Outputs(model, raw, shap);
     }
 
@@ -73,7 +74,7 @@ public static class ModelScoring
     /// block by block: each block's feature rows are written once into a buffer of the thread, then
     /// predicted and explained while they are in its cache.
     /// </summary>
-    internal static (double[] Raw, ShapValues? Shap) RawOutputs(Model model, Frame inputs, PreparedShapExplainer? explainer, int? maxDegreeOfParallelism)
+    internal static (double[] Raw, ShapValues? Shap) RawOutputs(Model model, Frame inputs, PreparedShapExplainer? explainer, int? maxDegreeOfParallelism, CancellationToken cancellationToken = default)
     {
         var (pipeline, predictor) = Fitted(model);
         if (explainer is not null && explainer.FeatureCount != predictor.FeatureCount)
@@ -90,6 +91,7 @@ public static class ModelScoring
         var blocks = (rows.Count + block - 1) / block;
         void Score(int b, double[]? buffer)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var start = b * block;
             var count = Math.Min(rows.Count, start + block) - start;
             var features = buffer is not null && buffer.Length == count * stride ? buffer : new double[count * stride];
@@ -111,7 +113,7 @@ public static class ModelScoring
             Parallel.For(
                 0,
                 blocks,
-                new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1 },
+                new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism ?? -1, CancellationToken = cancellationToken },
                 () => new double[block * stride],
                 (b, _, buffer) =>
                 {

@@ -23,6 +23,10 @@ public sealed record ScoringOptions
     /// <value>Default: <see langword="null"/> (all cores); 1 scores on the calling thread.</value>
     public int? MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>Checked between blocks of rows: a long scoring (SHAP of a large model) stops within one block of being cancelled.</summary>
+    /// <value>Default: <see cref="CancellationToken.None"/>.</value>
+    public CancellationToken CancellationToken { get; init; }
+
     /// <summary>Whether SHAP values are asked for.</summary>
     internal bool Explains => Explain is not null || Explainer is not null;
 }

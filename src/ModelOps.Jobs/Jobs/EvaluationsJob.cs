@@ -52,7 +52,7 @@ public sealed record EvaluationsJob : LabelledJob
         IReadOnlyDictionary<string, double> scores;
         using (var step = context.Progress.Start($"Evaluating {version.Model} v{version.Version} on {inputs.RowCount:N0} rows", 1))
         {
-            scores = await Task.Run(() => Scores.Compute(model, Metrics, inputs, target), context.CancellationToken).ConfigureAwait(false);
+            scores = await Task.Run(() => Scores.Compute(model, Metrics, inputs, target, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
             step.Complete();
         }
 

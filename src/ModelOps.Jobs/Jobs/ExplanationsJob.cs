@@ -49,7 +49,7 @@ public sealed record ExplanationsJob : Job
         ShapValues shap;
         using (var step = context.Progress.Start($"Explaining {version.Model} v{version.Version} on {inputs.RowCount:N0} rows", 2))
         {
-            var options = new ScoringOptions { Explain = Level };
+            var options = new ScoringOptions { Explain = Level, CancellationToken = context.CancellationToken };
             shap = (await Task.Run(() => ModelScoring.Score(model, inputs, options), context.CancellationToken).ConfigureAwait(false)).Shap!;
             step.Advance(1);
             importances = FeatureImportances.Compute(model, shap, Level);

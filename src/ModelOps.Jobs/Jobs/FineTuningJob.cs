@@ -141,8 +141,8 @@ public sealed record FineTuningJob : LabelledJob
         }
 
         var metrics = Metrics ?? DefaultMetrics.All(baseModel.Task);
-        var scores = Scores.Compute(tuned, metrics, testInputs, testTarget);
-        var baseScores = Scores.Compute(baseModel, metrics, testInputs, testTarget);
+        var scores = Scores.Compute(tuned, metrics, testInputs, testTarget, context.CancellationToken);
+        var baseScores = Scores.Compute(baseModel, metrics, testInputs, testTarget, context.CancellationToken);
         var now = context.Time.GetUtcNow();
         await context.Store.LogMetricsAsync(
             context.RunId,

@@ -55,7 +55,7 @@ public sealed record InferenceJob : Job
         ModelScores scores;
         using (var step = context.Progress.Start($"Scoring {inputs.RowCount:N0} rows with {version.Model} v{version.Version}{(Explain ? " + SHAP" : string.Empty)}", 1))
         {
-            var options = new ScoringOptions { Explain = Explain ? ShapLevel.Input : null };
+            var options = new ScoringOptions { Explain = Explain ? ShapLevel.Input : null, CancellationToken = context.CancellationToken };
             scores = await Task.Run(() => ModelScoring.Score(model, inputs, options), context.CancellationToken).ConfigureAwait(false);
             step.Complete();
         }

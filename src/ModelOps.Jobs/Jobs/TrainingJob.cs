@@ -87,7 +87,7 @@ public sealed record TrainingJob : FittingJob
             step.Complete();
         }
 
-        var scores = Scores.Compute(model, metrics, testInputs, target.Take(fold.Test.Span));
+        var scores = Scores.Compute(model, metrics, testInputs, target.Take(fold.Test.Span), context.CancellationToken);
         var now = context.Time.GetUtcNow();
         await context.Store.LogMetricsAsync(context.RunId, [.. scores.Select(s => new MetricPoint(s.Key, s.Value, 0, now))], context.CancellationToken).ConfigureAwait(false);
         foreach (var (name, value) in scores)
@@ -148,7 +148,7 @@ public sealed record TrainingResult : JobResult
 /// <summary>Scores a fitted model with job metrics.</summary>
 internal static class Scores
 {
-    public static IReadOnlyDictionary<string, double> Compute(Model model, IReadOnlyList<JobMetric> metrics, Frame inputs, Column target)
+    public static IReadOnlyDictionary<string, double> Compute(Model model, IReadOnlyList<JobMetric> metrics, Frame inputs, Column target, CancellationToken cancellationToken)
     {
         var actual = TargetValues.Read(target, target.Length, model.Task);
         var scores = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -161,7 +161,7 @@ internal static class Scores
             }
 
             // Scored once (inputs transformed once) for every metric.
-            scored ??= ModelScoring.Score(model, inputs);
+            scored ??= ModelScoring.Score(model, inputs, new ScoringOptions { CancellationToken = cancellationToken });
             scores[metric.Name] = metric.Metric.Score(actual, ScoreInput.Of(scored, metric.Metric));
         }
 
@@ -179,7 +179,7 @@ internal static class ModelImportances
     public static async Task LogAsync(JobContext context, Model model, Frame rows)
     {
         var sample = rows.Head(Math.Min(SampleRows, rows.RowCount));
-        var shap = ModelScoring.Score(model, sample, new ScoringOptions { Explain = ShapLevel.Input }).Shap!;
+        var shap = ModelScoring.Score(model, sample, new ScoringOptions { Explain = ShapLevel.Input, CancellationToken = context.CancellationToken }).Shap!;
         var importances = new FeatureImportanceFile(sample.RowCount, FeatureImportances.Compute(model, shap, ShapLevel.Input));
         using var content = new MemoryStream(importances.ToBytes(), writable: false);
         await context.Store.LogArtifactAsync(context.RunId, FeatureImportanceFile.ArtifactPath, content, context.CancellationToken).ConfigureAwait(false);

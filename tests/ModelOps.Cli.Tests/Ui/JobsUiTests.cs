@@ -17,7 +17,8 @@ namespace ModelOps.Cli.Tests.Ui;
 /// version it registered; a YAML typo is named by line and path and queues nothing; queued and running jobs are cancelled
 /// from the list (and a cancel of a job that ended meanwhile says how it ended); a viewer sees the jobs but cannot act;
 /// a failed job is found by the status filter and its page shows the error with its kind.
-/// The empty queue's state is tested first (<see cref="JobsTestOrderer"/>): no other UI test submits jobs.
+/// The empty queue's state is tested first (<see cref="JobsTestOrderer"/>; no other UI test submits jobs), then a job
+/// submitted elsewhere appears on that idle page without a reload.
 /// </summary>
 [Collection(HubUiCollection.Name)]
 [TestCaseOrderer("ModelOps.Cli.Tests.Ui.JobsTestOrderer", "ModelOps.Cli.Tests")]
@@ -37,12 +38,10 @@ public sealed class JobsUiTests(HubUiFixture hub)
 
     [Fact]
     [JobsTestOrder(0)]
-    public async Task Viewer_EmptyQueue_SaysHowToSubmitAJob()
+    public async Task Viewer_EmptyQueue_SaysHowToSubmitAJob_AJobSubmittedElsewhereAppearsWithoutAReload()
     {
-        await using (var store = await StoreFactory.OpenAsync(hub.Database))
-        {
-            Assert.Empty(await store.Jobs.ListJobsAsync(new JobQuery()));
-        }
+        await using var store = await StoreFactory.OpenAsync(hub.Database);
+        Assert.Empty(await store.Jobs.ListJobsAsync(new JobQuery()));
 
         await using var ui = await UiSession.OpenAsync(hub);
         await ui.SignInAsync("viewer", path: "/jobs");
@@ -54,8 +53,20 @@ public sealed class JobsUiTests(HubUiFixture hub)
             + "or with POST /api/jobs and the config as its body. A worker runs it: modelops worker, or modelops serve --workers 1.");
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Link, new() { Name = "Build a model" })).ToHaveCountAsync(0);
         await ui.ScreenshotAsync("jobs-empty");
-        Assert.Empty(ui.ConsoleErrors);
-        Assert.Empty(ui.OutsideRequests);
+
+        // Nothing active: the page still reads the list every few seconds, so a job submitted by the CLI shows up.
+        var job = await SubmitAsync(store, "ui-elsewhere");
+        try
+        {
+            await Assertions.Expect(RowOf(ui, job)).ToBeVisibleAsync(new() { Timeout = 15_000 });
+            await Assertions.Expect(ui.Page.GetByRole(AriaRole.Status, new() { Name = "Jobs shown" })).ToContainTextAsync("1 job: ");
+            Assert.Empty(ui.ConsoleErrors);
+            Assert.Empty(ui.OutsideRequests);
+        }
+        finally
+        {
+            await EndQuietlyAsync(store, job);
+        }
     }
 
     [Theory]

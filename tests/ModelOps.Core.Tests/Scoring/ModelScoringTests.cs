@@ -74,6 +74,20 @@ public sealed class ModelScoringTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(null)]
+    public void Score_CancelledToken_StopsBeforeScoringABlock(int? cores)
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        var options = new ScoringOptions { Explain = ShapLevel.Input, MaxDegreeOfParallelism = cores, CancellationToken = cancelled.Token };
+
+        var thrown = Assert.ThrowsAny<OperationCanceledException>(() => ModelScoring.Score(Bike.Value, ShippedData.Bike.Head(1300), options));
+
+        Assert.Equal(cancelled.Token, thrown.CancellationToken);
+    }
+
+    [Theory]
     [InlineData(ShapLevel.Input, 1)]
     [InlineData(ShapLevel.Input, null)]
     [InlineData(ShapLevel.Feature, null)]
