@@ -10,7 +10,7 @@ internal readonly record struct CleanRow(int Index, DateTimeOffset Timestamp, st
     double? Probability, double? Label, double? Latency)
 {
     /// <summary>Checks every value of <paramref name="row"/>, logging each problem in <paramref name="issues"/>.</summary>
-    public static CleanRow Of(ScoredRow row, int index, ModelTask task, IssueLog issues)
+    public static CleanRow Of(ScoredRow row, int index, ModelTask task, IIssueSink issues)
     {
         var classification = task == ModelTask.BinaryClassification;
         double? latency = row.LatencyMs;
@@ -76,8 +76,15 @@ internal readonly record struct CleanRow(int Index, DateTimeOffset Timestamp, st
     }
 }
 
+/// <summary>Where <see cref="CleanRow.Of"/> reports a problem with a value.</summary>
+internal interface IIssueSink
+{
+    /// <summary>Counts one problem of row <paramref name="index"/>.</summary>
+    void Add(ScoredRow row, int index, string field, string problem);
+}
+
 /// <summary>The problems found in rows, counted per model version, field and problem, in order of first appearance.</summary>
-internal sealed class IssueLog
+internal sealed class IssueLog : IIssueSink
 {
     private readonly Dictionary<(string Model, int Version, string Field, string Problem), (long Count, int FirstRow)> _counts = [];
     private readonly List<(string Model, int Version, string Field, string Problem)> _order = [];

@@ -12,7 +12,12 @@ namespace ModelOps.Core.Analytics;
 /// <param name="N">The number of rows the estimate is computed from.</param>
 /// <param name="Method">How the interval is computed, one of <see cref="IntervalMethods"/>.</param>
 /// <param name="Reason">Why the value or the interval is missing, or <see langword="null"/> when both are there.</param>
-public sealed record Estimate(double? Value, double? Lower, double? Upper, long N, string Method, string? Reason = null)
+/// <param name="ErrorBound">
+/// For a figure served from aggregates that is not exact (the ROC AUC from binned scores): the most <see cref="Value"/>
+/// can differ from the exact computation over the same rows; <see langword="null"/> when the value is exact (up to
+/// floating-point rounding).
+/// </param>
+public sealed record Estimate(double? Value, double? Lower, double? Upper, long N, string Method, string? Reason = null, double? ErrorBound = null)
 {
     /// <summary>An estimate with no value: <paramref name="reason"/> says why.</summary>
     internal static Estimate Undefined(long n, string method, string reason) => new(null, null, null, n, method, reason);

@@ -7,7 +7,7 @@ namespace ModelOps.Core.Analytics;
 /// Comparative analytics of the model versions of a group from their logged rows: pure computation, no I/O.
 /// Methods, formulas and references: docs/hub-analytics.md.
 /// </summary>
-public static class GroupAnalytics
+public static partial class GroupAnalytics
 {
     /// <summary>The <see cref="ChallengerComparison.Method"/> of every comparison.</summary>
     public const string ConfidenceSequenceMethod = "asymptotic_confidence_sequence";
@@ -31,17 +31,7 @@ public static class GroupAnalytics
     public static GroupAnalyticsReport Compute(IReadOnlyList<ScoredRow> rows, ModelTask task, AnalyticsOptions options)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        ArgumentNullException.ThrowIfNull(options);
-        if (!Enum.IsDefined(task))
-        {
-            throw new ArgumentOutOfRangeException(nameof(task), task, "task must be Regression or Classification.");
-        }
-
-        var problems = options.Problems();
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"Invalid analytics options: {string.Join("; ", problems)}.", nameof(options));
-        }
+        Validate(task, options);
 
         var issues = new IssueLog();
         var groups = new Dictionary<(string Model, int Version), List<CleanRow>>();
@@ -67,19 +57,7 @@ public static class GroupAnalytics
         }
 
         var champion = (options.ChampionModel, options.ChampionVersion);
-        var keys = new List<(string Model, int Version)>(groups.Keys);
-        keys.Sort((a, b) =>
-        {
-            var aChampion = a == champion;
-            var bChampion = b == champion;
-            if (aChampion != bChampion)
-            {
-                return aChampion ? -1 : 1;
-            }
-
-            var byName = string.CompareOrdinal(a.Model, b.Model);
-            return byName != 0 ? byName : a.Version.CompareTo(b.Version);
-        });
+        var keys = Ordered(groups.Keys, champion);
 
         var models = new List<ModelVersionAnalytics>(keys.Count);
         foreach (var key in keys)
@@ -90,12 +68,12 @@ public static class GroupAnalytics
         }
 
         var comparisons = new List<ChallengerComparison>();
-        groups.TryGetValue(champion, out var championRows);
+        LossSummary? championLosses = groups.TryGetValue(champion, out var championRows) ? LossSummary.Of(Losses(championRows, task)) : null;
         foreach (var key in keys)
         {
             if (key != champion)
             {
-                comparisons.Add(Compare(key, groups[key], champion, championRows, task, options));
+                comparisons.Add(Compare(key, LossSummary.Of(Losses(groups[key], task)), champion, championLosses, task, options));
             }
         }
 
@@ -137,40 +115,74 @@ public static class GroupAnalytics
         return losses;
     }
 
-    private static ChallengerComparison Compare((string Model, int Version) challenger, List<CleanRow> challengerRows,
-        (string Model, int Version) champion, List<CleanRow>? championRows, ModelTask task, AnalyticsOptions options)
+    /// <summary>
+    /// The verdict of a challenger against the champion from their loss summaries: the two-sample form of the
+    /// asymptotic confidence sequence, (m₁ - m₂) ± √(s₁² + s₂²) · margin(n), n = min(n₁, n₂) (docs/hub-analytics.md).
+    /// </summary>
+    internal static ChallengerComparison Compare((string Model, int Version) challenger, LossSummary challengerLosses,
+        (string Model, int Version) champion, LossSummary? championLosses, ModelTask task, AnalyticsOptions options)
     {
         var loss = task == ModelTask.Regression ? SquaredErrorLoss : LogLossLoss;
-        if (championRows is null)
+        if (championLosses is not { } championSummary)
         {
             return new ChallengerComparison(challenger.Model, challenger.Version, champion.Model, champion.Version, loss, 0,
                 null, null, null, Verdicts.InsufficientData, ConfidenceSequenceMethod,
                 $"the champion {champion.Model} version {champion.Version} has no rows");
         }
 
-        var challengerLosses = Losses(challengerRows, task);
-        var championLosses = Losses(championRows, task);
-        var pairs = Math.Min(challengerLosses.Count, championLosses.Count);
-        var sequence = new AsymptoticConfidenceSequence(1.0 - options.Confidence, options.SequenceOptimalPairs);
-        for (var k = 0; k < pairs; k++)
-        {
-            sequence.Add(challengerLosses[k] - championLosses[k]);
-        }
-
-        double? mean = pairs > 0 ? sequence.Mean : null;
+        var pairs = Math.Min(challengerLosses.N, championSummary.N);
+        double? mean = pairs > 0 ? challengerLosses.Mean - championSummary.Mean : null;
         if (pairs < options.MinimumPairs)
         {
             return new ChallengerComparison(challenger.Model, challenger.Version, champion.Model, champion.Version, loss, pairs,
                 mean, null, null, Verdicts.InsufficientData, ConfidenceSequenceMethod,
-                $"{pairs} paired labelled rows (challenger {challengerLosses.Count}, champion {championLosses.Count}); a verdict needs at least {options.MinimumPairs}");
+                $"{pairs} labelled rows in the smaller sample (challenger {challengerLosses.N}, champion {championSummary.N}); a verdict needs at least {options.MinimumPairs}");
         }
 
-        var half = sequence.HalfWidth;
-        var lower = sequence.Mean - half;
-        var upper = sequence.Mean + half;
+        var alpha = 1.0 - options.Confidence;
+        var half = Math.Sqrt(challengerLosses.Variance + championSummary.Variance)
+            * AsymptoticConfidenceSequence.Margin(pairs, AsymptoticConfidenceSequence.OptimalRho2(alpha, options.SequenceOptimalPairs), alpha);
+        var difference = mean!.Value;
+        var lower = difference - half;
+        var upper = difference + half;
         var verdict = upper < 0.0 ? Verdicts.ChallengerBetter : lower > 0.0 ? Verdicts.ChampionBetter : Verdicts.NoDifferenceYet;
         return new ChallengerComparison(challenger.Model, challenger.Version, champion.Model, champion.Version, loss, pairs,
-            sequence.Mean, lower, upper, verdict, ConfidenceSequenceMethod, null);
+            difference, lower, upper, verdict, ConfidenceSequenceMethod, null);
+    }
+
+    /// <summary>The model versions in report order: the champion first, then by model name and version.</summary>
+    private static List<(string Model, int Version)> Ordered(IEnumerable<(string Model, int Version)> keys, (string Model, int Version) champion)
+    {
+        var list = new List<(string Model, int Version)>(keys);
+        list.Sort((a, b) =>
+        {
+            var aChampion = a == champion;
+            var bChampion = b == champion;
+            if (aChampion != bChampion)
+            {
+                return aChampion ? -1 : 1;
+            }
+
+            var byName = string.CompareOrdinal(a.Model, b.Model);
+            return byName != 0 ? byName : a.Version.CompareTo(b.Version);
+        });
+        return list;
+    }
+
+    /// <summary>Checks the task and the options as both Compute methods do.</summary>
+    private static void Validate(ModelTask task, AnalyticsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(task))
+        {
+            throw new ArgumentOutOfRangeException(nameof(task), task, "task must be Regression or Classification.");
+        }
+
+        var problems = options.Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid analytics options: {string.Join("; ", problems)}.", nameof(options));
+        }
     }
 
     private static List<TimeBucket> Buckets(List<(string Model, int Version)> keys,

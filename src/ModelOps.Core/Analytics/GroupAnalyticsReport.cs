@@ -62,14 +62,18 @@ public sealed record ModelVersionAnalytics(
     ClassificationQuality? Classification,
     RegressionQuality? Regression);
 
-/// <summary>Latency percentiles in milliseconds, as <c>numpy.percentile</c>'s default linear interpolation gives them.</summary>
+/// <summary>
+/// Latency percentiles in milliseconds, as <c>numpy.percentile</c>'s default linear interpolation gives them: exactly
+/// from rows, or within <paramref name="RelativeError"/> of that from aggregates (<see cref="LatencySketch"/>).
+/// </summary>
 /// <param name="N">The number of latencies.</param>
 /// <param name="P50">The median, or <see langword="null"/> without latencies.</param>
 /// <param name="P95">The 95th percentile.</param>
 /// <param name="P99">The 99th percentile.</param>
 /// <param name="Mean">The mean.</param>
 /// <param name="Max">The largest.</param>
-public sealed record LatencySummary(long N, double? P50, double? P95, double? P99, double? Mean, double? Max);
+/// <param name="RelativeError">The most the percentiles can differ from the exact ones, relative to them: 0 when computed from rows, <see cref="LatencySketch.RelativeAccuracy"/> from aggregates. The mean and max are exact.</param>
+public sealed record LatencySummary(long N, double? P50, double? P95, double? P99, double? Mean, double? Max, double RelativeError = 0.0);
 
 /// <summary>Classification quality on the labelled rows, each with its confidence interval.</summary>
 /// <param name="Accuracy">The share of predicted labels equal to the label, Wilson interval.</param>
@@ -95,7 +99,7 @@ public sealed record TimeBucket(DateTimeOffset Start, IReadOnlyList<BucketModelS
 /// <param name="Requests">Rows in the bucket.</param>
 /// <param name="Errors">Failed rows in the bucket.</param>
 /// <param name="MeanPrediction">The mean prediction of the rows that did not fail, or <see langword="null"/>.</param>
-/// <param name="LatencyP95">The 95th latency percentile, or <see langword="null"/>.</param>
+/// <param name="LatencyP95">The 95th latency percentile, or <see langword="null"/> (from aggregates: within <see cref="LatencySketch.RelativeAccuracy"/> of the exact one).</param>
 /// <param name="Labelled">Labelled rows in the bucket.</param>
 /// <param name="Metric">The metric charted: <c>accuracy</c> (classification) or <c>rmse</c> (regression).</param>
 /// <param name="MetricValue">Its value on the bucket's labelled rows, or <see langword="null"/> without any.</param>
@@ -120,8 +124,8 @@ public sealed record BucketModelStats(
 /// <param name="ChampionModel">The champion's model name.</param>
 /// <param name="ChampionVersion">The champion's version.</param>
 /// <param name="Loss">The per-row loss compared: <c>squared_error</c> or <c>log_loss</c>.</param>
-/// <param name="Pairs">The number of paired rows used (the k-th labelled row of each, oldest first).</param>
-/// <param name="MeanDifference">The mean loss difference, or <see langword="null"/> without pairs.</param>
+/// <param name="Pairs">The smaller of the two labelled counts (the rows with a loss): the sequence's time.</param>
+/// <param name="MeanDifference">The challenger's mean loss minus the champion's, or <see langword="null"/> without pairs.</param>
 /// <param name="Lower">The lower end of the confidence sequence now, or <see langword="null"/> before <see cref="AnalyticsOptions.MinimumPairs"/>.</param>
 /// <param name="Upper">The upper end, or <see langword="null"/>.</param>
 /// <param name="Verdict">One of <see cref="Verdicts"/>.</param>
@@ -163,5 +167,5 @@ public static class Verdicts
 /// <param name="Field">The field: <c>prediction</c>, <c>probability</c>, <c>label</c> or <c>latencyMs</c>.</param>
 /// <param name="Problem">What is wrong and what was left out.</param>
 /// <param name="Count">How many rows have it.</param>
-/// <param name="FirstRow">The index, in the input list, of the first row that has it.</param>
-public sealed record RowIssue(string Model, int Version, string Field, string Problem, long Count, int FirstRow);
+/// <param name="FirstRow">The index, in the input list, of the first row that has it; <see langword="null"/> in a report served from aggregates.</param>
+public sealed record RowIssue(string Model, int Version, string Field, string Problem, long Count, int? FirstRow);

@@ -38,6 +38,16 @@ internal static class Intervals
         }
 
         var (mean, sd) = MeanAndDeviation(values);
+        return MeanOf(n, mean, sd, confidence, what);
+    }
+
+    /// <summary><see cref="Mean(ReadOnlySpan{double}, double, string)"/> from the count, Σx and Σx² of the values.</summary>
+    public static Estimate Mean(long n, double sum, double squares, double confidence, string what) => n == 0
+        ? Estimate.Undefined(0, IntervalMethods.StudentT, $"no rows to compute {what} from")
+        : MeanOf(n, sum / n, Deviation(n, sum, squares), confidence, what);
+
+    private static Estimate MeanOf(long n, double mean, double sd, double confidence, string what)
+    {
         if (n < 2)
         {
             return Estimate.PointOnly(mean, n, IntervalMethods.StudentT, $"the interval of {what} needs at least 2 rows, there is 1");
@@ -46,6 +56,9 @@ internal static class Intervals
         var half = Distributions.TwoSidedStudentT(confidence, n - 1) * sd / Math.Sqrt(n);
         return new Estimate(mean, mean - half, mean + half, n, IntervalMethods.StudentT, sd == 0.0 ? ZeroWidth(what, n) : null);
     }
+
+    /// <summary>The sample standard deviation from the count, Σx and Σx² (0 below two values, never negative).</summary>
+    private static double Deviation(long n, double sum, double squares) => n < 2 ? 0.0 : Math.Sqrt(Math.Max(0.0, (squares - (sum * sum / n)) / (n - 1)));
 
     /// <summary>
     /// The ROC AUC of <paramref name="scores"/> for <paramref name="labels"/> (0/1), as the <c>roc_auc</c> metric scores it
@@ -143,6 +156,16 @@ internal static class Intervals
         }
 
         var (mse, sd) = MeanAndDeviation(squared);
+        return RmseOf(n, mse, sd, confidence);
+    }
+
+    /// <summary><see cref="Rmse(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> from the count, Σe² and Σe⁴.</summary>
+    public static Estimate Rmse(long n, double squaredErrors, double fourthPowers, double confidence) => n == 0
+        ? Estimate.Undefined(0, IntervalMethods.DeltaRmse, "no labelled rows to compute RMSE from")
+        : RmseOf(n, squaredErrors / n, Deviation(n, squaredErrors, fourthPowers), confidence);
+
+    private static Estimate RmseOf(long n, double mse, double sd, double confidence)
+    {
         var rmse = Math.Sqrt(mse);
         if (n < 2)
         {
@@ -206,6 +229,50 @@ internal static class Intervals
         }
 
         var (_, sd) = MeanAndDeviation(d);
+        return R2Of(n, ssRes, ssTot, sd, confidence);
+    }
+
+    /// <summary>
+    /// <see cref="R2(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> from power sums: Σe², Σe⁴, Σyᵏ (k = 1..4),
+    /// Σe²y and Σe²y², e = y - ŷ. With ȳ = Σy / n: SS_tot = Σy² - nȳ², Σa² = Σe⁴,
+    /// Σab = Σe²y² - 2ȳΣe²y + ȳ²Σe², Σb² = Σy⁴ - 4ȳΣy³ + 6ȳ²Σy² - 4ȳ³Σy + nȳ⁴, and as Σd = 0,
+    /// s(d)² = (Σa² - 2rΣab + r²Σb²) / (n - 1).
+    /// </summary>
+    public static Estimate R2(long n, double squaredErrors, double fourthPowers, (double Y, double Y2, double Y3, double Y4) labels,
+        (double E2Y, double E2Y2) cross, double confidence)
+    {
+        if (n < 2)
+        {
+            return Estimate.Undefined(n, IntervalMethods.DeltaR2, $"R² needs at least 2 labelled rows, there {(n == 1 ? "is 1" : "are 0")}");
+        }
+
+        var mean = labels.Y / n;
+        // Σy² - nȳ² cancels: a remainder within rounding of Σy² means equal labels.
+        var ssTot = labels.Y2 - (n * mean * mean);
+        ssTot = ssTot <= 1e-12 * labels.Y2 ? 0.0 : ssTot;
+        var ssRes = squaredErrors;
+        if (ssRes == 0.0)
+        {
+            return new Estimate(1.0, 1.0, 1.0, n, IntervalMethods.DeltaR2, $"all {n} errors are 0: R² is 1 and the interval has zero width");
+        }
+
+        if (ssTot == 0.0)
+        {
+            return Estimate.PointOnly(0.0, n, IntervalMethods.DeltaR2,
+                $"the {n} labels are all equal, so R² is 0 by scikit-learn's convention and has no interval");
+        }
+
+        var r = ssRes / ssTot;
+        var m2 = mean * mean;
+        var sumAb = cross.E2Y2 - (2.0 * mean * cross.E2Y) + (m2 * squaredErrors);
+        var sumB2 = labels.Y4 - (4.0 * mean * labels.Y3) + (6.0 * m2 * labels.Y2) - (4.0 * m2 * mean * labels.Y) + (n * m2 * m2);
+        var sd = Math.Sqrt(Math.Max(0.0, (fourthPowers - (2.0 * r * sumAb) + (r * r * sumB2)) / (n - 1)));
+        return R2Of(n, ssRes, ssTot, sd, confidence);
+    }
+
+    private static Estimate R2Of(long n, double ssRes, double ssTot, double sd, double confidence)
+    {
+        var r = ssRes / ssTot;
         var se = sd / (ssTot / n) / Math.Sqrt(n);
         var half = Distributions.TwoSidedStudentT(confidence, n - 1) * se;
         var r2 = 1.0 - r;

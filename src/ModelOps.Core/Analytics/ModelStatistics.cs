@@ -124,6 +124,72 @@ internal static class ModelStatistics
             metric);
     }
 
+    /// <summary>Every figure of one model version from its merged statistics (<see cref="Compute"/>'s figures, from sums and sketches).</summary>
+    public static ModelVersionAnalytics FromStatistics(string model, int version, string role, bool isChampion, OutcomeStatistics s,
+        ModelTask task, double confidence)
+    {
+        var classification = task == ModelTask.BinaryClassification;
+        var meanPrediction = classification
+            ? Intervals.Wilson(s.PredictedOnes, s.Predicted, confidence, "the share predicted 1")
+            : Intervals.Mean(s.Predicted, s.PredictionSum, s.PredictionSquares, confidence, "the mean prediction");
+        var meanProbability = classification ? Intervals.Mean(s.Probabilities, s.ProbabilitySum, s.ProbabilitySquares, confidence, "the mean probability") : null;
+        var latencies = s.Latency.Count;
+        var latency = latencies == 0
+            ? new LatencySummary(0, null, null, null, null, null, LatencySketch.RelativeAccuracy)
+            : new LatencySummary(
+                latencies,
+                s.Latency.Percentile(50.0, s.LatencyMax),
+                s.Latency.Percentile(95.0, s.LatencyMax),
+                s.Latency.Percentile(99.0, s.LatencyMax),
+                s.LatencySum / latencies,
+                s.LatencyMax,
+                LatencySketch.RelativeAccuracy);
+        return new ModelVersionAnalytics(
+            model,
+            version,
+            role,
+            isChampion,
+            s.Requests,
+            s.Errors,
+            Intervals.Wilson(s.Errors, s.Requests, confidence, "the error rate"),
+            meanPrediction,
+            meanProbability,
+            latency,
+            s.Labelled,
+            classification
+                ? new ClassificationQuality(
+                    Intervals.Wilson(s.Correct, s.Labelled, confidence, "accuracy"),
+                    s.Scores.RocAuc(confidence),
+                    Intervals.Mean(s.Scored, s.LogLossSum, s.LogLossSquares, confidence, "the log loss"),
+                    Intervals.Mean(s.Scored, s.BrierSum, s.BrierSquares, confidence, "the Brier score"))
+                : null,
+            classification
+                ? null
+                : new RegressionQuality(
+                    Intervals.Rmse(s.Labelled, s.SquaredErrorSum, s.FourthErrorSum, confidence),
+                    Intervals.Mean(s.Labelled, s.AbsoluteErrorSum, s.SquaredErrorSum, confidence, "the mean absolute error"),
+                    Intervals.R2(s.Labelled, s.SquaredErrorSum, s.FourthErrorSum, s.LabelPowers, s.CrossPowers, confidence)));
+    }
+
+    /// <summary>One model version's figures in one time bucket from its merged statistics.</summary>
+    public static BucketModelStats BucketFromStatistics(string model, int version, OutcomeStatistics s, ModelTask task)
+    {
+        var classification = task == ModelTask.BinaryClassification;
+        double? metric = s.Labelled == 0 ? null
+            : classification ? (double)s.Correct / s.Labelled
+            : Math.Sqrt(s.SquaredErrorSum / s.Labelled);
+        return new BucketModelStats(
+            model,
+            version,
+            s.Requests,
+            s.Errors,
+            s.Predicted == 0 ? null : s.PredictionSum / s.Predicted,
+            s.Latency.Percentile(95.0, s.LatencyMax),
+            s.Labelled,
+            classification ? AccuracyMetric : RmseMetric,
+            metric);
+    }
+
     private static ClassificationQuality Classification(List<CleanRow> labelled, double confidence)
     {
         long correct = 0;

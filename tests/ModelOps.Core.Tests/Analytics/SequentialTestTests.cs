@@ -1,3 +1,4 @@
+using ModelOps.Core.Learning;
 using ModelOps.Core.Analytics;
 using ModelOps.Core.Metrics;
 using Xunit.Abstractions;
@@ -110,30 +111,39 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
 
     /// <summary>
     /// One replication: whether each test rejected (either side) at some look, and the pairs at the sequence's first
-    /// challenger_better look (0: none).
+    /// challenger_better look (0: none). The sequence is the report's own verdict (<see cref="GroupAnalytics.Compare"/>),
+    /// from the running sums of each model's losses as the aggregates keep them.
     /// </summary>
     private static (bool Sequence, bool Naive, int FirstDetection) Run(Func<double, double> loss, double challengerSd, double z)
     {
-        var sequence = new AsymptoticConfidenceSequence(Alpha, AnalyticsDefaults.SequenceOptimalPairs);
+        var options = new AnalyticsOptions { ChampionModel = "m", ChampionVersion = 1, Confidence = 1.0 - Alpha };
+        double challengerSum = 0.0, challengerSquares = 0.0, championSum = 0.0, championSquares = 0.0;
         bool sequenceRejected = false, naiveRejected = false;
         var firstDetection = 0;
         for (var n = 1; n <= MaxPairs; n++)
         {
-            sequence.Add(loss(challengerSd) - loss(1.0));
+            var a = loss(challengerSd);
+            var b = loss(1.0);
+            challengerSum += a;
+            challengerSquares += a * a;
+            championSum += b;
+            championSquares += b * b;
             if (n % PeekEvery != 0)
             {
                 continue;
             }
 
-            var half = sequence.HalfWidth;
-            sequenceRejected |= sequence.Mean - half > 0.0 || sequence.Mean + half < 0.0;
-            if (firstDetection == 0 && sequence.Mean + half < 0.0)
+            var challenger = LossSummary.FromSums(n, challengerSum, challengerSquares);
+            var champion = LossSummary.FromSums(n, championSum, championSquares);
+            var comparison = GroupAnalytics.Compare(("m", 2), challenger, ("m", 1), champion, ModelTask.Regression, options);
+            sequenceRejected |= comparison.Verdict is Verdicts.ChallengerBetter or Verdicts.ChampionBetter;
+            if (firstDetection == 0 && comparison.Verdict == Verdicts.ChallengerBetter)
             {
-                // The verdict challenger_better: the whole sequence below 0.
                 firstDetection = n;
             }
 
-            naiveRejected |= Math.Abs(sequence.Mean) > z * sequence.Deviation / Math.Sqrt(n);
+            var difference = challenger.Mean - champion.Mean;
+            naiveRejected |= Math.Abs(difference) > z * Math.Sqrt((challenger.Variance + champion.Variance) / n);
         }
 
         return (sequenceRejected, naiveRejected, firstDetection);

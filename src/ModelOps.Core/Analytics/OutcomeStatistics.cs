@@ -1,0 +1,375 @@
+using ModelOps.Core.Learning;
+using ModelOps.Core.Metrics;
+
+namespace ModelOps.Core.Analytics;
+
+/// <summary>
+/// The sufficient statistics of every figure of the analytics report over some rows of one model version: counts,
+/// sums and sums of powers (exact up to floating-point rounding), a <see cref="LatencySketch"/> and a
+/// <see cref="ScoreHistogram"/>. Statistics of disjoint rows merge into the statistics of their union, and a row's
+/// contribution can be taken away again (a label that changes), so the store keeps one per group, model version, role
+/// and time cell, updated in the transaction that writes the rows, and a report of any window sums the cells it covers
+/// (<see cref="GroupAnalytics.FromStatistics"/>).
+/// </summary>
+public sealed class OutcomeStatistics
+{
+    // The layout of ToBytes: bump it when fields change (a reader refuses other versions).
+    private const byte Layout = 1;
+
+    private readonly Dictionary<(string Field, string Problem), long> _issues = [];
+
+    /// <summary>Rows, failed ones included.</summary>
+    public long Requests { get; private set; }
+
+    /// <summary>Rows whose scoring failed.</summary>
+    public long Errors { get; private set; }
+
+    /// <summary>Rows with a usable prediction.</summary>
+    public long Predicted { get; private set; }
+
+    /// <summary>Σ prediction over <see cref="Predicted"/>.</summary>
+    public double PredictionSum { get; private set; }
+
+    /// <summary>Σ prediction².</summary>
+    public double PredictionSquares { get; private set; }
+
+    /// <summary>Classification: rows predicted 1.</summary>
+    public long PredictedOnes { get; private set; }
+
+    /// <summary>Classification: rows with a usable probability.</summary>
+    public long Probabilities { get; private set; }
+
+    /// <summary>Σ probability.</summary>
+    public double ProbabilitySum { get; private set; }
+
+    /// <summary>Σ probability².</summary>
+    public double ProbabilitySquares { get; private set; }
+
+    /// <summary>The latencies (rows with a valid latency, failed ones included).</summary>
+    public LatencySketch Latency { get; private set; } = new();
+
+    /// <summary>Σ latency.</summary>
+    public double LatencySum { get; private set; }
+
+    /// <summary>The largest latency, or 0 without any.</summary>
+    public double LatencyMax { get; private set; }
+
+    /// <summary>Rows with a usable prediction and a valid label.</summary>
+    public long Labelled { get; private set; }
+
+    /// <summary>Classification: labelled rows predicted right.</summary>
+    public long Correct { get; private set; }
+
+    /// <summary>Classification: labelled rows with a probability (those of the ROC AUC, log loss and Brier score).</summary>
+    public long Scored { get; private set; }
+
+    /// <summary>Σ log loss over <see cref="Scored"/>.</summary>
+    public double LogLossSum { get; private set; }
+
+    /// <summary>Σ log loss².</summary>
+    public double LogLossSquares { get; private set; }
+
+    /// <summary>Σ (label - probability)².</summary>
+    public double BrierSum { get; private set; }
+
+    /// <summary>Σ (label - probability)⁴.</summary>
+    public double BrierSquares { get; private set; }
+
+    /// <summary>Classification: the probabilities of <see cref="Scored"/> rows by label.</summary>
+    public ScoreHistogram Scores { get; private set; } = new();
+
+    /// <summary>Regression: Σ|e|, e = label - prediction, over <see cref="Labelled"/>.</summary>
+    public double AbsoluteErrorSum { get; private set; }
+
+    /// <summary>Σ e².</summary>
+    public double SquaredErrorSum { get; private set; }
+
+    /// <summary>Σ e⁴.</summary>
+    public double FourthErrorSum { get; private set; }
+
+    /// <summary>Σ y, Σ y², Σ y³, Σ y⁴ of the labels.</summary>
+    public (double Y, double Y2, double Y3, double Y4) LabelPowers { get; private set; }
+
+    /// <summary>Σ e² y and Σ e² y² (R²'s interval).</summary>
+    public (double E2Y, double E2Y2) CrossPowers { get; private set; }
+
+    /// <summary>The earliest row's time, or <see langword="null"/> without rows.</summary>
+    public DateTimeOffset? First { get; private set; }
+
+    /// <summary>The latest row's time, or <see langword="null"/> without rows.</summary>
+    public DateTimeOffset? Last { get; private set; }
+
+    /// <summary>The values left out, by field and problem (the messages of the exact report).</summary>
+    public IReadOnlyDictionary<(string Field, string Problem), long> Issues => _issues;
+
+    /// <summary>
+    /// Adds <paramref name="row"/> (<paramref name="sign"/> 1) or takes it away (-1, to replace it by the same row with
+    /// another label: the latency's maximum and the time range are kept, as the row comes back at once).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sign"/> is not 1 or -1.</exception>
+    public void Apply(ScoredRow row, ModelTask task, int sign = 1)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (sign is not (1 or -1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sign), sign, "sign must be 1 or -1");
+        }
+
+        var clean = CleanRow.Of(row, 0, task, new Sink(this, sign));
+        Requests += sign;
+        if (sign > 0)
+        {
+            First = First is { } first && first <= row.Timestamp ? first : row.Timestamp;
+            Last = Last is { } last && last >= row.Timestamp ? last : row.Timestamp;
+        }
+
+        Errors += clean.Error ? sign : 0;
+        if (clean.Latency is { } latency)
+        {
+            Latency.Add(latency, sign);
+            LatencySum += sign * latency;
+            LatencyMax = Math.Max(LatencyMax, latency);
+        }
+
+        if (clean.Prediction is not { } prediction)
+        {
+            return;
+        }
+
+        Predicted += sign;
+        PredictionSum += sign * prediction;
+        PredictionSquares += sign * prediction * prediction;
+        var classification = task == ModelTask.BinaryClassification;
+        if (classification)
+        {
+            PredictedOnes += prediction == 1.0 ? sign : 0;
+            if (clean.Probability is { } p)
+            {
+                Probabilities += sign;
+                ProbabilitySum += sign * p;
+                ProbabilitySquares += sign * p * p;
+            }
+        }
+
+        if (clean.Label is not { } label)
+        {
+            return;
+        }
+
+        Labelled += sign;
+        if (classification)
+        {
+            Correct += prediction == label ? sign : 0;
+            if (clean.Probability is { } p)
+            {
+                Scored += sign;
+                var loss = LogLossMetric.Loss(label, p);
+                LogLossSum += sign * loss;
+                LogLossSquares += sign * loss * loss;
+                var d2 = (label - p) * (label - p);
+                BrierSum += sign * d2;
+                BrierSquares += sign * d2 * d2;
+                Scores.Add(p, label, sign);
+            }
+
+            return;
+        }
+
+        var e = label - prediction;
+        var e2 = e * e;
+        AbsoluteErrorSum += sign * Math.Abs(e);
+        SquaredErrorSum += sign * e2;
+        FourthErrorSum += sign * e2 * e2;
+        var y2 = label * label;
+        var (y, yy, y3, y4) = LabelPowers;
+        LabelPowers = (y + (sign * label), yy + (sign * y2), y3 + (sign * y2 * label), y4 + (sign * y2 * y2));
+        var (e2y, e2y2) = CrossPowers;
+        CrossPowers = (e2y + (sign * e2 * label), e2y2 + (sign * e2 * y2));
+    }
+
+    /// <summary>Adds the statistics of <paramref name="other"/> (of other rows) to these.</summary>
+    public void Merge(OutcomeStatistics other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Requests += other.Requests;
+        Errors += other.Errors;
+        Predicted += other.Predicted;
+        PredictionSum += other.PredictionSum;
+        PredictionSquares += other.PredictionSquares;
+        PredictedOnes += other.PredictedOnes;
+        Probabilities += other.Probabilities;
+        ProbabilitySum += other.ProbabilitySum;
+        ProbabilitySquares += other.ProbabilitySquares;
+        Latency.Merge(other.Latency);
+        LatencySum += other.LatencySum;
+        LatencyMax = Math.Max(LatencyMax, other.LatencyMax);
+        Labelled += other.Labelled;
+        Correct += other.Correct;
+        Scored += other.Scored;
+        LogLossSum += other.LogLossSum;
+        LogLossSquares += other.LogLossSquares;
+        BrierSum += other.BrierSum;
+        BrierSquares += other.BrierSquares;
+        Scores.Merge(other.Scores);
+        AbsoluteErrorSum += other.AbsoluteErrorSum;
+        SquaredErrorSum += other.SquaredErrorSum;
+        FourthErrorSum += other.FourthErrorSum;
+        LabelPowers = (LabelPowers.Y + other.LabelPowers.Y, LabelPowers.Y2 + other.LabelPowers.Y2, LabelPowers.Y3 + other.LabelPowers.Y3, LabelPowers.Y4 + other.LabelPowers.Y4);
+        CrossPowers = (CrossPowers.E2Y + other.CrossPowers.E2Y, CrossPowers.E2Y2 + other.CrossPowers.E2Y2);
+        First = other.First is { } f && (First is null || f < First) ? f : First;
+        Last = other.Last is { } l && (Last is null || l > Last) ? l : Last;
+        foreach (var (key, count) in other._issues)
+        {
+            AddIssue(key, count);
+        }
+    }
+
+    /// <summary>The statistics as bytes (little-endian, a layout number first), as the store keeps them.</summary>
+    public byte[] ToBytes()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream))
+        {
+            w.Write(Layout);
+            foreach (var count in (long[])[Requests, Errors, Predicted, PredictedOnes, Probabilities, Labelled, Correct, Scored])
+            {
+                w.Write(count);
+            }
+
+            foreach (var sum in (double[])[PredictionSum, PredictionSquares, ProbabilitySum, ProbabilitySquares, LatencySum, LatencyMax,
+                LogLossSum, LogLossSquares, BrierSum, BrierSquares, AbsoluteErrorSum, SquaredErrorSum, FourthErrorSum,
+                LabelPowers.Y, LabelPowers.Y2, LabelPowers.Y3, LabelPowers.Y4, CrossPowers.E2Y, CrossPowers.E2Y2])
+            {
+                w.Write(sum);
+            }
+
+            w.Write(First?.UtcTicks ?? long.MinValue);
+            w.Write(Last?.UtcTicks ?? long.MinValue);
+            Latency.Write(w);
+            Scores.Write(w);
+            w.Write(_issues.Count);
+            foreach (var ((field, problem), count) in _issues)
+            {
+                w.Write(field);
+                w.Write(problem);
+                w.Write(count);
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads statistics <see cref="ToBytes"/> wrote.</summary>
+    /// <exception cref="FormatException">The bytes are not statistics of this layout.</exception>
+    public static OutcomeStatistics FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            using var r = new BinaryReader(stream);
+            var layout = r.ReadByte();
+            if (layout != Layout)
+            {
+                throw new FormatException($"statistics of layout {layout}; this version reads layout {Layout}");
+            }
+
+            var s = new OutcomeStatistics
+            {
+                Requests = r.ReadInt64(),
+                Errors = r.ReadInt64(),
+                Predicted = r.ReadInt64(),
+                PredictedOnes = r.ReadInt64(),
+                Probabilities = r.ReadInt64(),
+                Labelled = r.ReadInt64(),
+                Correct = r.ReadInt64(),
+                Scored = r.ReadInt64(),
+                PredictionSum = r.ReadDouble(),
+                PredictionSquares = r.ReadDouble(),
+                ProbabilitySum = r.ReadDouble(),
+                ProbabilitySquares = r.ReadDouble(),
+                LatencySum = r.ReadDouble(),
+                LatencyMax = r.ReadDouble(),
+                LogLossSum = r.ReadDouble(),
+                LogLossSquares = r.ReadDouble(),
+                BrierSum = r.ReadDouble(),
+                BrierSquares = r.ReadDouble(),
+                AbsoluteErrorSum = r.ReadDouble(),
+                SquaredErrorSum = r.ReadDouble(),
+                FourthErrorSum = r.ReadDouble(),
+                LabelPowers = (r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
+                CrossPowers = (r.ReadDouble(), r.ReadDouble()),
+                First = Time(r.ReadInt64()),
+                Last = Time(r.ReadInt64()),
+                Latency = LatencySketch.Read(r),
+                Scores = ScoreHistogram.Read(r),
+            };
+            var issues = r.ReadInt32();
+            for (var i = 0; i < issues; i++)
+            {
+                s._issues[(r.ReadString(), r.ReadString())] = r.ReadInt64();
+            }
+
+            return stream.Position == stream.Length ? s : throw new FormatException($"{stream.Length - stream.Position} bytes after the statistics");
+        }
+        catch (EndOfStreamException)
+        {
+            throw new FormatException("the statistics end too early");
+        }
+    }
+
+    /// <summary>The per-row loss the verdict compares: squared error (regression) or log loss (classification), as count, mean and variance.</summary>
+    internal LossSummary Loss(ModelTask task) => task == ModelTask.BinaryClassification
+        ? LossSummary.FromSums(Scored, LogLossSum, LogLossSquares)
+        : LossSummary.FromSums(Labelled, SquaredErrorSum, FourthErrorSum);
+
+    private static DateTimeOffset? Time(long ticks) => ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+    private void AddIssue((string Field, string Problem) key, long count)
+    {
+        var sum = _issues.GetValueOrDefault(key) + count;
+        if (sum == 0)
+        {
+            _issues.Remove(key);
+        }
+        else
+        {
+            _issues[key] = sum;
+        }
+    }
+
+    private sealed class Sink(OutcomeStatistics statistics, int sign) : IIssueSink
+    {
+        public void Add(ScoredRow row, int index, string field, string problem) => statistics.AddIssue((field, problem), sign);
+    }
+}
+
+/// <summary>The per-row losses of one model version as the verdict uses them: count, mean and sample variance.</summary>
+/// <param name="N">Labelled rows with a loss.</param>
+/// <param name="Mean">Their mean loss (0 without rows).</param>
+/// <param name="Variance">Their sample variance (n - 1; 0 below two rows).</param>
+internal readonly record struct LossSummary(long N, double Mean, double Variance)
+{
+    /// <summary>From the losses (two passes).</summary>
+    public static LossSummary Of(List<double> losses)
+    {
+        if (losses.Count == 0)
+        {
+            return default;
+        }
+
+        var (mean, deviation) = Intervals.MeanAndDeviation(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(losses));
+        return new LossSummary(losses.Count, mean, deviation * deviation);
+    }
+
+    /// <summary>From the count, sum and sum of squares.</summary>
+    public static LossSummary FromSums(long n, double sum, double squares) =>
+        n == 0 ? default : new LossSummary(n, sum / n, n < 2 ? 0.0 : Math.Max(0.0, (squares - (sum * sum / n)) / (n - 1)));
+}
+
+/// <summary>The statistics of one model version's rows of one role in one time cell, as the store keeps them.</summary>
+/// <param name="Model">The model name.</param>
+/// <param name="Version">The model version.</param>
+/// <param name="Role">The role its rows were logged with.</param>
+/// <param name="Start">The cell's start: rows logged in [start, start + its width).</param>
+/// <param name="Statistics">The statistics of those rows.</param>
+public sealed record StatisticsCell(string Model, int Version, string Role, DateTimeOffset Start, OutcomeStatistics Statistics);
