@@ -1,5 +1,5 @@
-using ModelOps.Core.Learning;
 using ModelOps.Core.Analytics;
+using ModelOps.Core.Learning;
 using ModelOps.Core.Metrics;
 using Xunit.Abstractions;
 
