@@ -28,6 +28,11 @@ public sealed class HubOptions
     [Range(1024, int.MaxValue)]
     public long MaxImportBodyBytes { get; init; } = HubDefaults.MaxImportBodyBytes;
 
+    /// <summary>The most logged rows an exact analytics report (<c>GET /api/groups/{group}/analytics?exact=true</c>) reads; a window holding more gets 400.</summary>
+    /// <value>Default: 1,000,000.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxExactAnalyticsRows { get; init; } = HubDefaults.MaxExactAnalyticsRows;
+
     /// <summary>The most records one predict request may carry.</summary>
     /// <value>Default: 1000.</value>
     [Range(1, 100_000)]
@@ -127,6 +132,9 @@ public static class HubDefaults
 
     /// <summary>1000 records.</summary>
     public const int MaxRecordsPerRequest = 1000;
+
+    /// <summary>1,000,000 rows.</summary>
+    public const int MaxExactAnalyticsRows = 1_000_000;
 
     /// <summary>4096 requests.</summary>
     public const int LogQueueCapacity = 4096;

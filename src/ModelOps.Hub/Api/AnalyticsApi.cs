@@ -15,7 +15,12 @@ using ModelOps.Store.Inference;
 
 namespace ModelOps.Hub.Api;
 
-/// <summary><c>GET /api/groups/{group}/analytics</c>: loads the group's logged outcomes and hands them to <see cref="GroupAnalytics.Compute"/>.</summary>
+/// <summary>
+/// <c>GET /api/groups/{group}/analytics</c>: the report of a window from the group's inference statistics
+/// (<see cref="GroupAnalytics.FromStatistics"/>: a bounded number of cells, whatever the rows), or with <c>exact=true</c>
+/// from the rows themselves (<see cref="GroupAnalytics.Compute"/>: a window and at most
+/// <see cref="HubOptions.MaxExactAnalyticsRows"/> rows).
+/// </summary>
 internal static class AnalyticsApi
 {
     public static void MapAnalyticsApi(this IEndpointRouteBuilder app)
@@ -23,10 +28,10 @@ internal static class AnalyticsApi
         app.MapGet("/api/groups/{group}/analytics", AnalyticsAsync)
             .Requires(HubPermission.Read)
             .RefuseUnknownQuery()
-            .Query("from", "to", "bucket", "confidence")
+            .Query("from", "to", "bucket", "confidence", "exact")
             .WithTags("Analytics")
             .WithName("GroupAnalytics")
-            .WithSummary("Per model version side by side: traffic, mean prediction, latency percentiles, errors, labelled quality with 95% intervals, time buckets (bucket=15m|1h|1d), and each challenger's anytime-valid verdict against the champion; from/to (ISO 8601) limit the window.")
+            .WithSummary("Per model version side by side: traffic, mean prediction, latency percentiles, errors, labelled quality with 95% intervals, time buckets (bucket=15m|1h|1d), and each challenger's anytime-valid verdict against the champion; from/to (ISO 8601) limit the window, widened to whole minutes. Served from statistics kept as rows are logged (latency percentiles within 1%, ROC AUC within its errorBound); exact=true computes from the rows of a from/to window instead.")
             .Produces<GroupAnalyticsReport>().ProducesProblem(400).ProducesProblem(404);
     }
 
@@ -52,7 +57,7 @@ internal static class AnalyticsApi
         });
     }
 
-    private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, IGroupStore groups, IInferenceLogStore log, ModelCache models)
+    private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, IGroupStore groups, IInferenceLogStore log, ModelCache models, HubOptions options)
     {
         GroupNames.Validate(group);
         var errors = new JsonBody();
@@ -85,27 +90,49 @@ internal static class AnalyticsApi
             }
         }
 
+        var exact = false;
+        if (q.TryGetValue("exact", out var exactText) && exactText.ToString().Length > 0 && !bool.TryParse(exactText, out exact))
+        {
+            errors.Error("exact", $"'{exactText}' is not true or false");
+        }
+
+        if (exact && (from is null || to is null))
+        {
+            errors.Error("exact", "an exact report reads rows: give the window as from and to");
+        }
+
+        if (!exact && InferenceStatistics.WidestCell(bucket) is null)
+        {
+            errors.Error("bucket", $"'{bucketText}' is not a whole number of minutes, the finest cell of the statistics (exact=true takes seconds)");
+        }
+
         errors.ThrowIfAny("query string");
         var cancellationToken = request.HttpContext.RequestAborted;
         var current = await groups.GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
         var champion = current.Champion;
         var model = (await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false)).Model;
-        var outcomes = await log.ReadOutcomesAsync(group, from, to, cancellationToken).ConfigureAwait(false);
-        var rows = new ScoredRow[outcomes.Count];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var o = outcomes[i];
-            rows[i] = new ScoredRow(o.Model, o.Version, o.Role.ToName(), o.Timestamp, o.Prediction ?? double.NaN, o.Probability, o.Label, o.LatencyMs, o.Failed);
-        }
-
-        var report = GroupAnalytics.Compute(rows, model.Task, new AnalyticsOptions
+        var analytics = new AnalyticsOptions
         {
             ChampionModel = champion.Model,
             ChampionVersion = champion.Version,
             BucketSize = bucket,
             Confidence = confidence,
-        });
-        return Results.Ok(report);
+        };
+        if (!exact)
+        {
+            var cells = await log.ReadStatisticsAsync(group, from, to, bucket, cancellationToken).ConfigureAwait(false);
+            return Results.Ok(GroupAnalytics.FromStatistics(cells, model.Task, analytics));
+        }
+
+        var most = options.MaxExactAnalyticsRows;
+        var outcomes = await log.ReadOutcomesAsync(group, from, to, most + 1, cancellationToken).ConfigureAwait(false);
+        if (outcomes.Count > most)
+        {
+            throw HubException.BadRequest(string.Create(CultureInfo.InvariantCulture,
+                $"the window {from:O} to {to:O} holds more than {most:N0} rows, the most an exact report reads (MaxExactAnalyticsRows); narrow the window, or leave out exact=true for the report from the statistics"));
+        }
+
+        return Results.Ok(GroupAnalytics.Compute([.. outcomes.Select(o => o.ToScoredRow())], model.Task, analytics));
     }
 
     private static DateTimeOffset? Time(IQueryCollection query, string name, JsonBody errors)

@@ -40,7 +40,16 @@ public interface IInferenceLogStore
     /// <exception cref="StoreException">No such group.</exception>
     Task<IReadOnlyList<InferenceRow>> GetRequestAsync(string group, string requestId, CancellationToken cancellationToken = default);
 
-    /// <summary>The outcome columns of a group's rows logged in [<paramref name="from"/>, <paramref name="to"/>), oldest first.</summary>
+    /// <summary>The outcome columns of a group's rows logged in [<paramref name="from"/>, <paramref name="to"/>), oldest first (at most <paramref name="limit"/> of them).</summary>
     /// <exception cref="StoreException">No such group.</exception>
-    Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The statistics of a group's rows logged in [<paramref name="from"/>, <paramref name="to"/>) widened to whole
+    /// minutes (<see cref="InferenceStatistics.Cover"/>), as cells that each lie in one report bucket of
+    /// <paramref name="bucket"/>: the fewest cells that tile the window (days inside, hours and minutes at its edges),
+    /// so the cost does not grow with the rows. Kept with every append and label in the same transaction.
+    /// </summary>
+    /// <exception cref="StoreException">No such group, or a bucket that is not a whole number of minutes (invalid).</exception>
+    Task<IReadOnlyList<Core.Analytics.StatisticsCell>> ReadStatisticsAsync(string group, DateTimeOffset? from, DateTimeOffset? to, TimeSpan bucket, CancellationToken cancellationToken = default);
 }

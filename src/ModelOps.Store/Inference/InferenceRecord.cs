@@ -1,3 +1,5 @@
+using ModelOps.Core.Analytics;
+using ModelOps.Core.Learning;
 using ModelOps.Store.Groups;
 
 namespace ModelOps.Store.Inference;
@@ -50,7 +52,17 @@ public sealed record InferenceRow(long Id, InferenceRecord Record, double? Label
 /// <param name="Label">The actual value, or <see langword="null"/>.</param>
 /// <param name="LatencyMs">Scoring time in milliseconds.</param>
 /// <param name="Failed">Whether scoring failed.</param>
-public sealed record InferenceOutcome(string Model, int Version, GroupRole Role, DateTimeOffset Timestamp, double? Prediction, double? Probability, double? Label, double LatencyMs, bool Failed);
+public sealed record InferenceOutcome(string Model, int Version, GroupRole Role, DateTimeOffset Timestamp, double? Prediction, double? Probability, double? Label, double LatencyMs, bool Failed)
+{
+    /// <summary>
+    /// What the models of the row's group predict, as the inference statistics read it from the row: a row with a
+    /// probability is a classifier's; any other row is read as a regressor's (a failed row counts the same either way).
+    /// </summary>
+    public ModelTask Task => Probability is null ? ModelTask.Regression : ModelTask.BinaryClassification;
+
+    /// <summary>The row as the analytics see it (a missing prediction is NaN: failed, or not a finite number when logged).</summary>
+    public ScoredRow ToScoredRow() => new(Model, Version, Role.ToName(), Timestamp, Prediction ?? double.NaN, Probability, Label, LatencyMs, Failed);
+}
 
 /// <summary>Filters and page of <see cref="IInferenceLogStore.QueryInferencesAsync"/>; every filter is optional and they combine with AND.</summary>
 public sealed record InferenceQuery

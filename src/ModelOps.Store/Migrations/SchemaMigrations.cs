@@ -3,7 +3,7 @@ namespace ModelOps.Store.Migrations;
 /// <summary>
 /// Every migration of the store's schema, in order. A migration is never edited once released:
 /// a change is a new migration appended here (model groups and tokens came as version 2, the
-/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6, connectors as version 7, the job queue as version 8).
+/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6, connectors as version 7, the job queue as version 8, the inference statistics as version 9).
 /// Each is applied in its own transaction, the same list on both databases.
 /// </summary>
 internal static class SchemaMigrations
@@ -247,6 +247,18 @@ internal static class SchemaMigrations
                 message TEXT NOT NULL
             );
             CREATE INDEX job_log_by_job ON job_log (job_id, id);
+            """),
+        new(9, "inference statistics per time cell", """
+            CREATE TABLE inference_statistics (
+                group_name TEXT NOT NULL,
+                width_s INTEGER NOT NULL CHECK (width_s IN (60, 3600, 86400)),
+                start_us {bigint} NOT NULL,
+                model TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                role TEXT NOT NULL,
+                statistics {blob} NOT NULL,
+                PRIMARY KEY (group_name, width_s, start_us, model, version, role)
+            );
             """),
     ];
 

@@ -49,6 +49,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    public override string ForUpdate => " FOR UPDATE";
+
     protected override string RealType => "DOUBLE PRECISION";
 
     protected override string BigIntType => "BIGINT";

@@ -32,6 +32,9 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public abstract string SkipLocked { get; }
 
+    /// <summary>The clause that locks the rows a SELECT reads until the transaction ends (PostgreSQL), or nothing (SQLite's one writer).</summary>
+    public abstract string ForUpdate { get; }
+
     /// <summary>The SQL that counts tables named <c>@name</c> in the store's schema (0 or 1).</summary>
     public abstract string TableExistsSql { get; }
 

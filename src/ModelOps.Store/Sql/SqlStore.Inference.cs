@@ -38,6 +38,7 @@ internal sealed partial class SqlStore : IInferenceLogStore
             foreach (var (table, list) in byTable)
             {
                 await _dialect.InsertInferencesAsync(connection, transaction, table, list, cancellationToken).ConfigureAwait(false);
+                await ApplyStatisticsAsync(connection, transaction, list[0].Group, list.Select(r => (Stored(r), 1)), cancellationToken).ConfigureAwait(false);
             }
 
             return 0;
@@ -62,12 +63,13 @@ internal sealed partial class SqlStore : IInferenceLogStore
 
             // The labels before: one per record (its served and shadow rows share it), for the conflict check and the history.
             var before = new SortedDictionary<int, double?>();
-            foreach (var (index, old) in await QueryAsync(connection, transaction, $"SELECT record_index, label FROM {GroupRules.Quote(table)} WHERE request_id = @request{which}",
-                r => (r.GetInt32(0), NullableDouble(r, 1)), cancellationToken, keys).ConfigureAwait(false))
+            var rows = await QueryAsync(connection, transaction, $"SELECT record_index, {OutcomeColumns} FROM {GroupRules.Quote(table)} WHERE request_id = @request{which}{_dialect.ForUpdate}",
+                r => (Index: r.GetInt32(0), Outcome: ReadOutcome(r, 1)), cancellationToken, keys).ConfigureAwait(false);
+            foreach (var (index, row) in rows)
             {
                 if (!before.TryGetValue(index, out var seen) || seen is null)
                 {
-                    before[index] = old;
+                    before[index] = row.Label;
                 }
             }
 
@@ -92,6 +94,10 @@ internal sealed partial class SqlStore : IInferenceLogStore
                 // Another writer labelled a record between the read and the update (PostgreSQL; SQLite has one writer).
                 throw new StoreException(StoreErrorKind.Conflict, $"request '{requestId}' of group '{group}' was labelled by another request at the same time; send \"overwrite\": true to replace its label");
             }
+
+            // Each row's statistics: the row with its old label out, with the new one in (rows read under lock, so exactly those updated).
+            var changed = rows.Where(r => overwrite || r.Outcome.Label is null).ToList();
+            await ApplyStatisticsAsync(connection, transaction, group, changed.SelectMany(r => new[] { (r.Outcome, -1), (r.Outcome with { Label = label }, 1) }), cancellationToken).ConfigureAwait(false);
 
             foreach (var (index, old) in before)
             {
@@ -244,13 +250,14 @@ internal sealed partial class SqlStore : IInferenceLogStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = null, CancellationToken cancellationToken = default)
     {
         var table = GroupRules.TableName(group);
-        var sql = $"SELECT model, version, role, logged_at, prediction, probability, label, latency_ms, error FROM {GroupRules.Quote(table)} WHERE 1 = 1"
+        var sql = $"SELECT {OutcomeColumns} FROM {GroupRules.Quote(table)} WHERE 1 = 1"
             + (from is null ? string.Empty : " AND logged_at >= @from")
             + (to is null ? string.Empty : " AND logged_at < @to")
-            + " ORDER BY id";
+            + " ORDER BY id"
+            + (limit is null ? string.Empty : " LIMIT @limit");
         var parameters = new List<(string, object?)>();
         if (from is { } start)
         {
@@ -262,21 +269,43 @@ internal sealed partial class SqlStore : IInferenceLogStore
             parameters.Add(("@to", SqlDialect.Microseconds(end)));
         }
 
+        if (limit is { } most)
+        {
+            parameters.Add(("@limit", most));
+        }
+
         return await ReadAsync(async connection =>
         {
             await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<InferenceOutcome>)await QueryAsync(connection, null, sql, r => new InferenceOutcome(
-                r.GetString(0),
-                r.GetInt32(1),
-                ParseRole(r.GetString(2)),
-                _dialect.ReadTimestamp(r, 3),
-                NullableDouble(r, 4),
-                NullableDouble(r, 5),
-                NullableDouble(r, 6),
-                r.GetDouble(7),
-                !r.IsDBNull(8)), cancellationToken, [.. parameters]).ConfigureAwait(false);
+            return (IReadOnlyList<InferenceOutcome>)await QueryAsync(connection, null, sql, r => ReadOutcome(r, 0), cancellationToken, [.. parameters]).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The columns <see cref="ReadOutcome"/> reads, in its order.</summary>
+    private const string OutcomeColumns = "model, version, role, logged_at, prediction, probability, label, latency_ms, error";
+
+    private InferenceOutcome ReadOutcome(DbDataReader r, int first) => new(
+        r.GetString(first),
+        r.GetInt32(first + 1),
+        ParseRole(r.GetString(first + 2)),
+        _dialect.ReadTimestamp(r, first + 3),
+        NullableDouble(r, first + 4),
+        NullableDouble(r, first + 5),
+        NullableDouble(r, first + 6),
+        r.GetDouble(first + 7),
+        !r.IsDBNull(first + 8));
+
+    /// <summary>A record as its row is stored and read back: time to the microsecond, non-finite numbers as none, no label yet.</summary>
+    private static InferenceOutcome Stored(InferenceRecord record) => new(
+        record.Model,
+        record.Version,
+        record.Role,
+        SqlDialect.Microseconds(record.Timestamp),
+        record.Prediction is { } p && double.IsFinite(p) ? p : null,
+        record.Probability is { } q && double.IsFinite(q) ? q : null,
+        null,
+        record.LatencyMs,
+        record.Error is not null);
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

@@ -185,6 +185,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string SkipLocked => string.Empty;
 
+    public override string ForUpdate => string.Empty;
+
     protected override string RealType => "REAL";
 
     protected override string BigIntType => "INTEGER";

@@ -119,7 +119,10 @@ public sealed class InferenceLogWriterTests : IAsyncLifetime
         public Task<IReadOnlyList<InferenceRow>> GetRequestAsync(string group, string requestId, CancellationToken cancellationToken = default) =>
             inner.GetRequestAsync(group, requestId, cancellationToken);
 
-        public Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, CancellationToken cancellationToken = default) =>
-            inner.ReadOutcomesAsync(group, from, to, cancellationToken);
+        public Task<IReadOnlyList<InferenceOutcome>> ReadOutcomesAsync(string group, DateTimeOffset? from = null, DateTimeOffset? to = null, int? limit = null, CancellationToken cancellationToken = default) =>
+            inner.ReadOutcomesAsync(group, from, to, limit, cancellationToken);
+
+        public Task<IReadOnlyList<Core.Analytics.StatisticsCell>> ReadStatisticsAsync(string group, DateTimeOffset? from, DateTimeOffset? to, TimeSpan bucket, CancellationToken cancellationToken = default) =>
+            inner.ReadStatisticsAsync(group, from, to, bucket, cancellationToken);
     }
 }

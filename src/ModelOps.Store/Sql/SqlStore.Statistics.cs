@@ -1,0 +1,103 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using ModelOps.Core.Analytics;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
+
+namespace ModelOps.Store.Sql;
+
+/// <summary>
+/// The inference statistics: per group, model version, role and time cell (a minute, an hour, a day) the
+/// <see cref="OutcomeStatistics"/> of its rows, changed in the transaction that appends or labels the rows, so a report
+/// of any window reads a bounded number of cells whatever the number of rows.
+/// </summary>
+internal sealed partial class SqlStore
+{
+    /// <summary>The cell widths kept, in seconds, finest first.</summary>
+    private static readonly long[] CellWidths = [InferenceStatistics.MinuteSeconds, InferenceStatistics.HourSeconds, InferenceStatistics.DaySeconds];
+
+    public async Task<IReadOnlyList<StatisticsCell>> ReadStatisticsAsync(string group, DateTimeOffset? from, DateTimeOffset? to, TimeSpan bucket, CancellationToken cancellationToken = default)
+    {
+        GroupRules.TableName(group);
+        var widest = InferenceStatistics.WidestCell(bucket)
+            ?? throw new StoreException(StoreErrorKind.Invalid, $"a bucket of {bucket} is not a whole number of minutes");
+        var ranges = InferenceStatistics.Cover(from, to, widest);
+        var where = new StringBuilder();
+        var parameters = new List<(string, object?)> { ("@group", group) };
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var (width, start, end) = ranges[i];
+            where.Append(i == 0 ? string.Empty : " OR ").Append(CultureInfo.InvariantCulture, $"(width_s = @w{i} AND start_us >= @s{i} AND start_us < @e{i})");
+            parameters.Add(($"@w{i}", width));
+            parameters.Add(($"@s{i}", start));
+            parameters.Add(($"@e{i}", end));
+        }
+
+        if (ranges.Count == 0)
+        {
+            return [];
+        }
+
+        return await ReadAsync(async connection =>
+        {
+            await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<StatisticsCell>)await QueryAsync(connection, null,
+                $"SELECT model, version, role, start_us, statistics FROM inference_statistics WHERE group_name = @group AND ({where})",
+                r => new StatisticsCell(r.GetString(0), r.GetInt32(1), r.GetString(2), InferenceStatistics.FromMicroseconds(r.GetInt64(3)), OutcomeStatistics.FromBytes((byte[])r.GetValue(4))),
+                cancellationToken, [.. parameters]).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds (sign 1) or takes away (-1) the rows of <paramref name="changes"/> to the cells of every width that hold
+    /// them, in the caller's transaction. Cells are locked in one order (PostgreSQL), so concurrent writers never deadlock.
+    /// </summary>
+    private async Task ApplyStatisticsAsync(DbConnection connection, DbTransaction transaction, string group, IEnumerable<(InferenceOutcome Row, int Sign)> changes, CancellationToken cancellationToken)
+    {
+        var deltas = new SortedDictionary<(long Width, long Start, string Model, int Version, string Role), OutcomeStatistics>();
+        foreach (var (row, sign) in changes)
+        {
+            var scored = row.ToScoredRow();
+            var micros = InferenceStatistics.ToMicroseconds(row.Timestamp);
+            foreach (var width in CellWidths)
+            {
+                var key = (width, InferenceStatistics.CellStart(micros, width), row.Model, row.Version, row.Role.ToName());
+                if (!deltas.TryGetValue(key, out var delta))
+                {
+                    deltas.Add(key, delta = new OutcomeStatistics());
+                }
+
+                delta.Apply(scored, row.Task, sign);
+            }
+        }
+
+        foreach (var ((width, start, model, version, role), delta) in deltas)
+        {
+            (string, object?)[] key = [("@group", group), ("@width", width), ("@start", start), ("@model", model), ("@version", version), ("@role", role)];
+            const string Where = "group_name = @group AND width_s = @width AND start_us = @start AND model = @model AND version = @version AND role = @role";
+            var stored = await QueryAsync(connection, transaction, $"SELECT statistics FROM inference_statistics WHERE {Where}{_dialect.ForUpdate}",
+                r => (byte[])r.GetValue(0), cancellationToken, key).ConfigureAwait(false);
+            if (stored.Count == 0)
+            {
+                var inserted = await ExecuteAsync(connection, transaction, """
+                    INSERT INTO inference_statistics (group_name, width_s, start_us, model, version, role, statistics)
+                    VALUES (@group, @width, @start, @model, @version, @role, @statistics) ON CONFLICT DO NOTHING
+                    """, cancellationToken, [.. key, ("@statistics", delta.ToBytes())]).ConfigureAwait(false);
+                if (inserted == 1)
+                {
+                    continue;
+                }
+
+                // Another writer made the cell between the read and the insert: add to its statistics.
+                stored = await QueryAsync(connection, transaction, $"SELECT statistics FROM inference_statistics WHERE {Where}{_dialect.ForUpdate}",
+                    r => (byte[])r.GetValue(0), cancellationToken, key).ConfigureAwait(false);
+            }
+
+            var statistics = OutcomeStatistics.FromBytes(stored[0]);
+            statistics.Merge(delta);
+            await ExecuteAsync(connection, transaction, $"UPDATE inference_statistics SET statistics = @statistics WHERE {Where}",
+                cancellationToken, [.. key, ("@statistics", statistics.ToBytes())]).ConfigureAwait(false);
+        }
+    }
+}

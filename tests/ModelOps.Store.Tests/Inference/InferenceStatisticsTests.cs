@@ -1,0 +1,191 @@
+using ModelOps.Core.Analytics;
+using ModelOps.Core.Learning;
+using ModelOps.Store.Groups;
+using ModelOps.Store.Inference;
+using ModelOps.Store.Registry;
+using ModelOps.Store.Tests.Infrastructure;
+
+namespace ModelOps.Store.Tests.Inference;
+
+/// <summary>
+/// The inference statistics kept with the log: after mixed traffic, promotions, labels and overwritten labels, the
+/// report from the statistics of any window equals the exact report of its rows (<see cref="ReportAssert"/>); a write
+/// that fails changes nothing; concurrent writers lose nothing; a deleted group's statistics go with it.
+/// </summary>
+public abstract class InferenceStatisticsTests(IStoreBackend backend) : StoreTests(backend)
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 22, 17, 41, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Statistics_MixedTrafficPromotionsAndLabels_GiveTheExactReportOfEveryWindow(bool classification)
+    {
+        await CreateGroupAsync("g");
+        var random = new Random(classification ? 7 : 8);
+        var records = new List<InferenceRecord>();
+        for (var i = 0; i < 3000; i++)
+        {
+            // Two days and a bit: version 2 is a challenger, then (a promotion) the champion; version 3 a shadow throughout.
+            var time = Start.AddSeconds(i * 61.3);
+            var promoted = i >= 2000;
+            var (version, role) = (i % 3) switch
+            {
+                0 => (1, promoted ? GroupRole.Challenger : GroupRole.Champion),
+                1 => (2, promoted ? GroupRole.Champion : GroupRole.Challenger),
+                _ => (3, GroupRole.Shadow),
+            };
+            records.Add(Record("g", $"r{i}", time, version, role, random, classification, failed: i % 97 == 5));
+        }
+
+        foreach (var batch in records.Chunk(250))
+        {
+            await Store.InferenceLog.AppendInferencesAsync(batch);
+        }
+
+        for (var i = 0; i < 3000; i += 2)
+        {
+            await Store.InferenceLog.SetLabelAsync("g", $"r{i}", null, Label(random, classification));
+        }
+
+        for (var i = 0; i < 3000; i += 10)
+        {
+            await Store.InferenceLog.SetLabelAsync("g", $"r{i}", null, Label(random, classification), overwrite: true);
+        }
+
+        var task = classification ? ModelTask.BinaryClassification : ModelTask.Regression;
+        (DateTimeOffset? From, DateTimeOffset? To, TimeSpan Bucket)[] windows =
+        [
+            (null, null, TimeSpan.FromHours(1)),
+            (null, null, TimeSpan.FromDays(1)),
+            (Whole(Start.AddHours(3).AddMinutes(7)), Whole(Start.AddHours(40)), TimeSpan.FromMinutes(15)),
+            (new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 2, 0, 0, 0, TimeSpan.Zero), TimeSpan.FromHours(6)),
+        ];
+        foreach (var (from, to, bucket) in windows)
+        {
+            var options = new AnalyticsOptions { ChampionModel = "bike", ChampionVersion = 1, BucketSize = bucket };
+            var rows = await Store.InferenceLog.ReadOutcomesAsync("g", from, to);
+            var exact = GroupAnalytics.Compute([.. rows.Select(r => r.ToScoredRow())], task, options);
+            var served = GroupAnalytics.FromStatistics(await Store.InferenceLog.ReadStatisticsAsync("g", from, to, bucket), task, options);
+            ReportAssert.Equivalent(exact, served);
+            Assert.True(exact.Rows > 500, $"window {from} to {to}: {exact.Rows} rows");
+        }
+    }
+
+    [Fact]
+    public async Task Statistics_ALabelThatConflicts_ChangesNothing()
+    {
+        await CreateGroupAsync("g");
+        var random = new Random(3);
+        await Store.InferenceLog.AppendInferencesAsync([Record("g", "a", Start, 1, GroupRole.Champion, random, false, false), Record("g", "b", Start, 1, GroupRole.Champion, random, false, false)]);
+        await Store.InferenceLog.SetLabelAsync("g", "a", null, 10.0);
+        var before = await ReportAsync("g");
+
+        await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.SetLabelAsync("g", "a", null, 20.0));
+
+        var after = await ReportAsync("g");
+        Assert.Equal(before.Models[0].Labelled, after.Models[0].Labelled);
+        Assert.Equal(before.Models[0].Regression!.Rmse, after.Models[0].Regression!.Rmse);
+    }
+
+    [Fact]
+    public async Task Statistics_ConcurrentWritersAndLabels_LoseNothing()
+    {
+        await CreateGroupAsync("g");
+        var writers = Enumerable.Range(0, 6).Select(async w =>
+        {
+            await using var store = await OpenAsync();
+            var random = new Random(w);
+            for (var b = 0; b < 10; b++)
+            {
+                // Every writer writes into the same cells (one minute), and labels its previous batch meanwhile.
+                var batch = Enumerable.Range(0, 20).Select(i => Record("g", $"w{w}-{b}-{i}", Start.AddSeconds(i), 1 + (i % 2), GroupRole.Champion, random, false, false)).ToList();
+                await store.InferenceLog.AppendInferencesAsync(batch);
+                if (b > 0)
+                {
+                    for (var i = 0; i < 20; i += 4)
+                    {
+                        await store.InferenceLog.SetLabelAsync("g", $"w{w}-{b - 1}-{i}", null, 100.0 + i);
+                    }
+                }
+            }
+        });
+        await Task.WhenAll(writers);
+
+        var options = new AnalyticsOptions { ChampionModel = "bike", ChampionVersion = 1 };
+        var rows = await Store.InferenceLog.ReadOutcomesAsync("g");
+        Assert.Equal(6 * 10 * 20, rows.Count);
+        var exact = GroupAnalytics.Compute([.. rows.Select(r => r.ToScoredRow())], ModelTask.Regression, options);
+        ReportAssert.Equivalent(exact, await ReportAsync("g"));
+        Assert.Equal(6 * 9 * 5, exact.Models.Sum(m => m.Labelled));
+    }
+
+    [Fact]
+    public async Task DeleteGroup_TakesItsStatistics_ASameNamedGroupStartsEmpty()
+    {
+        await CreateGroupAsync("g");
+        await Store.InferenceLog.AppendInferencesAsync([Record("g", "a", Start, 1, GroupRole.Champion, new Random(1), false, false)]);
+        Assert.Equal(1, (await ReportAsync("g")).Rows);
+
+        await Store.Groups.DeleteGroupAsync("g", "alice");
+        await Store.Groups.CreateGroupAsync(new NewModelGroup("g", [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "alice");
+
+        Assert.Equal(0, (await ReportAsync("g")).Rows);
+        Assert.Empty(await Store.InferenceLog.ReadStatisticsAsync("g", null, null, TimeSpan.FromHours(1)));
+    }
+
+    [Fact]
+    public async Task ReadStatistics_BucketOfSeconds_IsRefusedWithWhy()
+    {
+        await CreateGroupAsync("g");
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.ReadStatisticsAsync("g", null, null, TimeSpan.FromSeconds(90)));
+
+        Assert.Equal((StoreErrorKind.Invalid, "a bucket of 00:01:30 is not a whole number of minutes"), (error.Kind, error.Message));
+    }
+
+    // Served windows are whole minutes: the exact report of the same rows needs the same edges.
+    private static DateTimeOffset Whole(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerMinute));
+
+    private async Task<GroupAnalyticsReport> ReportAsync(string group) => GroupAnalytics.FromStatistics(
+        await Store.InferenceLog.ReadStatisticsAsync(group, null, null, TimeSpan.FromHours(1)),
+        ModelTask.Regression,
+        new AnalyticsOptions { ChampionModel = "bike", ChampionVersion = 1 });
+
+    private async Task CreateGroupAsync(string name)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Store.RegisterVersionAsync(new NewModelVersion("bike", $"file:///bike/{i}.json"));
+        }
+
+        await Store.Groups.CreateGroupAsync(new NewModelGroup(name,
+            [new GroupMember("bike", 1, GroupRole.Champion, 90), new GroupMember("bike", 2, GroupRole.Challenger, 10), new GroupMember("bike", 3, GroupRole.Shadow, 0)],
+            GroupDeletionPolicy.Delete), "alice");
+    }
+
+    private static double Label(Random random, bool classification) => classification ? (random.NextDouble() < 0.4 ? 1.0 : 0.0) : Math.Round(200 + (100 * random.NextDouble()), 1);
+
+    // A classifier's row has a probability (and a 0/1 prediction); a regressor's has none. Latencies with sub-microsecond digits and a few zeros.
+    private static InferenceRecord Record(string group, string request, DateTimeOffset time, int version, GroupRole role, Random random, bool classification, bool failed)
+    {
+        var latency = random.Next(10) == 0 ? 0.0 : 2.0 + (random.NextDouble() * 30.0);
+        if (failed)
+        {
+            return new(group, request, 0, time, "bike", version, role, null, "{}", null, null, null, latency, "scoring failed");
+        }
+
+        if (classification)
+        {
+            var p = random.NextDouble();
+            return new(group, request, 0, time, "bike", version, role, null, "{}", p > 0.5 ? 1.0 : 0.0, p, null, latency, null);
+        }
+
+        return new(group, request, 0, time, "bike", version, role, null, "{}", 150.0 + (version * 10) + (random.NextDouble() * 100.0), null, null, latency, null);
+    }
+}
+
+public sealed class SqliteInferenceStatisticsTests() : InferenceStatisticsTests(new SqliteBackend());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresInferenceStatisticsTests(PostgresServer server) : InferenceStatisticsTests(new PostgresBackend(server));
