@@ -1,30 +1,25 @@
 using System.Globalization;
 using System.Text.Json;
+using ModelOps.Core.Analytics;
 using ModelOps.Core.Data;
 using ModelOps.Hub.Tests.Infrastructure;
 using ModelOps.Jobs.Datasets;
+using ModelOps.Store.Tests.Infrastructure;
 
 namespace ModelOps.Hub.Tests.Api;
 
 public sealed class AnalyticsEndpointTests() : HubTests(new SqliteHub())
 {
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    // The exact report's cap is below the 120 rows the tests log.
+    protected override HubOptions Options => new() { MaxExactAnalyticsRows = 150 };
+
     [Fact]
     public async Task Analytics_LabelledTraffic_ReportsEachVersionFromTheLog()
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 50);
-        var data = Dataset.ReadCsv(Path.Combine(TestModels.Root, "data", "bike_sharing", "hour.csv")).Head(120);
-        var inputs = data.Select(TestModels.BikeInputs);
-        var counts = data.Get<Int64Column>("cnt").Values.ToArray();
-        for (var i = 0; i < 120; i++)
-        {
-            var record = "{" + string.Join(',', inputs.Columns.Select(c => $"\"{c.Name}\":" + (c is Float64Column f
-                ? f.Values[i].ToString("R", CultureInfo.InvariantCulture)
-                : ((Int64Column)c).Values[i].ToString(CultureInfo.InvariantCulture)))) + "}";
-            using var response = await Hub.Predictor.PostAsync("/api/groups/rides/predict", HubHost.Json("{\"explain\":false,\"record\":" + record + "}"));
-            var requestId = (await response.JsonAsync()).GetProperty("requestId").GetString();
-            using var feedback = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, actual = (double)counts[i] });
-            Assert.True(feedback.IsSuccessStatusCode);
-        }
+        await LogLabelledTrafficAsync(120);
 
         var report = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/groups/rides/analytics?bucket=1d");
         var (badStatus, badDetail) = await Hub.Viewer.GetAsync("/api/groups/rides/analytics?bucket=soon").ProblemAsync();
@@ -51,6 +46,32 @@ public sealed class AnalyticsEndpointTests() : HubTests(new SqliteHub())
     }
 
     [Fact]
+    public async Task Analytics_ServedAndExact_AgreeOnTheSameWindow_AndExactIsBoundedByAWindowAndARowCap()
+    {
+        var from = DateTimeOffset.UtcNow.AddMinutes(-5);
+        from = from.AddTicks(-(from.UtcTicks % TimeSpan.TicksPerMinute));
+        await Hub.CreateBikeGroupAsync("rides", championWeight: 50);
+        await LogLabelledTrafficAsync(120);
+        var to = from.AddMinutes(15);
+        var window = $"from={from:yyyy-MM-ddTHH:mm:ssZ}&to={to:yyyy-MM-ddTHH:mm:ssZ}&bucket=15m";
+
+        var served = await Hub.Viewer.GetFromJsonAsync<GroupAnalyticsReport>($"/api/groups/rides/analytics?{window}", Web);
+        var exact = await Hub.Viewer.GetFromJsonAsync<GroupAnalyticsReport>($"/api/groups/rides/analytics?{window}&exact=true", Web);
+        var (noWindow, noWindowDetail) = await Hub.Viewer.GetAsync("/api/groups/rides/analytics?exact=true").ProblemAsync();
+        var (seconds, secondsDetail) = await Hub.Viewer.GetAsync("/api/groups/rides/analytics?bucket=30s").ProblemAsync();
+        await LogLabelledTrafficAsync(40);
+        var (tooMany, tooManyDetail) = await Hub.Viewer.GetAsync($"/api/groups/rides/analytics?{window}&exact=true").ProblemAsync();
+
+        Assert.Equal(120, exact!.Rows);
+        ReportAssert.Equivalent(exact, served!);
+        Assert.Equal(LatencySketch.RelativeAccuracy, served!.Models[0].Latency.RelativeError);
+        Assert.Equal(0.0, exact.Models[0].Latency.RelativeError);
+        Assert.Equal((400, "query string is invalid: exact: an exact report reads rows: give the window as from and to"), (noWindow, noWindowDetail));
+        Assert.Equal((400, "query string is invalid: bucket: '30s' is not a whole number of minutes, the finest cell of the statistics (exact=true takes seconds)"), (seconds, secondsDetail));
+        Assert.Equal((400, $"the window {from:O} to {to:O} holds more than 150 rows, the most an exact report reads (MaxExactAnalyticsRows); narrow the window, or leave out exact=true for the report from the statistics"), (tooMany, tooManyDetail));
+    }
+
+    [Fact]
     public async Task OpenApi_ReportTask_DocumentedAsRegressionOrClassification()
     {
         var document = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
@@ -59,5 +80,23 @@ public sealed class AnalyticsEndpointTests() : HubTests(new SqliteHub())
         var task = schemas.GetProperty("GroupAnalyticsReport").GetProperty("properties").GetProperty("task");
         Assert.Equal("#/components/schemas/AnalyticsTask", task.GetProperty("$ref").GetString());
         Assert.Equal(["regression", "classification"], schemas.GetProperty("AnalyticsTask").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    // Predicts `count` bike rows one request each and sends each one's label as feedback.
+    private async Task LogLabelledTrafficAsync(int count)
+    {
+        var data = Dataset.ReadCsv(Path.Combine(TestModels.Root, "data", "bike_sharing", "hour.csv")).Head(count);
+        var inputs = data.Select(TestModels.BikeInputs);
+        var counts = data.Get<Int64Column>("cnt").Values.ToArray();
+        for (var i = 0; i < count; i++)
+        {
+            var record = "{" + string.Join(',', inputs.Columns.Select(c => $"\"{c.Name}\":" + (c is Float64Column f
+                ? f.Values[i].ToString("R", CultureInfo.InvariantCulture)
+                : ((Int64Column)c).Values[i].ToString(CultureInfo.InvariantCulture)))) + "}";
+            using var response = await Hub.Predictor.PostAsync("/api/groups/rides/predict", HubHost.Json("{\"explain\":false,\"record\":" + record + "}"));
+            var requestId = (await response.JsonAsync()).GetProperty("requestId").GetString();
+            using var feedback = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, actual = (double)counts[i] });
+            Assert.True(feedback.IsSuccessStatusCode);
+        }
     }
 }

@@ -73,6 +73,7 @@ internal sealed class HubHost : IAsyncDisposable
             MaxRequestBodyBytes = settings.MaxRequestBodyBytes,
             MaxImportBodyBytes = settings.MaxImportBodyBytes,
             MaxRecordsPerRequest = settings.MaxRecordsPerRequest,
+            MaxExactAnalyticsRows = settings.MaxExactAnalyticsRows,
             LogQueueCapacity = settings.LogQueueCapacity,
             LogMaxBatchRows = settings.LogMaxBatchRows,
             RefreshInterval = settings.RefreshInterval,
