@@ -63,6 +63,13 @@ public sealed class StoreOptions
     /// <summary>Who is recorded as the actor of alias moves when a call does not name one.</summary>
     /// <value>Default: the operating-system user name.</value>
     public string Actor { get; init; } = Environment.UserName;
+
+    /// <summary>
+    /// Told, in a sentence, how far a long step of opening the store has come: building the inference statistics of
+    /// the rows groups logged before they existed (migration 9), chunk by chunk.
+    /// </summary>
+    /// <value>Default: <see langword="null"/> (nothing told).</value>
+    public Action<string>? Progress { get; init; }
 }
 
 /// <summary>The defaults of the store, in one place.</summary>

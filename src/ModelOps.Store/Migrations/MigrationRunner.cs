@@ -50,6 +50,11 @@ internal static class MigrationRunner
                 }
 
                 await ExecuteAsync(connection, transaction, dialect.Ddl(migration.Ddl), cancellationToken).ConfigureAwait(false);
+                if (migration.Data is { } data)
+                {
+                    await data(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 await using var record = connection.CreateCommand();
                 record.Transaction = transaction;
                 record.CommandText = "INSERT INTO schema_version (version, name, applied_at) VALUES (@version, @name, @at)";

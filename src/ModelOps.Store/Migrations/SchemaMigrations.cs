@@ -259,7 +259,13 @@ internal static class SchemaMigrations
                 statistics {blob} NOT NULL,
                 PRIMARY KEY (group_name, width_s, start_us, model, version, role)
             );
-            """),
+            CREATE TABLE inference_statistics_backfill (
+                group_name TEXT PRIMARY KEY,
+                done_through_id {bigint} NOT NULL,
+                last_id {bigint} NOT NULL
+            );
+            """,
+            StatisticsBackfill.PlanAsync),
     ];
 
     /// <summary>The version of the newest migration this build knows.</summary>

@@ -160,6 +160,7 @@ internal sealed partial class SqlStore : IGroupStore
             }
 
             await ExecuteAsync(connection, transaction, "DELETE FROM inference_statistics WHERE group_name = @name", cancellationToken, ("@name", name)).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "DELETE FROM inference_statistics_backfill WHERE group_name = @name", cancellationToken, ("@name", name)).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "DELETE FROM model_group_members WHERE group_id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "DELETE FROM model_groups WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false);
             var audit = await AuditAsync(connection, transaction, name, "delete", actor, new

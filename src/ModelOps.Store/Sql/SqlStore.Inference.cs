@@ -63,9 +63,9 @@ internal sealed partial class SqlStore : IInferenceLogStore
 
             // The labels before: one per record (its served and shadow rows share it), for the conflict check and the history.
             var before = new SortedDictionary<int, double?>();
-            var rows = await QueryAsync(connection, transaction, $"SELECT record_index, {OutcomeColumns} FROM {GroupRules.Quote(table)} WHERE request_id = @request{which}{_dialect.ForUpdate}",
-                r => (Index: r.GetInt32(0), Outcome: ReadOutcome(r, 1)), cancellationToken, keys).ConfigureAwait(false);
-            foreach (var (index, row) in rows)
+            var rows = await QueryAsync(connection, transaction, $"SELECT record_index, id, {OutcomeColumns} FROM {GroupRules.Quote(table)} WHERE request_id = @request{which}{_dialect.ForUpdate}",
+                r => (Index: r.GetInt32(0), Id: r.GetInt64(1), Outcome: ReadOutcome(r, 2)), cancellationToken, keys).ConfigureAwait(false);
+            foreach (var (index, _, row) in rows)
             {
                 if (!before.TryGetValue(index, out var seen) || seen is null)
                 {
@@ -95,8 +95,10 @@ internal sealed partial class SqlStore : IInferenceLogStore
                 throw new StoreException(StoreErrorKind.Conflict, $"request '{requestId}' of group '{group}' was labelled by another request at the same time; send \"overwrite\": true to replace its label");
             }
 
-            // Each row's statistics: the row with its old label out, with the new one in (rows read under lock, so exactly those updated).
-            var changed = rows.Where(r => overwrite || r.Outcome.Label is null).ToList();
+            // Each row's statistics: the row with its old label out, with the new one in (rows read under lock, so exactly those
+            // updated), unless the row waits for the backfill, which will read its new label.
+            var pending = await PendingBackfillAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
+            var changed = rows.Where(r => (overwrite || r.Outcome.Label is null) && !(r.Id > pending.DoneThrough && r.Id <= pending.Last)).ToList();
             await ApplyStatisticsAsync(connection, transaction, group, changed.SelectMany(r => new[] { (r.Outcome, -1), (r.Outcome with { Label = label }, 1) }), cancellationToken).ConfigureAwait(false);
 
             foreach (var (index, old) in before)

@@ -49,6 +49,62 @@ internal sealed partial class SqlStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The most rows one backfill transaction reads.</summary>
+    private const int BackfillChunk = 20_000;
+
+    /// <summary>
+    /// Builds the statistics of the rows groups logged before migration 9 (<see cref="Migrations.StatisticsBackfill"/>):
+    /// per group, chunks of rows in id order, each chunk's statistics committed with the id it reached, so a process
+    /// stopped half-way goes on where it stopped and concurrent processes never count a row twice.
+    /// </summary>
+    private async Task BackfillStatisticsAsync(Action<string>? progress, CancellationToken cancellationToken)
+    {
+        var groups = await ReadAsync(connection => QueryAsync(connection, null, "SELECT group_name FROM inference_statistics_backfill ORDER BY group_name",
+            r => r.GetString(0), cancellationToken), cancellationToken).ConfigureAwait(false);
+        foreach (var group in groups)
+        {
+            var table = GroupRules.Quote(GroupRules.TableName(group));
+            while (true)
+            {
+                var (done, last) = await WriteAsync(async (connection, transaction) =>
+                {
+                    var pending = await PendingBackfillAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
+                    if (pending.DoneThrough >= pending.Last)
+                    {
+                        await ExecuteAsync(connection, transaction, "DELETE FROM inference_statistics_backfill WHERE group_name = @group", cancellationToken, ("@group", group)).ConfigureAwait(false);
+                        return (pending.Last, pending.Last);
+                    }
+
+                    var rows = await QueryAsync(connection, transaction, $"SELECT id, {OutcomeColumns} FROM {table} WHERE id > @done AND id <= @last ORDER BY id LIMIT @chunk",
+                        r => (Id: r.GetInt64(0), Row: ReadOutcome(r, 1)), cancellationToken, ("@done", pending.DoneThrough), ("@last", pending.Last), ("@chunk", BackfillChunk)).ConfigureAwait(false);
+                    await ApplyStatisticsAsync(connection, transaction, group, rows.Select(r => (r.Row, 1)), cancellationToken).ConfigureAwait(false);
+                    var reached = rows.Count < BackfillChunk ? pending.Last : rows[^1].Id;
+                    await ExecuteAsync(connection, transaction, reached >= pending.Last
+                        ? "DELETE FROM inference_statistics_backfill WHERE group_name = @group"
+                        : "UPDATE inference_statistics_backfill SET done_through_id = @reached WHERE group_name = @group",
+                        cancellationToken, ("@reached", reached), ("@group", group)).ConfigureAwait(false);
+                    return (reached, pending.Last);
+                }, cancellationToken).ConfigureAwait(false);
+                progress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"inference statistics of group '{group}': rows up to id {done:N0} of {last:N0} counted"));
+                if (done >= last)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="group"/> still waiting for the backfill: ids in (DoneThrough, Last]; (0, 0) when none.
+    /// Locked (PostgreSQL) until the transaction ends, so a label and a backfill chunk of one group take turns.
+    /// </summary>
+    private async Task<(long DoneThrough, long Last)> PendingBackfillAsync(DbConnection connection, DbTransaction transaction, string group, CancellationToken cancellationToken)
+    {
+        var state = await QueryAsync(connection, transaction, $"SELECT done_through_id, last_id FROM inference_statistics_backfill WHERE group_name = @group{_dialect.ForUpdate}",
+            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, ("@group", group)).ConfigureAwait(false);
+        return state.Count == 0 ? (0, 0) : state[0];
+    }
+
     /// <summary>
     /// Adds (sign 1) or takes away (-1) the rows of <paramref name="changes"/> to the cells of every width that hold
     /// them, in the caller's transaction. Cells are locked in one order (PostgreSQL), so concurrent writers never deadlock.

@@ -73,6 +73,7 @@ internal sealed partial class SqlStore : IModelStore
             try
             {
                 store.SchemaVersion = await MigrationRunner.RunAsync(dialect, SchemaMigrations.All, options.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await store.BackfillStatisticsAsync(options.Progress, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (dialect.Translate(error) is { } translated)
             {

@@ -1,11 +1,8 @@
-using System.Data.Common;
-using Microsoft.Data.Sqlite;
 using ModelOps.Store.Auth;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 using ModelOps.Store.Registry;
 using ModelOps.Store.Tests.Infrastructure;
-using Npgsql;
 
 namespace ModelOps.Store.Tests.Groups;
 
@@ -310,24 +307,6 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     private async Task<long> CountAsync(string table) => Convert.ToInt64(await ScalarAsync($"SELECT COUNT(*) FROM \"{table}\""), System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task<string?> ScalarTextAsync(string sql) => (string?)await ScalarAsync(sql);
-
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using DbConnection connection = Backend.Kind == StoreBackend.Sqlite
-            ? new SqliteConnection($"Data Source={Location};Pooling=False")
-            : new NpgsqlConnection(PostgresConnection(Location));
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
-    }
-
-    private static string PostgresConnection(string url)
-    {
-        var uri = new Uri(url);
-        var schema = uri.Query.Split("search_path=")[1];
-        return $"Host={uri.Host};Port={uri.Port};Username=postgres;Database={uri.AbsolutePath.TrimStart('/')};Search Path={schema};Pooling=false";
-    }
 }
 
 public sealed class SqliteHubStoreTests() : HubStoreTests(new SqliteBackend());

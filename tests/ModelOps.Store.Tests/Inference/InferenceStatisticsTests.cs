@@ -73,6 +73,40 @@ public abstract class InferenceStatisticsTests(IStoreBackend backend) : StoreTes
     }
 
     [Fact]
+    public async Task Migration9_AGroupLoggedBefore_GetsItsStatisticsBuiltInChunksWithProgress()
+    {
+        await CreateGroupAsync("g");
+        var random = new Random(11);
+        for (var b = 0; b < 25; b++)
+        {
+            await Store.InferenceLog.AppendInferencesAsync([.. Enumerable.Range(0, 1000).Select(i =>
+                Record("g", $"r{b}-{i}", Start.AddSeconds((b * 1000) + i), 1 + (i % 2), GroupRole.Champion, random, false, i % 50 == 0))]);
+        }
+
+        for (var i = 0; i < 1000; i += 3)
+        {
+            await Store.InferenceLog.SetLabelAsync("g", $"r0-{i}", null, 100.0 + i);
+        }
+
+        // The database as migration 8 left it: no statistics.
+        await ScalarAsync("DROP TABLE inference_statistics_backfill; DROP TABLE inference_statistics; DELETE FROM schema_version WHERE version = 9");
+        var told = new List<string>();
+        var upgraded = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, Actor = "tester", Progress = told.Add });
+        await upgraded.InferenceLog.SetLabelAsync("g", "r1-1", null, 7.0);
+
+        Assert.Equal(
+            ["inference statistics of group 'g': rows up to id 20,000 of 25,000 counted", "inference statistics of group 'g': rows up to id 25,000 of 25,000 counted"],
+            told);
+        Assert.Equal(0L, Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM inference_statistics_backfill"), System.Globalization.CultureInfo.InvariantCulture));
+        var rows = await upgraded.InferenceLog.ReadOutcomesAsync("g");
+        var options = new AnalyticsOptions { ChampionModel = "bike", ChampionVersion = 1 };
+        var exact = GroupAnalytics.Compute([.. rows.Select(r => r.ToScoredRow())], ModelTask.Regression, options);
+        ReportAssert.Equivalent(exact, await ReportAsync("g"));
+        // 334 labels before, 1 after; the 7 on failed rows (every 150th) count as no label.
+        Assert.Equal(328, exact.Models.Sum(m => m.Labelled));
+    }
+
+    [Fact]
     public async Task Statistics_ALabelThatConflicts_ChangesNothing()
     {
         await CreateGroupAsync("g");

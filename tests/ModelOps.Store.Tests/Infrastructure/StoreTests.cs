@@ -1,3 +1,7 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
 namespace ModelOps.Store.Tests.Infrastructure;
 
 /// <summary>
@@ -41,4 +45,16 @@ public abstract class StoreTests(IStoreBackend backend) : IAsyncLifetime
     }
 
     protected StoreOptions Options() => new() { TimeProvider = Clock, ArtifactRoot = backend.ArtifactRoot, Actor = "tester" };
+
+    /// <summary>Runs raw SQL on the test's database over a connection of its own (no store), returning the first value.</summary>
+    protected async Task<object?> ScalarAsync(string sql)
+    {
+        await using DbConnection connection = backend.Kind == StoreBackend.Sqlite
+            ? new SqliteConnection($"Data Source={Location};Pooling=False")
+            : new NpgsqlConnection(PostgresServer.ConnectionStringOf(Location));
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
 }
