@@ -162,9 +162,11 @@ public static class HubDefaults
     /// (<c>checkpoint=background</c>), so no predict request waits for the disk. A database URL
     /// ending in <c>?synchronous=full</c> makes every commit wait for its <c>fsync</c>.
     /// </summary>
-    public static StoreOptions Store() => new()
+    /// <param name="progress">Told how far an upgrade on opening has come (<see cref="StoreOptions.Progress"/>), or <see langword="null"/>.</param>
+    public static StoreOptions Store(Action<string>? progress = null) => new()
     {
         SqliteSynchronousNormal = true,
         SqliteCheckpointInterval = StoreDefaults.BackgroundCheckpointInterval,
+        Progress = progress,
     };
 }

@@ -32,6 +32,9 @@ internal static class ServeCommand
             var app = HubApp.CreateAsync(new HubOptions
             {
                 Database = parse.GetRequiredValue(options.Database),
+
+                // A store upgraded on opening says how far building its statistics has come (stderr: stdout says where it listens).
+                Store = HubDefaults.Store(line => Console.Error.WriteLine(line)),
                 Urls = parse.GetRequiredValue(urls),
                 ShutdownDrain = TimeSpan.FromSeconds(parse.GetValue(drain)),
                 Workers = parse.GetValue(workers),
