@@ -81,6 +81,7 @@ public static class HubApp
             services.AddSingleton<Tracking.RunDetails>();
             services.AddSingleton<ModelCache>();
             services.AddSingleton<ShapExplainers>();
+            services.AddSingleton<GuardrailMonitor>();
             services.AddSingleton<RoutingSnapshots>();
             services.AddSingleton<GroupCommands>();
             services.AddHostedService(provider => provider.GetRequiredService<RoutingSnapshots>());

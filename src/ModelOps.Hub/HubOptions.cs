@@ -33,6 +33,14 @@ public sealed class HubOptions
     [Range(1, int.MaxValue)]
     public int MaxExactAnalyticsRows { get; init; } = HubDefaults.MaxExactAnalyticsRows;
 
+    /// <summary>How often the hub checks the guardrails of its groups against their analytics (a tripped rule takes the Challenger's traffic).</summary>
+    /// <value>Default: 30 seconds.</value>
+    public TimeSpan GuardrailInterval { get; init; } = HubDefaults.GuardrailInterval;
+
+    /// <summary>Where a tripped guardrail's alert is POSTed as <c>{"title": ..., "message": ...}</c>, besides the hub's log; <see langword="null"/> for the log only.</summary>
+    /// <value>Default: <see langword="null"/>.</value>
+    public Uri? AlertWebhook { get; init; }
+
     /// <summary>The most records one predict request may carry.</summary>
     /// <value>Default: 1000.</value>
     [Range(1, 100_000)]
@@ -91,6 +99,11 @@ public sealed class HubOptions
             problems.AddRange(results.Select(r => r.ErrorMessage ?? string.Join(", ", r.MemberNames)));
         }
 
+        if (GuardrailInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"The field {nameof(GuardrailInterval)} must be positive.");
+        }
+
         if (RefreshInterval <= TimeSpan.Zero)
         {
             problems.Add($"The field {nameof(RefreshInterval)} must be positive.");
@@ -144,6 +157,9 @@ public static class HubDefaults
 
     /// <summary>1 second.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>30 seconds.</summary>
+    public static readonly TimeSpan GuardrailInterval = TimeSpan.FromSeconds(30);
 
     /// <summary>1 second.</summary>
     public static readonly TimeSpan TokenCacheDuration = TimeSpan.FromSeconds(1);

@@ -28,6 +28,9 @@ internal static class GroupsApi
         groups.MapPut("/{group}/split", SplitAsync)
             .Requires(HubPermission.Manage).WithName("SetSplit").WithSummary("Replaces the members and weights of a group.")
             .AcceptsJson<SplitRequest>().Produces<ModelGroup>().ProducesProblem(400).ProducesProblem(404);
+        groups.MapPut("/{group}/guardrails", GuardrailsAsync)
+            .Requires(HubPermission.Manage).WithName("SetGuardrails").WithSummary("Replaces the rules that take traffic from a worse Challenger (kind champion_better or error_rate; [] removes them).")
+            .AcceptsJson<GuardrailsRequest>().Produces<ModelGroup>().ProducesProblem(400).ProducesProblem(404);
         groups.MapPost("/{group}/promote", PromoteAsync)
             .Requires(HubPermission.Manage).WithName("Promote").WithSummary("Makes a version the Champion in one atomic step and moves its Champion alias.")
             .AcceptsJson<PromoteRequest>().Produces<GroupPromotion>().ProducesProblem(400).ProducesProblem(404).ProducesProblem(409);
@@ -72,6 +75,36 @@ internal static class GroupsApi
         var members = Members(root!.Value, body);
         body.ThrowIfAny();
         return Results.Ok(await commands.SetMembersAsync(group, members, Actor(context), context.RequestAborted).ConfigureAwait(false));
+    }
+
+    private static async Task<IResult> GuardrailsAsync(string group, HttpContext context, GroupCommands commands)
+    {
+        GroupNames.Validate(group);
+        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = new JsonBody();
+        var root = body.Object(document.RootElement, "$");
+        body.ThrowIfAny();
+        var rules = new List<GroupGuardrail>();
+        if (body.Array(root!.Value, "guardrails", "$", required: true) is { } list)
+        {
+            var i = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                var path = string.Create(CultureInfo.InvariantCulture, $"$.guardrails[{i++}]");
+                if (body.Object(item, path) is not { } rule)
+                {
+                    continue;
+                }
+
+                var kind = body.String(rule, "kind", path, required: true);
+                var rate = body.Number(rule, "maxErrorRate", path, required: false);
+                var minPairs = body.Int(rule, "minPairs", path, required: false) ?? 0;
+                rules.Add(new GroupGuardrail(kind ?? string.Empty, rate, minPairs));
+            }
+        }
+
+        body.ThrowIfAny();
+        return Results.Ok(await commands.SetGuardrailsAsync(group, rules, Actor(context), context.RequestAborted).ConfigureAwait(false));
     }
 
     private static async Task<IResult> PromoteAsync(string group, HttpContext context, GroupCommands commands)
@@ -198,6 +231,10 @@ public sealed record MemberRequest(string Model, int Version, int? Weight);
 /// <param name="TakeAllTraffic">Give it 100% and make every other member a Shadow (default false: it takes the old Champion's weight).</param>
 /// <param name="Reason">Why, for the alias history and the audit.</param>
 public sealed record PromoteRequest(string Model, int Version, bool? TakeAllTraffic, string? Reason);
+
+/// <summary>The body of <c>PUT /api/groups/{group}/guardrails</c>.</summary>
+/// <param name="Guardrails">The rules, in the order they are tried; empty removes them.</param>
+public sealed record GuardrailsRequest(IReadOnlyList<GroupGuardrail> Guardrails);
 
 /// <summary>An audit record as the API shows it: its detail as a JSON object.</summary>
 /// <param name="Sequence">Its position in the audit: later records have higher numbers.</param>

@@ -52,6 +52,16 @@ internal sealed class GroupCommands(IGroupStore store, ModelCache models, Routin
         return promotion;
     }
 
+    /// <summary>Replaces the guardrails of a group.</summary>
+    /// <exception cref="ModelOps.Store.StoreException">No such group, or invalid rules (every problem listed).</exception>
+    public async Task<ModelGroup> SetGuardrailsAsync(string group, IReadOnlyList<GroupGuardrail> guardrails, string actor, CancellationToken cancellationToken)
+    {
+        GroupNames.Validate(group);
+        var changed = await store.SetGuardrailsAsync(group, guardrails, actor, cancellationToken).ConfigureAwait(false);
+        await snapshots.RefreshAsync(force: false, cancellationToken).ConfigureAwait(false);
+        return changed;
+    }
+
     /// <summary>Deletes a group following its policy; the audit remains.</summary>
     /// <exception cref="ModelOps.Store.StoreException">No such group.</exception>
     public async Task<GroupDeletion> DeleteAsync(string group, string actor, CancellationToken cancellationToken)

@@ -10,9 +10,10 @@ namespace ModelOps.Hub.Routing;
 /// change made by another process (it polls the groups' revision counter). A member whose model cannot
 /// be loaded does not take its group down: it is routed as failed (a Shadow then logs an error row, a
 /// served member fails only the requests routed to it) and loading it is retried with backoff
-/// (<see cref="RetryDelay"/>), so the group heals by itself when the artifact is back.
+/// (<see cref="RetryDelay"/>), so the group heals by itself when the artifact is back. Its poll loop also checks the
+/// groups' guardrails (<see cref="Groups.GuardrailMonitor"/>).
 /// </summary>
-internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache models, HubOptions options, ILogger<RoutingSnapshots> logger) : BackgroundService
+internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache models, HubOptions options, Groups.GuardrailMonitor guardrails, ILogger<RoutingSnapshots> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private RoutingTable _current = RoutingTable.Empty;
@@ -59,6 +60,19 @@ internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache model
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
                 LogRefreshFailed(logger, error);
+            }
+
+            // The same loop checks the groups' guardrails (every GuardrailInterval); a rule that took traffic changed the split.
+            if (await guardrails.CheckIfDueAsync(Current, stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await RefreshAsync(force: false, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogRefreshFailed(logger, error);
+                }
             }
         }
     }

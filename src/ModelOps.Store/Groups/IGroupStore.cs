@@ -38,6 +38,19 @@ public interface IGroupStore
     /// <exception cref="StoreException">No such group or version, or the version already is the Champion.</exception>
     Task<GroupPromotion> PromoteAsync(string name, string model, int version, bool takeAllTraffic, string actor, string? reason = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces the guardrails of a group (an empty list removes them) and records it in the audit, in one transaction.</summary>
+    /// <exception cref="StoreException">No such group, or invalid rules (every problem listed, naming the rule).</exception>
+    Task<ModelGroup> SetGuardrailsAsync(string name, IReadOnlyList<GroupGuardrail> guardrails, string actor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes a tripped Challenger's traffic in one transaction, like a promotion: it becomes a Shadow (weight 0), the
+    /// Champion takes its weight, and the audit records it (action <c>guardrail</c>, actor <c>guardrail</c>, the rule and
+    /// the figures that tripped it).
+    /// </summary>
+    /// <returns>The audit record, or <see langword="null"/> when the version is no longer a Challenger with traffic (nothing changed).</returns>
+    /// <exception cref="StoreException">No such group.</exception>
+    Task<GroupAuditEntry?> TakeTrafficAsync(string name, GuardrailTrip trip, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Deletes a group following its policy (its table renamed to <c>inference_archive_&lt;id&gt;</c> or
     /// dropped) and records the deletion in the audit, in one transaction.

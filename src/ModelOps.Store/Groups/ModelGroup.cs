@@ -23,6 +23,9 @@ public sealed record ModelGroup(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>The rules that take traffic from a worse Challenger (<see cref="GroupGuardrail"/>); empty for none.</summary>
+    public IReadOnlyList<GroupGuardrail> Guardrails { get; init; } = [];
+
     /// <summary>The Champion member.</summary>
     public GroupMember Champion
     {

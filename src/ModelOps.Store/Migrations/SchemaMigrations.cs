@@ -248,7 +248,7 @@ internal static class SchemaMigrations
             );
             CREATE INDEX job_log_by_job ON job_log (job_id, id);
             """),
-        new(9, "inference statistics per time cell", """
+        new(9, "inference statistics per time cell, group guardrails", """
             CREATE TABLE inference_statistics (
                 group_name TEXT NOT NULL,
                 width_s INTEGER NOT NULL CHECK (width_s IN (60, 3600, 86400)),
@@ -259,6 +259,7 @@ internal static class SchemaMigrations
                 statistics {blob} NOT NULL,
                 PRIMARY KEY (group_name, width_s, start_us, model, version, role)
             );
+            ALTER TABLE model_groups ADD COLUMN guardrails TEXT;
             CREATE TABLE inference_statistics_backfill (
                 group_name TEXT PRIMARY KEY,
                 done_through_id {bigint} NOT NULL,

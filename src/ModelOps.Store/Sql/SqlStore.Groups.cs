@@ -9,7 +9,12 @@ namespace ModelOps.Store.Sql;
 /// <summary>Model groups and their audit. Every change bumps <c>hub_revision</c> first, so group writers take turns on one row.</summary>
 internal sealed partial class SqlStore : IGroupStore
 {
-    private const string GroupSelect = "SELECT id, name, table_name, deletion_policy, description, created_at, updated_at, revision FROM model_groups";
+    private const string GroupSelect = "SELECT id, name, table_name, deletion_policy, description, created_at, updated_at, revision, guardrails FROM model_groups";
+
+    // Audit details in camelCase, records (a guardrail's rule and figures) as much as the anonymous objects.
+    private static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web);
+
+    private static readonly JsonSerializerOptions GuardrailJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public async Task<ModelGroup> CreateGroupAsync(NewModelGroup group, string actor, CancellationToken cancellationToken = default)
     {
@@ -100,6 +105,61 @@ internal sealed partial class SqlStore : IGroupStore
                 after = MembersDetail(ordered),
             }, now, cancellationToken).ConfigureAwait(false);
             return await RequireGroupAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ModelGroup> SetGuardrailsAsync(string name, IReadOnlyList<GroupGuardrail> guardrails, string actor, CancellationToken cancellationToken = default)
+    {
+        GroupRules.Name(name);
+        ArgumentNullException.ThrowIfNull(actor);
+        if (GroupGuardrail.Problems(guardrails) is { Count: > 0 } problems)
+        {
+            throw new StoreException(StoreErrorKind.Invalid, $"the guardrails of group '{name}' are invalid: {string.Join("; ", problems)}");
+        }
+
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            await BumpRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            var current = await RequireGroupAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "UPDATE model_groups SET guardrails = @rules, revision = revision + 1, updated_at = @now WHERE name = @name", cancellationToken,
+                ("@rules", guardrails.Count == 0 ? null : JsonSerializer.Serialize(guardrails, GuardrailJson)), ("@now", now), ("@name", name)).ConfigureAwait(false);
+            await AuditAsync(connection, transaction, name, "guardrails", actor, new { before = current.Guardrails, after = guardrails }, now, cancellationToken).ConfigureAwait(false);
+            return await RequireGroupAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<GroupAuditEntry?> TakeTrafficAsync(string name, GuardrailTrip trip, CancellationToken cancellationToken = default)
+    {
+        GroupRules.Name(name);
+        ArgumentNullException.ThrowIfNull(trip);
+        return await WriteAsync(async (connection, transaction) =>
+        {
+            var now = Now();
+            var current = await RequireGroupAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
+            var taken = current.Members.FirstOrDefault(m => m.Model == trip.Model && m.Version == trip.Version && m.Role == GroupRole.Challenger && m.Weight > 0);
+            if (taken is null)
+            {
+                // Another process (or a person) changed the split first: nothing to take.
+                return null;
+            }
+
+            await BumpRevisionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            var members = GroupRules.Ordered([.. current.Members.Select(m =>
+                m == taken ? m with { Role = GroupRole.Shadow, Weight = 0 }
+                : m.Role == GroupRole.Champion ? m with { Weight = m.Weight + taken.Weight }
+                : m)]);
+            await ReplaceMembersAsync(connection, transaction, name, members, now, cancellationToken).ConfigureAwait(false);
+            return await AuditAsync(connection, transaction, name, "guardrail", GuardrailActor, new
+            {
+                challenger = new { model = trip.Model, version = trip.Version },
+                rule = trip.Rule,
+                reason = trip.Reason,
+                figures = trip.Figures is { } f ? new { requests = f.Requests, errors = f.Errors, errorRate = f.ErrorRate, labelled = f.Labelled } : null,
+                comparison = trip.Comparison,
+                before = MembersDetail(current.Members),
+                after = MembersDetail(members),
+            }, now, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -232,6 +292,9 @@ internal sealed partial class SqlStore : IGroupStore
         return GroupRules.Ordered(members);
     }
 
+    /// <summary>The actor of the audit records a tripped guardrail writes.</summary>
+    private const string GuardrailActor = "guardrail";
+
     private async Task BumpRevisionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         await ExecuteAsync(connection, transaction, "UPDATE hub_revision SET revision = revision + 1 WHERE id = 1", cancellationToken).ConfigureAwait(false);
 
@@ -278,7 +341,7 @@ internal sealed partial class SqlStore : IGroupStore
 
     private async Task<GroupAuditEntry> AuditAsync(DbConnection connection, DbTransaction transaction, string group, string action, string actor, object detail, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(detail);
+        var json = JsonSerializer.Serialize(detail, AuditJson);
         var id = ToLong(await ScalarAsync(connection, transaction, """
             INSERT INTO model_group_audit (group_name, action, actor, detail, at) VALUES (@group, @action, @actor, @detail, @now) RETURNING id
             """, cancellationToken, ("@group", group), ("@action", action), ("@actor", actor), ("@detail", json), ("@now", now)).ConfigureAwait(false));
@@ -312,7 +375,8 @@ internal sealed partial class SqlStore : IGroupStore
             Description: NullableString(r, 4),
             Created: _dialect.ReadTimestamp(r, 5),
             Updated: _dialect.ReadTimestamp(r, 6),
-            Revision: r.GetInt64(7)), cancellationToken, parameters).ConfigureAwait(false);
+            Revision: r.GetInt64(7),
+            Guardrails: NullableString(r, 8) is { } json ? JsonSerializer.Deserialize<List<GroupGuardrail>>(json, GuardrailJson)! : []), cancellationToken, parameters).ConfigureAwait(false);
         var memberSql = "SELECT m.group_id, m.model, m.version, m.role, m.weight FROM model_group_members m"
             + (name is null ? string.Empty : " JOIN model_groups g ON g.id = m.group_id WHERE g.name = @name")
             + " ORDER BY m.group_id, m.position";
@@ -321,6 +385,6 @@ internal sealed partial class SqlStore : IGroupStore
             Member: new GroupMember(r.GetString(1), r.GetInt32(2), GroupNames.TryParseRole(r.GetString(3), out var role) ? role : GroupRole.Shadow, r.GetInt32(4))),
             cancellationToken, parameters).ConfigureAwait(false);
         var byGroup = members.ToLookup(m => m.Group, m => m.Member);
-        return [.. rows.Select(g => new ModelGroup(g.Name, g.Table, g.Policy, g.Description, [.. byGroup[g.Id]], g.Revision, g.Created, g.Updated))];
+        return [.. rows.Select(g => new ModelGroup(g.Name, g.Table, g.Policy, g.Description, [.. byGroup[g.Id]], g.Revision, g.Created, g.Updated) { Guardrails = g.Guardrails })];
     }
 }

@@ -74,6 +74,8 @@ internal sealed class HubHost : IAsyncDisposable
             MaxImportBodyBytes = settings.MaxImportBodyBytes,
             MaxRecordsPerRequest = settings.MaxRecordsPerRequest,
             MaxExactAnalyticsRows = settings.MaxExactAnalyticsRows,
+            GuardrailInterval = settings.GuardrailInterval,
+            AlertWebhook = settings.AlertWebhook,
             LogQueueCapacity = settings.LogQueueCapacity,
             LogMaxBatchRows = settings.LogMaxBatchRows,
             RefreshInterval = settings.RefreshInterval,

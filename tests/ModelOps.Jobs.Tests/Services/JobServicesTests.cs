@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using ModelOps.Jobs.Services;
 using ModelOps.Store;
+using ModelOps.Store.Tests.Infrastructure;
 
 namespace ModelOps.Jobs.Tests.Services;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ModelOps.Jobs.Services;
+using ModelOps.Store.Tests.Infrastructure;
 
 namespace ModelOps.Jobs.Tests.Services;
 
