@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ModelOps.Core.Analytics;
 using ModelOps.Core.Data;
@@ -90,9 +89,7 @@ public sealed class AnalyticsEndpointTests() : HubTests(new SqliteHub())
         var counts = data.Get<Int64Column>("cnt").Values.ToArray();
         for (var i = 0; i < count; i++)
         {
-            var record = "{" + string.Join(',', inputs.Columns.Select(c => $"\"{c.Name}\":" + (c is Float64Column f
-                ? f.Values[i].ToString("R", CultureInfo.InvariantCulture)
-                : ((Int64Column)c).Values[i].ToString(CultureInfo.InvariantCulture)))) + "}";
+            var record = TestModels.RecordJson(inputs, i);
             using var response = await Hub.Predictor.PostAsync("/api/groups/rides/predict", HubHost.Json("{\"explain\":false,\"record\":" + record + "}"));
             var requestId = (await response.JsonAsync()).GetProperty("requestId").GetString();
             using var feedback = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, actual = (double)counts[i] });

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using ModelOps.Core.Data;
@@ -12,23 +11,6 @@ namespace ModelOps.Hub.Tests.Api;
 
 public abstract class PredictTests(HubBackend backend) : HubTests(backend)
 {
-    private static string RecordJson(Frame rows, int row)
-    {
-        var parts = new List<string>();
-        foreach (var column in rows.Columns)
-        {
-            var value = column switch
-            {
-                Float64Column f => f.Values[row].ToString("R", CultureInfo.InvariantCulture),
-                Int64Column i => i.Values[row].ToString(CultureInfo.InvariantCulture),
-                _ => throw new InvalidOperationException(column.GetType().Name),
-            };
-            parts.Add($"\"{column.Name}\":{value}");
-        }
-
-        return "{" + string.Join(',', parts) + "}";
-    }
-
     private protected static async Task<JsonElement> PredictAsync(HttpClient client, string group, string body)
     {
         using var response = await client.PostAsync($"/api/groups/{group}/predict", HubHost.Json(body));
@@ -42,7 +24,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 100, shadow: true);
         var rows = TestModels.BikeRows(3);
-        var body = "{\"records\":[" + string.Join(',', Enumerable.Range(0, 3).Select(i => RecordJson(rows, i))) + "]}";
+        var body = "{\"records\":[" + string.Join(',', Enumerable.Range(0, 3).Select(i => TestModels.RecordJson(rows, i))) + "]}";
 
         var answer = await PredictAsync(Hub.Predictor, "rides", body);
 
@@ -80,7 +62,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
                 Assert.Equal(shadowShap[i, name], loggedShadowShap.RootElement.GetProperty(name).GetDouble());
             }
 
-            Assert.Equal(RecordJson(rows, i), served.Inputs);
+            Assert.Equal(TestModels.RecordJson(rows, i), served.Inputs);
             Assert.True(served.LatencyMs > 0);
         }
     }
@@ -91,7 +73,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
         await Hub.CreateBikeGroupAsync("rides", championWeight: 100);
         var rows = TestModels.BikeRows(1);
 
-        var answer = await PredictAsync(Hub.Predictor, "rides", "{\"explain\":false,\"record\":" + RecordJson(rows, 0) + "}");
+        var answer = await PredictAsync(Hub.Predictor, "rides", "{\"explain\":false,\"record\":" + TestModels.RecordJson(rows, 0) + "}");
 
         var result = answer.GetProperty("results")[0];
         Assert.False(result.TryGetProperty("shap", out _));
@@ -122,7 +104,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
     public async Task Predict_RoutingKey_IsStickyAndSpreadsKeys()
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 50);
-        var record = RecordJson(TestModels.BikeRows(1), 0);
+        var record = TestModels.RecordJson(TestModels.BikeRows(1), 0);
         var first = new Dictionary<string, int>();
 
         for (var round = 0; round < 3; round++)
@@ -144,7 +126,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 100, shadow: true);
         var rows = TestModels.BikeRows(2);
-        var answer = await PredictAsync(Hub.Predictor, "rides", "{\"records\":[" + RecordJson(rows, 0) + "," + RecordJson(rows, 1) + "]}");
+        var answer = await PredictAsync(Hub.Predictor, "rides", "{\"records\":[" + TestModels.RecordJson(rows, 0) + "," + TestModels.RecordJson(rows, 1) + "]}");
         var requestId = answer.GetProperty("requestId").GetString()!;
 
         using var feedback = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, recordIndex = 1, actual = 40.0 });
@@ -171,7 +153,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 100, shadow: true);
         var rows = TestModels.BikeRows(2);
-        var answer = await PredictAsync(Hub.Predictor, "rides", "{\"records\":[" + RecordJson(rows, 0) + "," + RecordJson(rows, 1) + "]}");
+        var answer = await PredictAsync(Hub.Predictor, "rides", "{\"records\":[" + TestModels.RecordJson(rows, 0) + "," + TestModels.RecordJson(rows, 1) + "]}");
         var requestId = answer.GetProperty("requestId").GetString()!;
 
         using var first = await Hub.Predictor.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, recordIndex = 1, actual = 40.0 });
@@ -201,7 +183,7 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
     public async Task Promote_UnderConcurrentLoad_NoFailedRequestsAndAliasMoves()
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 90);
-        var record = RecordJson(TestModels.BikeRows(1), 0);
+        var record = TestModels.RecordJson(TestModels.BikeRows(1), 0);
         var failures = new ConcurrentBag<string>();
         var afterPromotion = new ConcurrentBag<int>();
         var promoted = 0;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using ModelOps.Core.Data;
 using ModelOps.Core.Features;
 using ModelOps.Core.Learners.Trees;
@@ -29,6 +30,24 @@ internal static class TestModels
     public static Model Credit => CreditModel.Value;
 
     public static string Root { get; } = FindRoot();
+
+    /// <summary>Row <paramref name="row"/> of <paramref name="rows"/> as a predict request's record (a JSON object).</summary>
+    public static string RecordJson(Frame rows, int row)
+    {
+        var parts = new List<string>();
+        foreach (var column in rows.Columns)
+        {
+            var value = column switch
+            {
+                Float64Column f => f.Values[row].ToString("R", CultureInfo.InvariantCulture),
+                Int64Column i => i.Values[row].ToString(CultureInfo.InvariantCulture),
+                _ => throw new InvalidOperationException(column.GetType().Name),
+            };
+            parts.Add($"\"{column.Name}\":{value}");
+        }
+
+        return "{" + string.Join(',', parts) + "}";
+    }
 
     public static Frame BikeRows(int count) => Dataset.ReadCsv(Path.Combine(Root, "data", "bike_sharing", "hour.csv")).Select(BikeInputs).Head(count);
 
