@@ -4,7 +4,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ModelOps.Core.Analytics;
 using ModelOps.Store;
+using ModelOps.Store.Tests.Infrastructure;
 
 namespace ModelOps.Cli.Tests;
 
@@ -12,6 +14,8 @@ namespace ModelOps.Cli.Tests;
 public abstract class ServeCommandTests : IAsyncLifetime
 {
     private const string Record = """{"season":1,"hr":3,"weekday":6,"workingday":0,"weathersit":1,"temp":0.2,"hum":0.8,"windspeed":0}""";
+
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "modelops-serve-" + Guid.NewGuid().ToString("N")[..12]);
 
@@ -124,7 +128,24 @@ public abstract class ServeCommandTests : IAsyncLifetime
         using var again = Client(restarted.Address, secret);
         using var after = await again.PostAsync("/api/groups/rides/predict", new StringContent($$"""{"record":{{Record}}}""", Encoding.UTF8, "application/json"));
         Assert.True(after.IsSuccessStatusCode, await after.Content.ReadAsStringAsync());
+
+        // The statistics the killed hub committed with its rows, and the labels sent after the restart: the served report
+        // is the exact report of the rows (nothing counted twice or lost with the kill).
+        foreach (var requestId in answered.Take(50))
+        {
+            using var feedback = await again.PostAsJsonAsync("/api/groups/rides/feedback", new { requestId, actual = 42.0 });
+            Assert.True(feedback.IsSuccessStatusCode, await feedback.Content.ReadAsStringAsync());
+        }
+
+        var from = DateTimeOffset.UtcNow.AddHours(-1);
+        var window = $"from={from:yyyy-MM-ddTHH:mm}:00Z&to={DateTimeOffset.UtcNow.AddMinutes(2):yyyy-MM-ddTHH:mm}:00Z";
+        var served = await again.GetFromJsonAsync<GroupAnalyticsReport>($"/api/groups/rides/analytics?{window}", Web);
+        var exact = await again.GetFromJsonAsync<GroupAnalyticsReport>($"/api/groups/rides/analytics?{window}&exact=true", Web);
+        Assert.True(exact!.Rows >= (2 * answered.Count) + 1, $"{exact.Rows} rows for {answered.Count} answered requests");
+        Assert.Equal(100, exact.Models[0].Labelled);
+        ReportAssert.Equivalent(exact, served!);
     }
+
 
     [Fact]
     public async Task Serve_SigtermUnderLoad_AnswersEveryRequestItTookAndDropsNone()

@@ -41,10 +41,10 @@ internal static class Intervals
         return MeanOf(n, mean, sd, confidence, what);
     }
 
-    /// <summary><see cref="Mean(ReadOnlySpan{double}, double, string)"/> from the count, Σx and Σx² of the values.</summary>
-    public static Estimate Mean(long n, double sum, double squares, double confidence, string what) => n == 0
+    /// <summary><see cref="Mean(ReadOnlySpan{double}, double, string)"/> from the values' <see cref="Moments"/>.</summary>
+    public static Estimate Mean(Moments values, double confidence, string what) => values.N == 0
         ? Estimate.Undefined(0, IntervalMethods.StudentT, $"no rows to compute {what} from")
-        : MeanOf(n, sum / n, Deviation(n, sum, squares), confidence, what);
+        : MeanOf(values.N, values.Mean, values.Deviation, confidence, what);
 
     private static Estimate MeanOf(long n, double mean, double sd, double confidence, string what)
     {
@@ -57,8 +57,6 @@ internal static class Intervals
         return new Estimate(mean, mean - half, mean + half, n, IntervalMethods.StudentT, sd == 0.0 ? ZeroWidth(what, n) : null);
     }
 
-    /// <summary>The sample standard deviation from the count, Σx and Σx² (0 below two values, never negative).</summary>
-    private static double Deviation(long n, double sum, double squares) => n < 2 ? 0.0 : Math.Sqrt(Math.Max(0.0, (squares - (sum * sum / n)) / (n - 1)));
 
     /// <summary>
     /// The ROC AUC of <paramref name="scores"/> for <paramref name="labels"/> (0/1), as the <c>roc_auc</c> metric scores it
@@ -159,10 +157,10 @@ internal static class Intervals
         return RmseOf(n, mse, sd, confidence);
     }
 
-    /// <summary><see cref="Rmse(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> from the count, Σe² and Σe⁴.</summary>
-    public static Estimate Rmse(long n, double squaredErrors, double fourthPowers, double confidence) => n == 0
+    /// <summary><see cref="Rmse(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> from the <see cref="Moments"/> of the squared errors.</summary>
+    public static Estimate Rmse(Moments squaredErrors, double confidence) => squaredErrors.N == 0
         ? Estimate.Undefined(0, IntervalMethods.DeltaRmse, "no labelled rows to compute RMSE from")
-        : RmseOf(n, squaredErrors / n, Deviation(n, squaredErrors, fourthPowers), confidence);
+        : RmseOf(squaredErrors.N, squaredErrors.Mean, squaredErrors.Deviation, confidence);
 
     private static Estimate RmseOf(long n, double mse, double sd, double confidence)
     {
@@ -233,40 +231,42 @@ internal static class Intervals
     }
 
     /// <summary>
-    /// <see cref="R2(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> from power sums: Σe², Σe⁴, Σyᵏ (k = 1..4),
-    /// Σe²y and Σe²y², e = y - ŷ. With ȳ = Σy / n: SS_tot = Σy² - nȳ², Σa² = Σe⁴,
+    /// <see cref="R2(ReadOnlySpan{double}, ReadOnlySpan{double}, double)"/> from the <see cref="Moments"/> of the squared
+    /// errors e² and of the labels y (SS_res = n·mean(e²), SS_tot = M2 of y: both keep their digits) and, for the
+    /// interval, power sums Σy³, Σy⁴, Σe²y, Σe²y²: with ȳ the labels' mean, Σa² = Σe⁴ = M2(e²) + n·mean(e²)²,
     /// Σab = Σe²y² - 2ȳΣe²y + ȳ²Σe², Σb² = Σy⁴ - 4ȳΣy³ + 6ȳ²Σy² - 4ȳ³Σy + nȳ⁴, and as Σd = 0,
     /// s(d)² = (Σa² - 2rΣab + r²Σb²) / (n - 1).
     /// </summary>
-    public static Estimate R2(long n, double squaredErrors, double fourthPowers, (double Y, double Y2, double Y3, double Y4) labels,
-        (double E2Y, double E2Y2) cross, double confidence)
+    public static Estimate R2(Moments squaredErrors, Moments labels, (double Y3, double Y4, double E2Y, double E2Y2) powers, double confidence)
     {
+        var n = labels.N;
         if (n < 2)
         {
             return Estimate.Undefined(n, IntervalMethods.DeltaR2, $"R² needs at least 2 labelled rows, there {(n == 1 ? "is 1" : "are 0")}");
         }
 
-        var mean = labels.Y / n;
-        // Σy² - nȳ² cancels: a remainder within rounding of Σy² means equal labels.
-        var ssTot = labels.Y2 - (n * mean * mean);
-        ssTot = ssTot <= 1e-12 * labels.Y2 ? 0.0 : ssTot;
-        var ssRes = squaredErrors;
+        var ssRes = squaredErrors.Sum;
+        var ssTot = labels.M2;
         if (ssRes == 0.0)
         {
             return new Estimate(1.0, 1.0, 1.0, n, IntervalMethods.DeltaR2, $"all {n} errors are 0: R² is 1 and the interval has zero width");
         }
 
-        if (ssTot == 0.0)
+        if (ssTot <= 0.0)
         {
             return Estimate.PointOnly(0.0, n, IntervalMethods.DeltaR2,
                 $"the {n} labels are all equal, so R² is 0 by scikit-learn's convention and has no interval");
         }
 
         var r = ssRes / ssTot;
+        var mean = labels.Mean;
         var m2 = mean * mean;
-        var sumAb = cross.E2Y2 - (2.0 * mean * cross.E2Y) + (m2 * squaredErrors);
-        var sumB2 = labels.Y4 - (4.0 * mean * labels.Y3) + (6.0 * m2 * labels.Y2) - (4.0 * m2 * mean * labels.Y) + (n * m2 * m2);
-        var sd = Math.Sqrt(Math.Max(0.0, (fourthPowers - (2.0 * r * sumAb) + (r * r * sumB2)) / (n - 1)));
+        var sumY = n * mean;
+        var sumY2 = ssTot + (n * m2);
+        var sumE4 = squaredErrors.M2 + (n * squaredErrors.Mean * squaredErrors.Mean);
+        var sumAb = powers.E2Y2 - (2.0 * mean * powers.E2Y) + (m2 * ssRes);
+        var sumB2 = powers.Y4 - (4.0 * mean * powers.Y3) + (6.0 * m2 * sumY2) - (4.0 * m2 * mean * sumY) + (n * m2 * m2);
+        var sd = Math.Sqrt(Math.Max(0.0, (sumE4 - (2.0 * r * sumAb) + (r * r * sumB2)) / (n - 1)));
         return R2Of(n, ssRes, ssTot, sd, confidence);
     }
 
@@ -296,13 +296,23 @@ internal static class Intervals
         return gamma >= 0.5 ? b - (diff * (1.0 - gamma)) : a + (diff * gamma);
     }
 
-    /// <summary>The mean and the sample standard deviation (n - 1 in the denominator; 0 for one value), two passes.</summary>
+    /// <summary>
+    /// The mean and the sample standard deviation (n - 1 in the denominator; 0 for one value), two passes; equal values
+    /// give that value and exactly 0 (the rounding of their sum does not invent a spread).
+    /// </summary>
     public static (double Mean, double Deviation) MeanAndDeviation(ReadOnlySpan<double> values)
     {
         var sum = 0.0;
+        var equal = true;
         foreach (var v in values)
         {
             sum += v;
+            equal &= v == values[0];
+        }
+
+        if (equal && values.Length > 0)
+        {
+            return (values[0], 0.0);
         }
 
         var mean = sum / values.Length;

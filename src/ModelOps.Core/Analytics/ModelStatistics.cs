@@ -130,9 +130,9 @@ internal static class ModelStatistics
     {
         var classification = task == ModelTask.BinaryClassification;
         var meanPrediction = classification
-            ? Intervals.Wilson(s.PredictedOnes, s.Predicted, confidence, "the share predicted 1")
-            : Intervals.Mean(s.Predicted, s.PredictionSum, s.PredictionSquares, confidence, "the mean prediction");
-        var meanProbability = classification ? Intervals.Mean(s.Probabilities, s.ProbabilitySum, s.ProbabilitySquares, confidence, "the mean probability") : null;
+            ? Intervals.Wilson(s.PredictedOnes, s.Prediction.N, confidence, "the share predicted 1")
+            : Intervals.Mean(s.Prediction, confidence, "the mean prediction");
+        var meanProbability = classification ? Intervals.Mean(s.Probability, confidence, "the mean probability") : null;
         var latencies = s.Latency.Count;
         var latency = latencies == 0
             ? new LatencySummary(0, null, null, null, null, null, LatencySketch.RelativeAccuracy)
@@ -160,15 +160,15 @@ internal static class ModelStatistics
                 ? new ClassificationQuality(
                     Intervals.Wilson(s.Correct, s.Labelled, confidence, "accuracy"),
                     s.Scores.RocAuc(confidence),
-                    Intervals.Mean(s.Scored, s.LogLossSum, s.LogLossSquares, confidence, "the log loss"),
-                    Intervals.Mean(s.Scored, s.BrierSum, s.BrierSquares, confidence, "the Brier score"))
+                    Intervals.Mean(s.LogLoss, confidence, "the log loss"),
+                    Intervals.Mean(s.Brier, confidence, "the Brier score"))
                 : null,
             classification
                 ? null
                 : new RegressionQuality(
-                    Intervals.Rmse(s.Labelled, s.SquaredErrorSum, s.FourthErrorSum, confidence),
-                    Intervals.Mean(s.Labelled, s.AbsoluteErrorSum, s.SquaredErrorSum, confidence, "the mean absolute error"),
-                    Intervals.R2(s.Labelled, s.SquaredErrorSum, s.FourthErrorSum, s.LabelPowers, s.CrossPowers, confidence)));
+                    Intervals.Rmse(s.SquaredError, confidence),
+                    Intervals.Mean(s.AbsoluteError, confidence, "the mean absolute error"),
+                    Intervals.R2(s.SquaredError, s.Label, s.Powers, confidence)));
     }
 
     /// <summary>One model version's figures in one time bucket from its merged statistics.</summary>
@@ -177,13 +177,13 @@ internal static class ModelStatistics
         var classification = task == ModelTask.BinaryClassification;
         double? metric = s.Labelled == 0 ? null
             : classification ? (double)s.Correct / s.Labelled
-            : Math.Sqrt(s.SquaredErrorSum / s.Labelled);
+            : Math.Sqrt(s.SquaredError.Mean);
         return new BucketModelStats(
             model,
             version,
             s.Requests,
             s.Errors,
-            s.Predicted == 0 ? null : s.PredictionSum / s.Predicted,
+            s.Prediction.N == 0 ? null : s.Prediction.Mean,
             s.Latency.Percentile(95.0, s.LatencyMax),
             s.Labelled,
             classification ? AccuracyMetric : RmseMetric,

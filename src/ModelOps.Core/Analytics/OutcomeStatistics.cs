@@ -5,7 +5,7 @@ namespace ModelOps.Core.Analytics;
 
 /// <summary>
 /// The sufficient statistics of every figure of the analytics report over some rows of one model version: counts,
-/// sums and sums of powers (exact up to floating-point rounding), a <see cref="LatencySketch"/> and a
+/// <see cref="Moments"/> (count, mean, M2: exact up to floating-point rounding), a few power sums, a <see cref="LatencySketch"/> and a
 /// <see cref="ScoreHistogram"/>. Statistics of disjoint rows merge into the statistics of their union, and a row's
 /// contribution can be taken away again (a label that changes), so the store keeps one per group, model version, role
 /// and time cell, updated in the transaction that writes the rows, and a report of any window sums the cells it covers
@@ -17,6 +17,13 @@ public sealed class OutcomeStatistics
     private const byte Layout = 1;
 
     private readonly Dictionary<(string Field, string Problem), long> _issues = [];
+    private Moments _prediction;
+    private Moments _probability;
+    private Moments _logLoss;
+    private Moments _brier;
+    private Moments _absoluteError;
+    private Moments _squaredError;
+    private Moments _label;
 
     /// <summary>Rows, failed ones included.</summary>
     public long Requests { get; private set; }
@@ -24,26 +31,14 @@ public sealed class OutcomeStatistics
     /// <summary>Rows whose scoring failed.</summary>
     public long Errors { get; private set; }
 
-    /// <summary>Rows with a usable prediction.</summary>
-    public long Predicted { get; private set; }
-
-    /// <summary>Σ prediction over <see cref="Predicted"/>.</summary>
-    public double PredictionSum { get; private set; }
-
-    /// <summary>Σ prediction².</summary>
-    public double PredictionSquares { get; private set; }
+    /// <summary>The usable predictions (their count is the rows with one).</summary>
+    public Moments Prediction => _prediction;
 
     /// <summary>Classification: rows predicted 1.</summary>
     public long PredictedOnes { get; private set; }
 
-    /// <summary>Classification: rows with a usable probability.</summary>
-    public long Probabilities { get; private set; }
-
-    /// <summary>Σ probability.</summary>
-    public double ProbabilitySum { get; private set; }
-
-    /// <summary>Σ probability².</summary>
-    public double ProbabilitySquares { get; private set; }
+    /// <summary>Classification: the usable probabilities.</summary>
+    public Moments Probability => _probability;
 
     /// <summary>The latencies (rows with a valid latency, failed ones included).</summary>
     public LatencySketch Latency { get; private set; } = new();
@@ -60,38 +55,26 @@ public sealed class OutcomeStatistics
     /// <summary>Classification: labelled rows predicted right.</summary>
     public long Correct { get; private set; }
 
-    /// <summary>Classification: labelled rows with a probability (those of the ROC AUC, log loss and Brier score).</summary>
-    public long Scored { get; private set; }
+    /// <summary>Classification: the log losses of the labelled rows with a probability (those of the ROC AUC, log loss and Brier score).</summary>
+    public Moments LogLoss => _logLoss;
 
-    /// <summary>Σ log loss over <see cref="Scored"/>.</summary>
-    public double LogLossSum { get; private set; }
+    /// <summary>Classification: their (label - probability)².</summary>
+    public Moments Brier => _brier;
 
-    /// <summary>Σ log loss².</summary>
-    public double LogLossSquares { get; private set; }
-
-    /// <summary>Σ (label - probability)².</summary>
-    public double BrierSum { get; private set; }
-
-    /// <summary>Σ (label - probability)⁴.</summary>
-    public double BrierSquares { get; private set; }
-
-    /// <summary>Classification: the probabilities of <see cref="Scored"/> rows by label.</summary>
+    /// <summary>Classification: the probabilities of those rows by label.</summary>
     public ScoreHistogram Scores { get; private set; } = new();
 
-    /// <summary>Regression: Σ|e|, e = label - prediction, over <see cref="Labelled"/>.</summary>
-    public double AbsoluteErrorSum { get; private set; }
+    /// <summary>Regression: |e|, e = label - prediction, of the labelled rows.</summary>
+    public Moments AbsoluteError => _absoluteError;
 
-    /// <summary>Σ e².</summary>
-    public double SquaredErrorSum { get; private set; }
+    /// <summary>Regression: e².</summary>
+    public Moments SquaredError => _squaredError;
 
-    /// <summary>Σ e⁴.</summary>
-    public double FourthErrorSum { get; private set; }
+    /// <summary>Regression: the labels y.</summary>
+    public Moments Label => _label;
 
-    /// <summary>Σ y, Σ y², Σ y³, Σ y⁴ of the labels.</summary>
-    public (double Y, double Y2, double Y3, double Y4) LabelPowers { get; private set; }
-
-    /// <summary>Σ e² y and Σ e² y² (R²'s interval).</summary>
-    public (double E2Y, double E2Y2) CrossPowers { get; private set; }
+    /// <summary>Regression: Σ y³, Σ y⁴, Σ e² y and Σ e² y², the raw power sums R²'s interval needs beyond the moments.</summary>
+    public (double Y3, double Y4, double E2Y, double E2Y2) Powers { get; private set; }
 
     /// <summary>The earliest row's time, or <see langword="null"/> without rows.</summary>
     public DateTimeOffset? First { get; private set; }
@@ -136,18 +119,14 @@ public sealed class OutcomeStatistics
             return;
         }
 
-        Predicted += sign;
-        PredictionSum += sign * prediction;
-        PredictionSquares += sign * prediction * prediction;
+        _prediction.Add(prediction, sign);
         var classification = task == ModelTask.BinaryClassification;
         if (classification)
         {
             PredictedOnes += prediction == 1.0 ? sign : 0;
             if (clean.Probability is { } p)
             {
-                Probabilities += sign;
-                ProbabilitySum += sign * p;
-                ProbabilitySquares += sign * p * p;
+                _probability.Add(p, sign);
             }
         }
 
@@ -162,13 +141,8 @@ public sealed class OutcomeStatistics
             Correct += prediction == label ? sign : 0;
             if (clean.Probability is { } p)
             {
-                Scored += sign;
-                var loss = LogLossMetric.Loss(label, p);
-                LogLossSum += sign * loss;
-                LogLossSquares += sign * loss * loss;
-                var d2 = (label - p) * (label - p);
-                BrierSum += sign * d2;
-                BrierSquares += sign * d2 * d2;
+                _logLoss.Add(LogLossMetric.Loss(label, p), sign);
+                _brier.Add((label - p) * (label - p), sign);
                 Scores.Add(p, label, sign);
             }
 
@@ -177,14 +151,12 @@ public sealed class OutcomeStatistics
 
         var e = label - prediction;
         var e2 = e * e;
-        AbsoluteErrorSum += sign * Math.Abs(e);
-        SquaredErrorSum += sign * e2;
-        FourthErrorSum += sign * e2 * e2;
+        _absoluteError.Add(Math.Abs(e), sign);
+        _squaredError.Add(e2, sign);
+        _label.Add(label, sign);
         var y2 = label * label;
-        var (y, yy, y3, y4) = LabelPowers;
-        LabelPowers = (y + (sign * label), yy + (sign * y2), y3 + (sign * y2 * label), y4 + (sign * y2 * y2));
-        var (e2y, e2y2) = CrossPowers;
-        CrossPowers = (e2y + (sign * e2 * label), e2y2 + (sign * e2 * y2));
+        var (y3, y4, e2y, e2y2) = Powers;
+        Powers = (y3 + (sign * y2 * label), y4 + (sign * y2 * y2), e2y + (sign * e2 * label), e2y2 + (sign * e2 * y2));
     }
 
     /// <summary>Adds the statistics of <paramref name="other"/> (of other rows) to these.</summary>
@@ -193,29 +165,21 @@ public sealed class OutcomeStatistics
         ArgumentNullException.ThrowIfNull(other);
         Requests += other.Requests;
         Errors += other.Errors;
-        Predicted += other.Predicted;
-        PredictionSum += other.PredictionSum;
-        PredictionSquares += other.PredictionSquares;
+        _prediction.Merge(other._prediction);
         PredictedOnes += other.PredictedOnes;
-        Probabilities += other.Probabilities;
-        ProbabilitySum += other.ProbabilitySum;
-        ProbabilitySquares += other.ProbabilitySquares;
+        _probability.Merge(other._probability);
         Latency.Merge(other.Latency);
         LatencySum += other.LatencySum;
         LatencyMax = Math.Max(LatencyMax, other.LatencyMax);
         Labelled += other.Labelled;
         Correct += other.Correct;
-        Scored += other.Scored;
-        LogLossSum += other.LogLossSum;
-        LogLossSquares += other.LogLossSquares;
-        BrierSum += other.BrierSum;
-        BrierSquares += other.BrierSquares;
+        _logLoss.Merge(other._logLoss);
+        _brier.Merge(other._brier);
         Scores.Merge(other.Scores);
-        AbsoluteErrorSum += other.AbsoluteErrorSum;
-        SquaredErrorSum += other.SquaredErrorSum;
-        FourthErrorSum += other.FourthErrorSum;
-        LabelPowers = (LabelPowers.Y + other.LabelPowers.Y, LabelPowers.Y2 + other.LabelPowers.Y2, LabelPowers.Y3 + other.LabelPowers.Y3, LabelPowers.Y4 + other.LabelPowers.Y4);
-        CrossPowers = (CrossPowers.E2Y + other.CrossPowers.E2Y, CrossPowers.E2Y2 + other.CrossPowers.E2Y2);
+        _absoluteError.Merge(other._absoluteError);
+        _squaredError.Merge(other._squaredError);
+        _label.Merge(other._label);
+        Powers = (Powers.Y3 + other.Powers.Y3, Powers.Y4 + other.Powers.Y4, Powers.E2Y + other.Powers.E2Y, Powers.E2Y2 + other.Powers.E2Y2);
         First = other.First is { } f && (First is null || f < First) ? f : First;
         Last = other.Last is { } l && (Last is null || l > Last) ? l : Last;
         foreach (var (key, count) in other._issues)
@@ -231,14 +195,17 @@ public sealed class OutcomeStatistics
         using (var w = new BinaryWriter(stream))
         {
             w.Write(Layout);
-            foreach (var count in (long[])[Requests, Errors, Predicted, PredictedOnes, Probabilities, Labelled, Correct, Scored])
+            foreach (var count in (long[])[Requests, Errors, PredictedOnes, Labelled, Correct])
             {
                 w.Write(count);
             }
 
-            foreach (var sum in (double[])[PredictionSum, PredictionSquares, ProbabilitySum, ProbabilitySquares, LatencySum, LatencyMax,
-                LogLossSum, LogLossSquares, BrierSum, BrierSquares, AbsoluteErrorSum, SquaredErrorSum, FourthErrorSum,
-                LabelPowers.Y, LabelPowers.Y2, LabelPowers.Y3, LabelPowers.Y4, CrossPowers.E2Y, CrossPowers.E2Y2])
+            foreach (var moments in (Moments[])[_prediction, _probability, _logLoss, _brier, _absoluteError, _squaredError, _label])
+            {
+                moments.Write(w);
+            }
+
+            foreach (var sum in (double[])[LatencySum, LatencyMax, Powers.Y3, Powers.Y4, Powers.E2Y, Powers.E2Y2])
             {
                 w.Write(sum);
             }
@@ -277,27 +244,19 @@ public sealed class OutcomeStatistics
             {
                 Requests = r.ReadInt64(),
                 Errors = r.ReadInt64(),
-                Predicted = r.ReadInt64(),
                 PredictedOnes = r.ReadInt64(),
-                Probabilities = r.ReadInt64(),
                 Labelled = r.ReadInt64(),
                 Correct = r.ReadInt64(),
-                Scored = r.ReadInt64(),
-                PredictionSum = r.ReadDouble(),
-                PredictionSquares = r.ReadDouble(),
-                ProbabilitySum = r.ReadDouble(),
-                ProbabilitySquares = r.ReadDouble(),
+                _prediction = Moments.Read(r),
+                _probability = Moments.Read(r),
+                _logLoss = Moments.Read(r),
+                _brier = Moments.Read(r),
+                _absoluteError = Moments.Read(r),
+                _squaredError = Moments.Read(r),
+                _label = Moments.Read(r),
                 LatencySum = r.ReadDouble(),
                 LatencyMax = r.ReadDouble(),
-                LogLossSum = r.ReadDouble(),
-                LogLossSquares = r.ReadDouble(),
-                BrierSum = r.ReadDouble(),
-                BrierSquares = r.ReadDouble(),
-                AbsoluteErrorSum = r.ReadDouble(),
-                SquaredErrorSum = r.ReadDouble(),
-                FourthErrorSum = r.ReadDouble(),
-                LabelPowers = (r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
-                CrossPowers = (r.ReadDouble(), r.ReadDouble()),
+                Powers = (r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
                 First = Time(r.ReadInt64()),
                 Last = Time(r.ReadInt64()),
                 Latency = LatencySketch.Read(r),
@@ -318,9 +277,7 @@ public sealed class OutcomeStatistics
     }
 
     /// <summary>The per-row loss the verdict compares: squared error (regression) or log loss (classification), as count, mean and variance.</summary>
-    internal LossSummary Loss(ModelTask task) => task == ModelTask.BinaryClassification
-        ? LossSummary.FromSums(Scored, LogLossSum, LogLossSquares)
-        : LossSummary.FromSums(Labelled, SquaredErrorSum, FourthErrorSum);
+    internal LossSummary Loss(ModelTask task) => LossSummary.Of(task == ModelTask.BinaryClassification ? _logLoss : _squaredError);
 
     private static DateTimeOffset? Time(long ticks) => ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
@@ -361,9 +318,8 @@ internal readonly record struct LossSummary(long N, double Mean, double Variance
         return new LossSummary(losses.Count, mean, deviation * deviation);
     }
 
-    /// <summary>From the count, sum and sum of squares.</summary>
-    public static LossSummary FromSums(long n, double sum, double squares) =>
-        n == 0 ? default : new LossSummary(n, sum / n, n < 2 ? 0.0 : Math.Max(0.0, (squares - (sum * sum / n)) / (n - 1)));
+    /// <summary>From the moments of the losses.</summary>
+    public static LossSummary Of(Moments losses) => losses.N == 0 ? default : new LossSummary(losses.N, losses.Mean, losses.Deviation * losses.Deviation);
 }
 
 /// <summary>The statistics of one model version's rows of one role in one time cell, as the store keeps them.</summary>

@@ -376,7 +376,7 @@ internal sealed partial class SqlStore : IGroupStore
             Created: _dialect.ReadTimestamp(r, 5),
             Updated: _dialect.ReadTimestamp(r, 6),
             Revision: r.GetInt64(7),
-            Guardrails: NullableString(r, 8) is { } json ? JsonSerializer.Deserialize<List<GroupGuardrail>>(json, GuardrailJson)! : []), cancellationToken, parameters).ConfigureAwait(false);
+            Guardrails: NullableString(r, 8) is { } json ? JsonSerializer.Deserialize<GroupGuardrail[]>(json, GuardrailJson)! : Array.Empty<GroupGuardrail>()), cancellationToken, parameters).ConfigureAwait(false);
         var memberSql = "SELECT m.group_id, m.model, m.version, m.role, m.weight FROM model_group_members m"
             + (name is null ? string.Empty : " JOIN model_groups g ON g.id = m.group_id WHERE g.name = @name")
             + " ORDER BY m.group_id, m.position";

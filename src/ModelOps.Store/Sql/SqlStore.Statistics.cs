@@ -111,7 +111,9 @@ internal sealed partial class SqlStore
     /// </summary>
     private async Task ApplyStatisticsAsync(DbConnection connection, DbTransaction transaction, string group, IEnumerable<(InferenceOutcome Row, int Sign)> changes, CancellationToken cancellationToken)
     {
-        var deltas = new SortedDictionary<(long Width, long Start, string Model, int Version, string Role), OutcomeStatistics>();
+        // The changes of each cell, in their order: a label's change takes the row out of the cell's statistics and puts
+        // it back with the new label (applied to the stored statistics themselves: their moments cannot go below zero rows).
+        var cells = new SortedDictionary<(long Width, long Start, string Model, int Version, string Role), List<(Core.Analytics.ScoredRow Row, Core.Learning.ModelTask Task, int Sign)>>();
         foreach (var (row, sign) in changes)
         {
             var scored = row.ToScoredRow();
@@ -119,19 +121,29 @@ internal sealed partial class SqlStore
             foreach (var width in CellWidths)
             {
                 var key = (width, InferenceStatistics.CellStart(micros, width), row.Model, row.Version, row.Role.ToName());
-                if (!deltas.TryGetValue(key, out var delta))
+                if (!cells.TryGetValue(key, out var list))
                 {
-                    deltas.Add(key, delta = new OutcomeStatistics());
+                    cells.Add(key, list = []);
                 }
 
-                delta.Apply(scored, row.Task, sign);
+                list.Add((scored, row.Task, sign));
             }
         }
 
-        foreach (var ((width, start, model, version, role), delta) in deltas)
+        foreach (var ((width, start, model, version, role), list) in cells)
         {
             (string, object?)[] key = [("@group", group), ("@width", width), ("@start", start), ("@model", model), ("@version", version), ("@role", role)];
             const string Where = "group_name = @group AND width_s = @width AND start_us = @start AND model = @model AND version = @version AND role = @role";
+            OutcomeStatistics Changed(OutcomeStatistics statistics)
+            {
+                foreach (var (row, task, sign) in list)
+                {
+                    statistics.Apply(row, task, sign);
+                }
+
+                return statistics;
+            }
+
             var stored = await QueryAsync(connection, transaction, $"SELECT statistics FROM inference_statistics WHERE {Where}{_dialect.ForUpdate}",
                 r => (byte[])r.GetValue(0), cancellationToken, key).ConfigureAwait(false);
             if (stored.Count == 0)
@@ -139,21 +151,19 @@ internal sealed partial class SqlStore
                 var inserted = await ExecuteAsync(connection, transaction, """
                     INSERT INTO inference_statistics (group_name, width_s, start_us, model, version, role, statistics)
                     VALUES (@group, @width, @start, @model, @version, @role, @statistics) ON CONFLICT DO NOTHING
-                    """, cancellationToken, [.. key, ("@statistics", delta.ToBytes())]).ConfigureAwait(false);
+                    """, cancellationToken, [.. key, ("@statistics", Changed(new OutcomeStatistics()).ToBytes())]).ConfigureAwait(false);
                 if (inserted == 1)
                 {
                     continue;
                 }
 
-                // Another writer made the cell between the read and the insert: add to its statistics.
+                // Another writer made the cell between the read and the insert: change its statistics.
                 stored = await QueryAsync(connection, transaction, $"SELECT statistics FROM inference_statistics WHERE {Where}{_dialect.ForUpdate}",
                     r => (byte[])r.GetValue(0), cancellationToken, key).ConfigureAwait(false);
             }
 
-            var statistics = OutcomeStatistics.FromBytes(stored[0]);
-            statistics.Merge(delta);
             await ExecuteAsync(connection, transaction, $"UPDATE inference_statistics SET statistics = @statistics WHERE {Where}",
-                cancellationToken, [.. key, ("@statistics", statistics.ToBytes())]).ConfigureAwait(false);
+                cancellationToken, [.. key, ("@statistics", Changed(OutcomeStatistics.FromBytes(stored[0])).ToBytes())]).ConfigureAwait(false);
         }
     }
 }

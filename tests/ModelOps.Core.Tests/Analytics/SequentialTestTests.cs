@@ -112,29 +112,26 @@ public sealed class SequentialTestTests(ITestOutputHelper output)
     /// <summary>
     /// One replication: whether each test rejected (either side) at some look, and the pairs at the sequence's first
     /// challenger_better look (0: none). The sequence is the report's own verdict (<see cref="GroupAnalytics.Compare"/>),
-    /// from the running sums of each model's losses as the aggregates keep them.
+    /// from the running moments of each model's losses as the statistics keep them.
     /// </summary>
     private static (bool Sequence, bool Naive, int FirstDetection) Run(Func<double, double> loss, double challengerSd, double z)
     {
         var options = new AnalyticsOptions { ChampionModel = "m", ChampionVersion = 1, Confidence = 1.0 - Alpha };
-        double challengerSum = 0.0, challengerSquares = 0.0, championSum = 0.0, championSquares = 0.0;
+        var challengerLosses = default(Moments);
+        var championLosses = default(Moments);
         bool sequenceRejected = false, naiveRejected = false;
         var firstDetection = 0;
         for (var n = 1; n <= MaxPairs; n++)
         {
-            var a = loss(challengerSd);
-            var b = loss(1.0);
-            challengerSum += a;
-            challengerSquares += a * a;
-            championSum += b;
-            championSquares += b * b;
+            challengerLosses.Add(loss(challengerSd));
+            championLosses.Add(loss(1.0));
             if (n % PeekEvery != 0)
             {
                 continue;
             }
 
-            var challenger = LossSummary.FromSums(n, challengerSum, challengerSquares);
-            var champion = LossSummary.FromSums(n, championSum, championSquares);
+            var challenger = LossSummary.Of(challengerLosses);
+            var champion = LossSummary.Of(championLosses);
             var comparison = GroupAnalytics.Compare(("m", 2), challenger, ("m", 1), champion, ModelTask.Regression, options);
             sequenceRejected |= comparison.Verdict is Verdicts.ChallengerBetter or Verdicts.ChampionBetter;
             if (firstDetection == 0 && comparison.Verdict == Verdicts.ChallengerBetter)

@@ -105,6 +105,56 @@ public sealed class StatisticsReportTests(ITestOutputHelper output)
         Assert.All(served.Issues, i => Assert.Null(i.FirstRow));
     }
 
+    [Theory]
+    [InlineData(ModelTask.Regression)]
+    [InlineData(ModelTask.BinaryClassification)]
+    public void FromStatistics_EqualValuesFarFromZero_KeepTheirZeroSpreadLikeTheExactReport(ModelTask task)
+    {
+        // One record sent again and again (a load test): every prediction, probability and label equal.
+        var rows = new List<ScoredRow>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var (prediction, probability, label) = task == ModelTask.Regression ? (83.8105893253182, (double?)null, 120.25) : (1.0, 0.8374619283, 1.0);
+            rows.Add(new ScoredRow("m", 1 + (i % 2), i % 2 == 0 ? "champion" : "challenger", Start.AddSeconds(i), prediction, probability, i % 3 == 0 ? label : null, 4.75, false));
+        }
+
+        var options = new AnalyticsOptions { ChampionModel = "m", ChampionVersion = 1 };
+        var exact = GroupAnalytics.Compute(rows, task, options);
+        var served = GroupAnalytics.FromStatistics(Cells(rows, task), task, options);
+
+        ModelOps.Store.Tests.Infrastructure.ReportAssert.Equivalent(exact, served);
+        Assert.Equal(exact.Models[0].MeanPrediction, served.Models[0].MeanPrediction);
+        Assert.EndsWith("the interval has zero width", served.Models[0].MeanPrediction.Reason ?? served.Models[0].MeanProbability!.Reason);
+    }
+
+    [Fact]
+    public void Moments_AddTakeAwayAndMerge_EqualTwoPassFigures()
+    {
+        var random = new TestRandom(9);
+        var values = Enumerable.Range(0, 1000).Select(_ => 1e6 + random.NextNormal()).ToArray();
+        var left = default(Moments);
+        var right = default(Moments);
+        foreach (var v in values[..400])
+        {
+            left.Add(v);
+        }
+
+        foreach (var v in values[400..])
+        {
+            right.Add(v);
+        }
+
+        // A label that changes takes its row's value away and adds the new one.
+        right.Add(1e6 + 2.5);
+        right.Add(1e6 + 2.5, -1);
+        left.Merge(right);
+
+        var (mean, deviation) = Intervals.MeanAndDeviation(values);
+        Assert.Equal(1000, left.N);
+        Assert.Equal(mean, left.Mean, 1e-9);
+        Assert.Equal(deviation, left.Deviation, 1e-9);
+    }
+
     [Fact]
     public void Apply_ALabelTakenAwayAndSetAgain_EqualsTheStatisticsOfTheRowsWithTheNewLabel()
     {
