@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark, each side by side with its reference in the same run (docs/benchmarks.md).
-#   bash bench/run.sh [csv|parquet|learners|shap|store|hub|kafka|all] [options]    (./build.sh bench ... installs what is missing first)
+#   bash bench/run.sh [csv|parquet|learners|shap|store|hub|kafka|analytics|all] [options]    (./build.sh bench ... installs what is missing first)
 #   csv:      bench/csv.sh [--runs N]        ModelOps CSV reader vs pandas.read_csv
 #   parquet:  bench/parquet.sh [--rows N] [--runs N]   ModelOps Parquet reader/writer vs its CSV reader, ParquetSharp, Parquet.Net, DuckDB
 #   learners: bench/learners.sh [--rows N]   ModelOps learners vs scikit-learn and XGBoost (quality and speed)
@@ -8,6 +8,7 @@
 #   store:    bench/store.sh                 metrics/s and registration latency on SQLite and PostgreSQL
 #   hub:      bench/hub.sh [--duration 10s]  single-record predict with SHAP and logging vs /health, wrk, SQLite and PostgreSQL
 #   kafka:    bench/kafka.sh [RECORDS]       KafkaInferenceJob vs a plain Confluent.Kafka pipe and the SHAP explainer, mock cluster
+#   analytics: bench/analytics.sh [--rows N]  group analytics over 10,000,000 logged rows: served vs exact, latency and hub memory
 set -euo pipefail
 cd "$(dirname "$0")"
 what=${1:-all}
@@ -20,6 +21,7 @@ case "$what" in
   shap) bash shap.sh "$@" ;;
   hub) bash hub.sh "$@" ;;
   kafka) bash kafka.sh "$@" ;;
-  all) bash csv.sh; bash parquet.sh; bash learners.sh; bash shap.sh; bash store.sh; bash hub.sh; bash kafka.sh ;;
-  *) echo "usage: bench/run.sh [csv|parquet|learners|shap|store|hub|kafka|all] [options]" >&2; exit 2 ;;
+  analytics) bash analytics.sh "$@" ;;
+  all) bash csv.sh; bash parquet.sh; bash learners.sh; bash shap.sh; bash store.sh; bash hub.sh; bash kafka.sh; bash analytics.sh ;;
+  *) echo "usage: bench/run.sh [csv|parquet|learners|shap|store|hub|kafka|analytics|all] [options]" >&2; exit 2 ;;
 esac

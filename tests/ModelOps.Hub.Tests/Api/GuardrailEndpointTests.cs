@@ -52,6 +52,12 @@ public sealed class GuardrailEndpointTests() : HubTests(new SqliteHub()), IDispo
         Assert.StartsWith("the champion is better on squared_error: the challenger's mean loss is higher by 2500, anytime-valid 95 % interval [2500, 2500] over ", reason);
         Assert.Equal("champion_better", audit.GetProperty("detail").GetProperty("comparison").GetProperty("verdict").GetString());
 
+        // The alert follows the committed change: wait for it.
+        while (_webhook.Requests.Count == 0 && DateTimeOffset.UtcNow < deadline.AddSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
         var alert = Assert.Single(_webhook.Requests);
         using var body = JsonDocument.Parse(alert.Body);
         Assert.Equal("Guardrail champion_better tripped", body.RootElement.GetProperty("title").GetString());

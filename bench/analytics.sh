@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Analytics benchmark: a group with ROWS logged rows (default 10,000,000: 5,000,000 requests scored by the champion or
+# the challenger and by a shadow) over 8 days, written through the store with their statistics, 100,000 of them labelled;
+# then GET /api/groups/bench/analytics of a 7-day window from the real 'modelops serve': one call at a time and 8 at once
+# (latency percentiles, the hub's resident memory before and at its peak), and on a 12-hour window the report from the
+# statistics next to exact=true (from the rows) in the same run. On SQLite (a temp file) and on a throw-away
+# PostgreSQL 15 server. Prints a Markdown table.
+#   bench/analytics.sh [--rows N] [--calls N] [--only sqlite|postgresql]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=10000000
+CALLS=100
+ONLY=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rows) ROWS=$2; shift 2 ;;
+    --calls) CALLS=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    *) echo "bench/analytics.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+PG_BIN=${MODELOPS_PG_BIN:-/usr/lib/postgresql/15/bin}
+[ -x "$PG_BIN/initdb" ] || { echo "bench/analytics.sh: $PG_BIN/initdb not found; run: apt-get install -y postgresql-15" >&2; exit 1; }
+
+WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/modelops-bench-analytics-XXXXXX")
+chmod 755 "$WORK"
+SERVER=
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
+  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+dotnet build src/ModelOps.Cli -c Release --nologo -v quiet -clp:ErrorsOnly
+dotnet build bench/ModelOps.Bench.Analytics -c Release --nologo -v quiet -clp:ErrorsOnly
+MODELOPS="dotnet src/ModelOps.Cli/bin/Release/net10.0/modelops.dll"
+BENCH="dotnet bench/ModelOps.Bench.Analytics/bin/Release/net10.0/ModelOps.Bench.Analytics.dll"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
+as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres -E UTF8 --locale=C >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -k $WORK" start >/dev/null
+as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres modelops_bench
+
+echo "| database | call | p50 ms | p99 ms | hub memory |"
+echo "|---|---|---:|---:|---|"
+NAMES=("SQLite (WAL, file)" "PostgreSQL 15 (local)")
+DATABASES=("$WORK/sqlite/modelops.db" "postgresql://postgres@127.0.0.1:$PORT/modelops_bench")
+for i in "${!DATABASES[@]}"; do
+  DB=${DATABASES[$i]}
+  case "$ONLY:$DB" in
+    sqlite:postgresql*|postgresql:/*) continue ;;
+  esac
+  TOKEN=$($BENCH fill "$DB" "$PWD" "$WORK/artifacts" "$ROWS" 8 100000)
+  $MODELOPS serve --urls http://127.0.0.1:0 --database "$DB" > "$WORK/serve.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 300); do grep -q "Listening on" "$WORK/serve.log" && break; sleep 0.1; done
+  URL=$(sed -n 's/^Listening on //p' "$WORK/serve.log" | head -1)
+  # dotnet runs modelops.dll as the server process itself: its memory is the hub's.
+  $BENCH query "$URL" "$TOKEN" "$SERVER" "$CALLS" | sed "s/^| /| ${NAMES[$i]} | /"
+  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=
+done
