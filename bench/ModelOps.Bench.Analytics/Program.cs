@@ -36,15 +36,15 @@ static async Task<int> FillAsync(string database, string root, string artifacts,
     var data = Dataset.ReadCsv(Path.Combine(root, "data", "bike_sharing", "hour.csv"));
     string[] inputs = ["season", "hr", "weekday", "workingday", "weathersit", "temp", "hum", "windspeed"];
     await using var store = await StoreFactory.OpenAsync(database, new StoreOptions { ArtifactRoot = artifacts });
-    var run = await store.StartRunAsync("bench", new RunStart { Name = "analytics" });
     for (var v = 0; v < 3; v++)
     {
+        var run = await store.StartRunAsync("bench", new RunStart { Name = $"analytics v{v + 1}" });
         var model = new Model([new PassthroughStep(inputs)], new GradientBoostingRegressorOptions { MaxIter = 10 + (10 * v), Seed = v });
         model.Fit(data.Select(inputs), data["cnt"]);
         await store.RegisterAsync(new ModelRegistration("bike", model, run.Id));
+        await store.EndRunAsync(run.Id, RunStatus.Finished);
     }
 
-    await store.EndRunAsync(run.Id, RunStatus.Finished);
     await store.Groups.CreateGroupAsync(new NewModelGroup("bench",
         [new GroupMember("bike", 1, GroupRole.Champion, 60), new GroupMember("bike", 2, GroupRole.Challenger, 40), new GroupMember("bike", 3, GroupRole.Shadow, 0)],
         GroupDeletionPolicy.Delete), "bench");

@@ -228,11 +228,12 @@ public sealed class OutcomeStatistics
 
     /// <summary>Reads statistics <see cref="ToBytes"/> wrote.</summary>
     /// <exception cref="FormatException">The bytes are not statistics of this layout.</exception>
-    public static OutcomeStatistics FromBytes(ReadOnlySpan<byte> bytes)
+    public static OutcomeStatistics FromBytes(byte[] bytes)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         try
         {
-            using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+            using var stream = new MemoryStream(bytes, writable: false);
             using var r = new BinaryReader(stream);
             var layout = r.ReadByte();
             if (layout != Layout)

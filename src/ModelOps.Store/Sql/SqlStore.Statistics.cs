@@ -23,27 +23,28 @@ internal sealed partial class SqlStore
         var widest = InferenceStatistics.WidestCell(bucket)
             ?? throw new StoreException(StoreErrorKind.Invalid, $"a bucket of {bucket} is not a whole number of minutes");
         var ranges = InferenceStatistics.Cover(from, to, widest);
-        var where = new StringBuilder();
-        var parameters = new List<(string, object?)> { ("@group", group) };
-        for (var i = 0; i < ranges.Count; i++)
-        {
-            var (width, start, end) = ranges[i];
-            where.Append(i == 0 ? string.Empty : " OR ").Append(CultureInfo.InvariantCulture, $"(width_s = @w{i} AND start_us >= @s{i} AND start_us < @e{i})");
-            parameters.Add(($"@w{i}", width));
-            parameters.Add(($"@s{i}", start));
-            parameters.Add(($"@e{i}", end));
-        }
-
         if (ranges.Count == 0)
         {
             return [];
         }
 
+        // One index range scan per width range (an OR of ranges could make the database scan every cell of the group).
+        var sql = new StringBuilder();
+        var parameters = new List<(string, object?)> { ("@group", group) };
+        for (var i = 0; i < ranges.Count; i++)
+        {
+            var (width, start, end) = ranges[i];
+            sql.Append(i == 0 ? string.Empty : " UNION ALL ").Append(CultureInfo.InvariantCulture,
+                $"SELECT model, version, role, start_us, statistics FROM inference_statistics WHERE group_name = @group AND width_s = @w{i} AND start_us >= @s{i} AND start_us < @e{i}");
+            parameters.Add(($"@w{i}", width));
+            parameters.Add(($"@s{i}", start));
+            parameters.Add(($"@e{i}", end));
+        }
+
         return await ReadAsync(async connection =>
         {
             await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<StatisticsCell>)await QueryAsync(connection, null,
-                $"SELECT model, version, role, start_us, statistics FROM inference_statistics WHERE group_name = @group AND ({where})",
+            return (IReadOnlyList<StatisticsCell>)await QueryAsync(connection, null, sql.ToString(),
                 r => new StatisticsCell(r.GetString(0), r.GetInt32(1), r.GetString(2), InferenceStatistics.FromMicroseconds(r.GetInt64(3)), OutcomeStatistics.FromBytes((byte[])r.GetValue(4))),
                 cancellationToken, [.. parameters]).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
