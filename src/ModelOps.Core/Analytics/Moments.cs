@@ -40,7 +40,8 @@ public struct Moments
             return;
         }
 
-        var before = ((N * Mean) - value) / (N - 1);
+        // A value equal to the mean leaves it (exactly: equal values keep M2 at 0 through a label's change).
+        var before = value == Mean ? Mean : ((N * Mean) - value) / (N - 1);
         M2 = Math.Max(0.0, M2 - ((value - before) * (value - Mean)));
         Mean = before;
         N--;
