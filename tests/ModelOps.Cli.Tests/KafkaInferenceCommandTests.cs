@@ -122,7 +122,8 @@ public sealed partial class KafkaInferenceCommandTests : IAsyncLifetime, IDispos
         var summary = SummaryPattern().Match(result.Stdout);
         Assert.Equal("signal", summary.Groups["by"].Value);
         var consumed = long.Parse(summary.Groups["consumed"].Value, CultureInfo.InvariantCulture);
-        Assert.InRange(consumed, 2_000, _records.Length - 1);
+        // On a loaded machine the job may catch up with the topic before the signal arrives: it still stops by the signal.
+        Assert.InRange(consumed, 2_000, _records.Length);
 
         // What the group committed is exactly what the job consumed, and each of those offsets has its output.
         using var reader = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = _cluster.BootstrapServers, GroupId = "scorer" }).Build();
