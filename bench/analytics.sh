@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Analytics benchmark: a group with ROWS logged rows (default 10,000,000: 5,000,000 requests scored by the champion or
 # the challenger and by a shadow) over 8 days, written through the store with their statistics, 100,000 of them labelled;
-# then GET /api/groups/bench/analytics of a 7-day window from the real 'modelops serve': one call at a time and 8 at once
-# (latency percentiles, the hub's resident memory before and at its peak), and on a 12-hour window the report from the
-# statistics next to exact=true (from the rows) in the same run. On SQLite (a temp file) and on a throw-away
+# the bytes one 7-day report allocates in process (store read + report); then GET /api/groups/bench/analytics of a 7-day
+# window from the real 'modelops serve': one call at a time and 8 at once (latency percentiles, the hub's resident memory
+# before and at its peak), and on a 12-hour window the report from the statistics next to exact=true (from the rows) in
+# the same run. On SQLite (a temp file) and on a throw-away
 # PostgreSQL 15 server. Prints a Markdown table.
 #   bench/analytics.sh [--rows N] [--calls N] [--only sqlite|postgresql]
 set -euo pipefail
@@ -54,6 +55,7 @@ for i in "${!DATABASES[@]}"; do
     sqlite:postgresql*|postgresql:/*) continue ;;
   esac
   TOKEN=$($BENCH fill "$DB" "$PWD" "$WORK/artifacts" "$ROWS" 8 100000)
+  $BENCH allocations "$DB" 50 | sed "s/^| /| ${NAMES[$i]} | /"
   $MODELOPS serve --urls http://127.0.0.1:0 --database "$DB" > "$WORK/serve.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 300); do grep -q "Listening on" "$WORK/serve.log" && break; sleep 0.1; done

@@ -16,6 +16,7 @@ public static partial class GroupAnalytics
     /// <param name="options">The champion, bucket size and confidence.</param>
     /// <returns>The report; issues carry no first row.</returns>
     /// <exception cref="ArgumentException">The options are invalid, or a cell is null or has no model name.</exception>
+    /// <exception cref="FormatException">A cell's bytes are not statistics of this version's layout.</exception>
     public static GroupAnalyticsReport FromStatistics(IReadOnlyList<StatisticsCell> cells, ModelTask task, AnalyticsOptions options)
     {
         ArgumentNullException.ThrowIfNull(cells);
@@ -33,24 +34,25 @@ public static partial class GroupAnalytics
                 throw new ArgumentException($"cells[{i}].Model is empty: every cell needs the name of the model that scored its rows.", nameof(cells));
             }
 
-            var statistics = cell.Statistics;
-            if (statistics.Requests == 0)
+            var bytes = cell.Statistics.Span;
+            var (requests, first, last) = OutcomeStatistics.Summary(bytes);
+            if (requests == 0)
             {
                 continue;
             }
 
             var key = (cell.Model, cell.Version);
-            var last = statistics.Last ?? cell.Start;
+            var latest = last ?? cell.Start;
             if (models.TryGetValue(key, out var seen))
             {
-                seen.Statistics.Merge(statistics);
-                models[key] = last >= seen.Latest ? (seen.Statistics, cell.Role, last) : seen;
+                seen.Statistics.Merge(bytes);
+                models[key] = latest >= seen.Latest ? (seen.Statistics, cell.Role, latest) : seen;
             }
             else
             {
                 var merged = new OutcomeStatistics();
-                merged.Merge(statistics);
-                models.Add(key, (merged, cell.Role, last));
+                merged.Merge(bytes);
+                models.Add(key, (merged, cell.Role, latest));
             }
 
             var bucket = FloorDiv(cell.Start.UtcTicks - epoch, options.BucketSize.Ticks);
@@ -64,10 +66,10 @@ public static partial class GroupAnalytics
                 inBucket.Add(key, bucketStatistics = new OutcomeStatistics());
             }
 
-            bucketStatistics.Merge(statistics);
-            rows += statistics.Requests;
-            from = statistics.First is { } f && (from is null || f < from) ? f : from;
-            to = statistics.Last is { } l && (to is null || l > to) ? l : to;
+            bucketStatistics.Merge(bytes, scores: false);
+            rows += requests;
+            from = first is { } f && (from is null || f < from) ? f : from;
+            to = last is { } l && (to is null || l > to) ? l : to;
         }
 
         var champion = (options.ChampionModel, options.ChampionVersion);

@@ -19,7 +19,11 @@ public sealed class LatencySketch
     private static readonly double Gamma = (1.0 + RelativeAccuracy) / (1.0 - RelativeAccuracy);
     private static readonly double LogGamma = Math.Log(Gamma);
 
-    private readonly Dictionary<int, long> _buckets = [];
+    // The bucket indexes of finite values above the zero threshold: what stored bytes may hold.
+    private static readonly int LowestIndex = (int)Math.Ceiling(Math.Log(ZeroThreshold) / LogGamma);
+    private static readonly int HighestIndex = (int)Math.Ceiling(Math.Log(double.MaxValue) / LogGamma);
+
+    private DenseCounts _buckets;
 
     /// <summary>The values counted.</summary>
     public long Count { get; private set; }
@@ -28,7 +32,7 @@ public sealed class LatencySketch
     public long Zeros { get; private set; }
 
     /// <summary>The number of non-empty buckets (values above <see cref="ZeroThreshold"/>).</summary>
-    public int BucketCount => _buckets.Count;
+    public int BucketCount => _buckets.NonZero;
 
     /// <summary>Counts <paramref name="value"/> (finite, non-negative) <paramref name="times"/> times; a negative number takes counts away.</summary>
     public void Add(double value, long times = 1)
@@ -40,16 +44,7 @@ public sealed class LatencySketch
             return;
         }
 
-        var index = (int)Math.Ceiling(Math.Log(value) / LogGamma);
-        var count = _buckets.GetValueOrDefault(index) + times;
-        if (count == 0)
-        {
-            _buckets.Remove(index);
-        }
-        else
-        {
-            _buckets[index] = count;
-        }
+        _buckets.Add((int)Math.Ceiling(Math.Log(value) / LogGamma), times);
     }
 
     /// <summary>Adds every count of <paramref name="other"/> to this sketch.</summary>
@@ -58,18 +53,7 @@ public sealed class LatencySketch
         ArgumentNullException.ThrowIfNull(other);
         Count += other.Count;
         Zeros += other.Zeros;
-        foreach (var (index, count) in other._buckets)
-        {
-            var sum = _buckets.GetValueOrDefault(index) + count;
-            if (sum == 0)
-            {
-                _buckets.Remove(index);
-            }
-            else
-            {
-                _buckets[index] = sum;
-            }
-        }
+        _buckets.Merge(other._buckets);
     }
 
     /// <summary>
@@ -89,47 +73,57 @@ public sealed class LatencySketch
         var below = (long)Math.Floor(h);
         var above = Math.Min(below + 1, Count - 1);
         var gamma = h - below;
-        var indexes = _buckets.Keys.ToArray();
-        Array.Sort(indexes);
-        var a = Math.Min(max, ValueAtRank(indexes, below));
-        var b = Math.Min(max, ValueAtRank(indexes, above));
+        var a = Math.Min(max, ValueAtRank(below));
+        var b = Math.Min(max, ValueAtRank(above));
         var diff = b - a;
         return gamma >= 0.5 ? b - (diff * (1.0 - gamma)) : a + (diff * gamma);
     }
 
-    /// <summary>Writes the sketch: its zero count, then its non-empty buckets.</summary>
+    /// <summary>Writes the sketch: its zero count, then its non-empty buckets in index order.</summary>
     public void Write(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Zeros);
-        writer.Write(_buckets.Count);
-        foreach (var (index, count) in _buckets)
+        writer.Write(_buckets.NonZero);
+        for (var index = _buckets.Low; index < _buckets.High; index++)
         {
-            writer.Write(index);
-            writer.Write(count);
+            if (_buckets[index] != 0)
+            {
+                writer.Write(index);
+                writer.Write(_buckets[index]);
+            }
         }
     }
 
-    /// <summary>Reads a sketch <see cref="Write"/> wrote.</summary>
-    public static LatencySketch Read(BinaryReader reader)
+    /// <summary>Adds the counts of a sketch <see cref="Write"/> wrote, read from <paramref name="reader"/>.</summary>
+    internal void Merge(ref StatisticsReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        var sketch = new LatencySketch { Zeros = reader.ReadInt64() };
-        sketch.Count = sketch.Zeros;
-        var buckets = reader.ReadInt32();
+        var zeros = reader.ReadInt64();
+        Zeros += zeros;
+        Count += zeros;
+        var buckets = reader.ReadCount(12);
+        if (buckets > 0)
+        {
+            // Written in index order: room for the first to the last at once (any order still reads right).
+            _buckets.Cover(Math.Max(LowestIndex, reader.PeekInt32(0)), Math.Min(HighestIndex, reader.PeekInt32((buckets - 1) * 12)) + 1);
+        }
+
         for (var i = 0; i < buckets; i++)
         {
             var index = reader.ReadInt32();
             var count = reader.ReadInt64();
-            sketch._buckets[index] = count;
-            sketch.Count += count;
-        }
+            if (index < LowestIndex || index > HighestIndex)
+            {
+                throw new FormatException($"a latency bucket {index} outside the sketch's buckets {LowestIndex} to {HighestIndex}");
+            }
 
-        return sketch;
+            _buckets.Add(index, count);
+            Count += count;
+        }
     }
 
     // The representative value of the bucket holding the order statistic of 0-based rank `rank`.
-    private double ValueAtRank(int[] sortedIndexes, long rank)
+    private double ValueAtRank(long rank)
     {
         if (rank < Zeros)
         {
@@ -137,15 +131,23 @@ public sealed class LatencySketch
         }
 
         var seen = Zeros;
-        foreach (var index in sortedIndexes)
+        var last = _buckets.Low;
+        for (var index = _buckets.Low; index < _buckets.High; index++)
         {
-            seen += _buckets[index];
+            var count = _buckets[index];
+            if (count == 0)
+            {
+                continue;
+            }
+
+            last = index;
+            seen += count;
             if (rank < seen)
             {
-                return 2.0 * Math.Pow(Gamma, index) / (Gamma + 1.0);
+                break;
             }
         }
 
-        return 2.0 * Math.Pow(Gamma, sortedIndexes[^1]) / (Gamma + 1.0);
+        return 2.0 * Math.Pow(Gamma, last) / (Gamma + 1.0);
     }
 }

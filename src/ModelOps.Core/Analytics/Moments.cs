@@ -78,9 +78,5 @@ public struct Moments
     }
 
     /// <summary>Reads what <see cref="Write"/> wrote.</summary>
-    public static Moments Read(BinaryReader reader)
-    {
-        ArgumentNullException.ThrowIfNull(reader);
-        return new Moments { N = reader.ReadInt64(), Mean = reader.ReadDouble(), M2 = reader.ReadDouble() };
-    }
+    internal static Moments Read(ref StatisticsReader reader) => new() { N = reader.ReadInt64(), Mean = reader.ReadDouble(), M2 = reader.ReadDouble() };
 }

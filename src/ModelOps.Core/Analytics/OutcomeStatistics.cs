@@ -228,57 +228,93 @@ public sealed class OutcomeStatistics
 
     /// <summary>Reads statistics <see cref="ToBytes"/> wrote.</summary>
     /// <exception cref="FormatException">The bytes are not statistics of this layout.</exception>
-    public static OutcomeStatistics FromBytes(byte[] bytes)
+    public static OutcomeStatistics FromBytes(ReadOnlySpan<byte> bytes)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
-        try
+        var statistics = new OutcomeStatistics();
+        statistics.Merge(bytes);
+        return statistics;
+    }
+
+    /// <summary>
+    /// Adds the statistics <see cref="ToBytes"/> wrote (of other rows) to these, read straight from the bytes: what
+    /// <c>Merge(FromBytes(bytes))</c> gives, without an object per cell. A failed read leaves these statistics unusable.
+    /// </summary>
+    /// <exception cref="FormatException">The bytes are not statistics of this layout.</exception>
+    public void Merge(ReadOnlySpan<byte> bytes) => Merge(bytes, scores: true);
+
+    /// <summary>The row count and time range of stored statistics, read from the start of their bytes.</summary>
+    /// <exception cref="FormatException">The bytes are not statistics of this layout.</exception>
+    public static (long Requests, DateTimeOffset? First, DateTimeOffset? Last) Summary(ReadOnlySpan<byte> bytes)
+    {
+        var r = new StatisticsReader(bytes);
+        ReadLayout(ref r);
+        var requests = r.ReadInt64();
+        r.Skip(SkippedBeforeTimes);
+        return (requests, Time(r.ReadInt64()), Time(r.ReadInt64()));
+    }
+
+    /// <summary>
+    /// <see cref="Merge(ReadOnlySpan{byte})"/>; without <paramref name="scores"/> the score histogram is read past, not
+    /// added (a time bucket's figures do not use it, and a dense histogram per bucket would cost the most memory).
+    /// </summary>
+    internal void Merge(ReadOnlySpan<byte> bytes, bool scores)
+    {
+        var r = new StatisticsReader(bytes);
+        ReadLayout(ref r);
+        Requests += r.ReadInt64();
+        Errors += r.ReadInt64();
+        PredictedOnes += r.ReadInt64();
+        Labelled += r.ReadInt64();
+        Correct += r.ReadInt64();
+        _prediction.Merge(Moments.Read(ref r));
+        _probability.Merge(Moments.Read(ref r));
+        _logLoss.Merge(Moments.Read(ref r));
+        _brier.Merge(Moments.Read(ref r));
+        _absoluteError.Merge(Moments.Read(ref r));
+        _squaredError.Merge(Moments.Read(ref r));
+        _label.Merge(Moments.Read(ref r));
+        LatencySum += r.ReadDouble();
+        LatencyMax = Math.Max(LatencyMax, r.ReadDouble());
+        Powers = (Powers.Y3 + r.ReadDouble(), Powers.Y4 + r.ReadDouble(), Powers.E2Y + r.ReadDouble(), Powers.E2Y2 + r.ReadDouble());
+        var (first, last) = (Time(r.ReadInt64()), Time(r.ReadInt64()));
+        First = first is { } f && (First is null || f < First) ? f : First;
+        Last = last is { } l && (Last is null || l > Last) ? l : Last;
+        Latency.Merge(ref r);
+        if (scores)
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            using var r = new BinaryReader(stream);
-            var layout = r.ReadByte();
-            if (layout != Layout)
-            {
-                throw new FormatException($"statistics of layout {layout}; this version reads layout {Layout}");
-            }
-
-            var s = new OutcomeStatistics
-            {
-                Requests = r.ReadInt64(),
-                Errors = r.ReadInt64(),
-                PredictedOnes = r.ReadInt64(),
-                Labelled = r.ReadInt64(),
-                Correct = r.ReadInt64(),
-                _prediction = Moments.Read(r),
-                _probability = Moments.Read(r),
-                _logLoss = Moments.Read(r),
-                _brier = Moments.Read(r),
-                _absoluteError = Moments.Read(r),
-                _squaredError = Moments.Read(r),
-                _label = Moments.Read(r),
-                LatencySum = r.ReadDouble(),
-                LatencyMax = r.ReadDouble(),
-                Powers = (r.ReadDouble(), r.ReadDouble(), r.ReadDouble(), r.ReadDouble()),
-                First = Time(r.ReadInt64()),
-                Last = Time(r.ReadInt64()),
-                Latency = LatencySketch.Read(r),
-                Scores = ScoreHistogram.Read(r),
-            };
-            var issues = r.ReadInt32();
-            for (var i = 0; i < issues; i++)
-            {
-                s._issues[(r.ReadString(), r.ReadString())] = r.ReadInt64();
-            }
-
-            return stream.Position == stream.Length ? s : throw new FormatException($"{stream.Length - stream.Position} bytes after the statistics");
+            Scores.Merge(ref r);
         }
-        catch (EndOfStreamException)
+        else
         {
-            throw new FormatException("the statistics end too early");
+            ScoreHistogram.Skip(ref r);
+        }
+
+        var issues = r.ReadInt32();
+        for (var i = 0; i < issues; i++)
+        {
+            AddIssue((r.ReadString(), r.ReadString()), r.ReadInt64());
+        }
+
+        if (r.Remaining != 0)
+        {
+            throw new FormatException($"{r.Remaining} bytes after the statistics");
         }
     }
 
     /// <summary>The per-row loss the verdict compares: squared error (regression) or log loss (classification), as count, mean and variance.</summary>
     internal LossSummary Loss(ModelTask task) => LossSummary.Of(task == ModelTask.BinaryClassification ? _logLoss : _squaredError);
+
+    // The bytes between Requests and First: four counts, seven moments, six sums.
+    private const int SkippedBeforeTimes = (4 * 8) + (7 * 24) + (6 * 8);
+
+    private static void ReadLayout(ref StatisticsReader r)
+    {
+        var layout = r.ReadByte();
+        if (layout != Layout)
+        {
+            throw new FormatException($"statistics of layout {layout}; this version reads layout {Layout}");
+        }
+    }
 
     private static DateTimeOffset? Time(long ticks) => ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
@@ -328,5 +364,5 @@ internal readonly record struct LossSummary(long N, double Mean, double Variance
 /// <param name="Version">The model version.</param>
 /// <param name="Role">The role its rows were logged with.</param>
 /// <param name="Start">The cell's start: rows logged in [start, start + its width).</param>
-/// <param name="Statistics">The statistics of those rows.</param>
-public sealed record StatisticsCell(string Model, int Version, string Role, DateTimeOffset Start, OutcomeStatistics Statistics);
+/// <param name="Statistics">The statistics of those rows as stored (<see cref="OutcomeStatistics.ToBytes"/>): a report merges them without an object per cell.</param>
+public sealed record StatisticsCell(string Model, int Version, string Role, DateTimeOffset Start, ReadOnlyMemory<byte> Statistics);

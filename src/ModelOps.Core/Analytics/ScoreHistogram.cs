@@ -17,33 +17,40 @@ public sealed class ScoreHistogram
 
     private const int Half = (int)(LogitLimit / BinWidth);
 
-    private readonly SortedDictionary<int, (long Negatives, long Positives)> _bins = [];
+    private DenseCounts _negatives;
+    private DenseCounts _positives;
 
     /// <summary>Counts <paramref name="times"/> rows of probability <paramref name="probability"/> (in [0, 1]) and label 0 or 1; a negative number takes them away.</summary>
     public void Add(double probability, double label, long times = 1)
     {
-        var bin = Bin(probability);
-        var (negatives, positives) = _bins.GetValueOrDefault(bin);
         if (label == 1.0)
         {
-            positives += times;
+            _positives.Add(Bin(probability), times);
         }
         else
         {
-            negatives += times;
+            _negatives.Add(Bin(probability), times);
         }
-
-        Set(bin, negatives, positives);
     }
 
     /// <summary>Adds every count of <paramref name="other"/> to this histogram.</summary>
     public void Merge(ScoreHistogram other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        foreach (var (bin, (negatives, positives)) in other._bins)
+        _negatives.Merge(other._negatives);
+        _positives.Merge(other._positives);
+    }
+
+    /// <summary>The bins in logit order with their counts, empty ones left out.</summary>
+    private IEnumerable<(int Bin, long Negatives, long Positives)> Bins()
+    {
+        for (var bin = Math.Min(_negatives.Low, _positives.Low); bin < Math.Max(_negatives.High, _positives.High); bin++)
         {
-            var (n, p) = _bins.GetValueOrDefault(bin);
-            Set(bin, n + negatives, p + positives);
+            var (n, p) = (_negatives[bin], _positives[bin]);
+            if (n != 0 || p != 0)
+            {
+                yield return (bin, n, p);
+            }
         }
     }
 
@@ -55,7 +62,7 @@ public sealed class ScoreHistogram
     public Estimate RocAuc(double confidence)
     {
         long positives = 0, negatives = 0;
-        foreach (var (n, p) in _bins.Values)
+        foreach (var (_, n, p) in Bins())
         {
             negatives += n;
             positives += p;
@@ -73,7 +80,7 @@ public sealed class ScoreHistogram
         // v10(b): the share of negatives a positive of bin b outscores; v01(b): the share of positives that outscore a negative of bin b.
         double auc = 0.0, tied = 0.0;
         long negativesBelow = 0;
-        foreach (var (n, p) in _bins.Values)
+        foreach (var (_, n, p) in Bins())
         {
             auc += p * (negativesBelow + (0.5 * n));
             tied += (double)p * n;
@@ -90,7 +97,7 @@ public sealed class ScoreHistogram
 
         double s10 = 0.0, s01 = 0.0;
         long below = 0, positivesBelow = 0;
-        foreach (var (n, p) in _bins.Values)
+        foreach (var (_, n, p) in Bins())
         {
             var v10 = (below + (0.5 * n)) / negatives;
             var v01 = (positives - positivesBelow - (0.5 * p)) / positives;
@@ -106,12 +113,12 @@ public sealed class ScoreHistogram
             se == 0.0 ? "the DeLong variance is 0 (the classes are perfectly separated or every score is tied): the interval has zero width" : null, bound);
     }
 
-    /// <summary>Writes the non-empty bins.</summary>
+    /// <summary>Writes the non-empty bins in logit order.</summary>
     public void Write(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(_bins.Count);
-        foreach (var (bin, (negatives, positives)) in _bins)
+        writer.Write(Bins().Count());
+        foreach (var (bin, negatives, positives) in Bins())
         {
             writer.Write(bin);
             writer.Write(negatives);
@@ -119,36 +126,41 @@ public sealed class ScoreHistogram
         }
     }
 
-    /// <summary>Reads a histogram <see cref="Write"/> wrote.</summary>
-    public static ScoreHistogram Read(BinaryReader reader)
+    /// <summary>Adds the counts of a histogram <see cref="Write"/> wrote, read from <paramref name="reader"/>.</summary>
+    internal void Merge(ref StatisticsReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        var histogram = new ScoreHistogram();
-        var bins = reader.ReadInt32();
+        var bins = reader.ReadCount(20);
+        if (bins > 0)
+        {
+            // Written in logit order: room for the first to the last bin at once (any order still reads right).
+            var (first, last) = (Math.Max(-Half, reader.PeekInt32(0)), Math.Min(Half, reader.PeekInt32((bins - 1) * 20) + 1));
+            _negatives.Cover(first, last);
+            _positives.Cover(first, last);
+        }
+
         for (var i = 0; i < bins; i++)
         {
             var bin = reader.ReadInt32();
-            histogram._bins[bin] = (reader.ReadInt64(), reader.ReadInt64());
-        }
+            if (bin < -Half || bin >= Half)
+            {
+                throw new FormatException($"a score bin {bin} outside the histogram's bins {-Half} to {Half - 1}");
+            }
 
-        return histogram;
+            _negatives.Add(bin, reader.ReadInt64());
+            _positives.Add(bin, reader.ReadInt64());
+        }
+    }
+
+    /// <summary>Moves <paramref name="reader"/> past a histogram <see cref="Write"/> wrote.</summary>
+    internal static void Skip(ref StatisticsReader reader)
+    {
+        var bins = reader.ReadCount(20);
+        reader.Skip(bins * 20);
     }
 
     private static int Bin(double probability)
     {
         var logit = Math.Log(probability) - Math.Log(1.0 - probability);
         return double.IsNaN(logit) ? 0 : (int)Math.Clamp(Math.Floor(logit / BinWidth), -Half, Half - 1);
-    }
-
-    private void Set(int bin, long negatives, long positives)
-    {
-        if (negatives == 0 && positives == 0)
-        {
-            _bins.Remove(bin);
-        }
-        else
-        {
-            _bins[bin] = (negatives, positives);
-        }
     }
 }

@@ -45,7 +45,7 @@ internal sealed partial class SqlStore
         {
             await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<StatisticsCell>)await QueryAsync(connection, null, sql.ToString(),
-                r => new StatisticsCell(r.GetString(0), r.GetInt32(1), r.GetString(2), InferenceStatistics.FromMicroseconds(r.GetInt64(3)), OutcomeStatistics.FromBytes((byte[])r.GetValue(4))),
+                r => new StatisticsCell(r.GetString(0), r.GetInt32(1), r.GetString(2), InferenceStatistics.FromMicroseconds(r.GetInt64(3)), (byte[])r.GetValue(4)),
                 cancellationToken, [.. parameters]).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -119,16 +119,18 @@ public sealed class StatisticsReportTests(ITestOutputHelper output)
         }
 
         var options = new AnalyticsOptions { ChampionModel = "m", ChampionVersion = 1 };
-        var cells = Cells(rows, task);
+        var statistics = CellStatistics(rows, task);
 
         // Labels that arrive later take each row out of its cell and put it back: equal values stay exactly equal.
-        foreach (var cell in cells)
+        foreach (var ((_, version, _, minute), cell) in statistics)
         {
-            var row = rows.First(r => r.Version == cell.Version && r.Timestamp >= cell.Start && r.Timestamp < cell.Start.AddMinutes(1));
-            cell.Statistics.Apply(row, task, -1);
-            cell.Statistics.Apply(row, task);
+            var start = DateTimeOffset.FromUnixTimeSeconds(minute * 60);
+            var row = rows.First(r => r.Version == version && r.Timestamp >= start && r.Timestamp < start.AddMinutes(1));
+            cell.Apply(row, task, -1);
+            cell.Apply(row, task);
         }
 
+        var cells = Cells(statistics);
         var exact = GroupAnalytics.Compute(rows, task, options);
         var served = GroupAnalytics.FromStatistics(cells, task, options);
 
@@ -192,8 +194,8 @@ public sealed class StatisticsReportTests(ITestOutputHelper output)
         }
 
         var options = new AnalyticsOptions { ChampionModel = "m", ChampionVersion = 1 };
-        var a = GroupAnalytics.FromStatistics([new StatisticsCell("m", 1, "champion", Start, statistics)], ModelTask.BinaryClassification, options).Models[0];
-        var b = GroupAnalytics.FromStatistics([new StatisticsCell("m", 1, "champion", Start, direct)], ModelTask.BinaryClassification, options).Models[0];
+        var a = GroupAnalytics.FromStatistics([new StatisticsCell("m", 1, "champion", Start, statistics.ToBytes())], ModelTask.BinaryClassification, options).Models[0];
+        var b = GroupAnalytics.FromStatistics([new StatisticsCell("m", 1, "champion", Start, direct.ToBytes())], ModelTask.BinaryClassification, options).Models[0];
         Assert.Equal((b.Requests, b.Labelled, b.Classification!.Accuracy, b.Classification.RocAuc), (a.Requests, a.Labelled, a.Classification!.Accuracy, a.Classification.RocAuc));
         Assert.Equal(b.Classification.LogLoss.Value!.Value, a.Classification.LogLoss.Value!.Value, 1e-12);
         Assert.Equal(direct.Issues, statistics.Issues);
@@ -217,6 +219,52 @@ public sealed class StatisticsReportTests(ITestOutputHelper output)
         Assert.Equal("the statistics end too early", Assert.Throws<FormatException>(() => OutcomeStatistics.FromBytes(bytes[..40])).Message);
     }
 
+    [Fact]
+    public void FromBytes_LatencyBucketsInAnyOrder_ReadTheSame_AndBucketsOutsideTheSketchAreRefused()
+    {
+        var statistics = new OutcomeStatistics();
+        foreach (var row in Generate(ModelTask.Regression, 7).Take(5000))
+        {
+            statistics.Apply(row, ModelTask.Regression);
+        }
+
+        var bytes = statistics.ToBytes();
+
+        // The latency sketch follows layout 1's fixed part (273 bytes) and its zero count: its buckets as (index, count) pairs.
+        const int Buckets = 273 + 8;
+        var pairs = BitConverter.ToInt32(bytes, Buckets);
+        Assert.True(pairs > 10, $"{pairs} latency buckets");
+        var (first, last) = (Buckets + 4, Buckets + 4 + ((pairs - 1) * 12));
+        Assert.True(BitConverter.ToInt32(bytes, first) < BitConverter.ToInt32(bytes, last), "buckets are written in index order");
+        var reversed = (byte[])bytes.Clone();
+        bytes.AsSpan(first, 12).CopyTo(reversed.AsSpan(last));
+        bytes.AsSpan(last, 12).CopyTo(reversed.AsSpan(first));
+        Assert.Equal(bytes, OutcomeStatistics.FromBytes(reversed).ToBytes());
+
+        var outside = (byte[])bytes.Clone();
+        BitConverter.GetBytes(40_000).CopyTo(outside, first);
+        Assert.Equal("a latency bucket 40000 outside the sketch's buckets -690 to 35488",
+            Assert.Throws<FormatException>(() => OutcomeStatistics.FromBytes(outside)).Message);
+    }
+
+    [Fact]
+    public void Merge_FromBytes_EqualsMergingTheStatistics()
+    {
+        var rows = Generate(ModelTask.BinaryClassification, 8).Take(4000).ToList();
+        var (left, right) = (new OutcomeStatistics(), new OutcomeStatistics());
+        for (var i = 0; i < rows.Count; i++)
+        {
+            (i % 3 == 0 ? left : right).Apply(rows[i], ModelTask.BinaryClassification);
+        }
+
+        var fromBytes = OutcomeStatistics.FromBytes(left.ToBytes());
+        fromBytes.Merge(right.ToBytes());
+        left.Merge(right);
+
+        Assert.Equal(left.ToBytes(), fromBytes.ToBytes());
+        Assert.Equal((left.Requests, left.First, left.Last), OutcomeStatistics.Summary(left.ToBytes()));
+    }
+
     // Same figure: the interval ends equal up to rounding (sums of a million values against two passes).
     private static void Same(Estimate exact, Estimate served)
     {
@@ -232,7 +280,14 @@ public sealed class StatisticsReportTests(ITestOutputHelper output)
     }
 
     // One cell per model version, role and minute, as the store keeps them.
-    private static List<StatisticsCell> Cells(List<ScoredRow> rows, ModelTask task)
+    private static List<StatisticsCell> Cells(List<ScoredRow> rows, ModelTask task) => Cells(CellStatistics(rows, task));
+
+    // Through the bytes the store keeps.
+    private static List<StatisticsCell> Cells(Dictionary<(string, int, string, long), OutcomeStatistics> cells) =>
+        [.. cells.Select(c => new StatisticsCell(c.Key.Item1, c.Key.Item2, c.Key.Item3, DateTimeOffset.FromUnixTimeSeconds(c.Key.Item4 * 60), c.Value.ToBytes()))];
+
+    // The statistics of each model version, role and minute.
+    private static Dictionary<(string, int, string, long), OutcomeStatistics> CellStatistics(List<ScoredRow> rows, ModelTask task)
     {
         var cells = new Dictionary<(string, int, string, long), OutcomeStatistics>();
         foreach (var row in rows)
@@ -247,8 +302,7 @@ public sealed class StatisticsReportTests(ITestOutputHelper output)
             statistics.Apply(row, task);
         }
 
-        // Through the bytes the store keeps.
-        return [.. cells.Select(c => new StatisticsCell(c.Key.Item1, c.Key.Item2, c.Key.Item3, DateTimeOffset.FromUnixTimeSeconds(c.Key.Item4 * 60), OutcomeStatistics.FromBytes(c.Value.ToBytes())))];
+        return cells;
     }
 
     // Three versions over three days: a champion, a worse challenger, a shadow turned challenger; 60 % labelled,

@@ -115,7 +115,7 @@ public sealed class GuardrailSimulationTests(ITestOutputHelper output)
             }
 
             var report = GroupAnalytics.FromStatistics(
-                [new StatisticsCell("m", 1, "champion", DateTimeOffset.UnixEpoch, champion), new StatisticsCell("m", 2, "challenger", DateTimeOffset.UnixEpoch, challenger)],
+                [new StatisticsCell("m", 1, "champion", DateTimeOffset.UnixEpoch, champion.ToBytes()), new StatisticsCell("m", 2, "challenger", DateTimeOffset.UnixEpoch, challenger.ToBytes())],
                 ModelTask.Regression, new AnalyticsOptions { ChampionModel = "m", ChampionVersion = 1 });
             return GroupGuardrail.Evaluate(Group, [new GroupGuardrail(GuardrailKinds.ErrorRate, 0.06, MinPairs: 100)], report);
         }
@@ -143,7 +143,7 @@ public sealed class GuardrailSimulationTests(ITestOutputHelper output)
                 }
 
                 var report = GroupAnalytics.FromStatistics(
-                    [new StatisticsCell("m", 1, "champion", DateTimeOffset.UnixEpoch, champion), new StatisticsCell("m", 2, "challenger", DateTimeOffset.UnixEpoch, challenger)],
+                    [new StatisticsCell("m", 1, "champion", DateTimeOffset.UnixEpoch, champion.ToBytes()), new StatisticsCell("m", 2, "challenger", DateTimeOffset.UnixEpoch, challenger.ToBytes())],
                     ModelTask.Regression, new AnalyticsOptions { ChampionModel = "m", ChampionVersion = 1 });
                 if (GroupGuardrail.Evaluate(Group, rules, report).Count > 0)
                 {
