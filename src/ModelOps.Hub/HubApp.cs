@@ -84,6 +84,7 @@ public static class HubApp
             services.AddSingleton<GuardrailMonitor>();
             services.AddSingleton<RoutingSnapshots>();
             services.AddSingleton<GroupCommands>();
+            services.AddSingleton<GroupReports>();
             services.AddHostedService(provider => provider.GetRequiredService<RoutingSnapshots>());
             services.AddSingleton(gate);
             services.AddSingleton<ShutdownDrain>();

@@ -9,7 +9,7 @@ using ModelOps.Core.Analytics;
 using ModelOps.Core.Learning;
 using ModelOps.Hub.Auth;
 using ModelOps.Hub.Errors;
-using ModelOps.Hub.Routing;
+using ModelOps.Hub.Groups;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 
@@ -17,9 +17,7 @@ namespace ModelOps.Hub.Api;
 
 /// <summary>
 /// <c>GET /api/groups/{group}/analytics</c>: the report of a window from the group's inference statistics
-/// (<see cref="GroupAnalytics.FromStatistics"/>: a bounded number of cells, whatever the rows), or with <c>exact=true</c>
-/// from the rows themselves (<see cref="GroupAnalytics.Compute"/>: a window and at most
-/// <see cref="HubOptions.MaxExactAnalyticsRows"/> rows).
+/// or with <c>exact=true</c> from the rows of a window themselves (<see cref="GroupReports"/>).
 /// </summary>
 internal static class AnalyticsApi
 {
@@ -57,7 +55,7 @@ internal static class AnalyticsApi
         });
     }
 
-    private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, IGroupStore groups, IInferenceLogStore log, ModelCache models, HubOptions options)
+    private static async Task<IResult> AnalyticsAsync(string group, HttpRequest request, GroupReports reports)
     {
         GroupNames.Validate(group);
         var errors = new JsonBody();
@@ -108,31 +106,10 @@ internal static class AnalyticsApi
 
         errors.ThrowIfAny("query string");
         var cancellationToken = request.HttpContext.RequestAborted;
-        var current = await groups.GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
-        var champion = current.Champion;
-        var model = (await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false)).Model;
-        var analytics = new AnalyticsOptions
-        {
-            ChampionModel = champion.Model,
-            ChampionVersion = champion.Version,
-            BucketSize = bucket,
-            Confidence = confidence,
-        };
-        if (!exact)
-        {
-            var cells = await log.ReadStatisticsAsync(group, from, to, bucket, cancellationToken).ConfigureAwait(false);
-            return Results.Ok(GroupAnalytics.FromStatistics(cells, model.Task, analytics));
-        }
-
-        var most = options.MaxExactAnalyticsRows;
-        var outcomes = await log.ReadOutcomesAsync(group, from, to, most + 1, cancellationToken).ConfigureAwait(false);
-        if (outcomes.Count > most)
-        {
-            throw HubException.BadRequest(string.Create(CultureInfo.InvariantCulture,
-                $"the window {from:O} to {to:O} holds more than {most:N0} rows, the most an exact report reads (MaxExactAnalyticsRows); narrow the window, or leave out exact=true for the report from the statistics"));
-        }
-
-        return Results.Ok(GroupAnalytics.Compute([.. outcomes.Select(o => o.ToScoredRow())], model.Task, analytics));
+        var report = exact
+            ? await reports.ExactAsync(group, from!.Value, to!.Value, bucket, confidence, cancellationToken).ConfigureAwait(false)
+            : await reports.ServedAsync(group, from, to, bucket, confidence, cancellationToken).ConfigureAwait(false);
+        return Results.Ok(report);
     }
 
     private static DateTimeOffset? Time(IQueryCollection query, string name, JsonBody errors)

@@ -3,7 +3,6 @@ using ModelOps.Core.Analytics;
 using ModelOps.Hub.Routing;
 using ModelOps.Jobs.Services;
 using ModelOps.Store.Groups;
-using ModelOps.Store.Inference;
 
 namespace ModelOps.Hub.Groups;
 
@@ -15,7 +14,7 @@ namespace ModelOps.Hub.Groups;
 /// logs a warning and sends an alert (<see cref="HubOptions.AlertWebhook"/>). Several hubs on one database may check
 /// at once: the store changes the split once, the others find nothing left to take.
 /// </summary>
-internal sealed partial class GuardrailMonitor(IGroupStore groups, IInferenceLogStore log, ModelCache models, HubOptions options, ILogger<GuardrailMonitor> logger) : IAsyncDisposable
+internal sealed partial class GuardrailMonitor(IGroupStore groups, GroupReports reports, HubOptions options, ILogger<GuardrailMonitor> logger) : IAsyncDisposable
 {
     private readonly IAlerts? _webhook = options.AlertWebhook is { } url ? AlertSinks.Webhook(url, options.TimeProvider, logger) : null;
     private DateTimeOffset _due = DateTimeOffset.MinValue;
@@ -56,14 +55,7 @@ internal sealed partial class GuardrailMonitor(IGroupStore groups, IInferenceLog
     private async Task<bool> CheckAsync(ModelGroup group, CancellationToken cancellationToken)
     {
         var champion = group.Champion;
-        var task = (await models.GetAsync(champion.Model, champion.Version, cancellationToken).ConfigureAwait(false)).Model.Task;
-        var cells = await log.ReadStatisticsAsync(group.Name, null, null, TimeSpan.FromDays(1), cancellationToken).ConfigureAwait(false);
-        var report = GroupAnalytics.FromStatistics(cells, task, new AnalyticsOptions
-        {
-            ChampionModel = champion.Model,
-            ChampionVersion = champion.Version,
-            BucketSize = TimeSpan.FromDays(1),
-        });
+        var report = await reports.ServedAsync(group, null, null, TimeSpan.FromDays(1), AnalyticsDefaults.Confidence, cancellationToken).ConfigureAwait(false);
         var changed = false;
         foreach (var trip in GroupGuardrail.Evaluate(group, group.Guardrails, report))
         {
