@@ -17,9 +17,9 @@ internal static class InferencesApi
     {
         var api = app.MapGroup("/api/groups/{group}/inferences").WithTags("Inferences").Requires(HubPermission.Read).RefuseUnknownQuery();
         api.MapGet("/", QueryAsync)
-            .Query("model", "version", "role", "from", "to", "minPrediction", "maxPrediction", "q", "before", "limit")
+            .Query("model", "version", "role", "from", "to", "minPrediction", "maxPrediction", "labelled", "q", "before", "limit")
             .WithName("QueryInferences")
-            .WithSummary("A page of log rows, newest first, filtered by model, version, role, time range (from/to, ISO 8601), prediction range (minPrediction/maxPrediction) and text in the inputs (q); page with limit and the cursor 'before'.")
+            .WithSummary("A page of log rows, newest first, filtered by model, version, role, time range (from/to, ISO 8601), prediction range (minPrediction/maxPrediction), labelled=true|false and text in the inputs (q); page with limit and the cursor 'before'.")
             .Produces<InferencePageView>().ProducesProblem(400).ProducesProblem(404);
         api.MapGet("/{requestId}", RequestAsync)
             .WithName("GetInferenceRequest").WithSummary("Every log row of one request (served and shadow).")
@@ -43,6 +43,7 @@ internal static class InferencesApi
             To = QueryParameters.Parse(q, "to", errors, Time, "an ISO 8601 time"),
             MinPrediction = QueryParameters.Parse(q, "minPrediction", errors, Number, "a number"),
             MaxPrediction = QueryParameters.Parse(q, "maxPrediction", errors, Number, "a number"),
+            Labelled = QueryParameters.Parse(q, "labelled", errors, QueryParameters.Bool, "true or false"),
             Text = QueryParameters.Text(q, "q"),
             Before = QueryParameters.Parse(q, "before", errors, QueryParameters.Long, "a row id"),
             Limit = QueryParameters.Parse(q, "limit", errors, QueryParameters.Int, "an integer") ?? 50,

@@ -39,6 +39,16 @@ internal static partial class GroupRules
     /// <exception cref="StoreException">Any member rule is broken; the message lists them all.</exception>
     public static void Members(string group, IReadOnlyList<GroupMember> members)
     {
+        var problems = MemberProblems(members);
+        if (problems.Count > 0)
+        {
+            throw new StoreException(StoreErrorKind.Invalid, $"group '{group}' is invalid: {string.Join("; ", problems)}");
+        }
+    }
+
+    /// <summary>Every broken member rule, in the words of <see cref="Members"/>'s message.</summary>
+    public static List<string> MemberProblems(IReadOnlyList<GroupMember> members)
+    {
         ArgumentNullException.ThrowIfNull(members);
         var problems = new List<string>();
         var champions = 0;
@@ -85,10 +95,7 @@ internal static partial class GroupRules
             problems.Add(string.Create(CultureInfo.InvariantCulture, $"the weights of the champion and challengers sum to {weights}, not 100"));
         }
 
-        if (problems.Count > 0)
-        {
-            throw new StoreException(StoreErrorKind.Invalid, $"group '{group}' is invalid: {string.Join("; ", problems)}");
-        }
+        return problems;
     }
 
     /// <summary>The Champion first, then Challengers, then Shadows, each in the given order.</summary>

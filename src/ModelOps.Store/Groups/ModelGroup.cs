@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ModelOps.Store.Groups;
 
 /// <summary>
@@ -41,6 +43,60 @@ public sealed record ModelGroup(
 
             throw new InvalidOperationException($"Group '{Name}' has no Champion.");
         }
+    }
+
+    /// <summary>
+    /// The members after <paramref name="model"/> version <paramref name="version"/> is promoted (what
+    /// <see cref="IGroupStore.PromoteAsync"/> writes): the new Champion takes the old Champion's weight, and the old
+    /// Champion takes the place the new one left (a Challenger with its weight, or a Shadow when it was a Shadow or not
+    /// in the group); with <paramref name="takeAllTraffic"/> the new Champion gets 100 and every other member becomes a Shadow.
+    /// </summary>
+    /// <exception cref="StoreException">The version already is the Champion.</exception>
+    public IReadOnlyList<GroupMember> MembersAfterPromotion(string model, int version, bool takeAllTraffic)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var old = Champion;
+        if (old.Model == model && old.Version == version)
+        {
+            throw new StoreException(StoreErrorKind.Conflict, string.Create(CultureInfo.InvariantCulture, $"version {version} of model '{model}' already is the champion of group '{Name}'"));
+        }
+
+        var promoted = Members.FirstOrDefault(m => m.Model == model && m.Version == version);
+        var members = new List<GroupMember>(Members.Count + 1);
+        if (takeAllTraffic)
+        {
+            members.Add(new GroupMember(model, version, GroupRole.Champion, 100));
+            foreach (var member in Members)
+            {
+                if (member != promoted)
+                {
+                    members.Add(member with { Role = GroupRole.Shadow, Weight = 0 });
+                }
+            }
+
+            return GroupRules.Ordered(members);
+        }
+
+        members.Add(new GroupMember(model, version, GroupRole.Champion, old.Weight));
+        var oldTakes = promoted is { Role: GroupRole.Challenger }
+            ? old with { Role = GroupRole.Challenger, Weight = promoted.Weight }
+            : old with { Role = GroupRole.Shadow, Weight = 0 };
+        foreach (var member in Members)
+        {
+            if (member == old)
+            {
+                continue;
+            }
+
+            members.Add(member == promoted ? oldTakes : member);
+        }
+
+        if (promoted is null)
+        {
+            members.Add(oldTakes);
+        }
+
+        return GroupRules.Ordered(members);
     }
 }
 
@@ -116,6 +172,12 @@ public static class GroupNames
     /// <summary>The inference-log table of group <paramref name="name"/>: <c>inference_log_</c> + the name with <c>-</c> mapped to <c>_</c>.</summary>
     /// <exception cref="StoreException">The name is invalid.</exception>
     public static string TableName(string name) => GroupRules.TableName(name);
+
+    /// <summary>
+    /// Every rule the members of a group break (one Champion, Champion and Challenger weights summing to 100, Shadows
+    /// at 0, no version twice), in the words the store's refusal uses; empty when they make a valid group.
+    /// </summary>
+    public static IReadOnlyList<string> MemberProblems(IReadOnlyList<GroupMember> members) => GroupRules.MemberProblems(members);
 
     /// <summary><c>champion</c>, <c>challenger</c> or <c>shadow</c>.</summary>
     public static string ToName(this GroupRole role) => role switch

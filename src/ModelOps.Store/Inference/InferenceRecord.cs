@@ -98,9 +98,9 @@ public sealed record InferenceQuery
     /// <value>Default <see langword="null"/>: any role.</value>
     public IReadOnlyCollection<GroupRole>? Roles { get; init; }
 
-    /// <summary>Only rows whose label arrived (feedback).</summary>
-    /// <value>Default <see langword="false"/>: labelled or not.</value>
-    public bool LabelledOnly { get; init; }
+    /// <summary>Only rows whose label arrived (feedback) when <see langword="true"/>; only rows still without one when <see langword="false"/>.</summary>
+    /// <value>Default <see langword="null"/>: labelled or not.</value>
+    public bool? Labelled { get; init; }
 
     /// <summary>The most rows returned, newest first.</summary>
     /// <value>Default: 50; 1 to 1000.</value>

@@ -175,7 +175,7 @@ internal sealed partial class SqlStore : IGroupStore
             var current = await RequireGroupAsync(connection, transaction, name, cancellationToken).ConfigureAwait(false);
             var modelId = await LockModelAsync(connection, transaction, model, now, cancellationToken).ConfigureAwait(false);
             RequireServable(await RequireVersionAsync(connection, transaction, model, modelId, version, cancellationToken).ConfigureAwait(false));
-            var members = Promoted(current, model, version, takeAllTraffic);
+            var members = current.MembersAfterPromotion(model, version, takeAllTraffic);
             await ReplaceMembersAsync(connection, transaction, name, members, now, cancellationToken).ConfigureAwait(false);
             var from = await CurrentAliasAsync(connection, transaction, modelId, StoreDefaults.Alias, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, """
@@ -245,52 +245,6 @@ internal sealed partial class SqlStore : IGroupStore
 
     public async Task<long> GetGroupsRevisionAsync(CancellationToken cancellationToken = default) =>
         await ReadAsync(async connection => ToLong(await ScalarAsync(connection, null, "SELECT revision FROM hub_revision WHERE id = 1", cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
-
-    private static List<GroupMember> Promoted(ModelGroup group, string model, int version, bool takeAllTraffic)
-    {
-        var old = group.Champion;
-        if (old.Model == model && old.Version == version)
-        {
-            throw new StoreException(StoreErrorKind.Conflict, string.Create(CultureInfo.InvariantCulture, $"version {version} of model '{model}' already is the champion of group '{group.Name}'"));
-        }
-
-        var promoted = group.Members.FirstOrDefault(m => m.Model == model && m.Version == version);
-        var members = new List<GroupMember>(group.Members.Count + 1);
-        if (takeAllTraffic)
-        {
-            members.Add(new GroupMember(model, version, GroupRole.Champion, 100));
-            foreach (var member in group.Members)
-            {
-                if (member != promoted)
-                {
-                    members.Add(member with { Role = GroupRole.Shadow, Weight = 0 });
-                }
-            }
-
-            return GroupRules.Ordered(members);
-        }
-
-        members.Add(new GroupMember(model, version, GroupRole.Champion, old.Weight));
-        var oldTakes = promoted is { Role: GroupRole.Challenger }
-            ? old with { Role = GroupRole.Challenger, Weight = promoted.Weight }
-            : old with { Role = GroupRole.Shadow, Weight = 0 };
-        foreach (var member in group.Members)
-        {
-            if (member == old)
-            {
-                continue;
-            }
-
-            members.Add(member == promoted ? oldTakes : member);
-        }
-
-        if (promoted is null)
-        {
-            members.Add(oldTakes);
-        }
-
-        return GroupRules.Ordered(members);
-    }
 
     /// <summary>The actor of the audit records a tripped guardrail writes.</summary>
     private const string GuardrailActor = "guardrail";

@@ -187,9 +187,9 @@ internal sealed partial class SqlStore : IInferenceLogStore
             parameters.AddRange(names.Select(n => (n.Name, (object?)n.Value)));
         }
 
-        if (query.LabelledOnly)
+        if (query.Labelled is { } labelled)
         {
-            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append("label IS NOT NULL");
+            where.Append(where.Length == 0 ? " WHERE " : " AND ").Append(labelled ? "label IS NOT NULL" : "label IS NULL");
         }
 
         if (query.From is { } from)

@@ -240,7 +240,7 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
         Assert.Empty(none.Rows);
         var window = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { From = ManualClock.Start.AddSeconds(5), To = ManualClock.Start.AddSeconds(8) });
         Assert.Equal([7.0, 6, 5], window.Rows.Select(r => r.Record.Prediction!.Value));
-        var labelledServed = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { LabelledOnly = true, Roles = [GroupRole.Champion, GroupRole.Challenger] });
+        var labelledServed = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { Labelled = true, Roles = [GroupRole.Champion, GroupRole.Challenger] });
         Assert.Equal([("r0", 0, GroupRole.Champion, 42.0)], labelledServed.Rows.Select(r => (r.Record.RequestId, r.Record.RecordIndex, r.Record.Role, r.Label!.Value)));
         var shadows = await Store.InferenceLog.QueryInferencesAsync("g", new InferenceQuery { Roles = [GroupRole.Shadow] });
         Assert.Equal([99.5], shadows.Rows.Select(r => r.Record.Prediction!.Value));

@@ -70,7 +70,7 @@ public sealed record GroupLogReader : DatasetReader
             From = Time(From),
             To = Time(To),
             Roles = [.. (Roles ?? ["champion", "challenger"]).Select(r => GroupNames.TryParseRole(r, out var role) ? role : GroupRole.Champion)],
-            LabelledOnly = true,
+            Labelled = true,
             Limit = Page,
         };
         var rows = new List<InferenceRow>();
