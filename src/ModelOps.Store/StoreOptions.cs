@@ -34,6 +34,15 @@ public sealed class StoreOptions
     /// <value>Default: <see langword="false"/> (<c>FULL</c>).</value>
     public bool SqliteSynchronousNormal { get; init; }
 
+    /// <summary>
+    /// How many inference rows this store appends to a group before it folds the group's new rows into the inference
+    /// statistics (in their own transaction, right after the append that reached the count). Appends write rows only,
+    /// so a fold's cost is shared by this many rows; reads of the statistics count the rows not folded yet themselves,
+    /// so a smaller number only makes those reads a little cheaper and the appends a little dearer.
+    /// </summary>
+    /// <value>Default: 1,000.</value>
+    public int StatisticsFoldRows { get; init; } = StoreDefaults.StatisticsFoldRows;
+
     /// <summary>How long to wait for a PostgreSQL server to accept a connection.</summary>
     /// <value>Default: 10 seconds.</value>
     public TimeSpan ConnectTimeout { get; init; } = StoreDefaults.ConnectTimeout;
@@ -86,6 +95,9 @@ public static class StoreDefaults
 
     /// <summary>The alias a promotion moves when none is named: <c>Champion</c>.</summary>
     public const string Alias = "Champion";
+
+    /// <summary>The default of <see cref="StoreOptions.StatisticsFoldRows"/>: 1,000 rows.</summary>
+    public const int StatisticsFoldRows = 1000;
 
     /// <summary>The SQLite busy timeout: 10 seconds.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);

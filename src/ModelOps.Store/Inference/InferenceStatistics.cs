@@ -42,8 +42,7 @@ public static class InferenceStatistics
     /// </summary>
     public static IReadOnlyList<(long Width, long Start, long End)> Cover(DateTimeOffset? from, DateTimeOffset? to, long widest)
     {
-        var low = from is { } f ? Floor(ToMicroseconds(f), MinuteSeconds * MicrosPerSecond) : 0L;
-        var high = to is { } t ? Ceiling(ToMicroseconds(t), MinuteSeconds * MicrosPerSecond) : EndOfTime;
+        var (low, high) = Window(from, to);
         var ranges = new List<(long, long, long)>();
         long[] widths = [MinuteSeconds, HourSeconds, DaySeconds];
         for (var i = 0; i < widths.Length && low < high; i++)
@@ -69,6 +68,14 @@ public static class InferenceStatistics
 
         return ranges;
     }
+
+    /// <summary>
+    /// [<paramref name="from"/>, <paramref name="to"/>) widened to whole minutes, in microseconds since 1970-01-01 UTC
+    /// (0 and the end of time for an open end): the rows a report of the window counts.
+    /// </summary>
+    public static (long Low, long High) Window(DateTimeOffset? from, DateTimeOffset? to) =>
+        (from is { } f ? Floor(ToMicroseconds(f), MinuteSeconds * MicrosPerSecond) : 0L,
+         to is { } t ? Ceiling(ToMicroseconds(t), MinuteSeconds * MicrosPerSecond) : EndOfTime);
 
     /// <summary>The start of the cell of width <paramref name="widthSeconds"/> that holds <paramref name="micros"/>.</summary>
     public static long CellStart(long micros, long widthSeconds) => Floor(micros, widthSeconds * MicrosPerSecond);

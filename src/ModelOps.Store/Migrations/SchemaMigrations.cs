@@ -3,7 +3,7 @@ namespace ModelOps.Store.Migrations;
 /// <summary>
 /// Every migration of the store's schema, in order. A migration is never edited once released:
 /// a change is a new migration appended here (model groups and tokens came as version 2, the
-/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6, connectors as version 7, the job queue as version 8, the inference statistics as version 9).
+/// error of a failed run as version 5, the artifact content of PostgreSQL stores as version 6, connectors as version 7, the job queue as version 8, the inference statistics as version 9, their watermark as version 10).
 /// Each is applied in its own transaction, the same list on both databases.
 /// </summary>
 internal static class SchemaMigrations
@@ -267,6 +267,10 @@ internal static class SchemaMigrations
             );
             """,
             StatisticsBackfill.PlanAsync),
+        new(10, "inference statistics folded from a watermark", """
+            ALTER TABLE model_groups ADD COLUMN statistics_through_id {bigint} NOT NULL DEFAULT 0;
+            """,
+            StatisticsWatermark.PlanAsync),
     ];
 
     /// <summary>The version of the newest migration this build knows.</summary>

@@ -14,19 +14,7 @@ internal static class StatisticsBackfill
 {
     public static async Task PlanAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        var groups = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.Transaction = transaction;
-            list.CommandText = "SELECT name FROM model_groups ORDER BY name";
-            await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                groups.Add(reader.GetString(0));
-            }
-        }
-
-        foreach (var group in groups)
+        foreach (var group in await GroupsAsync(connection, transaction, cancellationToken).ConfigureAwait(false))
         {
             await using var last = connection.CreateCommand();
             last.Transaction = transaction;
@@ -50,5 +38,21 @@ internal static class StatisticsBackfill
 
             await plan.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Every group's name, for the data steps of the statistics migrations.</summary>
+    internal static async Task<List<string>> GroupsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var groups = new List<string>();
+        await using var list = connection.CreateCommand();
+        list.Transaction = transaction;
+        list.CommandText = "SELECT name FROM model_groups ORDER BY name";
+        await using var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            groups.Add(reader.GetString(0));
+        }
+
+        return groups;
     }
 }

@@ -20,6 +20,9 @@ internal sealed class PostgresDialect : SqlDialect
     // An arbitrary fixed key for pg_advisory_xact_lock: "modelops" migrations.
     private const long MigrationLockKey = 0x6D6F64656C6F7073;
 
+    // The first key of the group-log locks ("mlog"), apart from the migrations' single 64-bit key.
+    private const int GroupLogLockClass = 0x6D6C6F67;
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeSpan _connectTimeout;
 
@@ -62,6 +65,20 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+    public override async Task LockGroupLogAsync(DbConnection connection, DbTransaction transaction, string group, bool exclusive, CancellationToken cancellationToken)
+    {
+        // The two-key form: this store's class of locks and the group name's hash (a collision only makes two groups take turns).
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = string.Create(CultureInfo.InvariantCulture,
+            $"SELECT {(exclusive ? "pg_advisory_xact_lock" : "pg_advisory_xact_lock_shared")}({GroupLogLockClass}, hashtext(@group))");
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = "@group";
+        parameter.Value = group;
+        command.Parameters.Add(parameter);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     public override async Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {

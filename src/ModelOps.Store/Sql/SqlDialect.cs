@@ -53,6 +53,14 @@ internal abstract class SqlDialect : IAsyncDisposable
     /// </summary>
     public virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IDisposable?>(null);
 
+    /// <summary>
+    /// Takes, until <paramref name="transaction"/> ends, the lock that orders a group's log writes against the fold of
+    /// its rows into the statistics: shared by appends and labels, exclusive for the fold, so a fold sees every row with
+    /// an id below the last it reads committed (ids of concurrent writers may commit out of order). A database with one
+    /// writer at a time (SQLite) needs none.
+    /// </summary>
+    public virtual Task LockGroupLogAsync(DbConnection connection, DbTransaction transaction, string group, bool exclusive, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Serializes migrations between processes inside <paramref name="transaction"/>.</summary>
     public abstract Task LockMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 

@@ -33,16 +33,22 @@ internal sealed partial class SqlStore : IInferenceLogStore
             list.Add(record);
         }
 
+        // The rows only: their statistics are folded in from the group's watermark (FoldStatisticsAsync) every
+        // StatisticsFoldRows rows, and reads count the rows not folded yet themselves.
         await WriteAsync(async (connection, transaction) =>
         {
             foreach (var (table, list) in byTable)
             {
+                await _dialect.LockGroupLogAsync(connection, transaction, list[0].Group, exclusive: false, cancellationToken).ConfigureAwait(false);
                 await _dialect.InsertInferencesAsync(connection, transaction, table, list, cancellationToken).ConfigureAwait(false);
-                await ApplyStatisticsAsync(connection, transaction, list[0].Group, list.Select(r => (Stored(r), 1)), cancellationToken).ConfigureAwait(false);
             }
 
             return 0;
         }, cancellationToken).ConfigureAwait(false);
+        foreach (var list in byTable.Values)
+        {
+            await FoldIfDueAsync(list[0].Group, list.Count, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public async Task<int> SetLabelAsync(string group, string requestId, int? recordIndex, double label, string? actor = null, bool overwrite = false, CancellationToken cancellationToken = default)
@@ -60,6 +66,7 @@ internal sealed partial class SqlStore : IInferenceLogStore
         return await WriteAsync(async (connection, transaction) =>
         {
             await RequireGroupAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
+            await _dialect.LockGroupLogAsync(connection, transaction, group, exclusive: false, cancellationToken).ConfigureAwait(false);
 
             // The labels before: one per record (its served and shadow rows share it), for the conflict check and the history.
             var before = new SortedDictionary<int, double?>();
@@ -96,9 +103,10 @@ internal sealed partial class SqlStore : IInferenceLogStore
             }
 
             // Each row's statistics: the row with its old label out, with the new one in (rows read under lock, so exactly those
-            // updated), unless the row waits for the backfill, which will read its new label.
+            // updated), unless the row is not counted yet: it waits for the backfill or the fold, which will read its new label.
             var pending = await PendingBackfillAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
-            var changed = rows.Where(r => (overwrite || r.Outcome.Label is null) && !(r.Id > pending.DoneThrough && r.Id <= pending.Last)).ToList();
+            var through = await FoldedThroughAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
+            var changed = rows.Where(r => (overwrite || r.Outcome.Label is null) && !(r.Id > pending.DoneThrough && r.Id <= pending.Last) && r.Id <= through).ToList();
             await ApplyStatisticsAsync(connection, transaction, group, changed.SelectMany(r => new[] { (r.Outcome, -1), (r.Outcome with { Label = label }, 1) }), cancellationToken).ConfigureAwait(false);
 
             foreach (var (index, old) in before)
@@ -296,18 +304,6 @@ internal sealed partial class SqlStore : IInferenceLogStore
         NullableDouble(r, first + 6),
         r.GetDouble(first + 7),
         !r.IsDBNull(first + 8));
-
-    /// <summary>A record as its row is stored and read back: time to the microsecond, non-finite numbers as none, no label yet.</summary>
-    private static InferenceOutcome Stored(InferenceRecord record) => new(
-        record.Model,
-        record.Version,
-        record.Role,
-        SqlDialect.Microseconds(record.Timestamp),
-        record.Prediction is { } p && double.IsFinite(p) ? p : null,
-        record.Probability is { } q && double.IsFinite(q) ? q : null,
-        null,
-        record.LatencyMs,
-        record.Error is not null);
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

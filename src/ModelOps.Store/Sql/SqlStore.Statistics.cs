@@ -41,13 +41,129 @@ internal sealed partial class SqlStore
             parameters.Add(($"@e{i}", end));
         }
 
+        var (low, high) = InferenceStatistics.Window(from, to);
+        var table = GroupRules.Quote(GroupRules.TableName(group));
+        var tail = $"SELECT g.statistics_through_id, t.model, t.version, t.role, t.logged_at, t.prediction, t.probability, t.label, t.latency_ms, t.error FROM model_groups g LEFT JOIN {table} t ON t.id > g.statistics_through_id"
+            + (from is null ? string.Empty : " AND t.logged_at >= @low") + (to is null ? string.Empty : " AND t.logged_at < @high") + " WHERE g.name = @group";
+        var tailParameters = new List<(string, object?)> { ("@group", group) };
+        if (from is not null)
+        {
+            tailParameters.Add(("@low", InferenceStatistics.FromMicroseconds(low)));
+        }
+
+        if (to is not null)
+        {
+            tailParameters.Add(("@high", InferenceStatistics.FromMicroseconds(high)));
+        }
+
         return await ReadAsync(async connection =>
         {
             await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
-            return (IReadOnlyList<StatisticsCell>)await QueryAsync(connection, null, sql.ToString(),
-                r => new StatisticsCell(r.GetString(0), r.GetInt32(1), r.GetString(2), InferenceStatistics.FromMicroseconds(r.GetInt64(3)), (byte[])r.GetValue(4)),
-                cancellationToken, [.. parameters]).ConfigureAwait(false);
+            while (true)
+            {
+                // The rows not folded yet (with the watermark, in one statement), then the cells; a fold that committed in
+                // between moved rows from the one to the other, so then both are read again.
+                var through = 0L;
+                var rows = await QueryAsync(connection, null, tail, r =>
+                {
+                    through = r.GetInt64(0);
+                    return r.IsDBNull(1) ? null : ReadOutcome(r, 1);
+                }, cancellationToken, [.. tailParameters]).ConfigureAwait(false);
+                var cells = await QueryAsync(connection, null, sql.ToString(),
+                    r => new StatisticsCell(r.GetString(0), r.GetInt32(1), r.GetString(2), InferenceStatistics.FromMicroseconds(r.GetInt64(3)), (byte[])r.GetValue(4)),
+                    cancellationToken, [.. parameters]).ConfigureAwait(false);
+                if (await FoldedThroughAsync(connection, null, group, cancellationToken).ConfigureAwait(false) == through)
+                {
+                    cells.AddRange(TailCells(rows));
+                    return (IReadOnlyList<StatisticsCell>)cells;
+                }
+            }
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Rows a fold has not counted yet, as the minute cells they would be counted in.</summary>
+    private static IEnumerable<StatisticsCell> TailCells(IEnumerable<InferenceOutcome?> rows)
+    {
+        var cells = new Dictionary<(string Model, int Version, GroupRole Role, long Start), OutcomeStatistics>();
+        foreach (var row in rows)
+        {
+            if (row is null)
+            {
+                continue;
+            }
+
+            var key = (row.Model, row.Version, row.Role, InferenceStatistics.CellStart(InferenceStatistics.ToMicroseconds(row.Timestamp), InferenceStatistics.MinuteSeconds));
+            if (!cells.TryGetValue(key, out var statistics))
+            {
+                cells.Add(key, statistics = new OutcomeStatistics());
+            }
+
+            statistics.Apply(row.ToScoredRow(), row.Task);
+        }
+
+        return cells.Select(c => new StatisticsCell(c.Key.Model, c.Key.Version, c.Key.Role.ToName(), InferenceStatistics.FromMicroseconds(c.Key.Start), c.Value.ToBytes()));
+    }
+
+    /// <summary>The rows this instance appends to a group before it folds them into the statistics (<see cref="StoreOptions.StatisticsFoldRows"/>).</summary>
+    private readonly int _foldRows;
+
+    /// <summary>Rows appended per group by this instance since it last folded them.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _unfolded = new(StringComparer.Ordinal);
+
+    /// <summary>Folds the group's new rows into its statistics once this instance has appended <see cref="_foldRows"/> since its last fold.</summary>
+    private async Task FoldIfDueAsync(string group, int appended, CancellationToken cancellationToken)
+    {
+        if (_unfolded.AddOrUpdate(group, appended, (_, count) => count + appended) < _foldRows)
+        {
+            return;
+        }
+
+        _unfolded[group] = 0;
+        await FoldStatisticsAsync(group, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Counts the rows of <paramref name="group"/> logged after its watermark (<c>model_groups.statistics_through_id</c>)
+    /// into the statistics cells, in chunks of rows in id order, each committed with the id it reached: a row is counted
+    /// once (the watermark moves in the transaction that counts it) and never skipped (the exclusive group-log lock
+    /// waits for the appends in flight, so every id below the last one read is committed).
+    /// </summary>
+    internal async Task FoldStatisticsAsync(string group, CancellationToken cancellationToken)
+    {
+        var table = GroupRules.Quote(GroupRules.TableName(group));
+        var more = true;
+        while (more)
+        {
+            more = await WriteAsync(async (connection, transaction) =>
+            {
+                await _dialect.LockGroupLogAsync(connection, transaction, group, exclusive: true, cancellationToken).ConfigureAwait(false);
+                var through = await FoldedThroughAsync(connection, transaction, group, cancellationToken).ConfigureAwait(false);
+                if (through < 0)
+                {
+                    return false;
+                }
+
+                var rows = await QueryAsync(connection, transaction, $"SELECT id, {OutcomeColumns} FROM {table} WHERE id > @through ORDER BY id LIMIT @chunk",
+                    r => (Id: r.GetInt64(0), Row: ReadOutcome(r, 1)), cancellationToken, ("@through", through), ("@chunk", BackfillChunk)).ConfigureAwait(false);
+                if (rows.Count == 0)
+                {
+                    return false;
+                }
+
+                await ApplyStatisticsAsync(connection, transaction, group, rows.Select(r => (r.Row, 1)), cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, "UPDATE model_groups SET statistics_through_id = @reached WHERE name = @group",
+                    cancellationToken, ("@reached", rows[^1].Id), ("@group", group)).ConfigureAwait(false);
+                return rows.Count == BackfillChunk;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The group's watermark: the last row id counted by a fold; -1 when the group is gone.</summary>
+    private async Task<long> FoldedThroughAsync(DbConnection connection, DbTransaction? transaction, string group, CancellationToken cancellationToken)
+    {
+        var through = await QueryAsync(connection, transaction, "SELECT statistics_through_id FROM model_groups WHERE name = @group",
+            r => r.GetInt64(0), cancellationToken, ("@group", group)).ConfigureAwait(false);
+        return through.Count == 0 ? -1 : through[0];
     }
 
     /// <summary>The most rows one backfill transaction reads.</summary>

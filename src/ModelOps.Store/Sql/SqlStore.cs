@@ -31,6 +31,8 @@ internal sealed partial class SqlStore : IModelStore
         _dialect = dialect;
         _time = options.TimeProvider;
         _actor = options.Actor;
+        _foldRows = options.StatisticsFoldRows > 0 ? options.StatisticsFoldRows
+            : throw new ArgumentOutOfRangeException(nameof(options), options.StatisticsFoldRows, "StatisticsFoldRows must be at least 1");
         Artifacts = artifacts;
 
         // Loaded (and the key file created) only when a connector's key is written or read.

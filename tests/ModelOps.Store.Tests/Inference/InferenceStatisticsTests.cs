@@ -89,7 +89,7 @@ public abstract class InferenceStatisticsTests(IStoreBackend backend) : StoreTes
         }
 
         // The database as migration 8 left it: no statistics.
-        await ScalarAsync("DROP TABLE inference_statistics_backfill; DROP TABLE inference_statistics; ALTER TABLE model_groups DROP COLUMN guardrails; DELETE FROM schema_version WHERE version = 9");
+        await ScalarAsync("ALTER TABLE model_groups DROP COLUMN statistics_through_id; DELETE FROM schema_version WHERE version = 10; DROP TABLE inference_statistics_backfill; DROP TABLE inference_statistics; ALTER TABLE model_groups DROP COLUMN guardrails; DELETE FROM schema_version WHERE version = 9");
         var told = new List<string>();
         var upgraded = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, Actor = "tester", Progress = told.Add });
         await upgraded.InferenceLog.SetLabelAsync("g", "r1-1", null, 7.0);
@@ -128,7 +128,8 @@ public abstract class InferenceStatisticsTests(IStoreBackend backend) : StoreTes
         await CreateGroupAsync("g");
         var writers = Enumerable.Range(0, 6).Select(async w =>
         {
-            await using var store = await OpenAsync();
+            // Each writer folds after every 30 of its rows: folds run all the time, beside the other writers' appends and labels.
+            await using var store = await OpenAsync(Options(statisticsFoldRows: 30));
             var random = new Random(w);
             for (var b = 0; b < 10; b++)
             {
@@ -152,6 +153,35 @@ public abstract class InferenceStatisticsTests(IStoreBackend backend) : StoreTes
         var exact = GroupAnalytics.Compute([.. rows.Select(r => r.ToScoredRow())], ModelTask.Regression, options);
         ReportAssert.Equivalent(exact, await ReportAsync("g"));
         Assert.Equal(6 * 9 * 5, exact.Models.Sum(m => m.Labelled));
+        var through = Convert.ToInt64(await ScalarAsync("SELECT statistics_through_id FROM model_groups WHERE name = 'g'"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(through, 6 * 9 * 20 / 2, 6 * 10 * 20);
+    }
+
+    [Fact]
+    public async Task Statistics_RowsNotFoldedYet_CountInReads_AndAFoldMovesThemIntoTheCellsOnce()
+    {
+        await CreateGroupAsync("g");
+        var store = await OpenAsync(Options(statisticsFoldRows: 100));
+        var random = new Random(5);
+        var options = new AnalyticsOptions { ChampionModel = "bike", ChampionVersion = 1 };
+        async Task<long> ThroughAsync() => Convert.ToInt64(await ScalarAsync("SELECT statistics_through_id FROM model_groups WHERE name = 'g'"), System.Globalization.CultureInfo.InvariantCulture);
+        async Task SameAsExactAsync()
+        {
+            var rows = await store.InferenceLog.ReadOutcomesAsync("g");
+            ReportAssert.Equivalent(GroupAnalytics.Compute([.. rows.Select(r => r.ToScoredRow())], ModelTask.Regression, options), await ReportAsync("g"));
+        }
+
+        // 60 rows: below the fold, so the report counts them from the rows; 60 more reach 120 and fold every row logged.
+        await store.InferenceLog.AppendInferencesAsync([.. Enumerable.Range(0, 60).Select(i => Record("g", $"a{i}", Start.AddSeconds(i), 1, GroupRole.Champion, random, false, false))]);
+        Assert.Equal(0, await ThroughAsync());
+        await store.InferenceLog.SetLabelAsync("g", "a3", null, 150.0);
+        await SameAsExactAsync();
+
+        await store.InferenceLog.AppendInferencesAsync([.. Enumerable.Range(60, 60).Select(i => Record("g", $"a{i}", Start.AddSeconds(i), 1 + (i % 2), GroupRole.Champion, random, false, false))]);
+        Assert.Equal(120, await ThroughAsync());
+        await store.InferenceLog.SetLabelAsync("g", "a4", null, 160.0);
+        await store.InferenceLog.SetLabelAsync("g", "a3", null, 170.0, overwrite: true);
+        await SameAsExactAsync();
     }
 
     [Fact]

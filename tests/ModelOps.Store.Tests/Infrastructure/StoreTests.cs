@@ -44,7 +44,11 @@ public abstract class StoreTests(IStoreBackend backend) : IAsyncLifetime
         return store;
     }
 
-    protected StoreOptions Options() => new() { TimeProvider = Clock, ArtifactRoot = backend.ArtifactRoot, Actor = "tester" };
+    protected StoreOptions Options() => Options(StoreDefaults.StatisticsFoldRows);
+
+    /// <summary>The test's options with the inference statistics folded every <paramref name="statisticsFoldRows"/> rows.</summary>
+    protected StoreOptions Options(int statisticsFoldRows) =>
+        new() { TimeProvider = Clock, ArtifactRoot = backend.ArtifactRoot, Actor = "tester", StatisticsFoldRows = statisticsFoldRows };
 
     /// <summary>Runs raw SQL on the test's database over a connection of its own (no store), returning the first value.</summary>
     protected async Task<object?> ScalarAsync(string sql)
