@@ -150,7 +150,7 @@ internal sealed partial class SqlStore
                     return false;
                 }
 
-                await ApplyStatisticsAsync(connection, transaction, group, rows.Select(r => (r.Row, 1)), cancellationToken).ConfigureAwait(false);
+                await AddStatisticsAsync(connection, transaction, group, rows.Select(r => r.Row), cancellationToken).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, "UPDATE model_groups SET statistics_through_id = @reached WHERE name = @group",
                     cancellationToken, ("@reached", rows[^1].Id), ("@group", group)).ConfigureAwait(false);
                 return rows.Count == BackfillChunk;
@@ -194,7 +194,7 @@ internal sealed partial class SqlStore
 
                     var rows = await QueryAsync(connection, transaction, $"SELECT id, {OutcomeColumns} FROM {table} WHERE id > @done AND id <= @last ORDER BY id LIMIT @chunk",
                         r => (Id: r.GetInt64(0), Row: ReadOutcome(r, 1)), cancellationToken, ("@done", pending.DoneThrough), ("@last", pending.Last), ("@chunk", BackfillChunk)).ConfigureAwait(false);
-                    await ApplyStatisticsAsync(connection, transaction, group, rows.Select(r => (r.Row, 1)), cancellationToken).ConfigureAwait(false);
+                    await AddStatisticsAsync(connection, transaction, group, rows.Select(r => r.Row), cancellationToken).ConfigureAwait(false);
                     var reached = rows.Count < BackfillChunk ? pending.Last : rows[^1].Id;
                     await ExecuteAsync(connection, transaction, reached >= pending.Last
                         ? "DELETE FROM inference_statistics_backfill WHERE group_name = @group"
@@ -224,12 +224,12 @@ internal sealed partial class SqlStore
 
     /// <summary>
     /// Adds (sign 1) or takes away (-1) the rows of <paramref name="changes"/> to the cells of every width that hold
-    /// them, in the caller's transaction. Cells are locked in one order (PostgreSQL), so concurrent writers never deadlock.
+    /// them, in the caller's transaction, one row at a time: a label's change takes the row out of the cell's statistics
+    /// and puts it back with the new label (applied to the stored statistics themselves: their moments cannot go below
+    /// zero rows).
     /// </summary>
     private async Task ApplyStatisticsAsync(DbConnection connection, DbTransaction transaction, string group, IEnumerable<(InferenceOutcome Row, int Sign)> changes, CancellationToken cancellationToken)
     {
-        // The changes of each cell, in their order: a label's change takes the row out of the cell's statistics and puts
-        // it back with the new label (applied to the stored statistics themselves: their moments cannot go below zero rows).
         var cells = new SortedDictionary<(long Width, long Start, string Model, int Version, string Role), List<(Core.Analytics.ScoredRow Row, Core.Learning.ModelTask Task, int Sign)>>();
         foreach (var (row, sign) in changes)
         {
@@ -247,17 +247,71 @@ internal sealed partial class SqlStore
             }
         }
 
-        foreach (var ((width, start, model, version, role), list) in cells)
+        await ChangeCellsAsync(connection, transaction, group, cells.Select(c => (c.Key, (Action<OutcomeStatistics>)(statistics =>
+        {
+            foreach (var (row, task, sign) in c.Value)
+            {
+                statistics.Apply(row, task, sign);
+            }
+        }))), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="rows"/> (a fold's or the backfill's) to the cells of every width that hold them: each row is
+    /// counted once into the statistics of its minute, which are then merged into the minute, hour and day cells.
+    /// </summary>
+    private async Task AddStatisticsAsync(DbConnection connection, DbTransaction transaction, string group, IEnumerable<InferenceOutcome> rows, CancellationToken cancellationToken)
+    {
+        var minutes = new Dictionary<(long Start, string Model, int Version, string Role), OutcomeStatistics>();
+        foreach (var row in rows)
+        {
+            var key = (InferenceStatistics.CellStart(InferenceStatistics.ToMicroseconds(row.Timestamp), InferenceStatistics.MinuteSeconds), row.Model, row.Version, row.Role.ToName());
+            if (!minutes.TryGetValue(key, out var statistics))
+            {
+                minutes.Add(key, statistics = new OutcomeStatistics());
+            }
+
+            statistics.Apply(row.ToScoredRow(), row.Task);
+        }
+
+        var cells = new SortedDictionary<(long Width, long Start, string Model, int Version, string Role), List<OutcomeStatistics>>();
+        foreach (var ((start, model, version, role), statistics) in minutes)
+        {
+            foreach (var width in CellWidths)
+            {
+                var key = (width, InferenceStatistics.CellStart(start, width), model, version, role);
+                if (!cells.TryGetValue(key, out var list))
+                {
+                    cells.Add(key, list = []);
+                }
+
+                list.Add(statistics);
+            }
+        }
+
+        await ChangeCellsAsync(connection, transaction, group, cells.Select(c => (c.Key, (Action<OutcomeStatistics>)(statistics =>
+        {
+            foreach (var minute in c.Value)
+            {
+                statistics.Merge(minute);
+            }
+        }))), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Changes the stored statistics of each cell by its action (a cell not stored yet starts empty), in the caller's
+    /// transaction. Cells come in key order and are locked in it (PostgreSQL), so concurrent writers never deadlock.
+    /// </summary>
+    private async Task ChangeCellsAsync(DbConnection connection, DbTransaction transaction, string group,
+        IEnumerable<((long Width, long Start, string Model, int Version, string Role) Key, Action<OutcomeStatistics> Change)> cells, CancellationToken cancellationToken)
+    {
+        foreach (var ((width, start, model, version, role), change) in cells)
         {
             (string, object?)[] key = [("@group", group), ("@width", width), ("@start", start), ("@model", model), ("@version", version), ("@role", role)];
             const string Where = "group_name = @group AND width_s = @width AND start_us = @start AND model = @model AND version = @version AND role = @role";
             OutcomeStatistics Changed(OutcomeStatistics statistics)
             {
-                foreach (var (row, task, sign) in list)
-                {
-                    statistics.Apply(row, task, sign);
-                }
-
+                change(statistics);
                 return statistics;
             }
 
