@@ -293,7 +293,7 @@ public sealed class AuthAndErrorTests() : HubTests(new SqliteHub())
     [InlineData("/api/models/bike/aliases/history?alias=Champion&actor=ana", "unknown query parameter 'actor' for GET /api/models/bike/aliases/history; it takes alias")]
     [InlineData("/api/groups?name=rides", "unknown query parameter 'name' for GET /api/groups; it takes no query parameters")]
     [InlineData("/api/groups/rides/audit?action=promote", "unknown query parameter 'action' for GET /api/groups/rides/audit; it takes no query parameters")]
-    [InlineData("/api/groups/rides/inferences?limt=5", "unknown query parameter 'limt' for GET /api/groups/rides/inferences; it takes model, version, role, from, to, minPrediction, maxPrediction, q, before, limit")]
+    [InlineData("/api/groups/rides/inferences?limt=5", "unknown query parameter 'limt' for GET /api/groups/rides/inferences; it takes model, version, role, from, to, minPrediction, maxPrediction, labelled, q, before, limit")]
     [InlineData("/api/groups/rides/analytics?window=1h", "unknown query parameter 'window' for GET /api/groups/rides/analytics; it takes from, to, bucket, confidence, exact")]
     public async Task ListEndpoints_UnknownQueryParameter_Is400NamingItAndTheKnownOnes(string url, string expected)
     {
