@@ -47,7 +47,7 @@ internal sealed partial class SqlStore : IInferenceLogStore
         }, cancellationToken).ConfigureAwait(false);
         foreach (var list in byTable.Values)
         {
-            await FoldIfDueAsync(list[0].Group, list.Count, cancellationToken).ConfigureAwait(false);
+            await FoldIfDueAsync(list[0].Group, list.Count).ConfigureAwait(false);
         }
     }
 

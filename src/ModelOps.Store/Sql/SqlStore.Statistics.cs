@@ -111,15 +111,23 @@ internal sealed partial class SqlStore
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _unfolded = new(StringComparer.Ordinal);
 
     /// <summary>Folds the group's new rows into its statistics once this instance has appended <see cref="_foldRows"/> since its last fold.</summary>
-    private async Task FoldIfDueAsync(string group, int appended, CancellationToken cancellationToken)
+    private async Task FoldIfDueAsync(string group, int appended)
     {
         if (_unfolded.AddOrUpdate(group, appended, (_, count) => count + appended) < _foldRows)
         {
             return;
         }
 
-        _unfolded[group] = 0;
-        await FoldStatisticsAsync(group, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FoldStatisticsAsync(group, CancellationToken.None).ConfigureAwait(false);
+            _unfolded[group] = 0;
+        }
+        catch (Exception error) when (error is StoreException or DbException or FormatException or TimeoutException)
+        {
+            // The append is committed: its caller must not see it fail. The rows stay counted by reads from the log, and
+            // the next append tries the fold again.
+        }
     }
 
     /// <summary>
