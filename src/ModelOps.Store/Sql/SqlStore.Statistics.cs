@@ -41,21 +41,10 @@ internal sealed partial class SqlStore
             parameters.Add(($"@e{i}", end));
         }
 
+        // The rows after the watermark are few (a fold comes every StatisticsFoldRows appended rows): read by id, kept
+        // when in the window. A time condition in SQL could make the database walk the window's rows by time instead.
         var (low, high) = InferenceStatistics.Window(from, to);
-        var table = GroupRules.Quote(GroupRules.TableName(group));
-        var tail = $"SELECT g.statistics_through_id, t.model, t.version, t.role, t.logged_at, t.prediction, t.probability, t.label, t.latency_ms, t.error FROM model_groups g LEFT JOIN {table} t ON t.id > g.statistics_through_id"
-            + (from is null ? string.Empty : " AND t.logged_at >= @low") + (to is null ? string.Empty : " AND t.logged_at < @high") + " WHERE g.name = @group";
-        var tailParameters = new List<(string, object?)> { ("@group", group) };
-        if (from is not null)
-        {
-            tailParameters.Add(("@low", InferenceStatistics.FromMicroseconds(low)));
-        }
-
-        if (to is not null)
-        {
-            tailParameters.Add(("@high", InferenceStatistics.FromMicroseconds(high)));
-        }
-
+        var tail = $"SELECT g.statistics_through_id, t.model, t.version, t.role, t.logged_at, t.prediction, t.probability, t.label, t.latency_ms, t.error FROM model_groups g LEFT JOIN {GroupRules.Quote(GroupRules.TableName(group))} t ON t.id > g.statistics_through_id WHERE g.name = @group";
         return await ReadAsync(async connection =>
         {
             await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
@@ -68,13 +57,13 @@ internal sealed partial class SqlStore
                 {
                     through = r.GetInt64(0);
                     return r.IsDBNull(1) ? null : ReadOutcome(r, 1);
-                }, cancellationToken, [.. tailParameters]).ConfigureAwait(false);
+                }, cancellationToken, ("@group", group)).ConfigureAwait(false);
                 var cells = await QueryAsync(connection, null, sql.ToString(),
                     r => new StatisticsCell(r.GetString(0), r.GetInt32(1), r.GetString(2), InferenceStatistics.FromMicroseconds(r.GetInt64(3)), (byte[])r.GetValue(4)),
                     cancellationToken, [.. parameters]).ConfigureAwait(false);
                 if (await FoldedThroughAsync(connection, null, group, cancellationToken).ConfigureAwait(false) == through)
                 {
-                    cells.AddRange(TailCells(rows));
+                    cells.AddRange(TailCells(rows.Where(r => r is not null && InferenceStatistics.ToMicroseconds(r.Timestamp) is var t && t >= low && t < high)));
                     return (IReadOnlyList<StatisticsCell>)cells;
                 }
             }
