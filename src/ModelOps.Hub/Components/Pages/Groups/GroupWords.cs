@@ -50,6 +50,24 @@ internal static class GroupWords
         };
     }
 
+    /// <summary>
+    /// The verdict in a few words, for a list: "credit_risk v3: better on log loss", "credit_risk v3: no verdict yet"
+    /// (<see cref="Verdict"/> says why).
+    /// </summary>
+    public static string ShortVerdict(ChallengerComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var challenger = Member(comparison.Model, comparison.Version);
+        var loss = Loss(comparison.Loss);
+        return comparison.Verdict switch
+        {
+            Verdicts.ChallengerBetter => $"{challenger}: better on {loss}",
+            Verdicts.ChampionBetter => $"{challenger}: worse on {loss}",
+            Verdicts.NoDifferenceYet => $"{challenger}: no difference on {loss} yet",
+            _ => $"{challenger}: no verdict yet",
+        };
+    }
+
     /// <summary>The colour a verdict shows in: a better challenger green, a worse one red, otherwise neutral.</summary>
     public static MudBlazor.Severity Severity(ChallengerComparison comparison) => comparison.Verdict switch
     {
@@ -70,7 +88,7 @@ internal static class GroupWords
         string? Text(string name) => detail.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
         string Members(string name) => detail.TryGetProperty(name, out var members) && members.ValueKind == JsonValueKind.Array
             ? string.Join(", ", members.EnumerateArray().Select(m =>
-                $"{Member(m.GetProperty("model").GetString()!, m.GetProperty("version").GetInt32())} {m.GetProperty("role").GetString()}{(m.GetProperty("role").GetString() == "shadow" ? string.Empty : $" {m.GetProperty("weight").GetInt32()} %")}"))
+                $"{Member(m.GetProperty("model").GetString()!, m.GetProperty("version").GetInt32())} {m.GetProperty("role").GetString()}{(m.GetProperty("role").GetString() == "shadow" ? string.Empty : $" {m.GetProperty("weight").GetInt32()}\u00a0%")}"))
             : "none";
         int Count(string name) => detail.TryGetProperty(name, out var rules) && rules.ValueKind == JsonValueKind.Array ? rules.GetArrayLength() : 0;
         var change = entry.Action switch
