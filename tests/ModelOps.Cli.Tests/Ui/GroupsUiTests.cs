@@ -9,20 +9,19 @@ using ModelOps.Store;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 using ModelOps.Store.Registry;
-using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace ModelOps.Cli.Tests.Ui;
 
 /// <summary>
-/// The model-group pages in Chromium, against the fixture hub: the empty list first (<see cref="GroupsTestOrderer"/>; only
+/// The model-group pages in Chromium, against the fixture hub: the empty list first (<see cref="TestOrderer"/>; only
 /// these tests make groups), a group made in the form, the comparative view following predictions and feedback sent
 /// through the API without a reload, a promotion under load with its preview and audit, the inference browser's filters
 /// and pages and a request's SHAP values, and what a viewer may not do. Every figure checked is read from the store or
 /// the API.
 /// </summary>
 [Collection(HubUiCollection.Name)]
-[TestCaseOrderer("ModelOps.Cli.Tests.Ui.GroupsTestOrderer", "ModelOps.Cli.Tests")]
+[TestCaseOrderer("ModelOps.Cli.Tests.Ui.TestOrderer", "ModelOps.Cli.Tests")]
 public sealed class GroupsUiTests(HubUiFixture hub)
 {
     private const string Reason = "lower RMSE over the labelled traffic";
@@ -30,7 +29,7 @@ public sealed class GroupsUiTests(HubUiFixture hub)
     private static readonly string[] Inputs = ["season", "yr", "mnth", "hr", "holiday", "weekday", "workingday", "weathersit", "temp", "atemp", "hum", "windspeed"];
 
     [Fact]
-    [GroupsTestOrder(0)]
+    [TestOrder(0)]
     public async Task Viewer_NoGroups_SaysHowToCreateOne()
     {
         await using var store = await StoreFactory.OpenAsync(hub.Database);
@@ -54,7 +53,7 @@ public sealed class GroupsUiTests(HubUiFixture hub)
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
-    [GroupsTestOrder(1)]
+    [TestOrder(1)]
     public async Task Scientist_CreatesAGroupInTheForm_TheWeightsCheckSaysTheStoresProblemUntilTheySumTo100(string scheme)
     {
         var name = $"rides-{scheme}";
@@ -102,7 +101,7 @@ public sealed class GroupsUiTests(HubUiFixture hub)
     }
 
     [Fact]
-    [GroupsTestOrder(2)]
+    [TestOrder(2)]
     public async Task Viewer_NewGroupWithoutPredictions_ComparisonAndInferencesSayHowToFillThem()
     {
         await using var store = await StoreFactory.OpenAsync(hub.Database);
@@ -128,7 +127,7 @@ public sealed class GroupsUiTests(HubUiFixture hub)
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
-    [GroupsTestOrder(3)]
+    [TestOrder(3)]
     public async Task Viewer_ComparisonFollowsPredictionsAndFeedbackSentThroughTheApi_WithoutAReload(string scheme)
     {
         var name = $"live-{scheme}";
@@ -172,7 +171,7 @@ public sealed class GroupsUiTests(HubUiFixture hub)
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
-    [GroupsTestOrder(4)]
+    [TestOrder(4)]
     public async Task Scientist_PromotesTheChallengerUnderLoad_NoFailedRequests_PreviewReasonAndAudit(string scheme)
     {
         // A model of its own (versions of bike_demand's runs), so the move of its Champion alias touches no other test.
@@ -267,7 +266,7 @@ public sealed class GroupsUiTests(HubUiFixture hub)
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
-    [GroupsTestOrder(5)]
+    [TestOrder(5)]
     public async Task Viewer_BrowsesTheInferences_FiltersPagesAndOpensARequestWhoseShapIsTheLoggedOne(string scheme)
     {
         var name = $"browse-{scheme}";
@@ -352,7 +351,7 @@ public sealed class GroupsUiTests(HubUiFixture hub)
     }
 
     [Fact]
-    [GroupsTestOrder(6)]
+    [TestOrder(6)]
     public async Task Viewer_SeesNoPromoteCreateEditOrDelete_AndTheServerRefusesThem()
     {
         const string Name = "viewed";
@@ -556,22 +555,4 @@ public sealed class GroupsUiTests(HubUiFixture hub)
             await Task.Delay(100);
         }
     }
-}
-
-/// <summary>The order of a test of <see cref="GroupsUiTests"/>: lower first (the empty list before any group is made).</summary>
-/// <param name="order">Its place.</param>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class GroupsTestOrderAttribute(int order) : Attribute
-{
-    /// <summary>Its place.</summary>
-    public int Order { get; } = order;
-}
-
-/// <summary>Runs the tests of <see cref="GroupsUiTests"/> by <see cref="GroupsTestOrderAttribute"/>: the empty list is seen before any group exists.</summary>
-public sealed class GroupsTestOrderer : ITestCaseOrderer
-{
-    /// <inheritdoc />
-    public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases)
-        where TTestCase : ITestCase =>
-        testCases.OrderBy(t => t.TestMethod.Method.GetCustomAttributes(typeof(GroupsTestOrderAttribute).AssemblyQualifiedName).FirstOrDefault()?.GetConstructorArguments().First() as int? ?? int.MaxValue);
 }

@@ -6,7 +6,6 @@ using ModelOps.Jobs.Jobs;
 using ModelOps.Jobs.Queue;
 using ModelOps.Store;
 using ModelOps.Store.Queue;
-using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace ModelOps.Cli.Tests.Ui;
@@ -17,11 +16,11 @@ namespace ModelOps.Cli.Tests.Ui;
 /// version it registered; a YAML typo is named by line and path and queues nothing; queued and running jobs are cancelled
 /// from the list (and a cancel of a job that ended meanwhile says how it ended); a viewer sees the jobs but cannot act;
 /// a failed job is found by the status filter and its page shows the error with its kind.
-/// The empty queue's state is tested first (<see cref="JobsTestOrderer"/>; no other UI test submits jobs), then a job
+/// The empty queue's state is tested first (<see cref="TestOrderer"/>; no other UI test submits jobs), then a job
 /// submitted elsewhere appears on that idle page without a reload.
 /// </summary>
 [Collection(HubUiCollection.Name)]
-[TestCaseOrderer("ModelOps.Cli.Tests.Ui.JobsTestOrderer", "ModelOps.Cli.Tests")]
+[TestCaseOrderer("ModelOps.Cli.Tests.Ui.TestOrderer", "ModelOps.Cli.Tests")]
 public sealed class JobsUiTests(HubUiFixture hub)
 {
     // A job that trains for minutes on the bike data (every column, big trees, 100,000 rounds), unless cancelled.
@@ -37,7 +36,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
         """;
 
     [Fact]
-    [JobsTestOrder(0)]
+    [TestOrder(0)]
     public async Task Viewer_EmptyQueue_SaysHowToSubmitAJob_AJobSubmittedElsewhereAppearsWithoutAReload()
     {
         await using var store = await StoreFactory.OpenAsync(hub.Database);
@@ -72,7 +71,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
-    [JobsTestOrder(1)]
+    [TestOrder(1)]
     public async Task Scientist_BuildsATrainingJobInTheForm_FollowsItToTheEndAndOpensTheNewVersion(string scheme)
     {
         var model = $"bike_ui_{scheme}";
@@ -166,7 +165,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
     }
 
     [Fact]
-    [JobsTestOrder(2)]
+    [TestOrder(2)]
     public async Task Scientist_YamlWithATypo_IsToldTheLineAndPathAndNothingIsQueued()
     {
         const string Config = """
@@ -203,7 +202,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
     [Theory]
     [InlineData("light")]
     [InlineData("dark")]
-    [JobsTestOrder(3)]
+    [TestOrder(3)]
     public async Task Scientist_CancelsAQueuedAndARunningJobFromTheList_ACancelOfAnEndedJobSaysHowItEnded(string scheme)
     {
         await using var store = await StoreFactory.OpenAsync(hub.Database);
@@ -278,7 +277,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
     }
 
     [Fact]
-    [JobsTestOrder(4)]
+    [TestOrder(4)]
     public async Task Viewer_SeesTheJobsButNoBuildOrCancelAndIsToldBuildNeedsAdminOrScientist()
     {
         await using var store = await StoreFactory.OpenAsync(hub.Database);
@@ -348,7 +347,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
     }
 
     [Fact]
-    [JobsTestOrder(5)]
+    [TestOrder(5)]
     public async Task Scientist_FiltersTheFailedJobs_TheJobPageShowsTheErrorWithItsKind()
     {
         const string Config = """
@@ -419,22 +418,4 @@ public sealed class JobsUiTests(HubUiFixture hub)
             await Task.Delay(200);
         }
     }
-}
-
-/// <summary>The order of a test of <see cref="JobsUiTests"/>: lower first (the empty queue before any job is submitted).</summary>
-/// <param name="order">Its place.</param>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class JobsTestOrderAttribute(int order) : Attribute
-{
-    /// <summary>Its place.</summary>
-    public int Order { get; } = order;
-}
-
-/// <summary>Runs the tests of <see cref="JobsUiTests"/> by <see cref="JobsTestOrderAttribute"/>: they share one queue and its one worker.</summary>
-public sealed class JobsTestOrderer : ITestCaseOrderer
-{
-    /// <inheritdoc />
-    public IEnumerable<TTestCase> OrderTestCases<TTestCase>(IEnumerable<TTestCase> testCases)
-        where TTestCase : ITestCase =>
-        testCases.OrderBy(t => t.TestMethod.Method.GetCustomAttributes(typeof(JobsTestOrderAttribute).AssemblyQualifiedName).FirstOrDefault()?.GetConstructorArguments().First() as int? ?? int.MaxValue);
 }
