@@ -59,8 +59,12 @@ public static class HubApp
             }
 
             builder.WebHost.UseUrls(options.Urls);
-            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
             var gate = new ListenerGate();
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+                kestrel.ConfigureEndpointDefaults(listen => listen.Use(gate.Track));
+            });
             builder.WebHost.UseSockets(sockets => sockets.CreateBoundListenSocket = gate.CreateListenSocket);
             var services = builder.Services;
             services.AddSingleton(options);

@@ -208,7 +208,7 @@ public abstract class ServeCommandTests : IAsyncLifetime
         var (exitCode, stderr) = await stop;
         await Task.WhenAll(load);
 
-        Assert.Empty(failures);
+        Assert.True(failures.IsEmpty, string.Join('\n', failures));
         Assert.True(exitCode == 0, stderr);
         Assert.True(closing > 0, "answers during the drain say Connection: close");
         Assert.Contains("503 stopping", health);

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace ModelOps.Hub.Lifecycle;
@@ -12,8 +14,10 @@ namespace ModelOps.Hub.Lifecycle;
 /// queue: their clients completed the handshake, sent a request and see "connection reset". On Linux
 /// the gate instead attaches a socket filter that drops every packet to the listener (new handshakes
 /// get no answer and fail as refused once the socket closes), then waits until Kestrel has accepted
-/// what was queued and those connections' first requests have come in, so they are answered.
-/// Elsewhere <see cref="CloseAsync"/> does nothing and the server's stop closes the sockets as usual.
+/// what was queued and every accepted connection's first request has come in (or the connection
+/// ended), at most <see cref="FirstRequestLimit"/>, so they are answered: a stopping server closes a
+/// connection that has not begun a request. Elsewhere <see cref="CloseAsync"/> does nothing and the
+/// server's stop closes the sockets as usual.
 /// </summary>
 internal sealed class ListenerGate
 {
@@ -23,9 +27,27 @@ internal sealed class ListenerGate
     private const int TcpInfoUnackedOffset = 24;
 
     private readonly List<Socket> _listeners = [];
+    private readonly ConcurrentDictionary<string, byte> _unheard = new(StringComparer.Ordinal);
 
-    /// <summary>The time a just-accepted connection is given to deliver its first request.</summary>
-    public static readonly TimeSpan FirstRequestTime = TimeSpan.FromMilliseconds(200);
+    /// <summary>The longest a closing gate waits for accepted connections' first requests (a client that connects and sends nothing).</summary>
+    public static readonly TimeSpan FirstRequestLimit = TimeSpan.FromSeconds(3);
+
+    /// <summary>Kestrel connection middleware: remembers each accepted connection until its first request comes in or it ends.</summary>
+    public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>
+    {
+        _unheard.TryAdd(connection.ConnectionId, 0);
+        try
+        {
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            _unheard.TryRemove(connection.ConnectionId, out _);
+        }
+    };
+
+    /// <summary>Notes that a request came in on the connection (called for every request; the first one counts).</summary>
+    public void Heard(string connectionId) => _unheard.TryRemove(connectionId, out _);
 
     /// <summary>Creates Kestrel's listening sockets (the default way) and remembers them; for <see cref="SocketTransportOptions.CreateBoundListenSocket"/>.</summary>
     public Socket CreateListenSocket(EndPoint endpoint)
@@ -66,12 +88,12 @@ internal sealed class ListenerGate
             }
         }
 
-        while (listeners.Any(s => QueuedConnections(s) > 0))
+        var limit = time.GetTimestamp() + (long)(FirstRequestLimit.TotalSeconds * time.TimestampFrequency);
+        while ((listeners.Any(s => QueuedConnections(s) > 0) || !_unheard.IsEmpty) && time.GetTimestamp() < limit)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(5), time, cancellationToken).ConfigureAwait(false);
         }
 
-        await Task.Delay(FirstRequestTime, time, cancellationToken).ConfigureAwait(false);
         return true;
     }
 

@@ -17,18 +17,20 @@ namespace ModelOps.Hub.Lifecycle;
 internal sealed partial class ShutdownDrain(HubOptions options, ListenerGate gate, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
     private volatile bool _draining;
+    private Func<object, Task>? _closeIfDraining;
 
     /// <summary>Whether the hub is stopping: answers close their connection.</summary>
     public bool Draining => _draining;
 
-    /// <summary>Marks the response of a draining hub <c>Connection: close</c>; Kestrel then closes the connection after it.</summary>
+    /// <summary>
+    /// Tells the <see cref="ListenerGate"/> the connection's request came in, and marks a response that starts
+    /// while the hub drains <c>Connection: close</c> (judged when the response starts, so a request that began
+    /// before the drain is answered so too); Kestrel then closes the connection after it.
+    /// </summary>
     public Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (_draining)
-        {
-            context.Response.Headers.Connection = "close";
-        }
-
+        gate.Heard(context.Connection.Id);
+        context.Response.OnStarting(_closeIfDraining ??= CloseIfDraining, context.Response);
         return next(context);
     }
 
@@ -68,6 +70,17 @@ internal sealed partial class ShutdownDrain(HubOptions options, ListenerGate gat
 
     /// <inheritdoc/>
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private Task CloseIfDraining(object state)
+    {
+        var response = (HttpResponse)state;
+        if (_draining && response.StatusCode != StatusCodes.Status101SwitchingProtocols)
+        {
+            response.Headers.Connection = "close";
+        }
+
+        return Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: answering with Connection: close for {Milliseconds} ms, then finishing the requests in flight")]
     private partial void LogDraining(double milliseconds);
