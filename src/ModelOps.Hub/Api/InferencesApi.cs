@@ -27,11 +27,38 @@ internal static class InferencesApi
         api.MapGet("/{requestId}/labels", LabelsAsync)
             .WithName("GetLabelHistory").WithSummary("Every label change of a request's records (who, when, old and new label), oldest first.")
             .Produces<IReadOnlyList<LabelChange>>();
+
+        // The logs deleted groups left under the archive policy: read-only, browsed as a group's are.
+        var archives = app.MapGroup("/api/archives").WithTags("Inferences").Requires(HubPermission.Read).RefuseUnknownQuery();
+        archives.MapGet("/", async (IInferenceLogStore store, CancellationToken ct) => Results.Ok((await store.ListArchivesAsync(ct).ConfigureAwait(false)).Select(InferenceArchiveView.Of).ToList()))
+            .WithName("ListArchives").WithSummary("The inference logs of deleted groups kept under the archive policy, most recently deleted first.")
+            .Produces<IReadOnlyList<InferenceArchiveView>>();
+        archives.MapGet("/{archive}/inferences", async (string archive, HttpRequest request, IInferenceLogStore store) =>
+                Page(await store.QueryArchiveAsync(archive, ParseQuery(request), request.HttpContext.RequestAborted).ConfigureAwait(false)))
+            .Query("model", "version", "role", "from", "to", "minPrediction", "maxPrediction", "labelled", "q", "before", "limit")
+            .WithName("QueryArchivedInferences").WithSummary("A page of an archive's rows, with the filters and paging of QueryInferences.")
+            .Produces<InferencePageView>().ProducesProblem(400).ProducesProblem(404);
+        archives.MapGet("/{archive}/inferences/{requestId}", async (string archive, string requestId, IInferenceLogStore store, CancellationToken ct) =>
+                Rows(await store.GetArchivedRequestAsync(archive, requestId, ct).ConfigureAwait(false), $"the archive '{archive}'", requestId))
+            .WithName("GetArchivedInferenceRequest").WithSummary("Every archived row of one request (served and shadow).")
+            .Produces<IReadOnlyList<InferenceView>>().ProducesProblem(400).ProducesProblem(404);
     }
 
     private static async Task<IResult> QueryAsync(string group, HttpRequest request, IInferenceLogStore store)
     {
         GroupNames.Validate(group);
+        return Page(await store.QueryInferencesAsync(group, ParseQuery(request), request.HttpContext.RequestAborted).ConfigureAwait(false));
+    }
+
+    private static IResult Page(InferencePage page) => Results.Ok(new InferencePageView([.. page.Rows.Select(InferenceView.Of)], page.NextCursor));
+
+    private static IResult Rows(IReadOnlyList<InferenceRow> rows, string log, string requestId) => rows.Count == 0
+        ? throw HubException.NotFound($"request '{requestId}' not found in {log}")
+        : Results.Ok(rows.Select(InferenceView.Of).ToList());
+
+    /// <summary>The filters and paging of a query string; every bad parameter named at once.</summary>
+    private static InferenceQuery ParseQuery(HttpRequest request)
+    {
         var q = request.Query;
         var errors = new JsonBody();
         var query = new InferenceQuery
@@ -49,17 +76,13 @@ internal static class InferencesApi
             Limit = QueryParameters.Parse(q, "limit", errors, QueryParameters.Int, "an integer") ?? 50,
         };
         errors.ThrowIfAny("query string");
-        var page = await store.QueryInferencesAsync(group, query, request.HttpContext.RequestAborted).ConfigureAwait(false);
-        return Results.Ok(new InferencePageView([.. page.Rows.Select(InferenceView.Of)], page.NextCursor));
+        return query;
     }
 
     private static async Task<IResult> RequestAsync(string group, string requestId, IInferenceLogStore store, CancellationToken ct)
     {
         GroupNames.Validate(group);
-        var rows = await store.GetRequestAsync(group, requestId, ct).ConfigureAwait(false);
-        return rows.Count == 0
-            ? throw HubException.NotFound($"request '{requestId}' not found in the inference log of group '{group}'")
-            : Results.Ok(rows.Select(InferenceView.Of).ToList());
+        return Rows(await store.GetRequestAsync(group, requestId, ct).ConfigureAwait(false), $"the inference log of group '{group}'", requestId);
     }
 
     private static async Task<IResult> LabelsAsync(string group, string requestId, IInferenceLogStore store, CancellationToken ct)
@@ -73,6 +96,22 @@ internal static class InferencesApi
 
     private static double? Number(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) ? value : null;
+}
+
+/// <summary>An archived inference log: what a deleted group left under the archive policy.</summary>
+/// <param name="Archive">Its name, for <c>/api/archives/{archive}/inferences</c>.</param>
+/// <param name="Group">The deleted group's name.</param>
+/// <param name="DeletedAt">When the group was deleted.</param>
+/// <param name="DeletedBy">Who deleted it.</param>
+/// <param name="Members">The group's members when it was deleted.</param>
+public sealed record InferenceArchiveView(string Archive, string Group, DateTimeOffset DeletedAt, string DeletedBy, IReadOnlyList<GroupMember> Members)
+{
+    /// <summary>The view of an archive.</summary>
+    public static InferenceArchiveView Of(InferenceArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        return new InferenceArchiveView(archive.Name, archive.Group, archive.DeletedAt, archive.DeletedBy, archive.Members);
+    }
 }
 
 /// <summary>A page of log rows, newest first.</summary>

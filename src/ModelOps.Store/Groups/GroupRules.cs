@@ -36,6 +36,16 @@ internal static partial class GroupRules
 
     public static string ArchiveName(long groupId) => string.Create(CultureInfo.InvariantCulture, $"inference_archive_{groupId}");
 
+    /// <summary>Checks that <paramref name="archive"/> is an archive's name (<see cref="ArchiveName"/>) and returns it.</summary>
+    /// <exception cref="StoreException">It is not (invalid).</exception>
+    public static string Archive(string archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        return ArchivePattern().IsMatch(archive)
+            ? archive
+            : throw new StoreException(StoreErrorKind.Invalid, $"'{Printable(archive)}' is not an archive name (inference_archive_<id>)");
+    }
+
     /// <exception cref="StoreException">Any member rule is broken; the message lists them all.</exception>
     public static void Members(string group, IReadOnlyList<GroupMember> members)
     {
@@ -124,6 +134,9 @@ internal static partial class GroupRules
 
     [GeneratedRegex("^[a-z0-9_-]{1,48}\\z", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^inference_archive_[0-9]{1,19}\\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ArchivePattern();
 
     [GeneratedRegex("^(inference_log_[a-z0-9_]{1,48}|inference_archive_[0-9]{1,19})\\z", RegexOptions.CultureInvariant)]
     private static partial Regex TablePattern();

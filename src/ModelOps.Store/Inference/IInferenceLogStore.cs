@@ -52,4 +52,15 @@ public interface IInferenceLogStore
     /// </summary>
     /// <exception cref="StoreException">No such group, or a bucket that is not a whole number of minutes (invalid).</exception>
     Task<IReadOnlyList<Core.Analytics.StatisticsCell>> ReadStatisticsAsync(string group, DateTimeOffset? from, DateTimeOffset? to, TimeSpan bucket, CancellationToken cancellationToken = default);
+
+    /// <summary>The inference logs of deleted groups kept under the archive policy, most recently deleted first.</summary>
+    Task<IReadOnlyList<InferenceArchive>> ListArchivesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A page of an archive's rows matching <paramref name="query"/>, newest first, as <see cref="QueryInferencesAsync"/> reads a group's.</summary>
+    /// <exception cref="StoreException">An archive name that is not <c>inference_archive_&lt;id&gt;</c> or a limit outside 1 to 1000 (invalid); no such archive (not found).</exception>
+    Task<InferencePage> QueryArchiveAsync(string archive, InferenceQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>The rows of one request in an archive, ordered as <see cref="GetRequestAsync"/> orders a group's.</summary>
+    /// <exception cref="StoreException">An invalid archive name; no such archive (not found).</exception>
+    Task<IReadOnlyList<InferenceRow>> GetArchivedRequestAsync(string archive, string requestId, CancellationToken cancellationToken = default);
 }

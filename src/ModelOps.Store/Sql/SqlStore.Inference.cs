@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Inference;
 
@@ -156,9 +157,53 @@ internal sealed partial class SqlStore : IInferenceLogStore
     private async Task<long> CountAsync(DbConnection connection, DbTransaction transaction, string table, string which, (string, object?)[] keys, CancellationToken cancellationToken) =>
         ToLong(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM {GroupRules.Quote(table)} WHERE request_id = @request{which}", cancellationToken, keys).ConfigureAwait(false));
 
-    public async Task<InferencePage> QueryInferencesAsync(string group, InferenceQuery query, CancellationToken cancellationToken = default)
+    public Task<InferencePage> QueryInferencesAsync(string group, InferenceQuery query, CancellationToken cancellationToken = default) =>
+        QueryTableAsync(GroupRules.TableName(group), query, async connection => (await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false)).Name, cancellationToken);
+
+    public Task<InferencePage> QueryArchiveAsync(string archive, InferenceQuery query, CancellationToken cancellationToken = default) =>
+        QueryTableAsync(GroupRules.Archive(archive), query, async connection => (await RequireArchiveAsync(connection, archive, cancellationToken).ConfigureAwait(false)).Group, cancellationToken);
+
+    public Task<IReadOnlyList<InferenceRow>> GetRequestAsync(string group, string requestId, CancellationToken cancellationToken = default) =>
+        GetRequestAsync(GroupRules.TableName(group), requestId, async connection => (await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false)).Name, cancellationToken);
+
+    public Task<IReadOnlyList<InferenceRow>> GetArchivedRequestAsync(string archive, string requestId, CancellationToken cancellationToken = default) =>
+        GetRequestAsync(GroupRules.Archive(archive), requestId, async connection => (await RequireArchiveAsync(connection, archive, cancellationToken).ConfigureAwait(false)).Group, cancellationToken);
+
+    public async Task<IReadOnlyList<InferenceArchive>> ListArchivesAsync(CancellationToken cancellationToken = default) =>
+        await ReadAsync(async connection => (IReadOnlyList<InferenceArchive>)await ArchivesAsync(connection, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The archives the audit's deletions name whose tables are still there, most recently deleted first.</summary>
+    private async Task<List<InferenceArchive>> ArchivesAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        var table = GroupRules.TableName(group);
+        var deletions = await QueryAsync(connection, null, "SELECT group_name, actor, detail, at FROM model_group_audit WHERE action = 'delete' ORDER BY id DESC",
+            r => (Group: r.GetString(0), Actor: r.GetString(1), Detail: r.GetString(2), At: _dialect.ReadTimestamp(r, 3)), cancellationToken).ConfigureAwait(false);
+        var archives = new List<InferenceArchive>();
+        foreach (var deletion in deletions)
+        {
+            using var detail = JsonDocument.Parse(deletion.Detail);
+            if (detail.RootElement.TryGetProperty("archivedTable", out var table) && table.ValueKind == JsonValueKind.String
+                && ToLong(await ScalarAsync(connection, null, _dialect.TableExistsSql, cancellationToken, ("@name", table.GetString())).ConfigureAwait(false)) > 0)
+            {
+                GroupMember[] members = detail.RootElement.TryGetProperty("members", out var list) && list.ValueKind == JsonValueKind.Array
+                    ? [.. list.EnumerateArray().Select(m => new GroupMember(
+                        m.GetProperty("model").GetString()!, m.GetProperty("version").GetInt32(), ParseRole(m.GetProperty("role").GetString()!), m.GetProperty("weight").GetInt32()))]
+                    : [];
+                archives.Add(new InferenceArchive(table.GetString()!, deletion.Group, deletion.At, deletion.Actor, members));
+            }
+        }
+
+        return archives;
+    }
+
+    private async Task<InferenceArchive> RequireArchiveAsync(DbConnection connection, string archive, CancellationToken cancellationToken)
+    {
+        var archives = await ArchivesAsync(connection, cancellationToken).ConfigureAwait(false);
+        return archives.Find(a => a.Name == archive)
+            ?? throw NotFound.Error($"archive '{archive}'", archive, [.. archives.Select(a => a.Name)], "archives are", "there are no archives");
+    }
+
+    private async Task<InferencePage> QueryTableAsync(string table, InferenceQuery query, Func<DbConnection, Task<string>> requireGroup, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(query);
         if (query.Limit is < 1 or > MaxPage)
         {
@@ -233,7 +278,7 @@ internal sealed partial class SqlStore : IInferenceLogStore
         parameters.Add(("@limit", query.Limit + 1));
         return await ReadAsync(async connection =>
         {
-            await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
+            var group = await requireGroup(connection).ConfigureAwait(false);
             var rows = await QueryAsync(connection, null, $"SELECT {RowColumns} FROM {GroupRules.Quote(table)}{where} ORDER BY id DESC LIMIT @limit",
                 r => ReadRow(r, group), cancellationToken, [.. parameters]).ConfigureAwait(false);
             long? next = null;
@@ -247,13 +292,12 @@ internal sealed partial class SqlStore : IInferenceLogStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<InferenceRow>> GetRequestAsync(string group, string requestId, CancellationToken cancellationToken = default)
+    private async Task<IReadOnlyList<InferenceRow>> GetRequestAsync(string table, string requestId, Func<DbConnection, Task<string>> requireGroup, CancellationToken cancellationToken)
     {
-        var table = GroupRules.TableName(group);
         ArgumentNullException.ThrowIfNull(requestId);
         return await ReadAsync(async connection =>
         {
-            await RequireGroupAsync(connection, null, group, cancellationToken).ConfigureAwait(false);
+            var group = await requireGroup(connection).ConfigureAwait(false);
             var rows = await QueryAsync(connection, null, $"SELECT {RowColumns} FROM {GroupRules.Quote(table)} WHERE request_id = @request ORDER BY record_index, id",
                 r => ReadRow(r, group), cancellationToken, ("@request", requestId)).ConfigureAwait(false);
             return (IReadOnlyList<InferenceRow>)[.. rows.OrderBy(r => r.Record.RecordIndex).ThenBy(r => r.Record.Role == GroupRole.Shadow).ThenBy(r => r.Id)];

@@ -149,6 +149,35 @@ public abstract class PredictTests(HubBackend backend) : HubTests(backend)
     }
 
     [Fact]
+    public async Task Archives_DeletedGroupsLog_IsListedAndBrowsableReadOnly()
+    {
+        await Hub.CreateBikeGroupAsync("rides", championWeight: 100, shadow: true);
+        var rows = TestModels.BikeRows(1);
+        var requestId = (await PredictAsync(Hub.Predictor, "rides", "{\"records\":[" + TestModels.RecordJson(rows, 0) + "]}")).GetProperty("requestId").GetString()!;
+        using var deleted = await Hub.Admin.DeleteAsync("/api/groups/rides");
+        var archive = (await deleted.JsonAsync()).GetProperty("archivedTable").GetString()!;
+
+        var list = await Hub.Viewer.GetFromJsonAsync<JsonElement>("/api/archives");
+        var page = await Hub.Viewer.GetFromJsonAsync<JsonElement>($"/api/archives/{archive}/inferences?role=shadow");
+        var request = await Hub.Viewer.GetFromJsonAsync<JsonElement>($"/api/archives/{archive}/inferences/{requestId}");
+        var missing = await Hub.Viewer.GetAsync($"/api/archives/{archive}/inferences/nope").ProblemAsync();
+        var unknown = await Hub.Viewer.GetAsync("/api/archives/inference_archive_999/inferences").ProblemAsync();
+        var invalid = await Hub.Viewer.GetAsync("/api/archives/rides/inferences?limit=x").ProblemAsync();
+        var anonymous = await Hub.Anonymous.GetAsync("/api/archives").ProblemAsync();
+
+        var only = Assert.Single(list.EnumerateArray());
+        Assert.Equal((archive, "rides", "admin-token"), (only.GetProperty("archive").GetString(), only.GetProperty("group").GetString(), only.GetProperty("deletedBy").GetString()));
+        Assert.Equal(["champion", "challenger", "shadow"], only.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("role").GetString()));
+        var shadow = Assert.Single(page.GetProperty("rows").EnumerateArray());
+        Assert.Equal((requestId, "shadow"), (shadow.GetProperty("requestId").GetString(), shadow.GetProperty("role").GetString()));
+        Assert.Equal(["champion", "shadow"], request.EnumerateArray().Select(r => r.GetProperty("role").GetString()));
+        Assert.Equal((404, $"request 'nope' not found in the archive '{archive}'"), missing);
+        Assert.Equal((404, $"archive 'inference_archive_999' not found; archives are: {archive} (did you mean {archive}?)"), unknown);
+        Assert.Equal((400, "query string is invalid: limit: 'x' is not an integer"), invalid);
+        Assert.Equal(401, anonymous.Status);
+    }
+
+    [Fact]
     public async Task Feedback_SecondLabel_Is409UnlessOverwriteAndEveryChangeIsKept()
     {
         await Hub.CreateBikeGroupAsync("rides", championWeight: 100, shadow: true);

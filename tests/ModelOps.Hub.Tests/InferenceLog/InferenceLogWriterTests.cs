@@ -124,5 +124,13 @@ public sealed class InferenceLogWriterTests : IAsyncLifetime
 
         public Task<IReadOnlyList<Core.Analytics.StatisticsCell>> ReadStatisticsAsync(string group, DateTimeOffset? from, DateTimeOffset? to, TimeSpan bucket, CancellationToken cancellationToken = default) =>
             inner.ReadStatisticsAsync(group, from, to, bucket, cancellationToken);
+
+        public Task<IReadOnlyList<InferenceArchive>> ListArchivesAsync(CancellationToken cancellationToken = default) => inner.ListArchivesAsync(cancellationToken);
+
+        public Task<InferencePage> QueryArchiveAsync(string archive, InferenceQuery query, CancellationToken cancellationToken = default) =>
+            inner.QueryArchiveAsync(archive, query, cancellationToken);
+
+        public Task<IReadOnlyList<InferenceRow>> GetArchivedRequestAsync(string archive, string requestId, CancellationToken cancellationToken = default) =>
+            inner.GetArchivedRequestAsync(archive, requestId, cancellationToken);
     }
 }

@@ -189,6 +189,50 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     }
 
     [Fact]
+    public async Task Archives_OfDeletedGroups_AreListedAndReadOnlyBrowsable()
+    {
+        await RegisterAsync("bike", 3);
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
+        await Store.InferenceLog.AppendInferencesAsync([Record("g", "r1", 0, 1, GroupRole.Champion, 12.5), Record("g", "r1", 0, 3, GroupRole.Shadow, 13.5), Record("g", "r2", 0, 2, GroupRole.Challenger, 7)]);
+        await Store.InferenceLog.SetLabelAsync("g", "r1", null, 12, "bob");
+        var first = await Store.Groups.DeleteGroupAsync("g", "admin");
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
+        await Store.InferenceLog.AppendInferencesAsync([Record("g", "r3", 0, 1, GroupRole.Champion, 1)]);
+        var second = await Store.Groups.DeleteGroupAsync("g", "carol");
+        await Store.Groups.CreateGroupAsync(Group("dropped", GroupDeletionPolicy.Delete), "alice");
+        await Store.Groups.DeleteGroupAsync("dropped", "admin");
+
+        var archives = await Store.InferenceLog.ListArchivesAsync();
+        var page = await Store.InferenceLog.QueryArchiveAsync(first.ArchivedTable!, new InferenceQuery { Roles = [GroupRole.Champion, GroupRole.Challenger] });
+        var request = await Store.InferenceLog.GetArchivedRequestAsync(first.ArchivedTable!, "r1");
+        var labelled = await Store.InferenceLog.QueryArchiveAsync(first.ArchivedTable!, new InferenceQuery { Labelled = true });
+
+        Assert.Equal([(second.ArchivedTable!, "g", "carol"), (first.ArchivedTable!, "g", "admin")], archives.Select(a => (a.Name, a.Group, a.DeletedBy)));
+        Assert.Equal(Group("g").Members.OrderBy(m => m.Role), archives[1].Members.OrderBy(m => m.Role));
+        Assert.Equal(["r2", "r1"], page.Rows.Select(r => r.Record.RequestId));
+        Assert.All(page.Rows, r => Assert.Equal("g", r.Record.Group));
+        Assert.Equal([(1, GroupRole.Champion, 12.0), (3, GroupRole.Shadow, 12.0)], request.Select(r => (r.Record.Version, r.Record.Role, r.Label!.Value)));
+        Assert.Equal(2, labelled.Rows.Count);
+        Assert.Equal("r3", Assert.Single((await Store.InferenceLog.QueryArchiveAsync(second.ArchivedTable!, new InferenceQuery())).Rows).Record.RequestId);
+    }
+
+    [Fact]
+    public async Task Archives_UnknownOrInvalidName_AreRefusedWithTheNamesThatExist()
+    {
+        await RegisterAsync("bike", 3);
+        var none = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.QueryArchiveAsync("inference_archive_7", new InferenceQuery()));
+        await Store.Groups.CreateGroupAsync(Group("g"), "alice");
+        var deletion = await Store.Groups.DeleteGroupAsync("g", "admin");
+
+        var unknown = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.GetArchivedRequestAsync("inference_archive_999", "r1"));
+        var invalid = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.QueryArchiveAsync("inference_log_g", new InferenceQuery()));
+
+        Assert.Equal((StoreErrorKind.NotFound, "archive 'inference_archive_7' not found; there are no archives"), (none.Kind, none.Message));
+        Assert.Equal((StoreErrorKind.NotFound, $"archive 'inference_archive_999' not found; archives are: {deletion.ArchivedTable} (did you mean {deletion.ArchivedTable}?)"), (unknown.Kind, unknown.Message));
+        Assert.Equal((StoreErrorKind.Invalid, "'inference_log_g' is not an archive name (inference_archive_<id>)"), (invalid.Kind, invalid.Message));
+    }
+
+    [Fact]
     public async Task DeleteGroup_Delete_DropsTableKeepsAudit()
     {
         await RegisterAsync("bike", 3);
