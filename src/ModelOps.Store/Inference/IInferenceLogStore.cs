@@ -56,6 +56,10 @@ public interface IInferenceLogStore
     /// <summary>The inference logs of deleted groups kept under the archive policy, most recently deleted first.</summary>
     Task<IReadOnlyList<InferenceArchive>> ListArchivesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>One archive.</summary>
+    /// <exception cref="StoreException">An invalid archive name; no such archive (not found, naming those that exist).</exception>
+    Task<InferenceArchive> GetArchiveAsync(string archive, CancellationToken cancellationToken = default);
+
     /// <summary>A page of an archive's rows matching <paramref name="query"/>, newest first, as <see cref="QueryInferencesAsync"/> reads a group's.</summary>
     /// <exception cref="StoreException">An archive name that is not <c>inference_archive_&lt;id&gt;</c> or a limit outside 1 to 1000 (invalid); no such archive (not found).</exception>
     Task<InferencePage> QueryArchiveAsync(string archive, InferenceQuery query, CancellationToken cancellationToken = default);

@@ -172,6 +172,12 @@ internal sealed partial class SqlStore : IInferenceLogStore
     public async Task<IReadOnlyList<InferenceArchive>> ListArchivesAsync(CancellationToken cancellationToken = default) =>
         await ReadAsync(async connection => (IReadOnlyList<InferenceArchive>)await ArchivesAsync(connection, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
+    public async Task<InferenceArchive> GetArchiveAsync(string archive, CancellationToken cancellationToken = default)
+    {
+        GroupRules.Archive(archive);
+        return await ReadAsync(connection => RequireArchiveAsync(connection, archive, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The archives the audit's deletions name whose tables are still there, most recently deleted first.</summary>
     private async Task<List<InferenceArchive>> ArchivesAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -397,6 +397,69 @@ public sealed class GroupsUiTests(HubUiFixture hub)
         Assert.Empty(ui.OutsideRequests);
     }
 
+    [Theory]
+    [InlineData("light")]
+    [InlineData("dark")]
+    [TestOrder(7)]
+    public async Task Admin_DeletesAGroup_ItsLogIsArchivedAndBrowsableReadOnly(string scheme)
+    {
+        var name = $"gone-{scheme}";
+        await using var store = await StoreFactory.OpenAsync(hub.Database);
+        await CreateAsync(store, name, "bike_demand");
+        using var predictor = Client("predictor");
+        var sent = await PredictAsync(predictor, name, Records(400, 12));
+
+        await using var ui = await UiSession.OpenAsync(hub, scheme);
+        await ui.SignInAsync("admin", path: $"/groups/{name}");
+        await ui.WaitForCircuitAsync();
+        await ui.Page.GetByRole(AriaRole.Tab, new() { Name = "Members" }).ClickAsync();
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = "Delete group" }).ClickAsync();
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Group, new() { Name = "Confirm the deletion" })).ToContainTextAsync(
+            $"Delete {name}? Its endpoint stops answering at once, and its inference log is archived: the table is renamed and kept, readable through the archive. The audit stays.");
+        await ui.Page.GetByRole(AriaRole.Button, new() { Name = $"Yes, delete {name}" }).ClickAsync();
+        await ui.Page.WaitForURLAsync("**/groups");
+        var archive = (await store.InferenceLog.ListArchivesAsync()).First(a => a.Group == name);
+
+        // From the groups list to the archive: the rows are there, filters work, nothing can be changed.
+        await ui.Page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex(@"^Archived logs \(\d+\)$") }).ClickAsync();
+        await ui.Page.WaitForURLAsync("**/archives");
+        var list = ui.Page.GetByRole(AriaRole.Table, new() { Name = "Archived logs" });
+        var entry = list.GetByRole(AriaRole.Row).Filter(new() { HasText = archive.Name });
+        await Assertions.Expect(entry).ToContainTextAsync(new Regex(@"bike_demand v1\s*Champion · 90 %\s*bike_demand v2\s*Challenger · 10 %"));
+        await Assertions.Expect(entry).ToContainTextAsync("admin");
+        await ShotAsync(ui, "archives");
+        await entry.GetByRole(AriaRole.Link, new() { Name = name, Exact = true }).ClickAsync();
+        await ui.Page.WaitForURLAsync($"**/archives/{archive.Name}");
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(ui.Page.GetByText("archived, read-only", new() { Exact = true })).ToBeVisibleAsync();
+        var table = ui.Page.GetByRole(AriaRole.Table, new() { Name = "Logged predictions" });
+        await Assertions.Expect(table.GetByRole(AriaRole.Row)).ToHaveCountAsync(sent.Count + 1);
+        await Assertions.Expect(table.GetByRole(AriaRole.Row).Nth(1)).ToContainTextAsync(sent[^1].RequestId);
+        await ChooseAsync(ui, "Role filter", "Challenger");
+        var challenger = (await store.InferenceLog.QueryArchiveAsync(archive.Name, new InferenceQuery { Role = GroupRole.Challenger })).Rows;
+        await Assertions.Expect(table.GetByRole(AriaRole.Row)).ToHaveCountAsync(challenger.Count + 1);
+        await ChooseAsync(ui, "Role filter", "Any role");
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Button, new() { Name = "Delete group" })).ToHaveCountAsync(0);
+        await ShotAsync(ui, "archive");
+
+        var opened = sent[3];
+        await table.GetByRole(AriaRole.Link, new() { Name = opened.RequestId, Exact = true }).ClickAsync();
+        await ui.Page.WaitForURLAsync($"**/archives/{archive.Name}/requests/{opened.RequestId}");
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Name = $"Request {opened.RequestId}", Level = 1 })).ToBeVisibleAsync();
+        await Assertions.Expect(ui.Page.GetByText($"Every row the request logged in {name} (archived, read-only)")).ToBeVisibleAsync();
+        var row = Assert.Single(await store.InferenceLog.GetArchivedRequestAsync(archive.Name, opened.RequestId));
+        var region = ui.Page.GetByRole(AriaRole.Region, new() { Name = $"bike_demand v{opened.Version} record 0" });
+        await Assertions.Expect(region.GetByRole(AriaRole.Group, new() { Name = "Prediction" })).ToContainTextAsync(Metric(row.Record.Prediction!.Value));
+        await Assertions.Expect(region.GetByRole(AriaRole.Table, new() { Name = "SHAP values" }).Locator("td[data-shap]")).ToHaveCountAsync(Inputs.Length);
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Link, new() { Name = archive.Name })).ToHaveAttributeAsync("href", $"archives/{archive.Name}");
+
+        // An archive that does not exist says which do.
+        await ui.Page.GotoAsync("/archives/inference_archive_999999");
+        await Assertions.Expect(ui.Page.GetByRole(AriaRole.Alert)).ToContainTextAsync("archive 'inference_archive_999999' not found; archives are: ");
+        Assert.Empty(ui.ConsoleErrors);
+        Assert.Empty(ui.OutsideRequests);
+    }
+
     private sealed record Prediction(string RequestId, int Version, string Role, double Actual, IReadOnlyDictionary<string, double> Record);
 
     private sealed class Sender

@@ -127,6 +127,8 @@ public sealed class InferenceLogWriterTests : IAsyncLifetime
 
         public Task<IReadOnlyList<InferenceArchive>> ListArchivesAsync(CancellationToken cancellationToken = default) => inner.ListArchivesAsync(cancellationToken);
 
+        public Task<InferenceArchive> GetArchiveAsync(string archive, CancellationToken cancellationToken = default) => inner.GetArchiveAsync(archive, cancellationToken);
+
         public Task<InferencePage> QueryArchiveAsync(string archive, InferenceQuery query, CancellationToken cancellationToken = default) =>
             inner.QueryArchiveAsync(archive, query, cancellationToken);
 

@@ -225,10 +225,14 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
         var deletion = await Store.Groups.DeleteGroupAsync("g", "admin");
 
         var unknown = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.GetArchivedRequestAsync("inference_archive_999", "r1"));
+        var again = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.GetArchiveAsync("inference_archive_999"));
+        var found = await Store.InferenceLog.GetArchiveAsync(deletion.ArchivedTable!);
         var invalid = await Assert.ThrowsAsync<StoreException>(() => Store.InferenceLog.QueryArchiveAsync("inference_log_g", new InferenceQuery()));
 
         Assert.Equal((StoreErrorKind.NotFound, "archive 'inference_archive_7' not found; there are no archives"), (none.Kind, none.Message));
         Assert.Equal((StoreErrorKind.NotFound, $"archive 'inference_archive_999' not found; archives are: {deletion.ArchivedTable} (did you mean {deletion.ArchivedTable}?)"), (unknown.Kind, unknown.Message));
+        Assert.Equal(unknown.Message, again.Message);
+        Assert.Equal(("g", "admin"), (found.Group, found.DeletedBy));
         Assert.Equal((StoreErrorKind.Invalid, "'inference_log_g' is not an archive name (inference_archive_<id>)"), (invalid.Kind, invalid.Message));
     }
 
