@@ -220,6 +220,50 @@ public abstract class ServeCommandTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Serve_TwoHubsOnOneDatabase_ShareTheSessionKeys_ASignInOnOneIsValidOnTheOther()
+    {
+        var (_, stdout, _) = CliProcess.Run("tokens", "create", "--role", "viewer", "--name", "browser", "--json", "--database", Database);
+        var secret = JsonDocument.Parse(stdout).RootElement.GetProperty("secret").GetString()!;
+
+        // Each hub gets a home of its own: the framework's default key folder (~/.aspnet) would differ between them.
+        // They share the master key, as hubs on one database must.
+        var master = ModelOps.Store.Connectors.SecretKeyRing.NewKey();
+        Dictionary<string, string?> Home(string name) => new()
+        {
+            ["HOME"] = Directory.CreateDirectory(Path.Combine(Folder, name)).FullName,
+            [ModelOps.Store.Connectors.SecretKeyRing.KeyVariable] = master,
+        };
+        using var first = await ServeProcess.StartAsync(Database, environment: Home("home-a"));
+        using var second = await ServeProcess.StartAsync(Database, environment: Home("home-b"));
+        var cookies = new CookieContainer();
+        using var onFirst = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = first.Address };
+        var form = await onFirst.GetStringAsync("/signin");
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signIn = await onFirst.PostAsync("/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__RequestVerificationToken"] = antiforgery,
+            ["Input.Token"] = secret,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+
+        // The same cookie, sent to the other hub.
+        var session = cookies.GetCookies(first.Address)["modelops_session"]!;
+        cookies.Add(second.Address, new Cookie(session.Name, session.Value, "/", second.Address.Host));
+        using var onSecond = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = second.Address };
+        using var page = await onSecond.GetAsync("/models");
+        using var anonymous = await new HttpClient { BaseAddress = second.Address }.GetAsync("/models");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("browser · viewer", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("browser · viewer", await anonymous.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await using var store = await StoreFactory.OpenAsync(Database, new StoreOptions { SecretKeys = ModelOps.Store.Connectors.SecretKeyRing.FromKeys([master], "the test") });
+        var key = System.Xml.Linq.XElement.Parse(Assert.Single(await store.Tokens.GetSessionKeysAsync()));
+        Assert.Equal("key", key.Name.LocalName);
+        Assert.False(Directory.Exists(Path.Combine(Folder, "home-a", ".aspnet", "DataProtection-Keys")), "no key is written to the machine's folder");
+    }
+
     private static HttpClient Client(Uri address, string secret)
     {
         var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };

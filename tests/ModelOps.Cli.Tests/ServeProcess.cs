@@ -15,9 +15,9 @@ internal sealed class ServeProcess : IDisposable
     public Uri Address { get; }
 
     /// <summary>Starts <c>modelops serve</c> on a free port of 127.0.0.1 and <paramref name="arguments"/> after its own (<c>--workers 1</c>).</summary>
-    public static async Task<ServeProcess> StartAsync(string database, string? workingDirectory = null, IReadOnlyList<string>? arguments = null)
+    public static async Task<ServeProcess> StartAsync(string database, string? workingDirectory = null, IReadOnlyList<string>? arguments = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var process = ChildProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--database", database, .. arguments ?? []], workingDirectory);
+        var process = ChildProcess.Start(["serve", "--urls", "http://127.0.0.1:0", "--database", database, .. arguments ?? []], workingDirectory, environment);
         try
         {
             var line = await process.WaitForLineAsync(l => l.StartsWith(Listening, StringComparison.Ordinal), TimeSpan.FromSeconds(60));

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +43,9 @@ internal static class HubSession
     /// <summary>Cookie sign-in, the permission policies and the circuit's revalidation.</summary>
     public static void AddHubSession(this IServiceCollection services)
     {
+        // One key ring for every hub on the database (see StoreSessionKeys); its keys are encrypted by the store.
+        services.AddDataProtection().SetApplicationName("ModelOps hub");
+        services.AddOptions<KeyManagementOptions>().Configure<ITokenStore>((keys, tokens) => keys.XmlRepository = new StoreSessionKeys(tokens));
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "modelops_session";

@@ -27,4 +27,15 @@ public interface ITokenStore
 
     /// <summary>Every token (never a secret), by id.</summary>
     Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The hub's session keys (the XML of ASP.NET Core's data-protection keys that sign the UI's session cookies
+    /// and antiforgery tokens), decrypted, oldest first. Every hub on the database reads the same keys, so a
+    /// session started on one hub is valid on the others behind a balancer.
+    /// </summary>
+    /// <exception cref="StoreException">A key was encrypted under a master key this process lacks (<see cref="Connectors.SecretKeyRing"/>).</exception>
+    Task<IReadOnlyList<string>> GetSessionKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a new session key's XML, encrypted under the current master key; a name already stored is left as it is.</summary>
+    Task AddSessionKeyAsync(string name, string xml, CancellationToken cancellationToken = default);
 }

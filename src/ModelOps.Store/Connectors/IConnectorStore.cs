@@ -39,8 +39,8 @@ public interface IConnectorStore
 
     /// <summary>
     /// Re-encrypts every API key that is not under the current master key (the first of <see cref="SecretKeyRing"/>)
-    /// under it, in one transaction: the step of a key rotation between adding the new key in front of the old one
-    /// and dropping the old one.
+    /// under it, in one transaction, with the hub's session keys (<see cref="Auth.ITokenStore.GetSessionKeysAsync"/>):
+    /// the step of a key rotation between adding the new key in front of the old one and dropping the old one.
     /// </summary>
     /// <returns>How many keys were re-encrypted.</returns>
     /// <exception cref="StoreException">A key was encrypted under a master key the ring lacks (nothing is changed).</exception>

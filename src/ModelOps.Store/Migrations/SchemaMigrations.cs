@@ -271,6 +271,15 @@ internal static class SchemaMigrations
             ALTER TABLE model_groups ADD COLUMN statistics_through_id {bigint} NOT NULL DEFAULT 0;
             """,
             StatisticsWatermark.PlanAsync),
+        new(11, "hub session keys shared by every hub", """
+            CREATE TABLE hub_session_keys (
+                id {id},
+                name TEXT NOT NULL UNIQUE,
+                key_id TEXT NOT NULL,
+                xml_sealed TEXT NOT NULL,
+                created_at {timestamp} NOT NULL
+            );
+            """),
     ];
 
     /// <summary>The version of the newest migration this build knows.</summary>

@@ -142,6 +142,7 @@ internal sealed partial class SqlStore : IConnectorStore
                 changed++;
             }
 
+            await ReencryptSessionKeysAsync(connection, transaction, keys, cancellationToken).ConfigureAwait(false);
             return changed;
         }, cancellationToken).ConfigureAwait(false);
     }

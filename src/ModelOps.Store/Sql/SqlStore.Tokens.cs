@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Globalization;
 using ModelOps.Store.Auth;
+using ModelOps.Store.Connectors;
 
 namespace ModelOps.Store.Sql;
 
@@ -50,6 +52,47 @@ internal sealed partial class SqlStore : ITokenStore
         await WriteAsync(async (connection, transaction) =>
             await ExecuteAsync(connection, transaction, "UPDATE api_tokens SET last_used_at = @now WHERE id = @id", cancellationToken, ("@now", Now()), ("@id", id)).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<string>> GetSessionKeysAsync(CancellationToken cancellationToken = default)
+    {
+        var keys = SecretKeys;
+        var rows = await ReadAsync(async connection => await QueryAsync(connection, null, "SELECT name, key_id, xml_sealed FROM hub_session_keys ORDER BY id",
+            r => (Name: r.GetString(0), KeyId: r.GetString(1), Sealed: r.GetString(2)), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => keys.Decrypt(r.KeyId, r.Sealed, SessionKeyContext(r.Name), $"hub session key '{r.Name}'"))];
+    }
+
+    public async Task AddSessionKeyAsync(string name, string xml, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(xml);
+        var (keyId, sealedXml) = SecretKeys.Encrypt(xml, SessionKeyContext(name));
+        await WriteAsync(async (connection, transaction) =>
+        {
+            var exists = ToLong(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM hub_session_keys WHERE name = @name", cancellationToken, ("@name", name)).ConfigureAwait(false)) > 0;
+            if (!exists)
+            {
+                await ExecuteAsync(connection, transaction, "INSERT INTO hub_session_keys (name, key_id, xml_sealed, created_at) VALUES (@name, @key_id, @xml, @now)", cancellationToken,
+                    ("@name", name), ("@key_id", keyId), ("@xml", sealedXml), ("@now", Now())).ConfigureAwait(false);
+            }
+
+            return exists;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Re-encrypts the session keys not under the current master key, in the caller's transaction (a master-key rotation).</summary>
+    private async Task ReencryptSessionKeysAsync(DbConnection connection, DbTransaction transaction, SecretKeyRing keys, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(connection, transaction, "SELECT name, key_id, xml_sealed FROM hub_session_keys WHERE key_id <> @current ORDER BY id",
+            r => (Name: r.GetString(0), KeyId: r.GetString(1), Sealed: r.GetString(2)), cancellationToken, ("@current", keys.CurrentId)).ConfigureAwait(false);
+        foreach (var (name, keyId, sealedXml) in rows)
+        {
+            var (newId, resealed) = keys.Encrypt(keys.Decrypt(keyId, sealedXml, SessionKeyContext(name), $"hub session key '{name}'"), SessionKeyContext(name));
+            await ExecuteAsync(connection, transaction, "UPDATE hub_session_keys SET key_id = @key_id, xml_sealed = @xml WHERE name = @name", cancellationToken,
+                ("@key_id", newId), ("@xml", resealed), ("@name", name)).ConfigureAwait(false);
+        }
+    }
+
+    private static string SessionKeyContext(string name) => "modelops hub session key " + name;
 
     public async Task<ApiToken?> FindTokenAsync(string secret, CancellationToken cancellationToken = default)
     {

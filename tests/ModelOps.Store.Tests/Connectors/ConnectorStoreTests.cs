@@ -163,6 +163,8 @@ public abstract class ConnectorStoreTests(IStoreBackend backend) : StoreTests(ba
         SecretKeyRing.WriteKeyFile(file, [MasterKey]);
         var store = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, SecretKeys = SecretKeyRing.FromKeyFile(file) });
         await store.Connectors.AddConnectorAsync(new NewConnector("openai", ConnectorKind.OpenAI, "gpt-4o-mini") { ApiKey = OpenAIKey }, "alice");
+        await store.Tokens.AddSessionKeyAsync("key-1", "<key id=\"1\" />");
+        await store.Tokens.AddSessionKeyAsync("key-1", "<key id=\"ignored\" />");
         var oldId = SecretKeyRing.FromKeyFile(file).CurrentId;
 
         var rotation = await store.Connectors.RotateMasterKeyAsync();
@@ -176,6 +178,7 @@ public abstract class ConnectorStoreTests(IStoreBackend backend) : StoreTests(ba
         Assert.Equal(OpenAIKey, (await store.Connectors.OpenConnectorAsync("openai")).ApiKey);
         var fresh = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, SecretKeys = SecretKeyRing.FromKeyFile(file) });
         Assert.Equal(OpenAIKey, (await fresh.Connectors.OpenConnectorAsync("openai")).ApiKey);
+        Assert.Equal(["<key id=\"1\" />"], await fresh.Tokens.GetSessionKeysAsync());
         Assert.Equal([file], Directory.GetFiles(folder.Path));
     }
 

@@ -89,7 +89,7 @@ public abstract class InferenceStatisticsTests(IStoreBackend backend) : StoreTes
         }
 
         // The database as migration 8 left it: no statistics.
-        await ScalarAsync("ALTER TABLE model_groups DROP COLUMN statistics_through_id; DELETE FROM schema_version WHERE version = 10; DROP TABLE inference_statistics_backfill; DROP TABLE inference_statistics; ALTER TABLE model_groups DROP COLUMN guardrails; DELETE FROM schema_version WHERE version = 9");
+        await ScalarAsync("DROP TABLE hub_session_keys; DELETE FROM schema_version WHERE version = 11; ALTER TABLE model_groups DROP COLUMN statistics_through_id; DELETE FROM schema_version WHERE version = 10; DROP TABLE inference_statistics_backfill; DROP TABLE inference_statistics; ALTER TABLE model_groups DROP COLUMN guardrails; DELETE FROM schema_version WHERE version = 9");
         var told = new List<string>();
         var upgraded = await OpenAsync(new StoreOptions { TimeProvider = Clock, ArtifactRoot = Backend.ArtifactRoot, Actor = "tester", Progress = told.Add });
         await upgraded.InferenceLog.SetLabelAsync("g", "r1-1", null, 7.0);

@@ -158,7 +158,7 @@ public sealed class PostgresArtifactStoreTests(PostgresServer server) : StoreTes
         }
 
         // Undo migrations 6 and later (each later migration is undone here too).
-        await ExecuteAsync("ALTER TABLE model_groups DROP COLUMN statistics_through_id; DELETE FROM schema_version WHERE version = 10; DROP TABLE inference_statistics_backfill; DROP TABLE inference_statistics; ALTER TABLE model_groups DROP COLUMN guardrails; DELETE FROM schema_version WHERE version = 9; DROP TABLE job_log; DROP TABLE jobs; DELETE FROM schema_version WHERE version = 8; DROP TABLE connectors; DELETE FROM schema_version WHERE version = 7; DROP TABLE artifact_blobs; DELETE FROM schema_version WHERE version = 6");
+        await ExecuteAsync("DROP TABLE hub_session_keys; DELETE FROM schema_version WHERE version = 11; ALTER TABLE model_groups DROP COLUMN statistics_through_id; DELETE FROM schema_version WHERE version = 10; DROP TABLE inference_statistics_backfill; DROP TABLE inference_statistics; ALTER TABLE model_groups DROP COLUMN guardrails; DELETE FROM schema_version WHERE version = 9; DROP TABLE job_log; DROP TABLE jobs; DELETE FROM schema_version WHERE version = 8; DROP TABLE connectors; DELETE FROM schema_version WHERE version = 7; DROP TABLE artifact_blobs; DELETE FROM schema_version WHERE version = 6");
 
         var upgraded = await OpenAsync();
 
