@@ -80,6 +80,8 @@ public sealed class HubCountersTests() : HubTests(new SqliteHub())
         Assert.Equal(2, observed["modelops.predict.records{group=rides,model=bike,version=1,role=champion}"]);
         Assert.Equal(0, observed["modelops.inference_log.queue_depth{}"]);
         Assert.Equal(0, observed["modelops.scoring.errors{group=rides,model=bike,version=3,role=shadow}"]);
+        Assert.Equal(0, observed["modelops.worker.slots{}"]);
+        Assert.Equal(1, observed["modelops.routing.groups{}"]);
         Assert.Equal(
             ["modelops.inference_log.commit_batch_rows{} 4", "modelops.predict.duration{group=rides,model=bike,version=1,role=champion}", "modelops.scoring.duration{group=rides,model=bike,version=1,role=champion}", "modelops.scoring.duration{group=rides,model=bike,version=3,role=shadow}", "modelops.shap.batch_rows{} 2", "modelops.shap.batch_rows{} 2", "modelops.shap.batch_scorings{} 1", "modelops.shap.batch_scorings{} 1"],
             measured.Recorded.Select(r => r.StartsWith("modelops.inference_log", StringComparison.Ordinal) || r.StartsWith("modelops.shap", StringComparison.Ordinal) ? r : r[..r.LastIndexOf(' ')]).Order(StringComparer.Ordinal));
