@@ -26,8 +26,8 @@ namespace ModelOps.Hub;
 
 /// <summary>
 /// Builds the hub server: opens the store, wires the API areas (health, registry, groups, predict,
-/// inferences), token auth, problem details, OpenAPI at <c>/openapi/v1.json</c>, the routing snapshots
-/// and the group-commit inference-log writer. Used by <c>modelops serve</c> and by tests.
+/// inferences), token auth, problem details, OpenAPI at <c>/openapi/v1.json</c>, Prometheus metrics at
+/// <c>/metrics</c>, the routing snapshots and the group-commit inference-log writer. Used by <c>modelops serve</c> and by tests.
 /// </summary>
 public static class HubApp
 {
@@ -94,10 +94,13 @@ public static class HubApp
             services.AddSingleton<ShutdownDrain>();
             services.AddHostedService(provider => provider.GetRequiredService<ShutdownDrain>());
             services.AddSingleton<Workers.JobQueueService>();
+            services.AddSingleton<Workers.HubWorkers>();
             if (options.Workers > 0)
             {
-                services.AddHostedService<Workers.HubWorkers>();
+                services.AddHostedService(provider => provider.GetRequiredService<Workers.HubWorkers>());
             }
+
+            services.AddPrometheusExport();
 
             services.AddSingleton<InferenceLogWriter>();
             services.AddHostedService(provider => provider.GetRequiredService<InferenceLogWriter>());
@@ -148,6 +151,7 @@ public static class HubApp
                     .AddPreferredSecuritySchemes(OpenApiSecurity.Scheme))
                 .RequireAuthorization(nameof(HubPermission.Read));
             app.MapHealthApi();
+            app.MapPrometheusExport();
             app.MapRegistryApi();
             app.MapGroupsApi();
             app.MapJobsApi();
@@ -158,8 +162,9 @@ public static class HubApp
             app.MapConnectorsApi();
             app.MapImportApi();
 
-            // The first requests already see every group.
+            // The first requests already see every group; the state's gauges exist before the first collection.
             await app.Services.GetRequiredService<RoutingSnapshots>().RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+            app.Services.GetRequiredService<HubGauges>();
             return app;
         }
         catch

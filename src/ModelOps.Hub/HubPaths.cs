@@ -5,11 +5,12 @@ namespace ModelOps.Hub;
 /// <summary>Which requests are the API's and where the UI's assets are listed.</summary>
 internal static class HubPaths
 {
-    /// <summary>Whether <paramref name="path"/> is the API's (<c>/api</c>, <c>/openapi</c>, <c>/health</c>): bearer tokens and problem details; every other path is the UI's.</summary>
+    /// <summary>Whether <paramref name="path"/> is the API's (<c>/api</c>, <c>/openapi</c>, <c>/health</c>, <c>/metrics</c>): bearer tokens and problem details; every other path is the UI's.</summary>
     public static bool IsApi(PathString path) =>
         path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
         || path.StartsWithSegments("/openapi", StringComparison.OrdinalIgnoreCase)
-        || path.Equals("/health", StringComparison.OrdinalIgnoreCase);
+        || path.Equals("/health", StringComparison.OrdinalIgnoreCase)
+        || path.Equals(Diagnostics.PrometheusExport.Path, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The static web assets manifests the build wrote beside the application (MudBlazor's, the framework's and the hub's

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -5,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using ModelOps.Core.Data;
 using ModelOps.Hub.Auth;
-using ModelOps.Hub.Diagnostics;
 using ModelOps.Hub.Errors;
 using ModelOps.Hub.InferenceLog;
 using ModelOps.Hub.Routing;
@@ -56,8 +56,9 @@ internal static class PredictApi
         return route;
     }
 
-    private static async Task<IResult> PredictAsync(string group, HttpContext context, RoutingSnapshots snapshots, InferenceLogWriter writer, ShapExplainers explainers, HubCounters counters, HubOptions options)
+    private static async Task<IResult> PredictAsync(string group, HttpContext context, RoutingSnapshots snapshots, InferenceLogWriter writer, ShapExplainers explainers, HubOptions options)
     {
+        var started = Stopwatch.GetTimestamp();
         var route = await RouteAsync(group, snapshots, context.RequestAborted).ConfigureAwait(false);
         if (route.Unavailable is { } why)
         {
@@ -92,61 +93,61 @@ internal static class PredictApi
             shadows[s] = await ModelScorer.ScoreAsync(route.Shadows[s], frame, explain, explainers).ConfigureAwait(false);
         }
 
-        counters.Request(frame.RowCount);
-        var rows = new List<InferenceRecord>(frame.RowCount * (1 + shadows.Length));
-        var inputs = records.Value.Inputs;
-        for (var i = 0; i < frame.RowCount; i++)
-        {
-            rows.Add(Row(group, requestId, i, now, served, routingKey, inputs[i], scores));
-            for (var s = 0; s < shadows.Length; s++)
-            {
-                rows.Add(Row(group, requestId, i, now, route.Shadows[s], routingKey, inputs[i], shadows[s]));
-            }
-        }
-
-        foreach (var failed in shadows.Append(scores))
-        {
-            if (failed.Error is not null)
-            {
-                counters.ScoringError();
-            }
-        }
-
-        var committed = writer.TryAppend(rows) ?? throw new HubException(
-            StatusCodes.Status503ServiceUnavailable,
-            string.Create(CultureInfo.InvariantCulture, $"the inference log is busy: its queue of {options.LogQueueCapacity} requests is full; retry after 1 s"));
+        // Counted once scored and timed until its answer is decided: every counted request records one duration.
+        served.Counters.Request(frame.RowCount);
         try
         {
-            await committed.ConfigureAwait(false);
-        }
-        catch (Exception error)
-        {
-            throw new HubException(StatusCodes.Status503ServiceUnavailable, "the inference log could not be written, so nothing was answered; retry later; the server log has the cause", cause: error);
-        }
+            var rows = new List<InferenceRecord>(frame.RowCount * (1 + shadows.Length));
+            var inputs = records.Value.Inputs;
+            for (var i = 0; i < frame.RowCount; i++)
+            {
+                rows.Add(Row(group, requestId, i, now, served, routingKey, inputs[i], scores));
+                for (var s = 0; s < shadows.Length; s++)
+                {
+                    rows.Add(Row(group, requestId, i, now, route.Shadows[s], routingKey, inputs[i], shadows[s]));
+                }
+            }
 
-        if (scores.Error is { } failure)
-        {
-            throw new HubException(
-                StatusCodes.Status500InternalServerError,
-                string.Create(CultureInfo.InvariantCulture, $"model {served.Member.Model}/{served.Member.Version} failed to score the records; the server log has the cause"),
-                cause: new InvalidOperationException(failure));
-        }
+            var committed = writer.TryAppend(rows) ?? throw new HubException(
+                StatusCodes.Status503ServiceUnavailable,
+                string.Create(CultureInfo.InvariantCulture, $"the inference log is busy: its queue of {options.LogQueueCapacity} requests is full; retry after 1 s"));
+            try
+            {
+                await committed.ConfigureAwait(false);
+            }
+            catch (Exception error)
+            {
+                throw new HubException(StatusCodes.Status503ServiceUnavailable, "the inference log could not be written, so nothing was answered; retry later; the server log has the cause", cause: error);
+            }
 
-        var results = new RecordResult[frame.RowCount];
-        for (var i = 0; i < results.Length; i++)
-        {
-            results[i] = new RecordResult(
-                i,
-                served.Member.Model,
-                served.Member.Version,
-                served.Member.Role.ToName(),
-                scores.Predictions[i],
-                scores.Probabilities?[i],
-                scores.Shap is { } shap ? ModelScorer.ShapMap(shap, i) : null,
-                scores.Shap?.BaseValue);
-        }
+            if (scores.Error is { } failure)
+            {
+                throw new HubException(
+                    StatusCodes.Status500InternalServerError,
+                    string.Create(CultureInfo.InvariantCulture, $"model {served.Member.Model}/{served.Member.Version} failed to score the records; the server log has the cause"),
+                    cause: new InvalidOperationException(failure));
+            }
 
-        return Results.Ok(new PredictResponse(requestId, group, results));
+            var results = new RecordResult[frame.RowCount];
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = new RecordResult(
+                    i,
+                    served.Member.Model,
+                    served.Member.Version,
+                    served.Member.Role.ToName(),
+                    scores.Predictions[i],
+                    scores.Probabilities?[i],
+                    scores.Shap is { } shap ? ModelScorer.ShapMap(shap, i) : null,
+                    scores.Shap?.BaseValue);
+            }
+
+            return Results.Ok(new PredictResponse(requestId, group, results));
+        }
+        finally
+        {
+            served.Counters.Answered(Stopwatch.GetElapsedTime(started));
+        }
     }
 
     private static InferenceRecord Row(string group, string requestId, int index, DateTimeOffset now, RouteMember member, string? routingKey, string inputs, MemberScores scores) => new(

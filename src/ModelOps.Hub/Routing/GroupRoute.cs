@@ -1,13 +1,18 @@
 using ModelOps.Core.Features;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Models;
+using ModelOps.Hub.Diagnostics;
 using ModelOps.Store.Groups;
 using ModelOps.Store.Registry;
 
 namespace ModelOps.Hub.Routing;
 
 /// <summary>A member of a group with its loaded version, or why it could not be loaded (the routing snapshots retry it).</summary>
-internal sealed record RouteMember(GroupMember Member, LoadedModel? Loaded, string? LoadError = null)
+/// <param name="Member">The member.</param>
+/// <param name="Counters">Its requests, records, scorings and their durations (the same object for every route of the member while it keeps its role).</param>
+/// <param name="Loaded">Its loaded version, or <see langword="null"/>.</param>
+/// <param name="LoadError">Why it could not be loaded, or <see langword="null"/>.</param>
+internal sealed record RouteMember(GroupMember Member, MemberCounters Counters, LoadedModel? Loaded, string? LoadError = null)
 {
     /// <summary>Whether the member's model is loaded and can score.</summary>
     public bool IsLoaded => Loaded is not null;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ModelOps.Hub.Diagnostics;
 using ModelOps.Store.Groups;
 
 namespace ModelOps.Hub.Routing;
@@ -13,7 +14,7 @@ namespace ModelOps.Hub.Routing;
 /// (<see cref="RetryDelay"/>), so the group heals by itself when the artifact is back. Its poll loop also checks the
 /// groups' guardrails (<see cref="Groups.GuardrailMonitor"/>).
 /// </summary>
-internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache models, HubOptions options, Groups.GuardrailMonitor guardrails, ILogger<RoutingSnapshots> logger) : BackgroundService
+internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache models, HubOptions options, Groups.GuardrailMonitor guardrails, HubCounters counters, ILogger<RoutingSnapshots> logger) : BackgroundService
 {
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private RoutingTable _current = RoutingTable.Empty;
@@ -126,14 +127,15 @@ internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache model
         foreach (var member in group.Members)
         {
             RouteMember routed;
+            var memberCounters = counters.Member(group.Name, member.Model, member.Version, member.Role);
             try
             {
-                routed = new RouteMember(member, await models.GetAsync(member.Model, member.Version, cancellationToken).ConfigureAwait(false));
+                routed = new RouteMember(member, memberCounters, await models.GetAsync(member.Model, member.Version, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception error) when (!cancellationToken.IsCancellationRequested)
             {
                 LogLoadFailed(logger, error, group.Name, member.Model, member.Version, attempt + 1);
-                routed = new RouteMember(member, null, error.Message);
+                routed = new RouteMember(member, memberCounters, null, error.Message);
                 failed = true;
             }
 

@@ -28,7 +28,8 @@ internal sealed record MemberScores(ModelScores? Scores, double LatencyMs, strin
 /// <summary>
 /// Scores a frame with one member's model through <see cref="ModelScoring.ScoreAsync"/> (the inputs
 /// transformed once), with exact input-level SHAP from the model's prepared explainer, batched with
-/// concurrent requests (see <see cref="ShapExplainers"/>), when asked.
+/// concurrent requests (see <see cref="ShapExplainers"/>), when asked; the member's counters get the
+/// scoring's duration, or its failure.
 /// </summary>
 internal static class ModelScorer
 {
@@ -44,6 +45,7 @@ internal static class ModelScorer
         if (member.Loaded is not { } loaded)
         {
             // A member whose model cannot be loaded now (the routing snapshots retry it): its rows say so.
+            member.Counters.ScoringFailed();
             return new MemberScores(null, 0, $"model {member.Member.Model}/{member.Member.Version} is not loaded: {member.LoadError}");
         }
 
@@ -51,11 +53,15 @@ internal static class ModelScorer
         try
         {
             var scores = await ModelScoring.ScoreAsync(loaded.Model, frame, explain ? features => explainers.ExplainAsync(loaded, features) : null).ConfigureAwait(false);
-            return new MemberScores(scores, Stopwatch.GetElapsedTime(start).TotalMilliseconds, null);
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            member.Counters.Scored(elapsed, failed: false);
+            return new MemberScores(scores, elapsed.TotalMilliseconds, null);
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
-            return new MemberScores(null, Stopwatch.GetElapsedTime(start).TotalMilliseconds, error.Message);
+            var elapsed = Stopwatch.GetElapsedTime(start);
+            member.Counters.Scored(elapsed, failed: true);
+            return new MemberScores(null, elapsed.TotalMilliseconds, error.Message);
         }
     }
 

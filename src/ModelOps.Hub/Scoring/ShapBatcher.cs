@@ -73,11 +73,11 @@ internal sealed class ShapBatcher(PreparedShapExplainer explainer, HubCounters c
             Exception? failure = null;
             try
             {
-                batch = TakeBatch();
+                batch = TakeBatch(out var rows);
                 if (batch is not null)
                 {
                     results = explainer.Explain([.. batch.Select(p => p.Features)]);
-                    counters.ShapBatch(batch.Count);
+                    counters.ShapBatch(batch.Count, rows);
                 }
             }
             catch (Exception error)
@@ -105,10 +105,10 @@ internal sealed class ShapBatcher(PreparedShapExplainer explainer, HubCounters c
         }
     }
 
-    private List<Pending>? TakeBatch()
+    private List<Pending>? TakeBatch(out int rows)
     {
         var batch = new List<Pending>();
-        var rows = 0;
+        rows = 0;
         while (rows < MaxBatchRows && _queue.TryDequeue(out var pending))
         {
             batch.Add(pending);

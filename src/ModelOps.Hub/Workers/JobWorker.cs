@@ -25,6 +25,7 @@ public sealed partial class JobWorker
     private readonly IModelStore _store;
     private readonly WorkerOptions _options;
     private readonly ILogger _logger;
+    private int _running;
 
     /// <summary>Creates the worker.</summary>
     /// <param name="store">The store whose queue it takes jobs from.</param>
@@ -47,6 +48,9 @@ public sealed partial class JobWorker
         _logger = logger;
     }
 
+    /// <summary>How many jobs this worker's slots run now (claimed and not yet ended or given back).</summary>
+    public int RunningJobs => Volatile.Read(ref _running);
+
     /// <summary>Runs the slots until <paramref name="stop"/>; then stops the running jobs, gives them back to the queue and returns.</summary>
     public Task RunAsync(CancellationToken stop) =>
         Task.WhenAll(Enumerable.Range(1, _options.Concurrency).Select(slot => Task.Run(() => RunSlotAsync(SlotName(slot), stop), CancellationToken.None)));
@@ -62,7 +66,16 @@ public sealed partial class JobWorker
             return null;
         }
 
-        await RunClaimedAsync(job, slot, stop).ConfigureAwait(false);
+        Interlocked.Increment(ref _running);
+        try
+        {
+            await RunClaimedAsync(job, slot, stop).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+
         return await _store.Jobs.GetJobAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
     }
 

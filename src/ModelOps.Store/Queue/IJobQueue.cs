@@ -23,6 +23,13 @@ public interface IJobQueue
     /// <summary>The jobs <paramref name="query"/> selects, newest first.</summary>
     Task<IReadOnlyList<QueuedJob>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many jobs wait for a worker and how many are held by one now, in one read (the index on the status): the
+    /// figures the hub's <c>/metrics</c> shows. A running job whose worker died counts as running until its lease
+    /// expires and a worker claims it again.
+    /// </summary>
+    Task<PendingJobCounts> CountPendingJobsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The log lines of job <paramref name="id"/> after line <paramref name="after"/> (0: from the first), oldest first, at most <paramref name="limit"/>.</summary>
     /// <exception cref="StoreException">(<see cref="StoreErrorKind.NotFound"/>) No such job.</exception>
     Task<IReadOnlyList<JobLogLine>> GetJobLogAsync(long id, long after = 0, int limit = 1000, CancellationToken cancellationToken = default);

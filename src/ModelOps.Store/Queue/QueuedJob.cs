@@ -104,6 +104,11 @@ public sealed record JobQuery
     public int Limit { get; init; } = 100;
 }
 
+/// <summary>The jobs that have not ended, by status (<see cref="IJobQueue.CountPendingJobsAsync"/>).</summary>
+/// <param name="Queued">Jobs waiting for a worker.</param>
+/// <param name="Running">Jobs held by a worker's lease (or whose lease expired and that no worker claimed again yet).</param>
+public sealed record PendingJobCounts(long Queued, long Running);
+
 /// <summary>A running job's progress, as its worker reports it with a heartbeat.</summary>
 /// <param name="Percent">0 to 100.</param>
 /// <param name="Message">What it is doing, one line.</param>

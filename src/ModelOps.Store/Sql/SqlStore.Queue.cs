@@ -100,6 +100,33 @@ internal sealed partial class SqlStore : IJobQueue
             cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<PendingJobCounts> CountPendingJobsAsync(CancellationToken cancellationToken = default) =>
+        await ReadAsync(
+            async connection =>
+            {
+                var counts = await QueryAsync(
+                    connection,
+                    null,
+                    "SELECT status, COUNT(*) FROM jobs WHERE status IN ('queued', 'running') GROUP BY status",
+                    r => (Status: r.GetString(0), Count: ToLong(r.GetValue(1))),
+                    cancellationToken).ConfigureAwait(false);
+                long queued = 0, running = 0;
+                foreach (var (status, count) in counts)
+                {
+                    if (status == "queued")
+                    {
+                        queued = count;
+                    }
+                    else
+                    {
+                        running = count;
+                    }
+                }
+
+                return new PendingJobCounts(queued, running);
+            },
+            cancellationToken).ConfigureAwait(false);
+
     public async Task<IReadOnlyList<JobLogLine>> GetJobLogAsync(long id, long after = 0, int limit = 1000, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 10_000)

@@ -108,6 +108,24 @@ public abstract class JobQueueTests(IStoreBackend backend) : StoreTests(backend)
     }
 
     [Fact]
+    public async Task CountPending_CountsQueuedAndRunningJobs_NotEndedOnes()
+    {
+        var empty = await Store.Jobs.CountPendingJobsAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await SubmitAsync($"job {i}");
+        }
+
+        var first = await Store.Jobs.ClaimJobAsync("w1", Lease);
+        await Store.Jobs.ClaimJobAsync("w2", Lease);
+        await Store.Jobs.FinishJobAsync(first!.Id, "w1", new JobOutcome(QueuedJobStatus.Succeeded));
+        await Store.Jobs.CancelJobAsync(5, "alice");
+
+        Assert.Equal(new PendingJobCounts(0, 0), empty);
+        Assert.Equal(new PendingJobCounts(Queued: 2, Running: 1), await Store.Jobs.CountPendingJobsAsync());
+    }
+
+    [Fact]
     public async Task ExpiredLease_OnTheLastAttempt_FailsTheJobSayingSo()
     {
         var job = await SubmitAsync(maxAttempts: 1);
