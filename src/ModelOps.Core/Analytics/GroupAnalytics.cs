@@ -136,7 +136,7 @@ public static partial class GroupAnalytics
         {
             return new ChallengerComparison(challenger.Model, challenger.Version, champion.Model, champion.Version, loss, pairs,
                 mean, null, null, Verdicts.InsufficientData, ConfidenceSequenceMethod,
-                $"{pairs} labelled rows in the smaller sample (challenger {challengerLosses.N}, champion {championSummary.N}); a verdict needs at least {options.MinimumPairs}");
+                $"{pairs} labelled row{(pairs == 1 ? string.Empty : "s")} in the smaller sample (challenger {challengerLosses.N}, champion {championSummary.N}); a verdict needs at least {options.MinimumPairs}");
         }
 
         var alpha = 1.0 - options.Confidence;

@@ -166,6 +166,16 @@ public sealed class GroupAnalyticsTests
     }
 
     [Fact]
+    public void Compute_OneLabelledPair_SaysRowInTheSingular()
+    {
+        var rows = new List<ScoredRow> { Row("m", 1, 0, 0, label: 1.0), Row("m", 2, 0, 0, label: 0.5), Row("m", 2, 1, 1, label: null) };
+
+        var comparison = Assert.Single(GroupAnalytics.Compute(rows, ModelTask.Regression, Options).Comparisons);
+
+        Assert.Equal("1 labelled row in the smaller sample (challenger 1, champion 1); a verdict needs at least 30", comparison.Reason);
+    }
+
+    [Fact]
     public void Compute_IdenticalModels_ZeroDifferenceNoVerdict()
     {
         var random = new TestRandom(3);
