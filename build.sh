@@ -273,7 +273,10 @@ cmd_clean() {
   sed 's/^/  /' <<<"$targets"
   if [ "$yes" -eq 0 ]; then
     answer=
-    read -r -p "Remove them? [y/N] " answer || true
+    # The question is printed even when the answer comes from a pipe (read -p asks only a terminal).
+    printf 'Remove them? [y/N] '
+    read -r answer || true
+    echo
     case "$answer" in
       y|Y|yes) ;;
       *) echo "build.sh: nothing removed (answer y, or pass --yes)"; return 1 ;;
