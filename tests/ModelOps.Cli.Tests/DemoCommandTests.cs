@@ -46,4 +46,27 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(tuning.Parameters["best.learning_rate"], training.Parameters["model.learning_rate"]);
         Assert.Equal(tuning.Parameters["best.max_leaf_nodes"], training.Parameters["model.max_leaf_nodes"]);
     }
+
+    [Fact]
+    public void Demo_FolderWithoutConfigs_CopiesTheShippedOnesAndWritesItsStoreThere()
+    {
+        var empty = Path.Combine(_folder, "empty");
+        Directory.CreateDirectory(empty);
+
+        var result = CliProcess.RunIn(empty, ["demo"], new Dictionary<string, string?> { ["MODELOPS_DATABASE_URL"] = null });
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        var shipped = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "demo"), "*", SearchOption.AllDirectories).Length;
+        Assert.Contains($"copied the demo's configs and data ({shipped} files) into {empty}", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllText(Path.Combine(CliProcess.RepoRoot, "configs", "bike", "training.yaml")), File.ReadAllText(Path.Combine(empty, "configs", "bike", "training.yaml")));
+        Assert.True(File.Exists(Path.Combine(empty, "data", "README.md")));
+        Assert.True(File.Exists(Path.Combine(empty, ".modelops", "modelops.db")));
+        Assert.True(File.Exists(Path.Combine(empty, "outputs", "bike", "predictions.csv")));
+
+        // A second run keeps the files it finds (a user's edited configs) and copies nothing.
+        var again = CliProcess.RunIn(empty, ["demo"], new Dictionary<string, string?> { ["MODELOPS_DATABASE_URL"] = null });
+        Assert.True(again.ExitCode == 0, again.Stdout + again.Stderr);
+        Assert.DoesNotContain("copied the demo's configs", again.Stdout, StringComparison.Ordinal);
+        Assert.Contains("bike_demand version 2 @ Champion", again.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -11,11 +11,17 @@ namespace ModelOps.Cli.Commands;
 /// <c>modelops demo</c>: the main job. Runs the bike pipeline of <c>configs/bike/</c> on the store
 /// (the embedded SQLite file unless <c>--database</c> or <c>MODELOPS_DATABASE_URL</c> say otherwise):
 /// tuning with a small grid, training with the best parameters, promotion to Champion, inference with
-/// SHAP, evaluations against thresholds and explanations; then a summary.
+/// SHAP, evaluations against thresholds and explanations; then a summary. A folder without the bike configs (any folder
+/// but a checkout) first gets a copy of the configs and data shipped with <c>modelops</c> (<c>demo/</c> beside the
+/// program), so an installed tool or the single-file binary runs the demo anywhere; the store and outputs are written
+/// in that folder too.
 /// </summary>
 internal static class DemoCommand
 {
     private const string Folder = "configs/bike";
+
+    // Where the build puts the copies of configs/ and data/ (ModelOps.Cli.csproj), beside the program.
+    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "demo");
 
     // The demo's own settings, merged after each config file: quiet logs under the progress bars.
     private const string Quiet = "{job: {logger_service: {level: Warning}, alerts_service: {KIND: ConsoleAlerts, enabled: false}}}";
@@ -24,7 +30,7 @@ internal static class DemoCommand
     {
         var root = new Option<string>("--root")
         {
-            Description = "The ModelOps checkout holding data/ and configs/.",
+            Description = "The folder holding data/ and configs/ (a ModelOps checkout); one without them first gets the copies shipped with modelops. Default: the current directory.",
             DefaultValueFactory = _ => ".",
         };
         var demo = new Command("demo", "Run the whole bike pipeline (tune, train, promote, predict, evaluate, explain) on the shipped data.");
@@ -34,7 +40,13 @@ internal static class DemoCommand
             var folder = Path.GetFullPath(parse.GetRequiredValue(root));
             if (!File.Exists(Path.Combine(folder, Folder, "training.yaml")))
             {
-                throw new ConfigException(new ConfigProblem("modelops demo", 0, string.Empty, $"{Path.Combine(folder, Folder)}: the bike configs are not there; run the demo from the ModelOps checkout or pass --root"));
+                if (!File.Exists(Path.Combine(Shipped, Folder, "training.yaml")))
+                {
+                    throw new ConfigException(new ConfigProblem("modelops demo", 0, string.Empty, $"{Path.Combine(folder, Folder)}: the bike configs are not there, and this modelops has no copy of them in {Shipped}; run the demo from the ModelOps checkout or pass --root"));
+                }
+
+                var copied = CopyShippedFiles(folder);
+                console.MarkupLineInterpolated($"[grey]copied the demo's configs and data ({copied} files) into {folder}[/]");
             }
 
             Environment.CurrentDirectory = folder;
@@ -53,6 +65,24 @@ internal static class DemoCommand
             return ExitCodes.Success;
         }));
         return demo;
+    }
+
+    /// <summary>Copies every shipped config and data file into <paramref name="folder"/>, keeping any file already there; returns how many were copied.</summary>
+    private static int CopyShippedFiles(string folder)
+    {
+        var copied = 0;
+        foreach (var source in Directory.EnumerateFiles(Shipped, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(folder, Path.GetRelativePath(Shipped, source));
+            if (!File.Exists(target))
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(source, target);
+                copied++;
+            }
+        }
+
+        return copied;
     }
 
     private static JobResult Run(IAnsiConsole console, ConsoleJobProgress progress, string database, string file, string? extra = null)

@@ -15,6 +15,7 @@ public sealed class AuthAndErrorTests() : HubTests(new SqliteHub())
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", json.GetProperty("status").GetString());
+        Assert.Matches(@"^\d+\.\d+\.\d+$", json.GetProperty("version").GetString());
         Assert.Equal("sqlite", json.GetProperty("database").GetString());
         Assert.Equal("synchronous=normal&checkpoint=background", json.GetProperty("durability").GetString());
         Assert.Equal(0, json.GetProperty("log").GetProperty("rejectedQueueFull").GetInt64());
