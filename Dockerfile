@@ -16,9 +16,8 @@ RUN dotnet publish src/ModelOps.Cli/ModelOps.Cli.csproj -c Release -o /app --nol
 
 # Runtime stage: the ASP.NET Core runtime only, as the image's non-root user `app`.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+# The published app carries the demo's configs and data (demo/): `modelops demo` copies them into its folder.
 COPY --from=build /app /opt/modelops
-COPY --from=build /src/data /opt/modelops/data
-COPY --from=build /src/configs /opt/modelops/configs
 USER app
 WORKDIR /home/app
 # The embedded store (SQLite file, artifacts, master key) lives here unless MODELOPS_DATABASE_URL names PostgreSQL.

@@ -18,9 +18,10 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Debian packages each command needs. The store tests and benchmarks start a throw-away
 # PostgreSQL 15 server (initdb, pg_ctl), the UI tests drive Debian's Chromium (Playwright, no browser
-# download) and the Kafka tests use kcat as an independent Kafka client; the reference
+# download), the Kafka tests use kcat as an independent Kafka client, and deploy/check.sh parses the
+# compose file with docker-compose (no Docker engine needed) and asks the published hub with curl; the reference
 # implementations are only needed to regenerate fixtures (tests/fixtures/generate.sh) and for benchmarks.
-TEST_DEBS=(postgresql-15 chromium kcat)
+TEST_DEBS=(postgresql-15 chromium kcat docker-compose curl)
 DEMO_DEBS=()
 BENCH_DEBS=(python3-pandas python3-sklearn python3-xgboost postgresql-15 wrk nodejs)
 
