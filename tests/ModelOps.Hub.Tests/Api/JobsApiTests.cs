@@ -143,19 +143,21 @@ public sealed class HubWorkersTests() : HubTests(new SqliteHub())
         Assert.EndsWith(": registered bike_queued version 1; " + result.GetProperty("summary").GetString()!.Split("; ", 2)[1], lines[^1], StringComparison.Ordinal);
     }
 
+    /// <summary>A training job that runs until it is stopped (100,000 rounds), reporting its rounds as progress.</summary>
+    internal static string EndlessTraining => $$"""
+        job:
+          KIND: TrainingJob
+          inputs: {KIND: CsvReader, path: '{{Path.Combine(TestModels.Root, "data", "bike_sharing", "hour.csv")}}'}
+          target: cnt
+          features: [{KIND: Passthrough, columns: [hr, temp, workingday]}]
+          model: {KIND: GradientBoostingRegressor, max_iter: 100000, learning_rate: 0.01}
+          model_name: bike_forever
+        """;
+
     [Fact]
     public async Task ARunningTraining_ReportsItsRoundsAsProgress_AndStoppingTheHubGivesTheJobBack()
     {
-        var data = Path.Combine(TestModels.Root, "data", "bike_sharing", "hour.csv");
-        var config = $$"""
-            job:
-              KIND: TrainingJob
-              inputs: {KIND: CsvReader, path: '{{data}}'}
-              target: cnt
-              features: [{KIND: Passthrough, columns: [hr, temp, workingday]}]
-              model: {KIND: GradientBoostingRegressor, max_iter: 100000, learning_rate: 0.01}
-              model_name: bike_forever
-            """;
+        var config = EndlessTraining;
         await JobsApiTests.JsonAsync(Hub.Scientist.PostAsJsonAsync("/api/jobs", new { config }), HttpStatusCode.Created);
         var clock = Stopwatch.StartNew();
         Store.Queue.QueuedJob running;

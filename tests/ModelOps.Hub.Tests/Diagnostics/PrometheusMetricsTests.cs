@@ -195,16 +195,7 @@ public sealed class PrometheusWorkerMetricsTests() : HubTests(new SqliteHub())
     [Fact]
     public async Task Metrics_WhileTheHubsWorkerRunsAJob_ShowItsSlotAndTheRunningJob()
     {
-        var data = Path.Combine(TestModels.Root, "data", "bike_sharing", "hour.csv");
-        var config = $$"""
-            job:
-              KIND: TrainingJob
-              inputs: {KIND: CsvReader, path: '{{data}}'}
-              target: cnt
-              features: [{KIND: Passthrough, columns: [hr, temp, workingday]}]
-              model: {KIND: GradientBoostingRegressor, max_iter: 100000, learning_rate: 0.01}
-              model_name: bike_forever
-            """;
+        var config = HubWorkersTests.EndlessTraining;
         await JobsApiTests.JsonAsync(Hub.Scientist.PostAsJsonAsync("/api/jobs", new { config }), HttpStatusCode.Created);
 
         // Its first heartbeat with progress comes after the slot counted it.
