@@ -45,7 +45,13 @@ internal static class HubSession
     {
         // One key ring for every hub on the database (see StoreSessionKeys); its keys are encrypted by the store.
         services.AddDataProtection().SetApplicationName("ModelOps hub");
-        services.AddOptions<KeyManagementOptions>().Configure<ITokenStore>((keys, tokens) => keys.XmlRepository = new StoreSessionKeys(tokens));
+        services.AddOptions<KeyManagementOptions>().Configure<ITokenStore>((keys, tokens) =>
+        {
+            if (tokens.SharesSessionKeys)
+            {
+                keys.XmlRepository = new StoreSessionKeys(tokens);
+            }
+        });
         services.AddAuthentication(Scheme).AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "modelops_session";

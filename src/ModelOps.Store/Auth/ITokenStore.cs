@@ -29,11 +29,19 @@ public interface ITokenStore
     Task<IReadOnlyList<ApiToken>> ListTokensAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Whether the hub's session keys are kept here: with a master key that every hub can be given (SQLite's key file
+    /// beside the database, <c>MODELOPS_SECRET_KEY</c>, <c>MODELOPS_SECRET_KEY_FILE</c> or an existing
+    /// <c>.modelops/secret.key</c>). Otherwise (PostgreSQL with none of these) a hub keeps its own keys, as the
+    /// framework does, and no key file is made in its working folder.
+    /// </summary>
+    bool SharesSessionKeys { get; }
+
+    /// <summary>
     /// The hub's session keys (the XML of ASP.NET Core's data-protection keys that sign the UI's session cookies
     /// and antiforgery tokens), decrypted, oldest first. Every hub on the database reads the same keys, so a
-    /// session started on one hub is valid on the others behind a balancer.
+    /// session started on one hub is valid on the others behind a balancer. A key sealed under a master key this
+    /// process lacks (a hub given another key) is left out: this hub then makes and uses a key of its own.
     /// </summary>
-    /// <exception cref="StoreException">A key was encrypted under a master key this process lacks (<see cref="Connectors.SecretKeyRing"/>).</exception>
     Task<IReadOnlyList<string>> GetSessionKeysAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Stores a new session key's XML, encrypted under the current master key; a name already stored is left as it is.</summary>

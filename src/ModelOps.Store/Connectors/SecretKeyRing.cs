@@ -131,6 +131,12 @@ public sealed class SecretKeyRing
         }
     }
 
+    /// <summary>Whether a master key is configured without <see cref="Load"/> making one: <c>MODELOPS_SECRET_KEY</c>, <c>MODELOPS_SECRET_KEY_FILE</c>, or an existing <c>.modelops/secret.key</c>.</summary>
+    public static bool IsConfigured() =>
+        Environment.GetEnvironmentVariable(KeyVariable) is { Length: > 0 }
+        || Environment.GetEnvironmentVariable(KeyFileVariable) is { Length: > 0 }
+        || File.Exists(KeyFilePath(null));
+
     /// <summary>The key file: <c>MODELOPS_SECRET_KEY_FILE</c>, else <c>secret.key</c> in <paramref name="databaseFolder"/>, else <c>.modelops/secret.key</c>.</summary>
     public static string KeyFilePath(string? databaseFolder) =>
         Path.GetFullPath(Environment.GetEnvironmentVariable(KeyFileVariable) is { Length: > 0 } file ? file

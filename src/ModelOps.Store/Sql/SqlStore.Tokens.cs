@@ -58,7 +58,7 @@ internal sealed partial class SqlStore : ITokenStore
         var keys = SecretKeys;
         var rows = await ReadAsync(async connection => await QueryAsync(connection, null, "SELECT name, key_id, xml_sealed FROM hub_session_keys ORDER BY id",
             r => (Name: r.GetString(0), KeyId: r.GetString(1), Sealed: r.GetString(2)), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(r => keys.Decrypt(r.KeyId, r.Sealed, SessionKeyContext(r.Name), $"hub session key '{r.Name}'"))];
+        return [.. rows.Where(r => keys.Ids.Contains(r.KeyId)).Select(r => keys.Decrypt(r.KeyId, r.Sealed, SessionKeyContext(r.Name), $"hub session key '{r.Name}'"))];
     }
 
     public async Task AddSessionKeyAsync(string name, string xml, CancellationToken cancellationToken = default)

@@ -37,7 +37,12 @@ internal sealed partial class SqlStore : IModelStore
 
         // Loaded (and the key file created) only when a connector's key is written or read.
         _loadSecretKeys = () => options.SecretKeys ?? SecretKeyRing.Load(databaseFolder);
+
+        // SQLite keeps its key file beside the database; elsewhere a key file is not made in a working folder for this.
+        SharesSessionKeys = options.SecretKeys is not null || databaseFolder is not null || SecretKeyRing.IsConfigured();
     }
+
+    public bool SharesSessionKeys { get; }
 
     public StoreBackend Backend => _dialect.Backend;
 
