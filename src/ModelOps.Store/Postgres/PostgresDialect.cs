@@ -54,6 +54,8 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string ForUpdate => " FOR UPDATE";
 
+    public override string LikeIgnoringCase(string column, string parameter) => $"{column} ILIKE {parameter} ESCAPE '\\'";
+
     protected override string RealType => "DOUBLE PRECISION";
 
     protected override string BigIntType => "BIGINT";

@@ -152,6 +152,22 @@ internal abstract class SqlDialect : IAsyncDisposable
         .Replace("{bigint}", BigIntType, StringComparison.Ordinal)
         .Replace("{blob}", BlobType, StringComparison.Ordinal);
 
+    /// <summary>
+    /// SQL that is true when <paramref name="column"/> matches the LIKE pattern in <paramref name="parameter"/> (its
+    /// wildcards escaped with a backslash, see <see cref="ContainsPattern"/>), ignoring case.
+    /// </summary>
+    public abstract string LikeIgnoringCase(string column, string parameter);
+
+    /// <summary>The LIKE pattern of values containing <paramref name="text"/> (its wildcards escaped with a backslash).</summary>
+    public static string ContainsPattern(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
+    /// <summary>
+    /// What stops a statement running on <paramref name="connection"/> when <paramref name="cancellationToken"/> is
+    /// cancelled, for drivers that do not do it themselves (dispose it when the statement is done), or <see langword="null"/>.
+    /// </summary>
+    public virtual IDisposable? InterruptOnCancel(DbConnection connection, CancellationToken cancellationToken) => null;
+
     /// <summary>A timestamp as the parameter value the database stores.</summary>
     public abstract object ToDb(DateTimeOffset value);
 

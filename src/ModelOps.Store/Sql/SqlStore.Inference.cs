@@ -273,7 +273,7 @@ internal sealed partial class SqlStore : IInferenceLogStore
 
         if (query.Text is { Length: > 0 } text)
         {
-            Filter("LOWER(inputs) LIKE @text ESCAPE '\\'", "@text", "%" + EscapeLike(text.ToLowerInvariant()) + "%");
+            Filter(_dialect.LikeIgnoringCase("inputs", "@text"), "@text", SqlDialect.ContainsPattern(text));
         }
 
         if (query.Before is { } before)
@@ -358,8 +358,6 @@ internal sealed partial class SqlStore : IInferenceLogStore
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     private static GroupRole ParseRole(string name) => GroupNames.TryParseRole(name, out var role) ? role : GroupRole.Shadow;
-
-    private static string EscapeLike(string text) => text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private InferenceRow ReadRow(DbDataReader r, string group) => new(
         r.GetInt64(0),

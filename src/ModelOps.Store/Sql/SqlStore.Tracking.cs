@@ -234,7 +234,7 @@ internal sealed partial class SqlStore
     private static string LatestMetricSql(string keyParameter) =>
         $"(SELECT m.value FROM run_metrics m WHERE m.run_id = r.id AND m.key = {keyParameter} ORDER BY m.step DESC, m.logged_at DESC, m.id DESC LIMIT 1)";
 
-    private static string ConditionSql(RunCondition condition, int index, List<(string Name, object? Value)> parameters)
+    private string ConditionSql(RunCondition condition, int index, List<(string Name, object? Value)> parameters)
     {
         var key = $"@k{index}";
         var value = $"@v{index}";
@@ -251,14 +251,14 @@ internal sealed partial class SqlStore
         };
         if (condition.Operator == RunOperator.Contains)
         {
-            parameters.Add((value, "%" + EscapeLike(condition.Value.ToLowerInvariant()) + "%"));
+            parameters.Add((value, SqlDialect.ContainsPattern(condition.Value)));
         }
         else
         {
             parameters.Add((value, condition.Field == RunField.Metric ? condition.Number : condition.Value));
         }
 
-        string Compare(string column) => condition.Operator == RunOperator.Contains ? $"LOWER({column}) LIKE {value} ESCAPE '\\'" : $"{column} {op} {value}";
+        string Compare(string column) => condition.Operator == RunOperator.Contains ? _dialect.LikeIgnoringCase(column, value) : $"{column} {op} {value}";
         return condition.Field switch
         {
             RunField.Name => Compare("r.name"),

@@ -187,6 +187,14 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ForUpdate => string.Empty;
 
+    // SQLite's LIKE ignores the case of ASCII letters, as its LOWER() lowers only those: no lowered copy of each value.
+    public override string LikeIgnoringCase(string column, string parameter) => $"{column} LIKE {parameter} ESCAPE '\\'";
+
+    // Microsoft.Data.Sqlite checks the token only between rows, and a scan that matches no row returns none until it
+    // ends: sqlite3_interrupt stops the statement at once (it fails with SQLITE_INTERRUPT).
+    public override IDisposable? InterruptOnCancel(DbConnection connection, CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? cancellationToken.Register(static c => SQLitePCL.raw.sqlite3_interrupt(((SqliteConnection)c!).Handle), connection) : null;
+
     protected override string RealType => "REAL";
 
     protected override string BigIntType => "INTEGER";
