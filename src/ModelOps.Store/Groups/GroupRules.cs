@@ -22,6 +22,20 @@ internal static partial class GroupRules
         }
     }
 
+    /// <summary>Names a new group may not take: the web UI's page that creates groups is <c>/groups/new</c>.</summary>
+    public static readonly IReadOnlyList<string> Reserved = ["new"];
+
+    /// <summary>The rules of a new group's name: <see cref="Name"/>, and none of <see cref="Reserved"/>.</summary>
+    /// <exception cref="StoreException">The name breaks them.</exception>
+    public static void NewName(string name)
+    {
+        Name(name);
+        if (Reserved.Contains(name))
+        {
+            throw new StoreException(StoreErrorKind.Invalid, $"group name '{name}' is reserved: /groups/{name} is the web UI's page that creates groups; choose another name");
+        }
+    }
+
     /// <summary>The inference-log table of a valid group name: <c>-</c> becomes <c>_</c>.</summary>
     public static string TableName(string name)
     {

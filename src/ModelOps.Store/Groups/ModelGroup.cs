@@ -165,9 +165,9 @@ public sealed record GroupPromotion(ModelGroup Group, Registry.AliasChange Alias
 /// <summary>The stored names of the group enums.</summary>
 public static class GroupNames
 {
-    /// <summary>Checks a group name: 1 to 48 characters of <c>[a-z0-9_-]</c>.</summary>
+    /// <summary>Checks the name of a new group: 1 to 48 characters of <c>[a-z0-9_-]</c>, and not <c>new</c> (the web UI's <c>/groups/new</c>).</summary>
     /// <exception cref="StoreException">The name is invalid (<see cref="StoreErrorKind.Invalid"/>), with a message that says what is allowed.</exception>
-    public static void Validate(string name) => GroupRules.Name(name);
+    public static void Validate(string name) => GroupRules.NewName(name);
 
     /// <summary>The inference-log table of group <paramref name="name"/>: <c>inference_log_</c> + the name with <c>-</c> mapped to <c>_</c>.</summary>
     /// <exception cref="StoreException">The name is invalid.</exception>

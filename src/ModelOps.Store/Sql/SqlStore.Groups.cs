@@ -20,6 +20,7 @@ internal sealed partial class SqlStore : IGroupStore
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(actor);
+        GroupRules.NewName(group.Name);
         var table = GroupRules.TableName(group.Name);
         GroupRules.Members(group.Name, group.Members);
         var members = GroupRules.Ordered(group.Members);

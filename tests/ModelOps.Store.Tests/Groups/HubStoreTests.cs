@@ -62,6 +62,18 @@ public abstract class HubStoreTests(IStoreBackend backend) : StoreTests(backend)
     }
 
     [Fact]
+    public async Task CreateGroup_ReservedName_IsRejected()
+    {
+        await RegisterAsync("bike", 3);
+
+        var error = await Assert.ThrowsAsync<StoreException>(() => Store.Groups.CreateGroupAsync(Group("new"), "alice"));
+
+        Assert.Equal(StoreErrorKind.Invalid, error.Kind);
+        Assert.Equal("group name 'new' is reserved: /groups/new is the web UI's page that creates groups; choose another name", error.Message);
+        Assert.Empty(await Store.Groups.ListGroupsAsync());
+    }
+
+    [Fact]
     public async Task CreateGroup_NameMappingToTakenTable_IsConflict()
     {
         await RegisterAsync("bike", 3);
