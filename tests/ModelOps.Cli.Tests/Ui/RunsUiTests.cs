@@ -120,4 +120,32 @@ public sealed class RunsUiTests(HubUiFixture hub)
         await ui.ScreenshotAsync("runs-compare");
         Assert.Empty(ui.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task Compare_RunsThatLoggedDifferentSteps_DrawsGapsNotMadeUpPoints()
+    {
+        await using var store = await StoreFactory.OpenAsync(hub.Database);
+        var every = await store.StartRunAsync("steps", new RunStart { Name = "every-step" });
+        await store.LogMetricsAsync(every.Id, [.. Enumerable.Range(0, 5).Select(s => new MetricPoint("loss", 1.0 / (s + 1), s, DateTimeOffset.UnixEpoch))]);
+        var even = await store.StartRunAsync("steps", new RunStart { Name = "even-steps" });
+        await store.LogMetricsAsync(even.Id, [.. new[] { 0, 2, 4, 6 }.Select(s => new MetricPoint("loss", 2.0 / (s + 1), s, DateTimeOffset.UnixEpoch))]);
+        await using var ui = await UiSession.OpenAsync(hub);
+
+        await ui.SignInAsync("viewer", path: $"/runs/compare?ids={every.Id},{even.Id}");
+
+        await Assertions.Expect(ui.Page.GetByText("None of these runs logged parameters.")).ToBeVisibleAsync();
+        var chart = ui.Page.GetByRole(AriaRole.Figure, new() { Name = "loss by step" });
+        await Assertions.Expect(chart.GetByRole(AriaRole.Img)).ToHaveAttributeAsync(
+            "aria-label", $"loss by step: every-step {every.Id[^8..]} from 0.2 to 1; even-steps {even.Id[^8..]} from 0.2857 to 2");
+        // The x-axis holds the steps either run logged (0-4 and 6). The first run's 0-4 are one line; the second run's 0, 2
+        // and 4 stand alone (it has no value at 1 and 3), and its 4 and 6 are joined (no run logged a step 5).
+        var lines = chart.Locator("polyline");
+        await Assertions.Expect(lines).ToHaveCountAsync(2);
+        Assert.Equal(5, (await lines.Nth(0).GetAttributeAsync("points"))!.Split(' ').Length);
+        Assert.Equal(2, (await lines.Nth(1).GetAttributeAsync("points"))!.Split(' ').Length);
+        await Assertions.Expect(chart.Locator("circle")).ToHaveCountAsync(9);
+        await Assertions.Expect(chart.Locator("text.hub-chart-axis").Filter(new() { HasText = "6" })).ToHaveCountAsync(1);
+        await ui.ScreenshotAsync("runs-compare-steps");
+        Assert.Empty(ui.ConsoleErrors);
+    }
 }
