@@ -112,6 +112,7 @@ public static class HubApp
             {
                 options.DescribeAnalyticsTask();
                 options.DescribeBearerTokens();
+                options.DescribePrometheusExport();
             });
             services.ConfigureHttpJsonOptions(json =>
             {

@@ -1,7 +1,9 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 using ModelOps.Hub.Auth;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -43,6 +45,42 @@ internal static class PrometheusExport
             metrics.AddView(instrument => ReferenceEquals(instrument.Meter.Scope, own) ? null : MetricStreamConfiguration.Drop);
         });
     }
+
+    /// <summary>
+    /// Lists <see cref="Path"/> in the OpenAPI document with the rest of the API (the exporter's endpoint is middleware,
+    /// which the document's generator does not see): a GET answered in Prometheus text format, for a token with read permission.
+    /// </summary>
+    public static void DescribePrometheusExport(this OpenApiOptions options) =>
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Paths ??= [];
+            document.Paths[Path] = new OpenApiPathItem
+            {
+                Operations = new Dictionary<HttpMethod, OpenApiOperation>
+                {
+                    [HttpMethod.Get] = new()
+                    {
+                        OperationId = "PrometheusMetrics",
+                        Tags = new HashSet<OpenApiTagReference> { new("Health", document) },
+                        Summary = "The hub's meters in Prometheus text format (requests, predictions, latencies, inference-log rows, jobs by group, model, version, role and status); needs a token with read permission.",
+                        Responses = new OpenApiResponses
+                        {
+                            ["200"] = new OpenApiResponse
+                            {
+                                Description = "The series, one per line, as Prometheus scrapes them.",
+                                Content = new Dictionary<string, OpenApiMediaType>
+                                {
+                                    ["text/plain; version=0.0.4"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                                },
+                            },
+                            ["401"] = new OpenApiResponse { Description = "No token, or one that is unknown, revoked or expired." },
+                            ["403"] = new OpenApiResponse { Description = "The token's role may not read (a predictor token)." },
+                        },
+                    },
+                },
+            };
+            return Task.CompletedTask;
+        });
 
     /// <summary>Maps <see cref="Path"/>: it reads the job queue's figures (<see cref="HubGauges.RefreshAsync"/>), then answers the exporter's text.</summary>
     public static void MapPrometheusExport(this IEndpointRouteBuilder app)

@@ -145,10 +145,16 @@ public sealed class RegistryApiTests() : HubTests(new SqliteHub())
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
         foreach (var path in (string[])["/health", "/api/models", "/api/groups", "/api/groups/{group}/predict", "/api/groups/{group}/feedback", "/api/groups/{group}/promote",
-            "/api/groups/{group}/inferences", "/api/groups/{group}/inferences/{requestId}", "/api/groups/{group}/analytics"])
+            "/api/groups/{group}/inferences", "/api/groups/{group}/inferences/{requestId}", "/api/groups/{group}/analytics", "/metrics"])
         {
             Assert.Contains(path, paths);
         }
+
+        // The Prometheus scrape endpoint (middleware, not a route handler) is listed too.
+        var scrape = document.GetProperty("paths").GetProperty("/metrics").GetProperty("get");
+        Assert.Equal(["Health"], scrape.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["200", "401", "403"], scrape.GetProperty("responses").EnumerateObject().Select(r => r.Name));
+        Assert.True(scrape.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/plain; version=0.0.4", out _));
 
         // Bodies are documented as JSON although routing does not refuse other Content-Types (the handler answers 415).
         var predict = document.GetProperty("paths").GetProperty("/api/groups/{group}/predict").GetProperty("post");
