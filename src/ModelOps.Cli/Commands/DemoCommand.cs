@@ -111,6 +111,7 @@ internal static class DemoCommand
         console.Write(table);
         console.MarkupLineInterpolated($"Browse the runs: [bold]modelops runs list --database {database}[/]");
         console.MarkupLineInterpolated($"Start the hub:   [bold]modelops tokens create --role admin --database {database}[/] (prints a token once), then");
-        console.MarkupLineInterpolated($"                 [bold]modelops serve --urls http://127.0.0.1:5080 --database {database}[/] (API: docs/hub-api.md)");
+        console.MarkupLineInterpolated($"                 [bold]modelops serve --urls http://127.0.0.1:5080 --database {database}[/]");
+        console.MarkupLine("                 and open http://127.0.0.1:5080 and sign in with the token: the web UI, and the API reference at /scalar");
     }
 }
