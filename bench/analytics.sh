@@ -20,16 +20,14 @@ while [ $# -gt 0 ]; do
     *) echo "bench/analytics.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-PG_BIN=${MODELOPS_PG_BIN:-/usr/lib/postgresql/15/bin}
-[ -x "$PG_BIN/initdb" ] || { echo "bench/analytics.sh: $PG_BIN/initdb not found; run: apt-get install -y postgresql-15" >&2; exit 1; }
+source bench/lib/postgres.sh
+pg_require bench/analytics.sh
 
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/modelops-bench-analytics-XXXXXX")
-chmod 755 "$WORK"
 SERVER=
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate -w stop >/dev/null 2>&1 || true
+  pg_stop "$WORK"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -39,16 +37,12 @@ dotnet build bench/ModelOps.Bench.Analytics -c Release --nologo -v quiet -clp:Er
 MODELOPS="dotnet src/ModelOps.Cli/bin/Release/net10.0/modelops.dll"
 BENCH="dotnet bench/ModelOps.Bench.Analytics/bin/Release/net10.0/ModelOps.Bench.Analytics.dll"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -k $WORK" start >/dev/null
-as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres modelops_bench
+pg_start "$WORK"
 
 echo "| database | call | p50 ms | p99 ms | hub memory |"
 echo "|---|---|---:|---:|---|"
 NAMES=("SQLite (WAL, file)" "PostgreSQL 15 (local)")
-DATABASES=("$WORK/sqlite/modelops.db" "postgresql://postgres@127.0.0.1:$PORT/modelops_bench")
+DATABASES=("$WORK/sqlite/modelops.db" "$PG_URL")
 for i in "${!DATABASES[@]}"; do
   DB=${DATABASES[$i]}
   case "$ONLY:$DB" in

@@ -24,16 +24,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 command -v wrk >/dev/null || { echo "bench/hub.sh: wrk not found; run: apt-get install -y wrk" >&2; exit 1; }
-PG_BIN=${MODELOPS_PG_BIN:-/usr/lib/postgresql/15/bin}
-[ -x "$PG_BIN/initdb" ] || { echo "bench/hub.sh: $PG_BIN/initdb not found; run: apt-get install -y postgresql-15" >&2; exit 1; }
+source bench/lib/postgres.sh
+pg_require bench/hub.sh
 
 WORK=$(mktemp -d "${BENCH_TMP:-/tmp}/modelops-bench-hub-XXXXXX")
-chmod 755 "$WORK"
 SERVER=
-as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null || true
-  as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -m immediate -w stop >/dev/null 2>&1 || true
+  pg_stop "$WORK"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -43,11 +41,7 @@ dotnet build bench/hub-setup -c Release --nologo -v quiet -clp:ErrorsOnly
 MODELOPS="dotnet src/ModelOps.Cli/bin/Release/net10.0/modelops.dll"
 SETUP="dotnet bench/hub-setup/bin/Release/net10.0/hub-setup.dll"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-[ "$(id -u)" -eq 0 ] && chown postgres:postgres "$WORK"
-as_postgres "$PG_BIN/initdb" -D "$WORK/pg" -A trust -U postgres -E UTF8 --locale=C >/dev/null
-as_postgres "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w -o "-p $PORT -c listen_addresses=127.0.0.1 -k $WORK" start >/dev/null
-as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres modelops_bench
+pg_start "$WORK"
 
 cat > "$WORK/predict.lua" <<'LUA'
 wrk.method = "POST"
@@ -83,7 +77,7 @@ NAMES=("SQLite (WAL, file; the hub's default: synchronous normal, background che
 DATABASES=("$WORK/sqlite/modelops.db"
            "sqlite://$WORK/sqlite-full/modelops.db?synchronous=full&checkpoint=auto"
            "sqlite://$WORK/sqlite-normal/modelops.db?synchronous=normal&checkpoint=auto"
-           "postgresql://postgres@127.0.0.1:$PORT/modelops_bench")
+           "$PG_URL")
 [ ${#NAMES[@]} -eq ${#DATABASES[@]} ] || { echo "bench/hub.sh: ${#NAMES[@]} labels for ${#DATABASES[@]} databases" >&2; exit 1; }
 for i in "${!DATABASES[@]}"; do
   NAME=${NAMES[$i]}
