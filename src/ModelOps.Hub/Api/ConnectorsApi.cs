@@ -40,16 +40,14 @@ internal static class ConnectorsApi
 
     private static async Task<IResult> AddAsync(HttpContext context, IConnectorStore store)
     {
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var name = body.String(root!.Value, "name", "$", required: true);
-        var kindName = body.String(root.Value, "kind", "$", required: true);
-        var model = body.String(root.Value, "model", "$", required: true);
-        var baseUrl = body.String(root.Value, "baseUrl", "$", required: false);
-        var apiKey = ApiKey(body, root.Value);
-        var timeout = Timeout(body, root.Value);
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var name = body.String(root, "name", "$", required: true);
+        var kindName = body.String(root, "kind", "$", required: true);
+        var model = body.String(root, "model", "$", required: true);
+        var baseUrl = body.String(root, "baseUrl", "$", required: false);
+        var apiKey = ApiKey(body, root);
+        var timeout = Timeout(body, root);
         ConnectorKind kind = default;
         if (kindName is not null && !ConnectorKindNames.TryParse(kindName, out kind))
         {
@@ -63,11 +61,9 @@ internal static class ConnectorsApi
 
     private static async Task<IResult> UpdateAsync(string name, HttpContext context, IConnectorStore store)
     {
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        foreach (var property in root!.Value.EnumerateObject())
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        foreach (var property in root.EnumerateObject())
         {
             if (property.Name is not ("model" or "baseUrl" or "apiKey" or "timeoutSeconds"))
             {
@@ -77,10 +73,10 @@ internal static class ConnectorsApi
 
         var change = new ConnectorChange
         {
-            Model = body.String(root.Value, "model", "$", required: false),
-            BaseUrl = body.String(root.Value, "baseUrl", "$", required: false),
-            ApiKey = ApiKey(body, root.Value),
-            Timeout = Timeout(body, root.Value),
+            Model = body.String(root, "model", "$", required: false),
+            BaseUrl = body.String(root, "baseUrl", "$", required: false),
+            ApiKey = ApiKey(body, root),
+            Timeout = Timeout(body, root),
         };
         body.ThrowIfAny();
         return Results.Ok(ConnectorView.Of(await store.UpdateConnectorAsync(name, change, context.RequestAborted).ConfigureAwait(false)));

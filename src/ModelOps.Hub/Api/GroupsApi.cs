@@ -47,19 +47,17 @@ internal static class GroupsApi
 
     private static async Task<IResult> CreateAsync(HttpContext context, GroupCommands commands)
     {
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var name = body.String(root!.Value, "name", "$", required: true);
-        var description = body.String(root.Value, "description", "$", required: false);
-        var policyName = body.String(root.Value, "deletionPolicy", "$", required: false) ?? "archive";
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var name = body.String(root, "name", "$", required: true);
+        var description = body.String(root, "description", "$", required: false);
+        var policyName = body.String(root, "deletionPolicy", "$", required: false) ?? "archive";
         if (!GroupNames.TryParsePolicy(policyName, out var policy))
         {
             body.Error("$.deletionPolicy", $"'{policyName}' is not a policy (archive, delete)");
         }
 
-        var members = Members(root.Value, body);
+        var members = Members(root, body);
         body.ThrowIfAny();
         var created = await commands.CreateAsync(new NewModelGroup(name!, members, policy) { Description = description }, Actor(context), context.RequestAborted).ConfigureAwait(false);
         return Results.Created($"/api/groups/{created.Name}", created);
@@ -68,11 +66,9 @@ internal static class GroupsApi
     private static async Task<IResult> SplitAsync(string group, HttpContext context, GroupCommands commands)
     {
         GroupNames.Validate(group);
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var members = Members(root!.Value, body);
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var members = Members(root, body);
         body.ThrowIfAny();
         return Results.Ok(await commands.SetMembersAsync(group, members, Actor(context), context.RequestAborted).ConfigureAwait(false));
     }
@@ -80,12 +76,10 @@ internal static class GroupsApi
     private static async Task<IResult> GuardrailsAsync(string group, HttpContext context, GroupCommands commands)
     {
         GroupNames.Validate(group);
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
         var rules = new List<GroupGuardrail>();
-        if (body.Array(root!.Value, "guardrails", "$", required: true) is { } list)
+        if (body.Array(root, "guardrails", "$", required: true) is { } list)
         {
             var i = 0;
             foreach (var item in list.EnumerateArray())
@@ -110,14 +104,12 @@ internal static class GroupsApi
     private static async Task<IResult> PromoteAsync(string group, HttpContext context, GroupCommands commands)
     {
         GroupNames.Validate(group);
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var model = body.String(root!.Value, "model", "$", required: true);
-        var version = body.Int(root.Value, "version", "$", required: true);
-        var takeAll = body.Bool(root.Value, "takeAllTraffic", "$", required: false) ?? false;
-        var reason = body.String(root.Value, "reason", "$", required: false);
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var model = body.String(root, "model", "$", required: true);
+        var version = body.Int(root, "version", "$", required: true);
+        var takeAll = body.Bool(root, "takeAllTraffic", "$", required: false) ?? false;
+        var reason = body.String(root, "reason", "$", required: false);
         body.ThrowIfAny();
         return Results.Ok(await commands.PromoteAsync(group, model!, version!.Value, takeAll, Actor(context), reason, context.RequestAborted).ConfigureAwait(false));
     }

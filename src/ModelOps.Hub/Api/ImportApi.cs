@@ -39,12 +39,10 @@ internal static class ImportApi
     private static async Task<IResult> ProposeAsync(HttpContext context, MetadataImports imports)
     {
         AllowImportBody(context);
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var (fileName, source) = Source(body, root!.Value);
-        var connector = body.String(root.Value, "connector", "$", required: false);
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var (fileName, source) = Source(body, root);
+        var connector = body.String(root, "connector", "$", required: false);
         body.ThrowIfAny();
         var proposal = await imports.ProposeAsync(source, fileName!, connector, context.RequestAborted).ConfigureAwait(false);
         return Results.Ok(MappingProposalView.Of(proposal));
@@ -77,16 +75,14 @@ internal static class ImportApi
     private static async Task<SaveBody> SaveBodyAsync(HttpContext context)
     {
         AllowImportBody(context);
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var (fileName, source) = Source(body, root!.Value);
-        var name = body.String(root.Value, "name", "$", required: false);
-        var connector = body.String(root.Value, "connector", "$", required: false);
-        var edited = body.Bool(root.Value, "edited", "$", required: false) ?? false;
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var (fileName, source) = Source(body, root);
+        var name = body.String(root, "name", "$", required: false);
+        var connector = body.String(root, "connector", "$", required: false);
+        var edited = body.Bool(root, "edited", "$", required: false) ?? false;
         MappingSpec? spec = null;
-        if (!root.Value.TryGetProperty("spec", out var specElement) || specElement.ValueKind == JsonValueKind.Null)
+        if (!root.TryGetProperty("spec", out var specElement) || specElement.ValueKind == JsonValueKind.Null)
         {
             body.Error("$.spec", "missing");
         }
@@ -102,7 +98,7 @@ internal static class ImportApi
             }
         }
 
-        var model = Model(body, root.Value);
+        var model = Model(body, root);
         body.ThrowIfAny();
         return new SaveBody(fileName!, source, spec!, name, connector, edited, model);
     }

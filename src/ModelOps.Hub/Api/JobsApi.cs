@@ -45,15 +45,13 @@ internal static class JobsApi
 
     private static async Task<IResult> SubmitAsync(HttpContext context, JobQueueService queue)
     {
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var config = body.String(root!.Value, "config", "$", required: true);
-        var name = body.String(root.Value, "name", "$", required: false) ?? "config.yaml";
-        var maxAttempts = body.Int(root.Value, "maxAttempts", "$", required: false) ?? 3;
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var config = body.String(root, "config", "$", required: true);
+        var name = body.String(root, "name", "$", required: false) ?? "config.yaml";
+        var maxAttempts = body.Int(root, "maxAttempts", "$", required: false) ?? 3;
         var extras = new List<string>();
-        if (body.Array(root.Value, "extras", "$", required: false) is { } array)
+        if (body.Array(root, "extras", "$", required: false) is { } array)
         {
             var i = 0;
             foreach (var extra in array.EnumerateArray())

@@ -65,13 +65,11 @@ internal static class PredictApi
             throw new HubException(StatusCodes.Status503ServiceUnavailable, why);
         }
 
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var records = Records(root!.Value, body, options);
-        var routingKey = body.String(root.Value, "routingKey", "$", required: false);
-        var explain = body.Bool(root.Value, "explain", "$", required: false) ?? true;
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var records = Records(root, body, options);
+        var routingKey = body.String(root, "routingKey", "$", required: false);
+        var explain = body.Bool(root, "explain", "$", required: false) ?? true;
         body.ThrowIfAny();
         var frame = RecordReader.Read(records!.Value.Array, route.Inputs, body, records.Value.Path, records.Value.Path == "$.record");
         body.ThrowIfAny();
@@ -220,14 +218,12 @@ internal static class PredictApi
     private static async Task<IResult> FeedbackAsync(string group, HttpContext context, IInferenceLogStore store)
     {
         GroupNames.Validate(group);
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var requestId = body.String(root!.Value, "requestId", "$", required: true);
-        var recordIndex = body.Int(root.Value, "recordIndex", "$", required: false);
-        var actual = body.Number(root.Value, "actual", "$", required: true);
-        var overwrite = body.Bool(root.Value, "overwrite", "$", required: false) ?? false;
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var requestId = body.String(root, "requestId", "$", required: true);
+        var recordIndex = body.Int(root, "recordIndex", "$", required: false);
+        var actual = body.Number(root, "actual", "$", required: true);
+        var overwrite = body.Bool(root, "overwrite", "$", required: false) ?? false;
         if (recordIndex is < 0)
         {
             body.Error("$.recordIndex", "must be 0 or more");

@@ -26,13 +26,11 @@ internal static class TokensApi
 
     private static async Task<IResult> CreateAsync(HttpContext context, ITokenStore store)
     {
-        using var document = await JsonBody.ParseAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
-        var body = new JsonBody();
-        var root = body.Object(document.RootElement, "$");
-        body.ThrowIfAny();
-        var name = body.String(root!.Value, "name", "$", required: true);
-        var roleName = body.String(root.Value, "role", "$", required: true);
-        var expiresText = body.String(root.Value, "expiresAt", "$", required: false);
+        using var json = await JsonBody.ReadObjectAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var (body, root) = (json.Body, json.Root);
+        var name = body.String(root, "name", "$", required: true);
+        var roleName = body.String(root, "role", "$", required: true);
+        var expiresText = body.String(root, "expiresAt", "$", required: false);
         TokenRole role = default;
         if (roleName is not null && !TokenRoleNames.TryParse(roleName, out role))
         {

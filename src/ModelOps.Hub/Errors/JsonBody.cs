@@ -53,6 +53,23 @@ internal sealed class JsonBody
         }
     }
 
+    /// <summary>
+    /// Parses the body (<see cref="ParseAsync"/>), which must be a JSON object (400 otherwise): the object, with the
+    /// <see cref="JsonBody"/> that collects the problems of its fields.
+    /// </summary>
+    public static async Task<JsonRequest> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var document = await ParseAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = new JsonBody();
+        if (body.Object(document.RootElement, "$") is null)
+        {
+            document.Dispose();
+            body.ThrowIfAny();
+        }
+
+        return new JsonRequest(document, body);
+    }
+
     /// <summary>Whether any problem was found.</summary>
     public bool HasErrors => _errors.Count > 0;
 
@@ -177,6 +194,20 @@ internal sealed class JsonBody
 
         return false;
     }
+}
+
+/// <summary>A request body that is a JSON object (<see cref="JsonBody.ReadObjectAsync"/>); dispose it once read.</summary>
+/// <param name="document">The parsed body.</param>
+/// <param name="body">Collects the problems of the body's fields.</param>
+internal sealed class JsonRequest(JsonDocument document, JsonBody body) : IDisposable
+{
+    /// <summary>Collects the problems of the body's fields.</summary>
+    public JsonBody Body { get; } = body;
+
+    /// <summary>The body's object.</summary>
+    public JsonElement Root => document.RootElement;
+
+    public void Dispose() => document.Dispose();
 }
 
 /// <summary>Declares a JSON request body for OpenAPI without letting routing refuse other Content-Types.</summary>
