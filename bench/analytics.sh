@@ -38,6 +38,8 @@ MODELOPS="dotnet src/ModelOps.Cli/bin/Release/net10.0/modelops.dll"
 BENCH="dotnet bench/ModelOps.Bench.Analytics/bin/Release/net10.0/ModelOps.Bench.Analytics.dll"
 
 pg_start "$WORK"
+# 100,000 labelled requests, or every request of a smaller log (two rows a request).
+LABELS=$(( ROWS / 2 < 100000 ? ROWS / 2 : 100000 ))
 
 echo "| database | call | p50 ms | p99 ms | hub memory |"
 echo "|---|---|---:|---:|---|"
@@ -48,7 +50,7 @@ for i in "${!DATABASES[@]}"; do
   case "$ONLY:$DB" in
     sqlite:postgresql*|postgresql:/*) continue ;;
   esac
-  TOKEN=$($BENCH fill "$DB" "$PWD" "$WORK/artifacts" "$ROWS" 8 100000)
+  TOKEN=$($BENCH fill "$DB" "$PWD" "$WORK/artifacts" "$ROWS" 8 "$LABELS")
   $BENCH allocations "$DB" 50 | sed "s/^| /| ${NAMES[$i]} | /"
   $MODELOPS serve --urls http://127.0.0.1:0 --database "$DB" > "$WORK/serve.log" 2>&1 &
   SERVER=$!
