@@ -104,14 +104,14 @@ internal static class ParquetBench
             var othersMax = runsOf.Max(s => s.OthersCpu / s.Seconds);
             var idle = runsOf.Where(s => s.OthersCpu / s.Seconds < IdleCores).Select(s => s.Seconds).DefaultIfEmpty(double.NaN).Min();
             Console.WriteLine(FormattableString.Invariant(
-                $"RESULT name={measurements[m].Name} rows={runsOf[0].Rows} best_s={best:F4} median_s={median:F4} rows_per_s={runsOf[0].Rows / best:F0} cores={runsOf.Sum(s => s.OwnCpu) / wall:F2} others_cores={runsOf.Sum(s => s.OthersCpu) / wall:F2} others_cores_max={othersMax:F2} idle_runs={runsOf.Count(s => s.OthersCpu / s.Seconds < IdleCores)} best_idle_s={idle:F4} allocated_mb={runsOf.Max(s => s.AllocatedBytes) / 1048576.0:F0}"));
+                $"RESULT name={measurements[m].Name} rows={runsOf[0].Rows} best_s={best:F4} median_s={median:F4} rows_per_s={runsOf[0].Rows / best:F0} cores={runsOf.Sum(s => s.OwnCpu) / wall:F2} others_cores={runsOf.Sum(s => s.OthersCpu) / wall:F2} others_cores_max={othersMax:F2} idle_runs={runsOf.Count(s => s.OthersCpu / s.Seconds < IdleCores)} best_idle_s={idle:F4} allocated_mb={runsOf.Max(s => s.AllocatedBytes) / 1048576.0:F0} gcs={runsOf.Max(s => s.Gen0)}/{runsOf.Max(s => s.Gen1)}/{runsOf.Max(s => s.Gen2)}"));
         }
 
         Console.WriteLine(FormattableString.Invariant($"RESULT name=process peak_rss_mb={Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0}"));
         return failed ? 1 : 0;
     }
 
-    private readonly record struct Sample(long Rows, double Seconds, double OwnCpu, double OthersCpu, long AllocatedBytes);
+    private readonly record struct Sample(long Rows, double Seconds, double OwnCpu, double OthersCpu, long AllocatedBytes, int Gen0, int Gen1, int Gen2);
 
     private static Sample Time(Func<long> run)
     {
@@ -120,6 +120,7 @@ internal static class ParquetBench
         GC.Collect();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var load = MachineLoad.Read();
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         _timedSeconds = null;
         var watch = Stopwatch.StartNew();
         var rows = run();
@@ -127,7 +128,8 @@ internal static class ParquetBench
         var end = MachineLoad.Read();
         var seconds = watch.Elapsed.TotalSeconds;
         var share = (_timedSeconds ?? seconds) / seconds;
-        return new Sample(rows, _timedSeconds ?? seconds, load.OwnUntil(end) * share, load.OthersUntil(end) * share, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+        return new Sample(rows, _timedSeconds ?? seconds, load.OwnUntil(end) * share, load.OthersUntil(end) * share, GC.GetTotalAllocatedBytes(precise: true) - allocated,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2);
     }
 
     /// <summary>

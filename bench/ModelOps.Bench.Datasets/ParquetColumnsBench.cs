@@ -13,7 +13,7 @@ namespace ModelOps.Bench;
 /// </summary>
 internal static class ParquetColumnsBench
 {
-    public static int Run(string parquet, int runs)
+    public static int Run(string parquet, int runs, string? only = null)
     {
         string[] names;
         using (var metadata = new ParquetFileReader(parquet))
@@ -27,6 +27,11 @@ internal static class ParquetColumnsBench
         double ours = 0, theirs = 0;
         for (var c = 0; c < names.Length; c++)
         {
+            if (only is not null && names[c] != only)
+            {
+                continue;
+            }
+
             var column = c;
             var frame = Best(runs, () => Dataset.ReadParquet(parquet, new ParquetReadOptions { Columns = [names[column]] }));
             var arrow = Best(runs, () => ArrowColumn(parquet, column));

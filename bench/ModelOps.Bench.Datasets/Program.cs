@@ -11,11 +11,11 @@ namespace ModelOps.Bench;
 /// Usage: modelops-bench csv FILE [--runs N]
 ///        modelops-bench parquet-data CSV PARQUET ROWS        (writes the Parquet benchmark's table, BenchTable)
 ///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME]   (ParquetBench; --only: one measurement, no checks, for profiling)
-///        modelops-bench parquet-columns PARQUET [--runs N]          (ParquetColumnsBench: the time column by column)
+///        modelops-bench parquet-columns PARQUET [--runs N] [--only COLUMN]   (ParquetColumnsBench: the time column by column)
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME] | parquet-columns PARQUET [--runs N]";
+    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME] | parquet-columns PARQUET [--runs N] [--only COLUMN]";
 
     public static int Main(string[] args)
     {
@@ -43,7 +43,7 @@ public static class Program
             case ["parquet", var csv, var parquet, var outFolder, ..]:
                 return ParquetBench.Run(csv, parquet, outFolder, runs, only);
             case ["parquet-columns", var parquet, ..]:
-                return ParquetColumnsBench.Run(parquet, runs);
+                return ParquetColumnsBench.Run(parquet, runs, only);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;

@@ -4,6 +4,7 @@ using System.Text;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using ModelOps.Core.Data;
+using ModelOps.Core.Interop.Linux;
 using ArrowColumnType = Apache.Arrow.Types.IArrowType;
 using Column = ModelOps.Core.Data.Column;
 
@@ -170,7 +171,7 @@ internal abstract class ArrowColumnConverter(string name)
         where T : unmanaged
     {
         // Every row is written (a value, or the null value), so the array need not be zeroed first.
-        private T[] _values = GC.AllocateUninitializedArray<T>(rows);
+        private T[] _values = HugePages.AllocateUninitialized<T>(rows);
 
         protected abstract T NullValue { get; }
 
@@ -414,7 +415,7 @@ internal abstract class ArrowColumnConverter(string name)
         public StringConverter(string name, int rows)
             : base(name)
         {
-            _codes = GC.AllocateUninitializedArray<int>(rows);
+            _codes = HugePages.AllocateUninitialized<int>(rows);
         }
 
         public override string Type => "string";
@@ -426,7 +427,7 @@ internal abstract class ArrowColumnConverter(string name)
                 System.Array.Resize(ref _codes, Count);
             }
 
-            return new StringColumn(Name, _codes, [.. _table.Categories], SealNulls());
+            return new StringColumn(Name, _codes, _table.ToArray(), SealNulls());
         }
 
         private protected override void Convert(IArrowArray array, int count)

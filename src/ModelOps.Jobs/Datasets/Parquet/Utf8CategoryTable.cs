@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Unicode;
+using ModelOps.Core.Interop.Linux;
 
 namespace ModelOps.Jobs.Datasets.Parquet;
 
@@ -9,39 +10,50 @@ namespace ModelOps.Jobs.Datasets.Parquet;
 /// number the distinct strings in order of first appearance, as a frame's string column wants them.
 /// </summary>
 /// <remarks>
-/// Open addressing with linear probing over a power-of-two slot array kept at most half full; each entry keeps its
-/// bytes in one shared array, its hash and its code. Valid UTF-8 and strings map one to one, so bytes alone decide;
-/// invalid bytes decode with U+FFFD and may give a string already held (or one later valid bytes give), so from the
-/// first invalid value on, new strings are also checked by their text and such bytes become another entry of the
-/// existing code.
+/// Open addressing with linear probing over a power-of-two slot array kept at most half full. A slot holds the entry's
+/// hash and number in one 64-bit word, so a probe reads one array until the hash matches; an entry keeps its bytes in
+/// one shared array (found through its start offsets) and its code. Columns with a million distinct values make these
+/// arrays tens of megabytes, read at random: they are allocated on huge pages where Linux gives them
+/// (<see cref="HugePages"/>), which spares the translation misses of 4 KiB pages. Valid UTF-8 and strings map one to
+/// one, so bytes alone decide; invalid bytes decode with U+FFFD and may give a string already held (or one later valid
+/// bytes give), so from the first invalid value on, new strings are also checked by their text and such bytes become
+/// another entry of the existing code.
 /// </remarks>
 internal sealed class Utf8CategoryTable
 {
-    private readonly List<string> _categories = [];
-    private int[] _slots = new int[64];
-    private int[] _hashes = new int[32];
+    private string[] _categories = new string[16];
+    private int _categoryCount;
+    private long[] _slots = new long[64];
     private int[] _codes = new int[32];
     private int[] _starts = new int[33];
     private byte[] _bytes = new byte[1024];
     private int _entries;
     private Dictionary<string, int>? _byText;
 
+    /// <summary>The distinct strings so far.</summary>
+    public int Count => _categoryCount;
+
     /// <summary>The distinct strings, in order of first appearance.</summary>
-    public List<string> Categories => _categories;
+    public string[] ToArray() => _categories.AsSpan(0, _categoryCount).ToArray();
 
     /// <summary>The code of the string whose UTF-8 bytes are <paramref name="utf8"/>, adding it when new.</summary>
     public int Code(ReadOnlySpan<byte> utf8)
     {
         var hash = Hash(utf8);
-        var mask = _slots.Length - 1;
+        var slots = _slots;
+        var mask = slots.Length - 1;
         var slot = hash & mask;
-        int entry;
-        while ((entry = _slots[slot]) != 0)
+        long found;
+        while ((found = slots[slot]) != 0)
         {
-            var e = entry - 1;
-            if (_hashes[e] == hash && _bytes.AsSpan(_starts[e], _starts[e + 1] - _starts[e]).SequenceEqual(utf8))
+            if ((int)(found >>> 32) == hash)
             {
-                return _codes[e];
+                var e = (int)found - 1;
+                var start = _starts[e];
+                if (_bytes.AsSpan(start, _starts[e + 1] - start).SequenceEqual(utf8))
+                {
+                    return _codes[e];
+                }
             }
 
             slot = (slot + 1) & mask;
@@ -57,8 +69,8 @@ internal sealed class Utf8CategoryTable
         var text = Encoding.UTF8.GetString(utf8);
         if (_byText is null && !Utf8.IsValid(utf8))
         {
-            _byText = new Dictionary<string, int>(_categories.Count * 2, StringComparer.Ordinal);
-            for (var c = 0; c < _categories.Count; c++)
+            _byText = new Dictionary<string, int>(_categoryCount * 2, StringComparer.Ordinal);
+            for (var c = 0; c < _categoryCount; c++)
             {
                 _byText.Add(_categories[c], c);
             }
@@ -71,56 +83,74 @@ internal sealed class Utf8CategoryTable
                 return known;
             }
 
-            _byText.Add(text, _categories.Count);
+            _byText.Add(text, _categoryCount);
         }
 
-        _categories.Add(text);
-        return _categories.Count - 1;
+        if (_categoryCount == _categories.Length)
+        {
+            System.Array.Resize(ref _categories, _categories.Length * 2);
+        }
+
+        _categories[_categoryCount] = text;
+        return _categoryCount++;
     }
 
     private void Add(ReadOnlySpan<byte> utf8, int hash, int code, int slot)
     {
         var e = _entries++;
-        if (_entries == _hashes.Length)
+        if (_entries == _codes.Length)
         {
-            System.Array.Resize(ref _hashes, _hashes.Length * 2);
-            System.Array.Resize(ref _codes, _hashes.Length);
-            System.Array.Resize(ref _starts, _hashes.Length + 1);
+            _codes = Grown(_codes, _codes.Length * 2);
+            _starts = Grown(_starts, _codes.Length + 1);
         }
 
         var start = _starts[e];
         if (start + utf8.Length > _bytes.Length)
         {
-            System.Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, start + utf8.Length));
+            _bytes = Grown(_bytes, Math.Max(_bytes.Length * 2, start + utf8.Length));
         }
 
         utf8.CopyTo(_bytes.AsSpan(start));
         _starts[e + 1] = start + utf8.Length;
-        _hashes[e] = hash;
         _codes[e] = code;
-        _slots[slot] = e + 1;
+        _slots[slot] = ((long)hash << 32) | (uint)(e + 1);
         if (_entries * 2 > _slots.Length)
         {
-            Grow();
+            Rehash();
         }
     }
 
-    private void Grow()
+    private void Rehash()
     {
-        var slots = new int[_slots.Length * 2];
+        var slots = HugePages.AllocateUninitialized<long>(_slots.Length * 2);
+        slots.AsSpan().Clear();
         var mask = slots.Length - 1;
-        for (var e = 0; e < _entries; e++)
+        foreach (var found in _slots)
         {
-            var slot = _hashes[e] & mask;
+            if (found == 0)
+            {
+                continue;
+            }
+
+            var slot = (int)(found >>> 32) & mask;
             while (slots[slot] != 0)
             {
                 slot = (slot + 1) & mask;
             }
 
-            slots[slot] = e + 1;
+            slots[slot] = found;
         }
 
         _slots = slots;
+    }
+
+    /// <summary>A copy of <paramref name="array"/> with room for <paramref name="length"/> elements.</summary>
+    private static T[] Grown<T>(T[] array, int length)
+        where T : unmanaged
+    {
+        var grown = HugePages.AllocateUninitialized<T>(length);
+        array.CopyTo(grown, 0);
+        return grown;
     }
 
     private static int Hash(ReadOnlySpan<byte> utf8)
