@@ -28,7 +28,7 @@ mkdir -p "$OUT"
 LOCK=()
 [ -n "${BENCH_LOCK:-}" ] && LOCK=(flock "$BENCH_LOCK")
 export DOTNET_gcServer=0
-"${LOCK[@]}" dotnet build bench/ModelOps.Bench.Learners -c Release --nologo -v quiet -clp:ErrorsOnly
+"${LOCK[@]}" dotnet build bench/ModelOps.Bench.Learners -c Release --nologo -v quiet -clp:ErrorsOnly >&2   # stdout is the report
 OURS=(dotnet bench/ModelOps.Bench.Learners/bin/Release/net10.0/ModelOps.Bench.Learners.dll)
 # OpenBLAS core-type overrides slow numpy; they are irrelevant to these estimators' kernels but unset them here only.
 REF=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/learners_reference.py)
