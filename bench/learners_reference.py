@@ -3,7 +3,9 @@ on the same data and hyper-parameters as bench/ModelOps.Bench.Learners, in the s
 
 Run with Debian's interpreter (/usr/bin/python3; python3-sklearn, python3-xgboost, python3-pandas).
 Prints one JSON object per line: {"name": ..., "metric": ..., "value": ...}.
-Usage: learners_reference.py quality|speed [--rows N]
+Usage: learners_reference.py quality
+       learners_reference.py speed [--rows N] [--threads N] [--round N] [--repeats N] [--forest]
+(speed prints {"data", "model", "tool", "threads", "round", "metric", "value"} lines instead.)
 """
 import json
 import os
@@ -59,22 +61,20 @@ def synthetic(rows, features=20):
     return x, y
 
 
-def timed_fit(model, x, y, repeats):
+def measure(emit_row, model, x, y, xp, yp, predict_repeats):
+    """One fit timed on the wall clock and in process CPU seconds (all threads), then the best of
+    predict_repeats predictions of the test rows and their RMSE."""
+    cpu, start = time.process_time(), time.perf_counter()
+    model.fit(x, y)
+    emit_row("fit_seconds", time.perf_counter() - start)
+    emit_row("fit_cpu_seconds", time.process_time() - cpu)
     best = float("inf")
-    for _ in range(repeats):
+    for _ in range(predict_repeats):
         start = time.perf_counter()
-        model.fit(x, y)
+        predictions = model.predict(xp)
         best = min(best, time.perf_counter() - start)
-    return best
-
-
-def predict_rate(model, x, repeats=3):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.predict(x)
-        best = min(best, time.perf_counter() - start)
-    return len(x) / best
+    emit_row("predict_rows_per_second", len(xp) / best)
+    emit_row("test_rmse", float(np.sqrt(mean_squared_error(yp, predictions))))
 
 
 def quality():
@@ -97,30 +97,52 @@ def quality():
         emit(f"credit {name}", "cv_roc_auc", float(np.mean(aucs)))
 
 
-def speed(rows):
+def speed(rows, threads, round_number, repeats, forest):
+    """One round of the alternating run of bench/learners.sh (as ModelOps.Bench.Learners speed does on
+    its side): each tool fits once per repeat, the order turned by one each round.
+    XGBoost gets min_child_weight=20, which with the squared error's hessian of 1 a row is the others'
+    20 rows a leaf; scikit-learn's min_samples_leaf is 20 by default."""
     import xgboost as xgb
-    x_train, y_train, x_test, _ = bike()
-    xs, ys = synthetic(rows)
+    x_train, y_train, x_test, y_test = bike()
+    test_rows = rows // 5
+    xs, ys = synthetic(rows + test_rows)
     cases = [
-        ("bike", x_train, y_train, x_test, 200, 20, 300, 5, 30),
-        ("synthetic", xs, ys, xs, 10, 10, 100, 1, 3),
+        ("bike", x_train, y_train, x_test, y_test, 200, 20, 300, repeats or 5, 10),
+        ("synthetic", xs[:rows], ys[:rows], xs[rows:], ys[rows:], 10, 10, 100, repeats or 1, 3),
     ]
-    for data, x, y, xp, trees, depth, iterations, repeats, predict_repeats in cases:
-        rf = RandomForestRegressor(n_estimators=trees, max_depth=depth, n_jobs=THREADS, random_state=0)
-        emit(f"{data} RandomForestRegressor scikit-learn", "fit_seconds", timed_fit(rf, x, y, repeats))
-        emit(f"{data} RandomForestRegressor scikit-learn", "predict_rows_per_second", predict_rate(rf, xp, predict_repeats))
-        hgb = HistGradientBoostingRegressor(max_iter=iterations, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False, random_state=0)
-        emit(f"{data} GradientBoostingRegressor scikit-learn", "fit_seconds", timed_fit(hgb, x, y, repeats))
-        emit(f"{data} GradientBoostingRegressor scikit-learn", "predict_rows_per_second", predict_rate(hgb, xp, predict_repeats))
-        booster = xgb.XGBRegressor(n_estimators=iterations, learning_rate=0.1, tree_method="hist", grow_policy="lossguide",
-                                   max_leaves=31, max_depth=0, max_bin=255, min_child_weight=1e-3, reg_lambda=0.0,
-                                   n_jobs=THREADS, random_state=0)
-        emit(f"{data} GradientBoostingRegressor XGBoost hist", "fit_seconds", timed_fit(booster, x, y, repeats))
-        emit(f"{data} GradientBoostingRegressor XGBoost hist", "predict_rows_per_second", predict_rate(booster, xp, predict_repeats))
+    for data, x, y, xp, yp, trees, depth, iterations, fits, predict_repeats in cases:
+        tools = [
+            ("boosting", "scikit-learn", lambda: HistGradientBoostingRegressor(
+                max_iter=iterations, learning_rate=0.1, max_leaf_nodes=31, max_bins=255, min_samples_leaf=20,
+                l2_regularization=0.0, early_stopping=False, random_state=0)),
+            ("boosting", "XGBoost hist", lambda: xgb.XGBRegressor(
+                n_estimators=iterations, learning_rate=0.1, tree_method="hist", grow_policy="lossguide", max_leaves=31,
+                max_depth=0, max_bin=255, min_child_weight=20, reg_lambda=0.0, n_jobs=threads, random_state=0)),
+        ]
+        if forest:
+            tools.append(("forest", "scikit-learn", lambda: RandomForestRegressor(
+                n_estimators=trees, max_depth=depth, n_jobs=threads, random_state=0)))
+        for repeat in range(fits):
+            for k in range(len(tools)):
+                model, tool, make = tools[(k + round_number - 1 + repeat) % len(tools)]
+
+                def emit_row(metric, value, model=model, tool=tool):
+                    print(json.dumps({"data": data, "model": model, "tool": tool, "threads": threads,
+                                      "round": round_number, "metric": metric, "value": value}), flush=True)
+
+                measure(emit_row, make(), x, y, xp, yp, predict_repeats)
+
+
+def option(name, default):
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("OMP_NUM_THREADS", str(THREADS))
     mode = sys.argv[1] if len(sys.argv) > 1 else "quality"
-    rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000
-    quality() if mode == "quality" else speed(rows)
+    if mode == "quality":
+        quality()
+    else:
+        # scikit-learn's boosting takes its threads from OMP_NUM_THREADS, which must be set before
+        # the OpenMP runtime starts: bench/learners.sh sets it for the process.
+        speed(option("--rows", 1_000_000), option("--threads", THREADS), option("--round", 1), option("--repeats", 0),
+              "--forest" in sys.argv)

@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using ModelOps.Bench.Learners.Anchors;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Features;
@@ -17,17 +17,17 @@ using ModelOps.Jobs.Datasets;
 // "digest" prints the SHA-256 of model files fitted with fixed seeds, of their predictions and of SHAP values (first 20,000 rows) on the
 // training rows, to check that a speed change leaves models and predictions bit for bit as they were.
 // "transform" times the synthetic forest's pipeline transform, its trees alone and both.
-// Usage: ModelOps.Bench.Learners quality|speed|shap|digest|transform [--rows N] [--root DIR] [--only bike|synthetic] [--model forest|boosting] [--repeats N]
+// Usage: ModelOps.Bench.Learners quality|speed|shap|digest|transform [--rows N] [--root DIR] [--only bike|synthetic] [--repeats N]
+//        speed [--threads N] [--round N] [--forest]
 // The shap mode reads SHAP_BENCH=bike (the bike part only) and SHAP_REPEATS=N (runs of its best-of timings, default 3).
-// Speed cases fit (--repeats, default 5 on the bike data, 1 on the synthetic data) and predict (30 and 3
-// times) several times and report the best, as bench/learners_reference.py does: the first .NET runs
-// include JIT compilation (the first fit is printed too).
+// "speed" is one round of the alternating run of bench/learners.sh: ModelOps, LightGBM (C API) and ML.NET's FastTree and
+// LightGbm fit in turn (--repeats each, default 5 on the bike data, 1 on the synthetic data) with --threads
+// threads, --round N turns the order; --forest adds ModelOps's forest. See Anchors/SpeedBench.cs.
 var mode = args.Length > 0 ? args[0] : "quality";
 var rows = Option("--rows", 1_000_000);
 var fitRepeats = Option("--repeats", 0);
 var root = args.Contains("--root") ? args[Array.IndexOf(args, "--root") + 1] : ".";
 var only = args.Contains("--only") ? args[Array.IndexOf(args, "--only") + 1] : null;
-var modelKind = args.Contains("--model") ? args[Array.IndexOf(args, "--model") + 1] : null;
 string[] bikeOneHot = ["season", "weathersit"];
 string[] bikeNumeric = ["yr", "mnth", "hr", "holiday", "weekday", "workingday", "temp", "atemp", "hum", "windspeed"];
 string[] creditText = ["checking_status", "credit_history", "purpose", "savings_status", "employment", "personal_status", "other_parties", "property_magnitude", "other_payment_plans", "housing", "job", "own_telephone", "foreign_worker"];
@@ -115,34 +115,30 @@ else if (mode == "quality")
 }
 else
 {
-    var (synthetic, features) = Synthetic(only == "bike" ? 1 : rows);
-    FeatureStep[] syntheticSteps = [new PassthroughStep(features)];
-    var cases = new (string Data, FeatureStep[] Steps, Frame Train, Frame Predict, int Trees, int Depth, int Iterations, int Repeats, int PredictRepeats)[]
+    // speed: one round of the alternating run (see SpeedBench); bench/learners.sh runs the rounds.
+    // Synthetic: the first --rows rows train and the next rows / 5 test, from one SplitMix64 stream.
+    var threads = Option("--threads", Environment.ProcessorCount);
+    var round = Option("--round", 1);
+    var cases = new List<SpeedCase>();
+    if (only is null or "bike")
     {
-        ("bike", bikeSteps, bikeTrain, bikeTest, 200, 20, 300, 5, 30),
-        ("synthetic", syntheticSteps, synthetic, synthetic, 10, 10, 100, 1, 3),
-    };
-    foreach (var (data, steps, train, predict, trees, depth, iterations, defaultRepeats, predictRepeats) in cases)
-    {
-        var repeats = fitRepeats > 0 ? fitRepeats : defaultRepeats;
-        if (only is not null && only != data)
-        {
-            continue;
-        }
-
-        var target = data == "bike" ? "cnt" : "y";
-        if (modelKind is null or "forest")
-        {
-            var rf = TimedFit($"{data} RandomForestRegressor ModelOps", steps, new RandomForestRegressorOptions { NEstimators = trees, MaxDepth = depth }, train, target, repeats);
-            Emit($"{data} RandomForestRegressor ModelOps", "predict_rows_per_second", PredictRate(rf, predict, predictRepeats));
-        }
-
-        if (modelKind is null or "boosting")
-        {
-            var gb = TimedFit($"{data} GradientBoostingRegressor ModelOps", steps, new GradientBoostingRegressorOptions { MaxIter = iterations, LearningRate = 0.1, MaxLeafNodes = 31 }, train, target, repeats);
-            Emit($"{data} GradientBoostingRegressor ModelOps", "predict_rows_per_second", PredictRate(gb, predict, predictRepeats));
-        }
+        cases.Add(new SpeedCase(Prepare("bike", bikeSteps, bikeTrain, bikeTest, "cnt"), 300, fitRepeats > 0 ? fitRepeats : 5, 10, 200, 20));
     }
+
+    if (only is null or "synthetic")
+    {
+        var testRows = rows / 5;
+        var (frame, names) = Synthetic(rows + testRows);
+        cases.Add(new SpeedCase(Prepare("synthetic", [new PassthroughStep(names)], frame.Take(Range(0, rows)), frame.Take(Range(rows, rows + testRows)), "y"), 100, fitRepeats > 0 ? fitRepeats : 1, 3, 10, 10));
+    }
+
+    SpeedBench.Run(cases, threads, round, forest: args.Contains("--forest"));
+}
+
+static BenchData Prepare(string name, FeatureStep[] steps, Frame train, Frame test, string target)
+{
+    var pipeline = FeaturePipeline.Fit(steps, train);
+    return new BenchData(name, train, test, target, steps, pipeline.Transform(train), BenchData.Labels(train, target), pipeline.Transform(test), BenchData.Labels(test, target));
 }
 
 static Model Fit(FeatureStep[] steps, LearnerOptions learner, Frame train, string target)
@@ -150,47 +146,6 @@ static Model Fit(FeatureStep[] steps, LearnerOptions learner, Frame train, strin
     var model = new Model(steps, learner);
     model.Fit(train, train[target]);
     return model;
-}
-
-static Model TimedFit(string name, FeatureStep[] steps, LearnerOptions learner, Frame train, string target, int repeats)
-{
-    Model? model = null;
-    var best = double.MaxValue;
-    var bestCpu = double.MaxValue;
-    for (var i = 0; i < repeats; i++)
-    {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        model = Fit(steps, learner, train, target);
-        if (i == 0)
-        {
-            Emit(name, "first_fit_seconds", clock.Elapsed.TotalSeconds);
-        }
-
-        best = Math.Min(best, clock.Elapsed.TotalSeconds);
-        bestCpu = Math.Min(bestCpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-    }
-
-    Emit(name, "fit_seconds", best);
-    Emit(name, "fit_cpu_seconds", bestCpu);
-    return model!;
-}
-
-static double PredictRate(Model model, Frame frame, int repeats = 3)
-{
-    var best = double.MaxValue;
-    var bestCpu = double.MaxValue;
-    for (var i = 0; i < repeats; i++)
-    {
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        model.PredictRaw(frame);
-        best = Math.Min(best, clock.Elapsed.TotalSeconds);
-        bestCpu = Math.Min(bestCpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-    }
-
-    Console.Error.WriteLine(JsonSerializer.Serialize(new { metric = "predict_cpu_seconds", value = bestCpu }));
-    return frame.RowCount / best;
 }
 
 static double Rmse(Model model, Frame test)
