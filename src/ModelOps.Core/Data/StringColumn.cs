@@ -2,12 +2,15 @@ namespace ModelOps.Core.Data;
 
 /// <summary>
 /// A text column stored dictionary-encoded: one <see cref="int"/> code per row into
-/// <see cref="Categories"/> (code -1 is null). Repeated values cost one string.
+/// <see cref="Categories"/> (code -1 is null). Repeated values cost one string. A column read from a file may keep its
+/// categories as the file's UTF-8 bytes and decode each into a string when it is first asked for.
 /// </summary>
 public sealed class StringColumn : Column
 {
     private readonly int[] _codes;
-    private readonly string[] _categories;
+
+    /// <summary>The categories as strings, or <see cref="Utf8"/> when they are kept as UTF-8 (one of the two is set).</summary>
+    private readonly string[]? _categories;
 
     /// <summary>A column from plain values; <see langword="null"/> entries are nulls.</summary>
     public StringColumn(string name, IReadOnlyList<string?> values)
@@ -34,6 +37,22 @@ public sealed class StringColumn : Column
         _categories = categories;
     }
 
+    /// <summary>A column whose categories stay UTF-8 until asked for; the reader that made them checked the codes.</summary>
+    internal StringColumn(string name, int[] codes, Utf8Categories categories, ulong[]? nulls)
+        : base(name, codes.Length, nulls)
+    {
+        _codes = codes;
+        Utf8 = categories;
+    }
+
+    private StringColumn(StringColumn source, string name, int[] codes, ulong[]? nulls)
+        : base(name, codes.Length, nulls)
+    {
+        _codes = codes;
+        _categories = source._categories;
+        Utf8 = source.Utf8;
+    }
+
     /// <inheritdoc/>
     public override ColumnType Type => ColumnType.String;
 
@@ -41,10 +60,20 @@ public sealed class StringColumn : Column
     public ReadOnlySpan<int> Codes => _codes;
 
     /// <summary>The distinct values, in order of first appearance (categories no row uses may remain after <see cref="Take"/>).</summary>
-    public IReadOnlyList<string> Categories => _categories;
+    public IReadOnlyList<string> Categories => _categories ?? (IReadOnlyList<string>)Utf8!;
+
+    /// <summary>The categories as UTF-8 bytes when the column keeps them so (read from a file), else <see langword="null"/>.</summary>
+    internal Utf8Categories? Utf8 { get; }
 
     /// <summary>The value at <paramref name="row"/>, or <see langword="null"/>.</summary>
-    public string? this[int row] => _codes[row] < 0 ? null : _categories[_codes[row]];
+    public string? this[int row]
+    {
+        get
+        {
+            var code = _codes[row];
+            return code < 0 ? null : _categories is { } strings ? strings[code] : Utf8![code];
+        }
+    }
 
     /// <inheritdoc/>
     public override string? Format(int row) => this[row];
@@ -58,29 +87,31 @@ public sealed class StringColumn : Column
             codes[i] = _codes[rows[i]];
         }
 
-        return new StringColumn(Name, codes, _categories, TakeNulls(rows));
+        return new StringColumn(this, Name, codes, TakeNulls(rows));
     }
 
     /// <inheritdoc/>
-    public override Column Rename(string name) => new StringColumn(name, _codes, _categories, Nulls);
+    public override Column Rename(string name) => new StringColumn(this, name, _codes, Nulls);
 
     /// <inheritdoc/>
     public override Column Append(Column other)
     {
         CheckSameType(other);
         var typed = (StringColumn)other;
-        var lookup = new Dictionary<string, int>(_categories.Length + typed._categories.Length, StringComparer.Ordinal);
-        var categories = new List<string>(_categories.Length + typed._categories.Length);
-        foreach (var category in _categories)
+        var mine = Categories;
+        var theirs = typed.Categories;
+        var lookup = new Dictionary<string, int>(mine.Count + theirs.Count, StringComparer.Ordinal);
+        var categories = new List<string>(mine.Count + theirs.Count);
+        foreach (var category in mine)
         {
             lookup.Add(category, categories.Count);
             categories.Add(category);
         }
 
-        var remap = new int[typed._categories.Length];
+        var remap = new int[theirs.Count];
         for (var i = 0; i < remap.Length; i++)
         {
-            var category = typed._categories[i];
+            var category = theirs[i];
             if (!lookup.TryGetValue(category, out var code))
             {
                 code = categories.Count;

@@ -427,7 +427,7 @@ internal abstract class ArrowColumnConverter(string name)
                 System.Array.Resize(ref _codes, Count);
             }
 
-            return new StringColumn(Name, _codes, _table.ToArray(), SealNulls());
+            return _table.Column(Name, _codes, SealNulls());
         }
 
         private protected override void Convert(IArrowArray array, int count)
@@ -470,6 +470,14 @@ internal abstract class ArrowColumnConverter(string name)
             if (_map.Length < words.Length)
             {
                 _map = new int[words.Length];
+            }
+
+            if (Count == 0 && array.Length > 0 && words is StringArray first)
+            {
+                // The first batch tells how distinct the column is: size the table for the whole read once.
+                var share = Math.Min(1.0, (double)words.Length / array.Length);
+                var expected = (int)(share * _codes.Length);
+                _table.Reserve(expected, (long)((double)first.Values.Length / Math.Max(1, words.Length) * expected * 1.1));
             }
 
             var map = _map.AsSpan(0, words.Length);

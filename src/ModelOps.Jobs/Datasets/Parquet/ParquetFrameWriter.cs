@@ -39,7 +39,7 @@ public sealed record ParquetWriteOptions
 /// </summary>
 /// <remarks>
 /// Each row group's Arrow arrays are made from the frame's columns in bulk (values copied span by span, the validity
-/// bitmap from the frame's null mask, each string category encoded to UTF-8 once per write), and the row group is
+/// bitmap from the frame's null mask, a string column's categories as the UTF-8 it keeps or encoded once per write), and the row group is
 /// written buffered with Arrow's threads on, so its columns are encoded and compressed on the machine's cores.
 /// </remarks>
 internal static class ParquetFrameWriter
@@ -80,7 +80,7 @@ internal static class ParquetFrameWriter
             .Build();
         using var arrowProperties = new ArrowWriterPropertiesBuilder().UseThreads(true).Build();
         using var writer = new FileWriter(stream, arrowSchema, properties, arrowProperties, leaveOpen: true);
-        var texts = new Utf8Categories?[frame.ColumnCount];
+        var texts = frame.Columns.Select(c => c is StringColumn strings ? new CategoryBytes(strings) : null).ToArray();
         for (var start = 0; start < frame.RowCount || (start == 0 && frame.RowCount == 0); start += options.RowGroupSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -88,7 +88,7 @@ internal static class ParquetFrameWriter
             var arrays = new IArrowArray[frame.ColumnCount];
             for (var c = 0; c < arrays.Length; c++)
             {
-                arrays[c] = ArrayOf(frame[c], start, count, ref texts[c]);
+                arrays[c] = ArrayOf(frame[c], start, count, texts[c]);
             }
 
             using var batch = new RecordBatch(arrowSchema, arrays, count);
@@ -113,7 +113,7 @@ internal static class ParquetFrameWriter
         var other => throw new NotSupportedException($"Column '{column.Name}' has type {other.ToName()}, which Parquet cannot write."),
     };
 
-    private static IArrowArray ArrayOf(Column column, int start, int count, ref Utf8Categories? texts)
+    private static IArrowArray ArrayOf(Column column, int start, int count, CategoryBytes? texts)
     {
         var (validity, nulls) = Validity(column, start, count);
         switch (column)
@@ -154,8 +154,7 @@ internal static class ParquetFrameWriter
                 }
 
             case StringColumn strings:
-                texts ??= new Utf8Categories(strings.Categories);
-                return texts.Array(strings.Codes.Slice(start, count), validity, nulls);
+                return texts!.Array(strings.Codes.Slice(start, count), validity, nulls);
             default:
                 throw new NotSupportedException($"Column '{column.Name}' has type {column.Type.ToName()}, which Parquet cannot write.");
         }
@@ -200,10 +199,17 @@ internal static class ParquetFrameWriter
         return builder;
     }
 
-    /// <summary>A string column's categories as UTF-8, encoded once per write; makes each row group's string array.</summary>
-    private sealed class Utf8Categories(IReadOnlyList<string> categories)
+    /// <summary>
+    /// A string column's categories as UTF-8: the column's own bytes when it keeps them (read from a file), otherwise
+    /// encoded once per write; makes each row group's string array. (Handing Arrow a dictionary array of the categories
+    /// a row group uses instead, so that it need not hash the values, made the write slower: docs/benchmarks.md.)
+    /// </summary>
+    private sealed class CategoryBytes(StringColumn column)
     {
-        private readonly byte[][] _bytes = [.. categories.Select(System.Text.Encoding.UTF8.GetBytes)];
+        private readonly Utf8Categories? _utf8 = column.Utf8;
+        private readonly byte[][] _encoded = column.Utf8 is null ? [.. column.Categories.Select(System.Text.Encoding.UTF8.GetBytes)] : [];
+
+        private ReadOnlySpan<byte> this[int code] => _utf8 is null ? _encoded[code] : _utf8.Bytes(code);
 
         public StringArray Array(ReadOnlySpan<int> codes, ArrowBuffer validity, int nulls)
         {
@@ -212,7 +218,7 @@ internal static class ParquetFrameWriter
             var length = 0;
             for (var i = 0; i < codes.Length; i++)
             {
-                length += codes[i] < 0 ? 0 : _bytes[codes[i]].Length;
+                length += codes[i] < 0 ? 0 : this[codes[i]].Length;
                 ends[i + 1] = length;
             }
 
@@ -222,7 +228,7 @@ internal static class ParquetFrameWriter
             {
                 if (codes[i] >= 0)
                 {
-                    _bytes[codes[i]].CopyTo(bytes[ends[i]..]);
+                    this[codes[i]].CopyTo(bytes[ends[i]..]);
                 }
             }
 

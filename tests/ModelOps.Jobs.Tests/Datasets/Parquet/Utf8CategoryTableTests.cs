@@ -14,7 +14,10 @@ public sealed class Utf8CategoryTableTests
         var codes = new[] { "b", "a", "b", "", "ünïcødé 🚲", "a" }.Select(text => table.Code(Encoding.UTF8.GetBytes(text))).ToArray();
 
         Assert.Equal([0, 1, 0, 2, 3, 1], codes);
-        Assert.Equal(["b", "a", "", "ünïcødé 🚲"], table.ToArray());
+        var column = table.Column("c", codes, null);
+        Assert.Equal(["b", "a", "", "ünïcødé 🚲"], column.Categories);
+        Assert.NotNull(column.Utf8); // kept as the bytes read
+        Assert.Equal("ünïcødé 🚲"u8.ToArray(), column.Utf8.Bytes(3).ToArray());
     }
 
     [Fact]
@@ -28,7 +31,22 @@ public sealed class Utf8CategoryTableTests
 
         Assert.Equal(Enumerable.Range(0, texts.Length), first);
         Assert.Equal(first, again);
-        Assert.Equal(texts, table.ToArray());
+        Assert.Equal(texts, table.Column("c", first, null).Categories);
+    }
+
+    [Fact]
+    public void Reserve_AfterSomeValues_KeepsTheirCodesAndBytes()
+    {
+        var table = new Utf8CategoryTable();
+        var texts = Enumerable.Range(0, 50_000).Select(i => $"id-{i:x8}").ToArray();
+        var before = texts[..100].Select(text => table.Code(Encoding.UTF8.GetBytes(text))).ToArray();
+
+        table.Reserve(60_000, 60_000 * 11L);
+        var all = texts.Select(text => table.Code(Encoding.UTF8.GetBytes(text))).ToArray();
+
+        Assert.Equal(Enumerable.Range(0, 100), before);
+        Assert.Equal(Enumerable.Range(0, texts.Length), all);
+        Assert.Equal(texts, table.Column("c", all, null).Categories);
     }
 
     [Fact]
@@ -40,6 +58,19 @@ public sealed class Utf8CategoryTableTests
         var codes = new[] { [0xEF, 0xBF, 0xBD], [0xFF], (byte[])[0x61], [0xFE], [0x61, 0xFF], [0x61, 0xEF, 0xBF, 0xBD] }.Select(bytes => table.Code(bytes)).ToArray();
 
         Assert.Equal([0, 0, 1, 0, 2, 2], codes);
-        Assert.Equal(["\uFFFD", "a", "a\uFFFD"], table.ToArray());
+        var column = table.Column("c", codes, null);
+        Assert.Equal(["\uFFFD", "a", "a\uFFFD"], column.Categories);
+        Assert.Null(column.Utf8); // strings from the first invalid value on
+    }
+
+    [Fact]
+    public void Column_InvalidBytesAfterValidOnes_DecodesTheEarlierValuesToo()
+    {
+        var table = new Utf8CategoryTable();
+
+        var codes = new[] { "x"u8.ToArray(), "é"u8.ToArray(), [0x78, 0xC3], "x"u8.ToArray(), "x\uFFFD"u8.ToArray() }.Select(bytes => table.Code(bytes)).ToArray();
+
+        Assert.Equal([0, 1, 2, 0, 2], codes);
+        Assert.Equal(["x", "é", "x\uFFFD"], table.Column("c", codes, null).Categories);
     }
 }
