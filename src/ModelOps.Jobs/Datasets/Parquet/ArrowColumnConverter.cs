@@ -472,12 +472,13 @@ internal abstract class ArrowColumnConverter(string name)
                 _map = new int[words.Length];
             }
 
-            if (Count == 0 && array.Length > 0 && words is StringArray first)
+            if (Count == 0 && array.Length > 0 && words is StringArray first && words.Length >= 0.9 * array.Length)
             {
-                // The first batch tells how distinct the column is: size the table for the whole read once.
-                var share = Math.Min(1.0, (double)words.Length / array.Length);
-                var expected = (int)(share * _codes.Length);
-                _table.Reserve(expected, (long)((double)first.Values.Length / Math.Max(1, words.Length) * expected * 1.1));
+                // A first batch of nearly all distinct values (ids, keys): the whole read will be, so size the table
+                // for it once instead of doubling it a dozen times. Other columns grow as they need (a column whose
+                // first batch is 75 % distinct may hold only a tenth as many values as rows).
+                var expected = Math.Min(_codes.Length, (int)((long)words.Length * _codes.Length / array.Length));
+                _table.Reserve(expected, (long)((double)first.Values.Length / words.Length * expected * 1.1));
             }
 
             var map = _map.AsSpan(0, words.Length);
