@@ -12,7 +12,7 @@ out, rounds = sys.argv[1], int(sys.argv[2])
 
 # The algorithm behind each call: a ratio between two different ones says so.
 ALGORITHM = {
-    "ModelOps": "Linear TreeSHAP (Yu et al. 2022), or per-leaf tables where its cost model picks them",
+    "ModelOps": "Linear TreeSHAP (Yu et al. 2022)",
     "XGBoost": "**original TreeSHAP** (Lundberg et al. 2018, Algorithm 2)",
     "LightGBM": "**original TreeSHAP** (Lundberg et al. 2018, Algorithm 2)",
 }
