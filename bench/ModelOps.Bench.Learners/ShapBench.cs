@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ModelOps.Bench.Learners.Anchors;
+using ModelOps.Bench.Learners.Interop;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Features;
-using ModelOps.Bench.Learners.Anchors;
-using ModelOps.Bench.Learners.Interop;
 using ModelOps.Core.Interop.XGBoost;
 using ModelOps.Core.Learners;
 using ModelOps.Core.Learners.Trees;
@@ -28,8 +28,8 @@ internal static class ShapBench
     /// <summary>The LightGBM model of the benchmark, trained by <see cref="Setup"/>.</summary>
     private const string LightGbmModelFile = "shap_lightgbm.txt";
 
-    /// <summary>The rows timed before any timing, so that no timed call includes compilation or a library's loading.</summary>
-    private const int WarmUpRows = 500;
+    /// <summary>The rows each case explains twice before any timing, so that no timed call includes compilation or a library's loading.</summary>
+    private const int WarmUpRows = 2000;
 
     /// <summary>
     /// Trains LightGBM on the benchmark rows (label cnt) with settings close to the XGBoost model's: 300
@@ -123,8 +123,12 @@ internal static class ShapBench
 
     /// <summary>
     /// One round of the alternating SHAP timings with <paramref name="threads"/> threads (bench/shap.sh runs
-    /// 3 or more, and XGBoost's side in its own process between them). Each case is warmed up on 500 rows,
-    /// then timed once on all rows after a full collection; the order of the cases turns by one each round.
+    /// 3 or more, and XGBoost's side in its own process between them). First every case runs twice on
+    /// 2,000 rows and the process pauses a second, so that the runtime has compiled the kernels fully
+    /// (its tiered compiler promotes hot methods on a background thread, which on one core takes time
+    /// from the timed calls: with a 500-row warm-up of each case just before it, the first cases of a
+    /// process ran up to 1.7x slower than the same calls later in it). Then each case is timed once on
+    /// all rows after a full collection, the order of the cases turning by one each round.
     /// ModelOps prepared: <c>ShapExplainer.Prepare</c> timed (the preparation), then one <c>Explain</c>;
     /// one-shot: <c>ShapExplainer.Explain(predictor, features)</c>, which prepares inside the call;
     /// LightGBM: one LGBM_BoosterPredictForMat with C_API_PREDICT_CONTRIB (no separate preparation: what
@@ -142,7 +146,6 @@ internal static class ShapBench
 
         void Prepared(string model, Predictor predictor)
         {
-            ShapExplainer.Prepare(predictor).Explain(warmRows, threads);
             Collect();
             var clock = Stopwatch.StartNew();
             var prepared = ShapExplainer.Prepare(predictor);
@@ -155,7 +158,6 @@ internal static class ShapBench
 
         void OneShot(string model, Predictor predictor)
         {
-            ShapExplainer.Explain(predictor, warmRows, threads);
             Collect();
             var clock = Stopwatch.StartNew();
             ShapExplainer.Explain(predictor, features, threads);
@@ -164,24 +166,32 @@ internal static class ShapBench
 
         void Contrib()
         {
-            LightGbmContributions(booster, warmRows, threads);
             Collect();
             var clock = Stopwatch.StartNew();
             LightGbmContributions(booster, features, threads);
             Emit("lightgbm", "LightGBM", "pred_contrib", "explain_seconds", clock.Elapsed.TotalSeconds);
         }
 
-        Action[] cases =
+        (Action WarmUp, Action Timed)[] cases =
         [
-            () => Prepared("xgboost", xgboost),
-            () => OneShot("xgboost", xgboost),
-            () => Prepared("lightgbm", lightGbm),
-            () => OneShot("lightgbm", lightGbm),
-            Contrib,
+            (() => ShapExplainer.Prepare(xgboost).Explain(warmRows, threads), () => Prepared("xgboost", xgboost)),
+            (() => ShapExplainer.Explain(xgboost, warmRows, threads), () => OneShot("xgboost", xgboost)),
+            (() => ShapExplainer.Prepare(lightGbm).Explain(warmRows, threads), () => Prepared("lightgbm", lightGbm)),
+            (() => ShapExplainer.Explain(lightGbm, warmRows, threads), () => OneShot("lightgbm", lightGbm)),
+            (() => LightGbmContributions(booster, warmRows, threads), Contrib),
         ];
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var (warmUp, _) in cases)
+            {
+                warmUp();
+            }
+        }
+
+        Thread.Sleep(1000);
         for (var k = 0; k < cases.Length; k++)
         {
-            cases[(k + round - 1) % cases.Length]();
+            cases[(k + round - 1) % cases.Length].Timed();
         }
 
         Emit("xgboost", "ModelOps", "rows", "rows", features.Rows);

@@ -95,7 +95,8 @@ internal sealed class LightGbmContender : LightGbmContenderBase
 /// rows in a bootstrap sample (ModelOps draws n rows with replacement: the same share of distinct rows,
 /// some counted twice or more); LightGBM grows leaf-wise to at most <c>num_leaves</c> leaves, set to
 /// 2^depth (capped at its maximum 131,072 and at the training rows) so that the depth is the limit; its
-/// bins come from a 200,000-row sample with min_data_in_bin 3.
+/// bins come from a 200,000-row sample with min_data_in_bin 3. LIGHTGBM_RF_NUM_LEAVES=N in the
+/// environment caps num_leaves at N instead (a diagnostic: how LightGBM's time depends on it).
 /// </summary>
 internal sealed class LightGbmForest(int trees, int depth) : LightGbmContenderBase
 {
@@ -106,7 +107,8 @@ internal sealed class LightGbmForest(int trees, int depth) : LightGbmContenderBa
 
     private protected override (string Dataset, string Booster, int Iterations) Parameters(BenchData data, BoostingSettings settings)
     {
-        var leaves = (int)Math.Min(Math.Min(1L << Math.Min(depth, 30), 131_072), data.TrainLabels.Length);
+        var cap = int.TryParse(Environment.GetEnvironmentVariable("LIGHTGBM_RF_NUM_LEAVES"), out var n) && n > 1 ? n : 131_072;
+        var leaves = (int)Math.Min(Math.Min(1L << Math.Min(depth, 30), cap), data.TrainLabels.Length);
         return (
             string.Create(CultureInfo.InvariantCulture, $"max_bin={settings.Bins} min_data_in_leaf=1 min_sum_hessian_in_leaf=0 num_threads={settings.Threads} verbose=-1 seed=0"),
             string.Create(CultureInfo.InvariantCulture, $"objective=regression boosting=rf bagging_fraction={BootstrapDistinctShare} bagging_freq=1 feature_fraction=1 max_depth={depth} num_leaves={Math.Max(leaves, 2)} lambda_l2=0"),
