@@ -31,7 +31,7 @@ OURS=(dotnet bench/ModelOps.Bench.Learners/bin/Release/net10.0/ModelOps.Bench.Le
 REF=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/shap_reference.py)
 
 ROUNDS_FILE="$OUT/shap-rounds.jsonl"
-rm -f "$ROUNDS_FILE"
+rm -f "$ROUNDS_FILE" "$OUT/shap-checks.jsonl"   # a bike-only run reports no stale figures
 if [ "${SHAP_BENCH:-}" != bike ]; then
   "${LOCK[@]}" env OMP_NUM_THREADS=2 "${REF[@]}" train > "$OUT/shap-checks.jsonl"
   "${LOCK[@]}" env DOTNET_PROCESSOR_COUNT=2 OMP_NUM_THREADS=2 "${OURS[@]}" shap-setup >> "$OUT/shap-checks.jsonl"
