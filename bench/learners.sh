@@ -6,21 +6,25 @@
 # other, which goes first turning each round. Threads are pinned: DOTNET_PROCESSOR_COUNT and
 # OMP_NUM_THREADS for both processes, and each tool's own option (num_threads, NumberOfThreads, n_jobs).
 # Prints markdown tables (min and median of the rounds, wall and CPU seconds) for docs/benchmarks.md.
-# Usage: bench/learners.sh [--rows N] [--rounds N] [--threads "1 2"] [--forest] [--no-quality]
+# Usage: bench/learners.sh [--rows N] [--rounds N] [--threads "1 2"] [--repeats N] [--forest | --forest-only] [--no-quality]
 #   --rows: synthetic training rows (default 1,000,000; rows / 5 more are the test rows)
-#   --forest: the random forests too (scikit-learn's exact-split forest takes minutes on 1M rows)
+#   --repeats: fits of each tool a round (default 5 on the bike data, 1 on the synthetic data)
+#   --forest: the random forests too (ModelOps's, LightGBM's boosting=rf and scikit-learn's exact-split forest,
+#             which takes minutes on 1M rows); --forest-only: the forests without the boosters
 #   BENCH_LOCK=FILE: take flock FILE around each process (a machine shared with other benchmarks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROWS=1000000 ROUNDS=3 THREADS="1 2" FOREST="" QUALITY=1
+ROWS=1000000 ROUNDS=3 THREADS="1 2" FOREST=() QUALITY=1 REPEATS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --rows) ROWS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
+    --repeats) REPEATS=(--repeats "$2"); shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
-    --forest) FOREST=--forest; shift ;;
+    --forest) FOREST=(--forest); shift ;;
+    --forest-only) FOREST=(--forest --no-boosting); shift ;;
     --no-quality) QUALITY=""; shift ;;
-    *) echo "usage: bench/learners.sh [--rows N] [--rounds N] [--threads \"1 2\"] [--forest] [--no-quality]" >&2; exit 2 ;;
+    *) echo "usage: bench/learners.sh [--rows N] [--rounds N] [--threads \"1 2\"] [--repeats N] [--forest | --forest-only] [--no-quality]" >&2; exit 2 ;;
   esac
 done
 OUT=bench/out
@@ -43,8 +47,8 @@ SPEED="$OUT/learners-speed.jsonl"
 for round in $(seq 1 "$ROUNDS"); do
   for threads in $THREADS; do
     pin=(env DOTNET_PROCESSOR_COUNT="$threads" OMP_NUM_THREADS="$threads")
-    ours() { "${LOCK[@]}" "${pin[@]}" "${OURS[@]}" speed --rows "$ROWS" --threads "$threads" --round "$round" $FOREST >> "$SPEED"; }
-    reference() { "${LOCK[@]}" "${pin[@]}" "${REF[@]}" speed --rows "$ROWS" --threads "$threads" --round "$round" $FOREST >> "$SPEED"; }
+    ours() { "${LOCK[@]}" "${pin[@]}" "${OURS[@]}" speed --rows "$ROWS" --threads "$threads" --round "$round" "${FOREST[@]}" "${REPEATS[@]}" >> "$SPEED"; }
+    reference() { "${LOCK[@]}" "${pin[@]}" "${REF[@]}" speed --rows "$ROWS" --threads "$threads" --round "$round" "${FOREST[@]}" "${REPEATS[@]}" >> "$SPEED"; }
     if [ $((round % 2)) -eq 1 ]; then ours; reference; else reference; ours; fi
     echo "round $round, $threads thread(s) done" >&2
   done

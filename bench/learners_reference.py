@@ -4,7 +4,7 @@ on the same data and hyper-parameters as bench/ModelOps.Bench.Learners, in the s
 Run with Debian's interpreter (/usr/bin/python3; python3-sklearn, python3-xgboost, python3-pandas).
 Prints one JSON object per line: {"name": ..., "metric": ..., "value": ...}.
 Usage: learners_reference.py quality
-       learners_reference.py speed [--rows N] [--threads N] [--round N] [--repeats N] [--forest]
+       learners_reference.py speed [--rows N] [--threads N] [--round N] [--repeats N] [--forest] [--no-boosting]
 (speed prints {"data", "model", "tool", "threads", "round", "metric", "value"} lines instead.)
 """
 import json
@@ -97,7 +97,7 @@ def quality():
         emit(f"credit {name}", "cv_roc_auc", float(np.mean(aucs)))
 
 
-def speed(rows, threads, round_number, repeats, forest):
+def speed(rows, threads, round_number, repeats, boosting, forest):
     """One round of the alternating run of bench/learners.sh (as ModelOps.Bench.Learners speed does on
     its side): each tool fits once per repeat, the order turned by one each round.
     XGBoost gets min_child_weight=20, which with the squared error's hessian of 1 a row is the others'
@@ -111,7 +111,7 @@ def speed(rows, threads, round_number, repeats, forest):
         ("synthetic", xs[:rows], ys[:rows], xs[rows:], ys[rows:], 10, 10, 100, repeats or 1, 3),
     ]
     for data, x, y, xp, yp, trees, depth, iterations, fits, predict_repeats in cases:
-        tools = [
+        tools = [] if not boosting else [
             ("boosting", "scikit-learn", lambda: HistGradientBoostingRegressor(
                 max_iter=iterations, learning_rate=0.1, max_leaf_nodes=31, max_bins=255, min_samples_leaf=20,
                 l2_regularization=0.0, early_stopping=False, random_state=0)),
@@ -145,4 +145,4 @@ if __name__ == "__main__":
         # scikit-learn's boosting takes its threads from OMP_NUM_THREADS, which must be set before
         # the OpenMP runtime starts: bench/learners.sh sets it for the process.
         speed(option("--rows", 1_000_000), option("--threads", THREADS), option("--round", 1), option("--repeats", 0),
-              "--forest" in sys.argv)
+              "--no-boosting" not in sys.argv, "--forest" in sys.argv)

@@ -18,6 +18,9 @@ DIFFERS = {
     ("boosting", "ML.NET FastTree"): "ML.NET's own histogram GBDT: float32 inputs, its own binning, no L2 option",
     ("boosting", "scikit-learn"): "same algorithm (histogram, leaf-wise)",
     ("boosting", "XGBoost hist"): "histogram, lossguide; min_child_weight 20 = 20 rows a leaf",
+    ("forest", "LightGBM"): "same algorithm (histogram splits, averaged trees); boosting=rf needs bagging: 63.2 % of the rows "
+                            "without replacement a tree (ModelOps: bootstrap, n draws with replacement); leaf-wise to num_leaves "
+                            "= min(2^depth, 131,072, rows) within the depth; bins from a 200,000-row sample, min_data_in_bin 3",
     ("forest", "scikit-learn"): "**different algorithm**: exact splits (ModelOps: histogram splits)",
 }
 TOOLS = ["ModelOps", "LightGBM", "ML.NET LightGbm", "ML.NET FastTree", "scikit-learn", "XGBoost hist"]

@@ -3,8 +3,8 @@
 #   bash bench/run.sh [csv|parquet|learners|shap|store|hub|kafka|analytics|all] [options]    (./build.sh bench ... installs what is missing first)
 #   csv:      bench/csv.sh [--runs N]        ModelOps CSV reader vs pandas.read_csv
 #   parquet:  bench/parquet.sh [--rows N] [--runs N]   ModelOps Parquet reader/writer vs its CSV reader, ParquetSharp, Parquet.Net, DuckDB
-#   learners: bench/learners.sh [--rows N] [--rounds N] [--threads "1 2"] [--forest]   ModelOps learners vs LightGBM, ML.NET, scikit-learn, XGBoost
-#   shap:     bench/shap.sh                  ModelOps TreeSHAP vs XGBoost pred_contribs on the same model
+#   learners: bench/learners.sh [--rows N] [--rounds N] [--threads "1 2"] [--repeats N] [--forest | --forest-only]   ModelOps learners vs LightGBM, ML.NET, scikit-learn, XGBoost
+#   shap:     bench/shap.sh [--rounds N] [--threads "1 2"]   ModelOps TreeSHAP vs XGBoost pred_contribs and LightGBM pred_contrib, each on its own trees
 #   store:    bench/store.sh                 metrics/s and registration latency on SQLite and PostgreSQL
 #   hub:      bench/hub.sh [--duration 10s]  single-record predict with SHAP and logging vs /health, wrk, SQLite and PostgreSQL
 #   kafka:    bench/kafka.sh [RECORDS]       KafkaInferenceJob vs a plain Confluent.Kafka pipe and the SHAP explainer, mock cluster

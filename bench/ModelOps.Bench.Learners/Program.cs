@@ -17,12 +17,14 @@ using ModelOps.Jobs.Datasets;
 // "digest" prints the SHA-256 of model files fitted with fixed seeds, of their predictions and of SHAP values (first 20,000 rows) on the
 // training rows, to check that a speed change leaves models and predictions bit for bit as they were.
 // "transform" times the synthetic forest's pipeline transform, its trees alone and both.
-// Usage: ModelOps.Bench.Learners quality|speed|shap|digest|transform [--rows N] [--root DIR] [--only bike|synthetic] [--repeats N]
-//        speed [--threads N] [--round N] [--forest]
-// The shap mode reads SHAP_BENCH=bike (the bike part only) and SHAP_REPEATS=N (runs of its best-of timings, default 3).
+// Usage: ModelOps.Bench.Learners quality|speed|shap|shap-setup|shap-round|digest|transform [--rows N] [--root DIR] [--only bike|synthetic] [--repeats N]
+//        speed [--threads N] [--round N] [--forest] [--no-boosting]
+// shap-setup, shap-round [--threads N] [--round N] and shap (the serving case) are the .NET side of bench/shap.sh (see
+// ShapBench); shap reads SHAP_REPEATS=N (runs of its best-of timings, default 3).
 // "speed" is one round of the alternating run of bench/learners.sh: ModelOps, LightGBM (C API) and ML.NET's FastTree and
 // LightGbm fit in turn (--repeats each, default 5 on the bike data, 1 on the synthetic data) with --threads
-// threads, --round N turns the order; --forest adds ModelOps's forest. See Anchors/SpeedBench.cs.
+// threads, --round N turns the order; --forest adds the forests (ModelOps's and LightGBM's boosting=rf), --no-boosting
+// leaves the boosters out. See Anchors/SpeedBench.cs.
 var mode = args.Length > 0 ? args[0] : "quality";
 var rows = Option("--rows", 1_000_000);
 var fitRepeats = Option("--repeats", 0);
@@ -80,6 +82,14 @@ else if (mode == "shap")
 {
     ModelOps.Bench.Learners.ShapBench.Run(root);
 }
+else if (mode == "shap-setup")
+{
+    ModelOps.Bench.Learners.ShapBench.Setup(root);
+}
+else if (mode == "shap-round")
+{
+    ModelOps.Bench.Learners.ShapBench.Round(root, Option("--threads", Environment.ProcessorCount), Option("--round", 1));
+}
 else if (mode == "quality")
 {
     var rf = Fit(bikeSteps, new RandomForestRegressorOptions { NEstimators = 200, MaxDepth = 20 }, bikeTrain, "cnt");
@@ -132,7 +142,7 @@ else
         cases.Add(new SpeedCase(Prepare("synthetic", [new PassthroughStep(names)], frame.Take(Range(0, rows)), frame.Take(Range(rows, rows + testRows)), "y"), 100, fitRepeats > 0 ? fitRepeats : 1, 3, 10, 10));
     }
 
-    SpeedBench.Run(cases, threads, round, forest: args.Contains("--forest"));
+    SpeedBench.Run(cases, threads, round, boosting: !args.Contains("--no-boosting"), forest: args.Contains("--forest"));
 }
 
 static BenchData Prepare(string name, FeatureStep[] steps, Frame train, Frame test, string target)

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
+using ModelOps.Bench.Learners.Anchors;
+using ModelOps.Bench.Learners.Interop;
 using ModelOps.Core.Data;
 using ModelOps.Core.Explain;
 using ModelOps.Core.Features;
 using ModelOps.Core.Interop.XGBoost;
+using ModelOps.Core.Learners;
 using ModelOps.Core.Learners.Trees;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Models;
@@ -13,24 +16,191 @@ using ModelOps.Jobs.Datasets.Csv;
 namespace ModelOps.Bench.Learners;
 
 /// <summary>
-/// The ModelOps side of bench/shap.sh: TreeSHAP on the XGBoost model that shap_reference.py trained
-/// (one-shot and prepared, 1 and 2 threads, single-row latency), then the serving case: the bike
-/// model of configs/bike/training.yaml explained by a prepared explainer, one row and 1,000 rows.
+/// The .NET side of bench/shap.sh. <c>shap-setup</c>: trains the LightGBM model of the benchmark on the
+/// rows shap_reference.py wrote and checks the values (ModelOps against XGBoost and LightGBM on the same
+/// trees, and each tool's local accuracy). <c>shap-round</c>: one round of the alternating timings, ModelOps
+/// TreeSHAP (one-shot and prepared) on the XGBoost and the LightGBM model next to LightGBM's own
+/// <c>pred_contrib</c> (XGBoost's <c>pred_contribs</c> runs in shap_reference.py's process). <c>shap</c>:
+/// the serving case, the bike model of configs/bike/training.yaml explained by a prepared explainer.
 /// </summary>
 internal static class ShapBench
 {
-    /// <summary>Runs both parts, or only the bike part when the environment has SHAP_BENCH=bike.</summary>
-    public static void Run(string root)
+    /// <summary>The LightGBM model of the benchmark, trained by <see cref="Setup"/>.</summary>
+    private const string LightGbmModelFile = "shap_lightgbm.txt";
+
+    /// <summary>The rows each case explains twice before any timing, so that no timed call includes compilation or a library's loading.</summary>
+    private const int WarmUpRows = 2000;
+
+    /// <summary>
+    /// Trains LightGBM on the benchmark rows (label cnt) with settings close to the XGBoost model's: 300
+    /// trees of depth at most 6 (at most 64 leaves, grown leaf-wise), learning rate 0.1, L2 1, at least 1 of
+    /// hessian a leaf, 2 threads; saves it as bench/out/shap_lightgbm.txt. Then the checks, one JSON line each.
+    /// </summary>
+    public static unsafe void Setup(string root)
     {
-        if (Environment.GetEnvironmentVariable("SHAP_BENCH") != "bike")
+        var output = Path.Combine(root, "bench", "out");
+        var (xgboost, features) = ReadXGBoostModel(root);
+        var labels = BenchData.Labels(Dataset.ReadCsv(Path.Combine(root, "data", "bike_sharing", "hour.csv")), "cnt");
+        if (labels.Length != features.Rows)
         {
-            XGBoostModel(root);
+            throw new InvalidDataException($"{features.Rows} rows to explain but {labels.Length} labels in hour.csv");
         }
 
-        BikeModel(root);
+        const string parameters = "objective=regression max_depth=6 num_leaves=64 learning_rate=0.1 lambda_l2=1 min_data_in_leaf=1 min_sum_hessian_in_leaf=1 max_bin=255 num_threads=2 verbose=-1 seed=0 deterministic=true";
+        DatasetHandle dataset;
+        fixed (double* x = features.Values)
+        {
+            LightGbmNative.Check(LightGbmNative.DatasetCreateFromMat(x, LightGbmNative.Float64, features.Rows, features.Columns, 1, parameters, 0, out dataset), "LGBM_DatasetCreateFromMat");
+        }
+
+        using (dataset)
+        {
+            var y = Array.ConvertAll(labels, v => (float)v);
+            fixed (float* p = y)
+            {
+                LightGbmNative.Check(LightGbmNative.DatasetSetField(dataset, "label", p, y.Length, LightGbmNative.Float32), "LGBM_DatasetSetField");
+            }
+
+            LightGbmNative.Check(LightGbmNative.BoosterCreate(dataset, parameters, out var trained), "LGBM_BoosterCreate");
+            using (trained)
+            {
+                for (var i = 0; i < 300; i++)
+                {
+                    LightGbmNative.Check(LightGbmNative.BoosterUpdateOneIter(trained, out _), "LGBM_BoosterUpdateOneIter");
+                }
+
+                LightGbmNative.Check(LightGbmNative.BoosterSaveModel(trained, 0, -1, LightGbmNative.FeatureImportanceSplit, Path.Combine(output, LightGbmModelFile)), "LGBM_BoosterSaveModel");
+            }
+        }
+
+        // ModelOps on XGBoost's trees against XGBoost's contributions of the first 200 rows.
+        var check = JsonSerializer.Deserialize<double[][]>(File.ReadAllText(Path.Combine(output, "shap_check.json")))!;
+        var first = ShapExplainer.Prepare(xgboost).Explain(features.TakeRows([.. Enumerable.Range(0, check.Length)]));
+        var worst = 0.0;
+        for (var r = 0; r < check.Length; r++)
+        {
+            for (var j = 0; j < features.Columns; j++)
+            {
+                worst = Math.Max(worst, Math.Abs(first.Row(r)[j] - check[r][j]));
+            }
+
+            worst = Math.Max(worst, Math.Abs(first.BaseValue - check[r][features.Columns]));
+        }
+
+        Emit("xgboost model: ModelOps against XGBoost pred_contribs, first 200 rows", "max_abs_difference", worst);
+        Emit("xgboost model: ModelOps local accuracy", "max_abs_difference", LocalAccuracy(ShapExplainer.Prepare(xgboost).Explain(features), xgboost, features));
+
+        // ModelOps on LightGBM's trees (read from its model file) against LightGBM's contributions of every row.
+        var lightGbm = LightGbmModelText.Read(Path.Combine(output, LightGbmModelFile));
+        using var booster = LoadLightGbm(output);
+        var theirs = LightGbmContributions(booster, features, 2);
+        var ours = ShapExplainer.Prepare(lightGbm).Explain(features);
+        var theirPredictions = LightGbmPredictions(booster, features);
+        double valueDifference = 0, baseDifference = 0, predictionDifference = 0, theirAccuracy = 0;
+        var width = features.Columns + 1;
+        for (var r = 0; r < features.Rows; r++)
+        {
+            var sum = 0.0;
+            for (var j = 0; j < features.Columns; j++)
+            {
+                valueDifference = Math.Max(valueDifference, Math.Abs(ours.Row(r)[j] - theirs[(r * width) + j]));
+                sum += theirs[(r * width) + j];
+            }
+
+            baseDifference = Math.Max(baseDifference, Math.Abs(ours.BaseValue - theirs[(r * width) + features.Columns]));
+            theirAccuracy = Math.Max(theirAccuracy, Math.Abs(sum + theirs[(r * width) + features.Columns] - theirPredictions[r]));
+            predictionDifference = Math.Max(predictionDifference, Math.Abs(lightGbm.PredictRaw(features.Row(r)) - theirPredictions[r]));
+        }
+
+        Emit("lightgbm model: trees", "count", lightGbm.Trees.Count);
+        Emit("lightgbm model: leaves per tree", "mean", lightGbm.Trees.Average(t => t.LeafCount));
+        Emit("lightgbm model: ModelOps predictions against LightGBM's, all rows", "max_abs_difference", predictionDifference);
+        Emit("lightgbm model: ModelOps against LightGBM pred_contrib, all rows", "max_abs_difference", valueDifference);
+        Emit("lightgbm model: ModelOps base value against LightGBM's expected value", "max_abs_difference", baseDifference);
+        Emit("lightgbm model: ModelOps local accuracy", "max_abs_difference", LocalAccuracy(ours, lightGbm, features));
+        Emit("lightgbm model: LightGBM local accuracy", "max_abs_difference", theirAccuracy);
     }
 
-    private static void XGBoostModel(string root)
+    /// <summary>
+    /// One round of the alternating SHAP timings with <paramref name="threads"/> threads (bench/shap.sh runs
+    /// 3 or more, and XGBoost's side in its own process between them). First every case runs twice on
+    /// 2,000 rows and the process pauses a second, so that the runtime has compiled the kernels fully
+    /// (its tiered compiler promotes hot methods on a background thread, which on one core takes time
+    /// from the timed calls: with a 500-row warm-up of each case just before it, the first cases of a
+    /// process ran up to 1.7x slower than the same calls later in it). Then each case is timed once on
+    /// all rows after a full collection, the order of the cases turning by one each round.
+    /// ModelOps prepared: <c>ShapExplainer.Prepare</c> timed (the preparation), then one <c>Explain</c>;
+    /// one-shot: <c>ShapExplainer.Explain(predictor, features)</c>, which prepares inside the call;
+    /// LightGBM: one LGBM_BoosterPredictForMat with C_API_PREDICT_CONTRIB (no separate preparation: what
+    /// it sets up, it sets up inside each call).
+    /// </summary>
+    public static void Round(string root, int threads, int round)
+    {
+        var output = Path.Combine(root, "bench", "out");
+        var (xgboost, features) = ReadXGBoostModel(root);
+        var lightGbm = LightGbmModelText.Read(Path.Combine(output, LightGbmModelFile));
+        using var booster = LoadLightGbm(output);
+        var warmRows = features.TakeRows([.. Enumerable.Range(0, WarmUpRows)]);
+
+        void Emit(string model, string tool, string call, string metric, double value) => Console.WriteLine(JsonSerializer.Serialize(new { model, tool, call, threads, round, metric, value }));
+
+        void Prepared(string model, Predictor predictor)
+        {
+            Collect();
+            var clock = Stopwatch.StartNew();
+            var prepared = ShapExplainer.Prepare(predictor);
+            Emit(model, "ModelOps", "prepared", "prepare_seconds", clock.Elapsed.TotalSeconds);
+            Emit(model, "ModelOps", "prepared", "table_megabytes", prepared.TableBytes / 1048576.0);
+            clock.Restart();
+            prepared.Explain(features, threads);
+            Emit(model, "ModelOps", "prepared", "explain_seconds", clock.Elapsed.TotalSeconds);
+        }
+
+        void OneShot(string model, Predictor predictor)
+        {
+            Collect();
+            var clock = Stopwatch.StartNew();
+            ShapExplainer.Explain(predictor, features, threads);
+            Emit(model, "ModelOps", "one-shot", "explain_seconds", clock.Elapsed.TotalSeconds);
+        }
+
+        void Contrib()
+        {
+            Collect();
+            var clock = Stopwatch.StartNew();
+            LightGbmContributions(booster, features, threads);
+            Emit("lightgbm", "LightGBM", "pred_contrib", "explain_seconds", clock.Elapsed.TotalSeconds);
+        }
+
+        (Action WarmUp, Action Timed)[] cases =
+        [
+            (() => ShapExplainer.Prepare(xgboost).Explain(warmRows, threads), () => Prepared("xgboost", xgboost)),
+            (() => ShapExplainer.Explain(xgboost, warmRows, threads), () => OneShot("xgboost", xgboost)),
+            (() => ShapExplainer.Prepare(lightGbm).Explain(warmRows, threads), () => Prepared("lightgbm", lightGbm)),
+            (() => ShapExplainer.Explain(lightGbm, warmRows, threads), () => OneShot("lightgbm", lightGbm)),
+            (() => LightGbmContributions(booster, warmRows, threads), Contrib),
+        ];
+        for (var pass = 0; pass < 2; pass++)
+        {
+            foreach (var (warmUp, _) in cases)
+            {
+                warmUp();
+            }
+        }
+
+        Thread.Sleep(1000);
+        for (var k = 0; k < cases.Length; k++)
+        {
+            cases[(k + round - 1) % cases.Length].Timed();
+        }
+
+        Emit("xgboost", "ModelOps", "rows", "rows", features.Rows);
+    }
+
+    /// <summary>The serving case (the bike model of configs/bike/training.yaml), ModelOps only.</summary>
+    public static void Run(string root) => BikeModel(root);
+
+    private static (Predictor Predictor, FeatureMatrix Features) ReadXGBoostModel(string root)
     {
         var output = Path.Combine(root, "bench", "out");
         using var file = File.OpenRead(Path.Combine(output, "shap_model.json"));
@@ -38,34 +208,56 @@ internal static class ShapBench
         var names = model.Inputs.Select(i => i.Name).ToArray();
         var types = names.ToDictionary(n => n, _ => ColumnType.Float64);
         var rows = Dataset.ReadCsv(Path.Combine(output, "shap_rows.csv"), new CsvReadOptions { ColumnTypes = types });
-        var features = model.Pipeline!.Transform(rows);
-        var predictor = model.Predictor!;
+        return (model.Predictor!, model.Pipeline!.Transform(rows));
+    }
 
-        var clock = Stopwatch.StartNew();
-        var prepared = ShapExplainer.Prepare(predictor);
-        Emit("xgboost prepare", "seconds", clock.Elapsed.TotalSeconds);
-        var check = JsonSerializer.Deserialize<double[][]>(File.ReadAllText(Path.Combine(output, "shap_check.json")))!;
-        var first = prepared.Explain(features.TakeRows([.. Enumerable.Range(0, check.Length)]));
-        var worst = 0.0;
-        for (var r = 0; r < check.Length; r++)
+    private static BoosterHandle LoadLightGbm(string output)
+    {
+        LightGbmNative.Check(LightGbmNative.BoosterCreateFromModelfile(Path.Combine(output, LightGbmModelFile), out _, out var booster), "LGBM_BoosterCreateFromModelfile");
+        return booster;
+    }
+
+    /// <summary>LightGBM's SHAP values: per row one contribution per feature, then the expected value.</summary>
+    private static unsafe double[] LightGbmContributions(BoosterHandle booster, FeatureMatrix features, int threads) =>
+        LightGbmPredict(booster, features, LightGbmNative.PredictContrib, features.Rows * (features.Columns + 1), threads);
+
+    private static double[] LightGbmPredictions(BoosterHandle booster, FeatureMatrix features) =>
+        LightGbmPredict(booster, features, LightGbmNative.PredictNormal, features.Rows, 2);
+
+    private static unsafe double[] LightGbmPredict(BoosterHandle booster, FeatureMatrix features, int type, int length, int threads)
+    {
+        var result = new double[length];
+        fixed (double* x = features.Values)
+        fixed (double* output = result)
         {
-            for (var j = 0; j < names.Length; j++)
+            LightGbmNative.Check(LightGbmNative.BoosterPredictForMat(booster, x, LightGbmNative.Float64, features.Rows, features.Columns, 1, type, 0, -1, $"num_threads={threads}", out _, output), "LGBM_BoosterPredictForMat");
+        }
+
+        return result;
+    }
+
+    /// <summary>The largest |base value + sum of a row's contributions - the predictor's raw output| over the rows.</summary>
+    private static double LocalAccuracy(ShapValues values, Predictor predictor, FeatureMatrix features)
+    {
+        var worst = 0.0;
+        for (var r = 0; r < features.Rows; r++)
+        {
+            var sum = values.BaseValue;
+            foreach (var v in values.Row(r))
             {
-                worst = Math.Max(worst, Math.Abs(first.Row(r)[j] - check[r][j]));
+                sum += v;
             }
 
-            worst = Math.Max(worst, Math.Abs(first.BaseValue - check[r][names.Length]));
+            worst = Math.Max(worst, Math.Abs(sum - predictor.PredictRaw(features.Row(r))));
         }
 
-        Emit("xgboost", "max_abs_difference", worst);
-        foreach (var threads in new[] { 1, 2 })
-        {
-            var suffix = $"{threads} thread{(threads > 1 ? "s" : string.Empty)}";
-            Emit($"xgboost one-shot, {suffix}", "rows_per_second", features.Rows / Best(() => ShapExplainer.Explain(predictor, features, threads)));
-            Emit($"xgboost prepared, {suffix}", "rows_per_second", features.Rows / Best(() => prepared.Explain(features, threads)));
-        }
+        return worst;
+    }
 
-        SingleRows("xgboost", prepared, features);
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     private static void BikeModel(string root)

@@ -9,11 +9,14 @@ namespace ModelOps.Bench.Learners.Anchors;
 /// ML.NET 6.0's FastTree and LightGbm regression trainers. ML.NET takes float32 features and labels
 /// (the others float64): the rows are converted once per data set, outside the timings, and the fit
 /// reads them through an IDataView, as an ML.NET user's would. Threads: NumberOfThreads (and
-/// DOTNET_PROCESSOR_COUNT for ML.NET's own parallel loops).
+/// DOTNET_PROCESSOR_COUNT for ML.NET's own parallel loops). Every fit gets a new MLContext seeded 0:
+/// ML.NET's LightGbm picks the rows its bins are built from with the context's random generator, so
+/// with one shared context each fit drew another sample (its test RMSE moved from fit to fit, with the
+/// order of the tools in a round) instead of the same one.
 /// </summary>
 internal abstract class MlNetContender : IContender
 {
-    private static readonly MLContext Context = new(seed: 0);
+    private static readonly MLContext DataContext = new(seed: 0);
     private static readonly Dictionary<BenchData, (IDataView Train, IDataView Test)> Views = [];
 
     public abstract string Tool { get; }
@@ -23,7 +26,7 @@ internal abstract class MlNetContender : IContender
     public IFittedRegressor Fit(BenchData data, BoostingSettings settings)
     {
         var (train, test) = ViewsOf(data);
-        var transformer = Trainer(Context, settings).Fit(train);
+        var transformer = Trainer(new MLContext(seed: 0), settings).Fit(train);
         return new Fitted(transformer, test);
     }
 
@@ -57,7 +60,7 @@ internal abstract class MlNetContender : IContender
 
         var schema = SchemaDefinition.Create(typeof(MlRow));
         schema[nameof(MlRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, matrix.Columns);
-        return Context.Data.LoadFromEnumerable(rows, schema);
+        return DataContext.Data.LoadFromEnumerable(rows, schema);
     }
 
     private sealed class Fitted(ITransformer transformer, IDataView test) : IFittedRegressor

@@ -17,10 +17,10 @@ internal sealed record SpeedCase(BenchData Data, int Iterations, int Repeats, in
 /// </summary>
 internal static class SpeedBench
 {
-    internal static void Run(IReadOnlyList<SpeedCase> cases, int threads, int round, bool forest)
+    internal static void Run(IReadOnlyList<SpeedCase> cases, int threads, int round, bool boosting, bool forest)
     {
-        IContender[] boosting = [new ModelOpsBoosting(), new LightGbmContender(), new MlNetFastTree(), new MlNetLightGbm()];
-        foreach (var contender in boosting)
+        // The warm-up fits: 5 iterations of each booster, 2 trees of each forest.
+        foreach (var contender in Contenders(boosting, forest, forestTrees: 2, forestDepth: 4))
         {
             using var warm = contender.Fit(cases[0].Data, new BoostingSettings(5, threads));
             warm.PredictTest();
@@ -28,7 +28,7 @@ internal static class SpeedBench
 
         foreach (var c in cases)
         {
-            IContender[] contenders = forest ? [.. boosting, new ModelOpsForest(c.ForestTrees, c.ForestDepth)] : boosting;
+            var contenders = Contenders(boosting, forest, c.ForestTrees, c.ForestDepth);
             var settings = new BoostingSettings(c.Iterations, threads);
             for (var repeat = 0; repeat < c.Repeats; repeat++)
             {
@@ -39,6 +39,22 @@ internal static class SpeedBench
                 }
             }
         }
+    }
+
+    private static IContender[] Contenders(bool boosting, bool forest, int forestTrees, int forestDepth)
+    {
+        var contenders = new List<IContender>();
+        if (boosting)
+        {
+            contenders.AddRange([new ModelOpsBoosting(), new LightGbmContender(), new MlNetFastTree(), new MlNetLightGbm()]);
+        }
+
+        if (forest)
+        {
+            contenders.AddRange([new ModelOpsForest(forestTrees, forestDepth), new LightGbmForest(forestTrees, forestDepth)]);
+        }
+
+        return [.. contenders];
     }
 
     private static void Measure(IContender contender, SpeedCase c, BoostingSettings settings, int round)

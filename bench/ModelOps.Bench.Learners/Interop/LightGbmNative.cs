@@ -4,7 +4,8 @@ namespace ModelOps.Bench.Learners.Interop;
 
 /// <summary>
 /// The part of LightGBM's C API (include/LightGBM/c_api.h, 4.x) the benchmark uses: a dataset from a
-/// dense matrix, a booster trained one iteration at a time, and predictions for a dense matrix.
+/// dense matrix, a booster trained one iteration at a time, saved to and loaded from a model file, and
+/// predictions (or SHAP contributions) for a dense matrix.
 /// The library is lib_lightgbm.so from the NuGet package LightGBM (runtimes/linux-x64/native), which
 /// needs libgomp (OpenMP) on the machine. Every function returns 0 on success and -1 on failure,
 /// with the message in <see cref="LastError"/>.
@@ -21,6 +22,12 @@ internal static partial class LightGbmNative
 
     /// <summary>C_API_PREDICT_NORMAL.</summary>
     internal const int PredictNormal = 0;
+
+    /// <summary>C_API_PREDICT_CONTRIB: SHAP contributions, one per feature and the expected value last, per row.</summary>
+    internal const int PredictContrib = 3;
+
+    /// <summary>C_API_FEATURE_IMPORTANCE_SPLIT, the importance type a saved model file records.</summary>
+    internal const int FeatureImportanceSplit = 0;
 
     [LibraryImport(Library, EntryPoint = "LGBM_GetLastError")]
     private static partial nint GetLastError();
@@ -42,6 +49,12 @@ internal static partial class LightGbmNative
 
     [LibraryImport(Library, EntryPoint = "LGBM_BoosterPredictForMat", StringMarshalling = StringMarshalling.Utf8)]
     internal static unsafe partial int BoosterPredictForMat(BoosterHandle handle, void* data, int dataType, int rows, int columns, int isRowMajor, int predictType, int startIteration, int iterations, string parameters, out long outLength, double* result);
+
+    [LibraryImport(Library, EntryPoint = "LGBM_BoosterSaveModel", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int BoosterSaveModel(BoosterHandle handle, int startIteration, int iterations, int featureImportanceType, string fileName);
+
+    [LibraryImport(Library, EntryPoint = "LGBM_BoosterCreateFromModelfile", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int BoosterCreateFromModelfile(string fileName, out int iterations, out BoosterHandle handle);
 
     [LibraryImport(Library, EntryPoint = "LGBM_BoosterFree")]
     internal static partial int BoosterFree(nint handle);
