@@ -317,19 +317,26 @@ internal sealed class BinnedFeatures
         return [.. result];
     }
 
+    // By blocks of rows on the cores: a block's slots (80 KB for 20 features) stay in cache while
+    // each feature's bytes are spread into them.
     private static ushort[] RowMajorSlots(byte[] bins, int rows, int[] offsets)
     {
         var p = offsets.Length - 1;
         var slots = new ushort[(long)rows * p];
-        for (var f = 0; f < p; f++)
+        ParallelSteps.For((rows + BinningBlock - 1) / BinningBlock, block =>
         {
-            var column = bins.AsSpan(f * rows, rows);
-            var offset = offsets[f];
-            for (var r = 0; r < rows; r++)
+            var from = block * BinningBlock;
+            var to = Math.Min(rows, from + BinningBlock);
+            for (var f = 0; f < p; f++)
             {
-                slots[((long)r * p) + f] = (ushort)(offset + column[r]);
+                var column = bins.AsSpan(f * rows, rows);
+                var offset = offsets[f];
+                for (var r = from; r < to; r++)
+                {
+                    slots[((long)r * p) + f] = (ushort)(offset + column[r]);
+                }
             }
-        }
+        });
 
         return slots;
     }
