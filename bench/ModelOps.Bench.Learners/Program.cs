@@ -41,6 +41,12 @@ var bikeTrain = bike.Take(Range(0, trainRows));
 var bikeTest = bike.Take(Range(trainRows, bike.RowCount));
 FeatureStep[] bikeSteps = [new OneHotStep(bikeOneHot), new PassthroughStep(bikeNumeric)];
 
+if (mode == "gbm-diagnosis")
+{
+    ModelOps.Bench.Learners.Diagnosis.QualityDiagnosis.Run(args, Synthetic, bikeTrain, bikeTest, bikeSteps);
+    return;
+}
+
 if (mode == "transform")
 {
     // Where a forest's predictions on the synthetic rows go: the pipeline's transform (signature

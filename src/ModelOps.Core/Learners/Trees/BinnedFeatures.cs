@@ -15,6 +15,9 @@ internal sealed class BinnedFeatures
 {
     private const int ThresholdSampleSize = 200_000;
 
+    // Rows binned together: 2,048 rows of 20 features are 320 KB of the matrix.
+    private const int BinningBlock = 2048;
+
     // Histograms of at most this many bins (24 bytes each: 16 KB, half of a 32 KB L1 data cache) are
     // built row by row for every node (see RowWiseEverywhere).
     private const int RowWiseMaxSlots = 680;
@@ -103,27 +106,71 @@ internal sealed class BinnedFeatures
     {
         var p = features.Columns;
         var n = features.Rows;
+        var values = features.Values;
         var thresholds = new double[p][];
         var hasMissing = new bool[p];
         var bins = new byte[(long)n * p];
-        var sample = n > ThresholdSampleSize ? SampleRows(n, ThresholdSampleSize, seed) : null;
-        Parallel.For(0, p, f =>
-        {
-            var column = features.Column(f);
-            thresholds[f] = FindThresholds(column, sample, maxBins, out hasMissing[f]);
-            var edges = thresholds[f];
-            var target = bins.AsSpan(f * n, n);
-            var r = 0;
-            for (; r + 4 <= n; r += 4)
-            {
-                BinOf4(column[r], column[r + 1], column[r + 2], column[r + 3], edges, target.Slice(r, 4));
-            }
 
-            for (; r < n; r++)
+        // The values the edges are learned from (a sample of rows, or every row), gathered column by
+        // column in one pass over their rows: the matrix is row-major, and copying out one column at a
+        // time read all of it once per feature (20 passes over 160 MB for 1M x 20).
+        var sample = n > ThresholdSampleSize ? SampleRows(n, ThresholdSampleSize, seed) : null;
+        var sampled = sample?.Length ?? n;
+        var columns = new double[p][];
+        for (var f = 0; f < p; f++)
+        {
+            columns[f] = new double[sampled];
+        }
+
+        for (var i = 0; i < sampled; i++)
+        {
+            var row = values.Slice((sample?[i] ?? i) * p, p);
+            for (var f = 0; f < p; f++)
             {
-                target[r] = BinOf(column[r], edges);
+                columns[f][i] = row[f];
+            }
+        }
+
+        ParallelSteps.For(p, f => thresholds[f] = FindThresholds(columns[f], maxBins));
+
+        // Binning by blocks of rows (a block's slice of the matrix stays in the L2 cache while each
+        // feature's values are picked from it), the blocks on the cores; no result depends on the cut.
+        var blocks = (n + BinningBlock - 1) / BinningBlock;
+        var missingSeen = new bool[blocks * p];
+        var matrix = features;
+        ParallelSteps.For(blocks, block =>
+        {
+            var from = block * BinningBlock;
+            var to = Math.Min(n, from + BinningBlock);
+            var m = matrix.Values;
+            for (var f = 0; f < p; f++)
+            {
+                var edges = thresholds[f];
+                var target = bins.AsSpan(f * n, n);
+                var r = from;
+                for (; r + 4 <= to; r += 4)
+                {
+                    BinOf4(m[(r * p) + f], m[((r + 1) * p) + f], m[((r + 2) * p) + f], m[((r + 3) * p) + f], edges, target.Slice(r, 4));
+                }
+
+                for (; r < to; r++)
+                {
+                    target[r] = BinOf(m[(r * p) + f], edges);
+                }
+
+                var missing = (byte)(edges.Length + 1);
+                missingSeen[(block * p) + f] = target[from..to].Contains(missing);
             }
         });
+
+        for (var block = 0; block < blocks; block++)
+        {
+            for (var f = 0; f < p; f++)
+            {
+                hasMissing[f] |= missingSeen[(block * p) + f];
+            }
+        }
+
         return new BinnedFeatures(bins, n, thresholds, hasMissing, rowMajor);
     }
 
@@ -209,38 +256,15 @@ internal sealed class BinnedFeatures
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Below(double edge, double value) => Unsafe.BitCast<bool, byte>(edge < value);
 
-    private static double[] FindThresholds(double[] column, int[]? sample, int maxBins, out bool hasMissing)
+    // The bin edges of one feature from its (sampled) values; NaN values are left out.
+    private static double[] FindThresholds(double[] column, int maxBins)
     {
-        hasMissing = false;
-        var buffer = new double[sample?.Length ?? column.Length];
         var count = 0;
-        if (sample is null)
+        foreach (var v in column)
         {
-            foreach (var v in column)
+            if (!double.IsNaN(v))
             {
-                if (double.IsNaN(v))
-                {
-                    hasMissing = true;
-                }
-                else
-                {
-                    buffer[count++] = v;
-                }
-            }
-        }
-        else
-        {
-            foreach (var v in column)
-            {
-                hasMissing |= double.IsNaN(v);
-            }
-
-            foreach (var r in sample)
-            {
-                if (!double.IsNaN(column[r]))
-                {
-                    buffer[count++] = column[r];
-                }
+                column[count++] = v;
             }
         }
 
@@ -249,7 +273,7 @@ internal sealed class BinnedFeatures
             return [];
         }
 
-        var values = buffer.AsSpan(0, count);
+        var values = column.AsSpan(0, count);
         RadixSort.Sort(values);
         var distinct = new List<double>();
         foreach (var v in values)
@@ -293,19 +317,26 @@ internal sealed class BinnedFeatures
         return [.. result];
     }
 
+    // By blocks of rows on the cores: a block's slots (80 KB for 20 features) stay in cache while
+    // each feature's bytes are spread into them.
     private static ushort[] RowMajorSlots(byte[] bins, int rows, int[] offsets)
     {
         var p = offsets.Length - 1;
         var slots = new ushort[(long)rows * p];
-        for (var f = 0; f < p; f++)
+        ParallelSteps.For((rows + BinningBlock - 1) / BinningBlock, block =>
         {
-            var column = bins.AsSpan(f * rows, rows);
-            var offset = offsets[f];
-            for (var r = 0; r < rows; r++)
+            var from = block * BinningBlock;
+            var to = Math.Min(rows, from + BinningBlock);
+            for (var f = 0; f < p; f++)
             {
-                slots[((long)r * p) + f] = (ushort)(offset + column[r]);
+                var column = bins.AsSpan(f * rows, rows);
+                var offset = offsets[f];
+                for (var r = from; r < to; r++)
+                {
+                    slots[((long)r * p) + f] = (ushort)(offset + column[r]);
+                }
             }
-        }
+        });
 
         return slots;
     }

@@ -54,10 +54,19 @@ internal static class GradientBoostingTrainer
         for (var iteration = 0; iteration < options.MaxIter; iteration++)
         {
             cancellation.ThrowIfCancellationRequested();
-            Gradients(y, raw, g, h, classification, rows);
+            if (iteration == 0 || classification)
+            {
+                Gradients(y, raw, g, h, classification, rows);
+            }
+            else
+            {
+                // Squared error: the last tree's AddLeafValues already left the gradients (hessians stay 1).
+                RowsInOrder(rows);
+            }
+
             var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration, buffers, rowsInOrder: true);
             trees.Add(grown.Tree);
-            AddLeafValues(grown, raw);
+            AddLeafValues(grown, raw, classification ? null : (y, g));
             progress?.Report((iteration + 1) / (double)options.MaxIter);
 
             if (xValidation is not null)
@@ -88,7 +97,8 @@ internal static class GradientBoostingTrainer
     }
 
     // Adds each leaf's value to the raw scores of its rows; every row is in one leaf, so leaves may go in parallel.
-    private static void AddLeafValues(GrownTree grown, double[] raw)
+    // With `residuals` (squared error) the rows' next gradients raw - y are written in the same pass.
+    private static void AddLeafValues(GrownTree grown, double[] raw, (double[] Y, double[] G)? residuals)
     {
         var tree = grown.Tree;
         var rows = grown.Rows;
@@ -96,23 +106,52 @@ internal static class GradientBoostingTrainer
         {
             foreach (var leaf in grown.Leaves)
             {
-                AddLeafValue(tree, rows, leaf, raw);
+                AddLeafValue(tree, rows, leaf, raw, residuals);
             }
 
             return;
         }
 
         var leaves = grown.Leaves;
-        ParallelSteps.For(leaves.Length, i => AddLeafValue(tree, rows, leaves[i], raw));
+        ParallelSteps.For(leaves.Length, i => AddLeafValue(tree, rows, leaves[i], raw, residuals));
     }
 
-    private static void AddLeafValue(Tree tree, int[] rows, (int Node, int Start, int End) leaf, double[] raw)
+    private static void AddLeafValue(Tree tree, int[] rows, (int Node, int Start, int End) leaf, double[] raw, (double[] Y, double[] G)? residuals)
     {
         var value = tree.Values[leaf.Node];
-        foreach (var r in rows.AsSpan(leaf.Start, leaf.End - leaf.Start))
+        var segment = rows.AsSpan(leaf.Start, leaf.End - leaf.Start);
+        if (residuals is not { } pair)
         {
-            raw[r] += value;
+            foreach (var r in segment)
+            {
+                raw[r] += value;
+            }
+
+            return;
         }
+
+        var (y, g) = pair;
+        foreach (var r in segment)
+        {
+            var updated = raw[r] + value;
+            raw[r] = updated;
+            g[r] = updated - y[r];
+        }
+    }
+
+    // rows[i] = i again for the next tree, in pieces on the cores.
+    private static void RowsInOrder(int[] rows)
+    {
+        var n = rows.Length;
+        var parts = Math.Clamp(n / ParallelRows, 1, Environment.ProcessorCount);
+        ParallelSteps.For(parts, part =>
+        {
+            var to = (int)((long)n * (part + 1) / parts);
+            for (var i = (int)((long)n * part / parts); i < to; i++)
+            {
+                rows[i] = i;
+            }
+        });
     }
 
     private static double BaseScore(double[] y, bool classification)
