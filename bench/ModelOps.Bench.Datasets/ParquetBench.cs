@@ -69,7 +69,7 @@ internal static class ParquetBench
 
         if (only is not null)
         {
-            measurements = [.. measurements.Where(m => m.Name == only)];
+            measurements = [.. measurements.Where(m => only.Split(',').Contains(m.Name))]; // one name, or several joined by commas
         }
 
         Console.WriteLine("warm-up round");

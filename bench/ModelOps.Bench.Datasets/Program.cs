@@ -10,12 +10,12 @@ namespace ModelOps.Bench;
 /// runs; prints best and median seconds, rows per second and memory.
 /// Usage: modelops-bench csv FILE [--runs N]
 ///        modelops-bench parquet-data CSV PARQUET ROWS        (writes the Parquet benchmark's table, BenchTable)
-///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME]   (ParquetBench; --only: one measurement, no checks, for profiling)
+///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME[,NAME...]]   (ParquetBench; --only: those measurements, no checks, for profiling)
 ///        modelops-bench parquet-columns PARQUET [--runs N] [--only COLUMN]   (ParquetColumnsBench: the time column by column)
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME] | parquet-columns PARQUET [--runs N] [--only COLUMN]";
+    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME[,NAME...]] | parquet-columns PARQUET [--runs N] [--only COLUMN]";
 
     public static int Main(string[] args)
     {

@@ -151,12 +151,19 @@ internal abstract class ArrowColumnConverter(string name)
             }
         }
 
-        /// <summary>Whether <see cref="Bytes"/> applies (a <c>utf8</c> array); else <see cref="Text"/>.</summary>
+        /// <summary>Whether <see cref="Data"/> and <see cref="Offsets"/> apply (a <c>utf8</c> array); else <see cref="Text"/>.</summary>
         public bool IsUtf8 { get; }
 
-        public bool IsValid(int i) => _validity.IsValid(i);
+        /// <summary>Whether no string is null.</summary>
+        public bool AllValid => _validity.AllValid;
 
-        public ReadOnlySpan<byte> Bytes(int i) => _bytes[_offsets[i].._offsets[i + 1]];
+        /// <summary>The UTF-8 of every string, one after another.</summary>
+        public ReadOnlySpan<byte> Data => _bytes;
+
+        /// <summary>Where each string starts in <see cref="Data"/>, and where the last one ends.</summary>
+        public ReadOnlySpan<int> Offsets => _offsets;
+
+        public bool IsValid(int i) => _validity.IsValid(i);
 
         public string? Text(int i) => _array switch
         {
@@ -411,6 +418,7 @@ internal abstract class ArrowColumnConverter(string name)
         private readonly Utf8CategoryTable _table = new();
         private int[] _codes;
         private int[] _map = [];
+        private int[] _needed = [];
 
         public StringConverter(string name, int rows)
             : base(name)
@@ -439,11 +447,23 @@ internal abstract class ArrowColumnConverter(string name)
             }
             else if (array is StringArray or LargeStringArray or StringViewArray)
             {
+                // Each row is an entry to look up: the null ones are left out.
                 var strings = new Strings(array);
+                var rows = Needed(codes.Length);
+                var valid = 0;
                 for (var i = 0; i < codes.Length; i++)
                 {
-                    codes[i] = Code(strings, i);
+                    if (strings.IsValid(i))
+                    {
+                        rows[valid++] = i;
+                    }
+                    else
+                    {
+                        codes[i] = -1;
+                    }
                 }
+
+                Lookup(strings, rows[..valid], codes);
             }
             else
             {
@@ -513,36 +533,78 @@ internal abstract class ArrowColumnConverter(string name)
             }
         }
 
-        /// <summary>Each row's code: its dictionary entry's, found the first time a row of the batch uses the entry.</summary>
+        /// <summary>
+        /// Each row's code: its dictionary entry's. The entries the batch's rows use are listed in order of first use
+        /// and looked up together (<see cref="Lookup"/>), then each row takes its entry's code.
+        /// </summary>
         private void MapIndices<TIndex>(ReadOnlySpan<TIndex> indices, Validity rows, Strings entries, Span<int> map, Span<int> codes)
             where TIndex : IBinaryInteger<TIndex>
         {
+            var used = Needed(Math.Min(map.Length, codes.Length));
+            var count = 0;
             for (var i = 0; i < codes.Length; i++)
             {
-                if (!rows.IsValid(i))
+                if (rows.IsValid(i))
                 {
-                    codes[i] = -1;
-                    continue;
+                    var index = int.CreateTruncating(indices[i]);
+                    if (map[index] == Unmapped)
+                    {
+                        map[index] = -1;
+                        used[count++] = index;
+                    }
                 }
+            }
 
-                var index = int.CreateTruncating(indices[i]);
-                var code = map[index];
-                if (code == Unmapped)
-                {
-                    map[index] = code = Code(entries, index);
-                }
-
-                codes[i] = code;
+            Lookup(entries, used[..count], map);
+            for (var i = 0; i < codes.Length; i++)
+            {
+                codes[i] = rows.IsValid(i) ? map[int.CreateTruncating(indices[i])] : -1;
             }
         }
 
-        /// <summary>The code of string <paramref name="i"/> (-1 when null).</summary>
-        private int Code(Strings strings, int i) =>
-            !strings.IsValid(i) ? -1 : strings.IsUtf8 ? Code(strings.Bytes(i)) : Code(strings.Text(i));
+        /// <summary>A buffer of at least <paramref name="length"/> entry numbers.</summary>
+        private Span<int> Needed(int length)
+        {
+            if (_needed.Length < length)
+            {
+                _needed = new int[Math.Max(length, 2 * _needed.Length)];
+            }
 
-        /// <summary>The code of a string given as UTF-8 (invalid bytes read as U+FFFD, as Arrow's own strings do).</summary>
-        private int Code(ReadOnlySpan<byte> utf8) => _table.Code(utf8);
+            return _needed;
+        }
 
-        private int Code(string? text) => text is null ? -1 : _table.Code(Encoding.UTF8.GetBytes(text));
+        /// <summary>Writes the code of each of <paramref name="entries"/> (-1 for a null one) at its place in <paramref name="codeOf"/>.</summary>
+        private void Lookup(Strings strings, Span<int> entries, Span<int> codeOf)
+        {
+            if (!strings.AllValid)
+            {
+                var valid = 0;
+                foreach (var e in entries)
+                {
+                    if (strings.IsValid(e))
+                    {
+                        entries[valid++] = e;
+                    }
+                    else
+                    {
+                        codeOf[e] = -1;
+                    }
+                }
+
+                entries = entries[..valid];
+            }
+
+            if (strings.IsUtf8)
+            {
+                // Invalid bytes read as U+FFFD, as Arrow's own strings do (Utf8CategoryTable).
+                _table.Codes(strings.Data, strings.Offsets, entries, codeOf);
+                return;
+            }
+
+            foreach (var e in entries)
+            {
+                codeOf[e] = strings.Text(e) is { } text ? _table.Code(Encoding.UTF8.GetBytes(text)) : -1;
+            }
+        }
     }
 }

@@ -73,4 +73,53 @@ public sealed class Utf8CategoryTableTests
         Assert.Equal([0, 1, 2, 0, 2], codes);
         Assert.Equal(["x", "é", "x\uFFFD"], table.Column("c", codes, null).Categories);
     }
+
+    [Fact]
+    public void Codes_ABatchWithRepeatsAndInvalidBytes_GivesTheCodesOfOneValueAtATime()
+    {
+        // 5,000 strings (1,000 distinct, one of them invalid UTF-8, one empty) in one Arrow-style buffer, looked up in a
+        // scattered order: more values than the pipeline's distance, repeats inside it, and a growing table.
+        var values = Enumerable.Range(0, 5_000).Select(i => (i % 1_000) switch
+        {
+            7 => (byte[])[0x78, 0xFF],
+            8 => [],
+            var k => Encoding.UTF8.GetBytes($"v{k * 7919 % 1_000:d4}"),
+        }).ToArray();
+        var offsets = new int[values.Length + 1];
+        for (var i = 0; i < values.Length; i++)
+        {
+            offsets[i + 1] = offsets[i] + values[i].Length;
+        }
+
+        var data = values.SelectMany(v => v).ToArray();
+        var entries = Enumerable.Range(0, values.Length).Select(i => i * 3_001 % values.Length).ToArray();
+        var one = new Utf8CategoryTable();
+        var expected = new int[values.Length];
+        foreach (var e in entries)
+        {
+            expected[e] = one.Code(values[e]);
+        }
+
+        var batch = new Utf8CategoryTable();
+        var codes = Enumerable.Repeat(-9, values.Length).ToArray();
+        batch.Codes(data, offsets, entries, codes);
+
+        Assert.Equal(expected, codes);
+        Assert.Equal(1_000, batch.Count);
+        Assert.Equal(one.Column("c", expected, null).Categories, batch.Column("c", codes, null).Categories);
+    }
+
+    [Fact]
+    public void Codes_SomeEntries_WritesOnlyTheirPlaces()
+    {
+        var table = new Utf8CategoryTable();
+        var data = "abcab"u8.ToArray();
+        int[] offsets = [0, 1, 2, 3, 4, 5];
+        var codes = new[] { -9, -9, -9, -9, -9 };
+
+        table.Codes(data, offsets, [4, 1, 3], codes);
+
+        Assert.Equal([-9, 0, -9, 1, 0], codes); // "b" first, then "a"; entries 0 and 2 untouched
+        Assert.Equal(["b", "a"], table.Column("c", [0, 1], null).Categories);
+    }
 }
