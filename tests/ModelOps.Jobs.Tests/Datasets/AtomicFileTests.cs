@@ -38,8 +38,7 @@ public sealed class AtomicFileTests : IDisposable
         {
             stream.Write(Encoding.UTF8.GetBytes(new string('x', 100_000)));
             stream.Flush();
-            temporary = ((FileStream)stream).Name;
-            Assert.True(File.Exists(temporary));
+            temporary = Assert.Single(Directory.GetFiles(_folder), f => f != path);
             throw new InvalidOperationException("disk on fire");
         }));
 
@@ -47,6 +46,50 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("old content", File.ReadAllText(path));
         Assert.False(File.Exists(temporary));
         Assert.StartsWith(".data.csv.tmp-", Path.GetFileName(temporary), StringComparison.Ordinal);
+        Assert.Equal(["data.csv"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Write_LargerThanTheFlushAheadSize_WritesEveryByteInOrder()
+    {
+        // 3.5 times the size at which flushes start in the background, in writes of every size from 1 byte on.
+        var path = Target();
+        var content = new byte[(int)(AtomicFile.FlushAheadBytes * 7 / 2)];
+        new Random(7).NextBytes(content);
+
+        AtomicFile.Write(path, stream =>
+        {
+            var written = 0;
+            for (var size = 1; written < content.Length; size = (size * 3) + 1)
+            {
+                var count = Math.Min(size, content.Length - written);
+                stream.Write(content, written, count);
+                written += count;
+            }
+        });
+
+        Assert.Equal(content, File.ReadAllBytes(path));
+        Assert.Equal(["data.csv"], Directory.GetFiles(_folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Write_FailsAfterBackgroundFlushesStarted_KeepsOldFileAndDeletesTemporaryFile()
+    {
+        var path = Target();
+        var chunk = new byte[1 << 20];
+
+        var error = Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, stream =>
+        {
+            for (var i = 0; i < 3 * AtomicFile.FlushAheadBytes / chunk.Length; i++)
+            {
+                stream.Write(chunk);
+            }
+
+            throw new InvalidOperationException("out of rows");
+        }));
+
+        Assert.Equal("out of rows", error.Message);
+        Assert.Equal("old content", File.ReadAllText(path));
         Assert.Equal(["data.csv"], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 
