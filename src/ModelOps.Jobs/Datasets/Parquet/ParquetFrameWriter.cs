@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Apache.Arrow;
 using Apache.Arrow.Types;
 using ModelOps.Core.Data;
@@ -38,9 +39,13 @@ public sealed record ParquetWriteOptions
 /// (never INT96); every column nullable; one row group per <see cref="ParquetWriteOptions.RowGroupSize"/> rows.
 /// </summary>
 /// <remarks>
-/// Each row group's Arrow arrays are made from the frame's columns in bulk (values copied span by span, the validity
-/// bitmap from the frame's null mask, a string column's categories as the UTF-8 it keeps or encoded once per write), and the row group is
-/// written buffered with Arrow's threads on, so its columns are encoded and compressed on the machine's cores.
+/// Each row group's Arrow arrays are written from the frame's columns in bulk (values copied span by span, the validity
+/// bitmap from the frame's null mask, a string column's categories as the UTF-8 it keeps or encoded once per write)
+/// into buffers each column keeps for the whole write, and handed to Arrow as .NET memory (pinned while Arrow reads it, as
+/// the C data export of the Apache.Arrow version pinned here, 23, does; 18 exported native memory only): no native copy of every buffer and no
+/// fresh memory per row group, whose page faults and copies took a quarter of the write's time before. The row group
+/// is written buffered with Arrow's threads on, so its columns are encoded and compressed on the machine's cores; Arrow
+/// has encoded it into its own pages when the call returns, so the buffers are filled again for the next one.
 /// </remarks>
 internal static class ParquetFrameWriter
 {
@@ -80,7 +85,7 @@ internal static class ParquetFrameWriter
             .Build();
         using var arrowProperties = new ArrowWriterPropertiesBuilder().UseThreads(true).Build();
         using var writer = new FileWriter(stream, arrowSchema, properties, arrowProperties, leaveOpen: true);
-        var texts = frame.Columns.Select(c => c is StringColumn strings ? new CategoryBytes(strings) : null).ToArray();
+        var buffers = frame.Columns.Select(c => new ColumnBuffers(c)).ToArray();
         for (var start = 0; start < frame.RowCount || (start == 0 && frame.RowCount == 0); start += options.RowGroupSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -88,7 +93,7 @@ internal static class ParquetFrameWriter
             var arrays = new IArrowArray[frame.ColumnCount];
             for (var c = 0; c < arrays.Length; c++)
             {
-                arrays[c] = ArrayOf(frame[c], start, count, texts[c]);
+                arrays[c] = buffers[c].Array(start, count);
             }
 
             using var batch = new RecordBatch(arrowSchema, arrays, count);
@@ -113,126 +118,137 @@ internal static class ParquetFrameWriter
         var other => throw new NotSupportedException($"Column '{column.Name}' has type {other.ToName()}, which Parquet cannot write."),
     };
 
-    private static IArrowArray ArrayOf(Column column, int start, int count, CategoryBytes? texts)
-    {
-        var (validity, nulls) = Validity(column, start, count);
-        switch (column)
-        {
-            case Float64Column floats:
-                return new DoubleArray(Buffer(floats.Values.Slice(start, count)), validity, count, nulls, 0);
-            case Int64Column longs:
-                return new Int64Array(Buffer(longs.Values.Slice(start, count)), validity, count, nulls, 0);
-            case BoolColumn bools:
-                {
-                    var source = bools.Values.Slice(start, count);
-                    var builder = Zeroed<byte>((count + 7) / 8);
-                    var bits = builder.Span;
-                    for (var i = 0; i < source.Length; i++)
-                    {
-                        if (source[i])
-                        {
-                            bits[i >> 3] |= (byte)(1 << (i & 7));
-                        }
-                    }
-
-                    return new BooleanArray(builder.Build(), validity, count, nulls, 0);
-                }
-
-            case DateTimeColumn dates:
-                {
-                    // As TimestampArray.Builder converts a DateTimeOffset: ticks since 1970 divided by ten, cut towards zero.
-                    var source = dates.Values.Slice(start, count);
-                    var builder = Zeroed<long>(count);
-                    var micros = builder.Span;
-                    var epoch = DateTime.UnixEpoch.Ticks;
-                    for (var i = 0; i < source.Length; i++)
-                    {
-                        micros[i] = (source[i].Ticks - epoch) / TimeSpan.TicksPerMicrosecond;
-                    }
-
-                    return new TimestampArray(Timestamp, builder.Build(), validity, count, nulls, 0);
-                }
-
-            case StringColumn strings:
-                return texts!.Array(strings.Codes.Slice(start, count), validity, nulls);
-            default:
-                throw new NotSupportedException($"Column '{column.Name}' has type {column.Type.ToName()}, which Parquet cannot write.");
-        }
-    }
-
-    /// <summary>The rows' validity bitmap (bit set = a value) and their null count; an empty buffer when none is null.</summary>
-    private static (ArrowBuffer Bitmap, int Nulls) Validity(Column column, int start, int count)
-    {
-        if (column.NullCount == 0)
-        {
-            return (ArrowBuffer.Empty, 0);
-        }
-
-        var builder = Zeroed<byte>((count + 7) / 8);
-        var bits = builder.Span;
-        var nulls = 0;
-        for (var i = 0; i < count; i++)
-        {
-            if (column.IsNull(start + i))
-            {
-                nulls++;
-            }
-            else
-            {
-                bits[i >> 3] |= (byte)(1 << (i & 7));
-            }
-        }
-
-        return nulls == 0 ? (ArrowBuffer.Empty, 0) : (builder.Build(), nulls);
-    }
-
-    /// <summary>The values copied into Arrow's (native, aligned) memory.</summary>
-    private static ArrowBuffer Buffer<T>(ReadOnlySpan<T> values)
-        where T : struct => new ArrowBuffer.Builder<T>(values.Length).Append(values).Build();
-
-    /// <summary>A buffer of <paramref name="length"/> zeros in Arrow's memory, to fill through its span.</summary>
-    private static ArrowBuffer.Builder<T> Zeroed<T>(int length)
-        where T : struct
-    {
-        var builder = new ArrowBuffer.Builder<T>(length).Resize(length);
-        builder.Span.Clear();
-        return builder;
-    }
-
     /// <summary>
-    /// A string column's categories as UTF-8: the column's own bytes when it keeps them (read from a file), otherwise
-    /// encoded once per write; makes each row group's string array. (Handing Arrow a dictionary array of the categories
-    /// a row group uses instead, so that it need not hash the values, made the write slower: docs/benchmarks.md.)
+    /// One column's Arrow arrays, row group after row group, in buffers it keeps for the whole write (grown when a row
+    /// group needs more): values, validity, and a string column's offsets and bytes. A string column's categories are
+    /// the UTF-8 it keeps (read from a file) or are encoded once per write.
     /// </summary>
-    private sealed class CategoryBytes(StringColumn column)
+    private sealed class ColumnBuffers(Column column)
     {
-        private readonly Utf8Categories? _utf8 = column.Utf8;
-        private readonly byte[][] _encoded = column.Utf8 is null ? [.. column.Categories.Select(System.Text.Encoding.UTF8.GetBytes)] : [];
+        private readonly Utf8Categories? _utf8 = (column as StringColumn)?.Utf8;
+        private readonly byte[][] _encoded = column is StringColumn { Utf8: null } strings ? [.. strings.Categories.Select(System.Text.Encoding.UTF8.GetBytes)] : [];
+        private byte[] _values = [];
+        private byte[] _validity = [];
+        private byte[] _offsets = [];
 
-        private ReadOnlySpan<byte> this[int code] => _utf8 is null ? _encoded[code] : _utf8.Bytes(code);
-
-        public StringArray Array(ReadOnlySpan<int> codes, ArrowBuffer validity, int nulls)
+        /// <summary>The Arrow array of rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/>.</summary>
+        public IArrowArray Array(int start, int count)
         {
-            var offsets = Zeroed<int>(codes.Length + 1);
-            var ends = offsets.Span;
+            var (validity, nulls) = Validity(start, count);
+            switch (column)
+            {
+                case Float64Column floats:
+                    return new DoubleArray(Copy(floats.Values.Slice(start, count)), validity, count, nulls, 0);
+                case Int64Column longs:
+                    return new Int64Array(Copy(longs.Values.Slice(start, count)), validity, count, nulls, 0);
+                case BoolColumn bools:
+                    {
+                        var source = bools.Values.Slice(start, count);
+                        var bits = Buffer(ref _values, (count + 7) / 8);
+                        bits.Clear();
+                        for (var i = 0; i < source.Length; i++)
+                        {
+                            if (source[i])
+                            {
+                                bits[i >> 3] |= (byte)(1 << (i & 7));
+                            }
+                        }
+
+                        return new BooleanArray(Arrow(_values, bits.Length), validity, count, nulls, 0);
+                    }
+
+                case DateTimeColumn dates:
+                    {
+                        // As TimestampArray.Builder converts a DateTimeOffset: ticks since 1970 divided by ten, cut towards zero.
+                        var source = dates.Values.Slice(start, count);
+                        var micros = MemoryMarshal.Cast<byte, long>(Buffer(ref _values, count * sizeof(long)));
+                        var epoch = DateTime.UnixEpoch.Ticks;
+                        for (var i = 0; i < source.Length; i++)
+                        {
+                            micros[i] = (source[i].Ticks - epoch) / TimeSpan.TicksPerMicrosecond;
+                        }
+
+                        return new TimestampArray(Timestamp, Arrow(_values, count * sizeof(long)), validity, count, nulls, 0);
+                    }
+
+                case StringColumn strings:
+                    return Strings(strings.Codes.Slice(start, count), validity, nulls);
+                default:
+                    throw new NotSupportedException($"Column '{column.Name}' has type {column.Type.ToName()}, which Parquet cannot write.");
+            }
+        }
+
+        private ReadOnlySpan<byte> Category(int code) => _utf8 is null ? _encoded[code] : _utf8.Bytes(code);
+
+        private StringArray Strings(ReadOnlySpan<int> codes, ArrowBuffer validity, int nulls)
+        {
+            var ends = MemoryMarshal.Cast<byte, int>(Buffer(ref _offsets, (codes.Length + 1) * sizeof(int)));
+            ends[0] = 0;
             var length = 0;
             for (var i = 0; i < codes.Length; i++)
             {
-                length += codes[i] < 0 ? 0 : this[codes[i]].Length;
+                length += codes[i] < 0 ? 0 : Category(codes[i]).Length;
                 ends[i + 1] = length;
             }
 
-            var data = Zeroed<byte>(length);
-            var bytes = data.Span;
+            var bytes = Buffer(ref _values, length);
             for (var i = 0; i < codes.Length; i++)
             {
                 if (codes[i] >= 0)
                 {
-                    this[codes[i]].CopyTo(bytes[ends[i]..]);
+                    Category(codes[i]).CopyTo(bytes[ends[i]..]);
                 }
             }
 
-            return new StringArray(codes.Length, offsets.Build(), data.Build(), validity, nulls, 0);
+            return new StringArray(codes.Length, Arrow(_offsets, (codes.Length + 1) * sizeof(int)), Arrow(_values, length), validity, nulls, 0);
         }
+
+        /// <summary>The rows' validity bitmap (bit set = a value) and their null count; an empty buffer when none is null.</summary>
+        private (ArrowBuffer Bitmap, int Nulls) Validity(int start, int count)
+        {
+            if (column.NullCount == 0)
+            {
+                return (ArrowBuffer.Empty, 0);
+            }
+
+            var bits = Buffer(ref _validity, (count + 7) / 8);
+            bits.Clear();
+            var nulls = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (column.IsNull(start + i))
+                {
+                    nulls++;
+                }
+                else
+                {
+                    bits[i >> 3] |= (byte)(1 << (i & 7));
+                }
+            }
+
+            return nulls == 0 ? (ArrowBuffer.Empty, 0) : (Arrow(_validity, bits.Length), nulls);
+        }
+
+        /// <summary>The values copied into the column's value buffer.</summary>
+        private ArrowBuffer Copy<T>(ReadOnlySpan<T> values)
+            where T : unmanaged
+        {
+            var bytes = MemoryMarshal.AsBytes(values);
+            bytes.CopyTo(Buffer(ref _values, bytes.Length));
+            return Arrow(_values, bytes.Length);
+        }
+
+        /// <summary>The first <paramref name="length"/> bytes of <paramref name="buffer"/>, grown first when shorter (not zeroed).</summary>
+        private static Span<byte> Buffer(ref byte[] buffer, int length)
+        {
+            if (buffer.Length < length)
+            {
+                buffer = GC.AllocateUninitializedArray<byte>(Math.Max(length, buffer.Length + (buffer.Length / 2)));
+            }
+
+            return buffer.AsSpan(0, length);
+        }
+
+        private static ArrowBuffer Arrow(byte[] buffer, int length) => new(buffer.AsMemory(0, length));
     }
 }
