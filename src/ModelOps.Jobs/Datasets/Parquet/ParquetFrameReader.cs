@@ -84,8 +84,11 @@ internal static class ParquetFrameReader
         return new Frame(converters.Select(c => c.Build()));
     }
 
-    /// <summary>One file to read: its selected columns (indices in the file, and fields), and the rows to take from each row group.</summary>
-    private sealed record Part(string File, int[] Indices, Field[] Fields, int[] GroupRows, long[] ColumnBytes)
+    /// <summary>
+    /// One file to read: its count of Parquet leaf columns (for the reader properties), its selected columns (indices in
+    /// the file, and fields), and the rows to take from each row group.
+    /// </summary>
+    private sealed record Part(string File, int LeafColumns, int[] Indices, Field[] Fields, int[] GroupRows, long[] ColumnBytes)
     {
         public int Rows => GroupRows.Sum();
     }
@@ -102,7 +105,7 @@ internal static class ParquetFrameReader
                 break;
             }
 
-            using var reader = Open(file);
+            using var reader = Open(file, null);
             var fields = reader.Schema.FieldsList;
             var indices = Select(file, fields, options.Columns);
             var selected = indices.Select(i => fields[i]).ToArray();
@@ -132,7 +135,7 @@ internal static class ParquetFrameReader
                 }
             }
 
-            parts.Add(new Part(file, indices, selected, groupRows, columnBytes));
+            parts.Add(new Part(file, metadata.FileMetaData.NumColumns, indices, selected, groupRows, columnBytes));
         }
 
         return parts;
@@ -164,7 +167,7 @@ internal static class ParquetFrameReader
         {
             try
             {
-                using var reader = Open(part.File);
+                using var reader = Open(part.File, part.LeafColumns);
                 int taken;
                 while (Volatile.Read(ref failure) is null && (taken = Interlocked.Increment(ref next)) < order.Length)
                 {
@@ -225,7 +228,12 @@ internal static class ParquetFrameReader
         }
     }
 
-    private static FileReader Open(string file)
+    /// <summary>
+    /// Opens <paramref name="file"/> with strings read through their dictionary where a column chunk has one (one
+    /// string per distinct value), given the file's <paramref name="leafColumns"/>; without reader properties (for the
+    /// footer only) when <see langword="null"/>.
+    /// </summary>
+    private static FileReader Open(string file, int? leafColumns)
     {
         if (!File.Exists(file))
         {
@@ -234,11 +242,9 @@ internal static class ParquetFrameReader
 
         try
         {
-            // Strings are read through their dictionary when the column chunk has one (one string per distinct value).
-            int columns;
-            using (var metadata = new ParquetFileReader(file))
+            if (leafColumns is not { } columns)
             {
-                columns = metadata.FileMetaData.NumColumns;
+                return new FileReader(file);
             }
 
             using var properties = ArrowReaderProperties.GetDefault();

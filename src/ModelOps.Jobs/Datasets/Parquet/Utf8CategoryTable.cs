@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -40,8 +41,13 @@ internal sealed class Utf8CategoryTable
     /// <summary>How many values ahead <see cref="Codes"/> prefetches the bytes a value's slot points at.</summary>
     private const int BytesDistance = 8;
 
-    /// <summary>Two words per slot: <c>hash &lt;&lt; 32 | entry + 1</c> (0: empty) and <c>start &lt;&lt; 32 | length</c>.</summary>
-    private long[] _slots = new long[2 * 64];
+    /// <summary>
+    /// Two words per slot: <c>hash &lt;&lt; 32 | entry + 1</c> (0: empty) and <c>start &lt;&lt; 32 | length</c>. Rented
+    /// from the shared pool and returned by <see cref="Column"/>: the slots are the one array the column does not keep
+    /// (32 MB for a million distinct values), and memory Linux has to hand out afresh costs about 0.6 ms a megabyte on
+    /// the first write here, so a process reading one file after another reuses them.
+    /// </summary>
+    private long[] _slots = EmptySlots(64);
     private int[] _codes = new int[32];
     private int[] _starts = new int[33];
     private byte[] _bytes = new byte[1024];
@@ -51,10 +57,15 @@ internal sealed class Utf8CategoryTable
     /// <summary>The distinct strings so far.</summary>
     public int Count => _categoryCount;
 
-    /// <summary>The column of <paramref name="codes"/> into the distinct strings (in order of first appearance).</summary>
-    public StringColumn Column(string name, int[] codes, ulong[]? nulls) => _strings is null
-        ? new StringColumn(name, codes, new Utf8Categories(_bytes, _starts, _entries), nulls)
-        : new StringColumn(name, codes, [.. _strings], nulls);
+    /// <summary>The column of <paramref name="codes"/> into the distinct strings (in order of first appearance); the table must not be used afterwards.</summary>
+    public StringColumn Column(string name, int[] codes, ulong[]? nulls)
+    {
+        ArrayPool<long>.Shared.Return(_slots);
+        _slots = [];
+        return _strings is null
+            ? new StringColumn(name, codes, new Utf8Categories(_bytes, _starts, _entries), nulls)
+            : new StringColumn(name, codes, [.. _strings], nulls);
+    }
 
     /// <summary>
     /// Makes room for about <paramref name="entries"/> distinct values of <paramref name="bytes"/> bytes in all, so that a
@@ -213,11 +224,10 @@ internal sealed class Utf8CategoryTable
         }
     }
 
-    /// <summary>Moves the entries into <paramref name="count"/> slots (a power of two).</summary>
+    /// <summary>Moves the entries into <paramref name="count"/> slots (a power of two, so the pool's array has that length).</summary>
     private void Rehash(int count)
     {
-        var slots = HugePages.AllocateUninitialized<long>(2 * count);
-        slots.AsSpan().Clear();
+        var slots = EmptySlots(count);
         var mask = count - 1;
         for (var from = 0; from < _slots.Length; from += 2)
         {
@@ -237,7 +247,17 @@ internal sealed class Utf8CategoryTable
             slots[(2 * slot) + 1] = _slots[from + 1];
         }
 
+        ArrayPool<long>.Shared.Return(_slots);
         _slots = slots;
+    }
+
+    /// <summary><paramref name="count"/> empty slots (a power of two) from the pool.</summary>
+    private static long[] EmptySlots(int count)
+    {
+        var slots = ArrayPool<long>.Shared.Rent(2 * count);
+        HugePages.Advise(slots);
+        slots.AsSpan().Clear();
+        return slots;
     }
 
     /// <summary>A copy of <paramref name="array"/> with room for <paramref name="length"/> elements.</summary>
