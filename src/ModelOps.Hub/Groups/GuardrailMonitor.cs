@@ -11,7 +11,8 @@ namespace ModelOps.Hub.Groups;
 /// (from the hub's poll loop, <see cref="RoutingSnapshots"/>): the group's analytics from its statistics (every row of
 /// each version, as the served report), each rule against each Challenger with traffic (<see cref="GroupGuardrail.Evaluate"/>),
 /// and a tripped one takes the Challenger's traffic in one audited transaction (<see cref="IGroupStore.TakeTrafficAsync"/>),
-/// logs a warning and sends an alert (<see cref="HubOptions.AlertWebhook"/>). Several hubs on one database may check
+/// has the routing table rebuilt, logs a warning and sends an alert (<see cref="HubOptions.AlertWebhook"/>): when the
+/// alert arrives, this hub no longer routes to the Challenger. Several hubs on one database may check
 /// at once: the store changes the split once, the others find nothing left to take.
 /// </summary>
 internal sealed partial class GuardrailMonitor(IGroupStore groups, GroupReports reports, HubOptions options, ILogger<GuardrailMonitor> logger) : IAsyncDisposable
@@ -20,17 +21,18 @@ internal sealed partial class GuardrailMonitor(IGroupStore groups, GroupReports 
     private DateTimeOffset _due = DateTimeOffset.MinValue;
 
     /// <summary>Checks every group's guardrails when the interval has passed since the last check.</summary>
-    /// <returns>Whether a rule took traffic (the routing table is then stale).</returns>
-    public async Task<bool> CheckIfDueAsync(RoutingTable table, CancellationToken cancellationToken)
+    /// <param name="table">The routing table whose groups are checked.</param>
+    /// <param name="reroute">Rebuilds the routing table; called after a rule took traffic, before its alert is sent.</param>
+    /// <param name="cancellationToken">Stops the check.</param>
+    public async Task CheckIfDueAsync(RoutingTable table, Func<CancellationToken, Task> reroute, CancellationToken cancellationToken)
     {
         var now = options.TimeProvider.GetUtcNow();
         if (now < _due)
         {
-            return false;
+            return;
         }
 
         _due = now + options.GuardrailInterval;
-        var changed = false;
         foreach (var route in table.Groups.Values)
         {
             var group = route.Group;
@@ -41,22 +43,19 @@ internal sealed partial class GuardrailMonitor(IGroupStore groups, GroupReports 
 
             try
             {
-                changed |= await CheckAsync(group, cancellationToken).ConfigureAwait(false);
+                await CheckAsync(group, reroute, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception error) when (!cancellationToken.IsCancellationRequested)
             {
                 LogCheckFailed(logger, error, group.Name);
             }
         }
-
-        return changed;
     }
 
-    private async Task<bool> CheckAsync(ModelGroup group, CancellationToken cancellationToken)
+    private async Task CheckAsync(ModelGroup group, Func<CancellationToken, Task> reroute, CancellationToken cancellationToken)
     {
         var champion = group.Champion;
         var report = await reports.ServedAsync(group, null, null, TimeSpan.FromDays(1), AnalyticsDefaults.Confidence, cancellationToken).ConfigureAwait(false);
-        var changed = false;
         foreach (var trip in GroupGuardrail.Evaluate(group, group.Guardrails, report))
         {
             if (await groups.TakeTrafficAsync(group.Name, trip, cancellationToken).ConfigureAwait(false) is null)
@@ -64,7 +63,7 @@ internal sealed partial class GuardrailMonitor(IGroupStore groups, GroupReports 
                 continue;
             }
 
-            changed = true;
+            await reroute(cancellationToken).ConfigureAwait(false);
             var message = $"group '{group.Name}': {trip.Model} version {trip.Version} lost its traffic to the champion {champion.Model} version {champion.Version} and is now a shadow: {trip.Reason}";
             LogTripped(logger, trip.Rule.Kind, message);
             if (_webhook is not null)
@@ -72,8 +71,6 @@ internal sealed partial class GuardrailMonitor(IGroupStore groups, GroupReports 
                 await _webhook.NotifyAsync($"Guardrail {trip.Rule.Kind} tripped", message, cancellationToken).ConfigureAwait(false);
             }
         }
-
-        return changed;
     }
 
     public async ValueTask DisposeAsync()

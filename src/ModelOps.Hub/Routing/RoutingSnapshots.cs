@@ -63,18 +63,22 @@ internal sealed partial class RoutingSnapshots(IGroupStore hub, ModelCache model
                 LogRefreshFailed(logger, error);
             }
 
-            // The same loop checks the groups' guardrails (every GuardrailInterval); a rule that took traffic changed the split.
-            if (await guardrails.CheckIfDueAsync(Current, stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await RefreshAsync(force: false, stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception error) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogRefreshFailed(logger, error);
-                }
-            }
+            // The same loop checks the groups' guardrails (every GuardrailInterval); a rule that took traffic changed
+            // the split, and the table is rebuilt before its alert goes out.
+            await guardrails.CheckIfDueAsync(Current, RerouteAsync, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Rebuilds the table after a guardrail took traffic; a failure is logged and the next poll tries again.</summary>
+    private async Task RerouteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshAsync(force: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogRefreshFailed(logger, error);
         }
     }
 

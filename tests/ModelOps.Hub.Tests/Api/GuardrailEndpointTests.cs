@@ -52,7 +52,7 @@ public sealed class GuardrailEndpointTests() : HubTests(new SqliteHub()), IDispo
         Assert.StartsWith("the champion is better on squared_error: the challenger's mean loss is higher by 2500, anytime-valid 95 % interval [2500, 2500] over ", reason);
         Assert.Equal("champion_better", audit.GetProperty("detail").GetProperty("comparison").GetProperty("verdict").GetString());
 
-        // The alert follows the committed change: wait for it.
+        // The alert follows the committed change and the rebuilt routing table: wait for it; then no request reaches v2.
         while (_webhook.Requests.Count == 0 && DateTimeOffset.UtcNow < deadline.AddSeconds(10))
         {
             await Task.Delay(50);
