@@ -37,6 +37,7 @@ internal static class ParquetBench
             ("arrow_columns", () => LibraryReads.Arrow(parquet, threads: false)),
             ("arrow_columns_threads", () => LibraryReads.Arrow(parquet, threads: true)),
             ("arrow_columns_by_column", () => LibraryReads.ArrowByColumn(parquet)),
+            ("arrow_columns_kept", () => LibraryReads.ArrowByColumn(parquet, keep: true)),
             ("parquetsharp_logical", () => LibraryReads.Logical(parquet)),
             ("parquetnet_read", () => LibraryReads.ParquetNet(parquet)),
             ("parquetnet_frame", () => ParquetNetFrameRead.Read(parquet).RowCount),
