@@ -45,8 +45,10 @@ public sealed record ParquetWriteOptions
 /// into buffers each column keeps for the whole write, and handed to Arrow as .NET memory (pinned while Arrow reads it, as
 /// the C data export of the Apache.Arrow version pinned here, 23, does; 18 exported native memory only): no native copy of every buffer and no
 /// fresh memory per row group, whose page faults and copies took a quarter of the write's time before. The row group
-/// is written buffered with Arrow's threads on, so its columns are encoded and compressed on the machine's cores; Arrow
-/// has encoded it into its own pages when the call returns, so the buffers are filled again for the next one.
+/// is written buffered with Arrow's threads on, so its columns are encoded and compressed on the machine's cores, and
+/// on a pool thread while this thread fills the next row group's arrays into the columns' other set of buffers
+/// (Arrow has encoded a row group into its own pages when its write returns, so a set is filled again only after
+/// that): the filling no longer waits for the encoding, nor the encoding for the filling.
 /// </remarks>
 internal static class ParquetFrameWriter
 {
@@ -101,25 +103,57 @@ internal static class ParquetFrameWriter
         }
     }
 
+    /// <summary>
+    /// Writes the row groups in order, each on a pool thread while this thread fills the next one's arrays into the
+    /// other of the columns' two sets of buffers: a set is filled again only after Arrow has encoded the row group that
+    /// used it.
+    /// </summary>
     private static void WriteRowGroups(FileWriter writer, Schema arrowSchema, Frame frame, ColumnBuffers[] buffers, int rowGroupSize, CancellationToken cancellationToken)
     {
-        for (var start = 0; start < frame.RowCount || (start == 0 && frame.RowCount == 0); start += rowGroupSize)
+        Task written = Task.CompletedTask;
+        RecordBatch? writing = null;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var count = Math.Min(rowGroupSize, frame.RowCount - start);
-            var arrays = new IArrowArray[frame.ColumnCount];
-            for (var c = 0; c < arrays.Length; c++)
+            var set = 0;
+            for (var start = 0; start < frame.RowCount || (start == 0 && frame.RowCount == 0); start += rowGroupSize, set ^= 1)
             {
-                arrays[c] = buffers[c].Array(start, count);
+                cancellationToken.ThrowIfCancellationRequested();
+                var count = Math.Min(rowGroupSize, frame.RowCount - start);
+                var arrays = new IArrowArray[frame.ColumnCount];
+                for (var c = 0; c < arrays.Length; c++)
+                {
+                    arrays[c] = buffers[c].Array(start, count, set);
+                }
+
+                var batch = new RecordBatch(arrowSchema, arrays, count);
+                written.GetAwaiter().GetResult();
+                writing?.Dispose();
+                writing = batch;
+                written = Task.Run(() =>
+                {
+                    writer.NewBufferedRowGroup();
+                    writer.WriteBufferedRecordBatch(batch);
+                }, CancellationToken.None);
+                if (frame.RowCount == 0)
+                {
+                    break;
+                }
             }
 
-            using var batch = new RecordBatch(arrowSchema, arrays, count);
-            writer.NewBufferedRowGroup();
-            writer.WriteBufferedRecordBatch(batch);
-            if (frame.RowCount == 0)
+            written.GetAwaiter().GetResult();
+        }
+        finally
+        {
+            try
             {
-                break;
+                written.Wait(CancellationToken.None);
             }
+            catch (AggregateException)
+            {
+                // Thrown above when it mattered; an error of this thread matters more.
+            }
+
+            writing?.Dispose();
         }
     }
 
@@ -134,8 +168,8 @@ internal static class ParquetFrameWriter
     };
 
     /// <summary>
-    /// One column's Arrow arrays, row group after row group, in buffers it keeps for the whole write (grown when a row
-    /// group needs more): values, validity, and a string column's offsets and bytes, rented from the shared array pool
+    /// One column's Arrow arrays, row group after row group, in two sets of buffers it keeps for the whole write (one
+    /// filled while Arrow encodes from the other; grown when a row group needs more): values, validity, and a string column's offsets and bytes, rented from the shared array pool
     /// and given back by <see cref="Return"/> (memory the kernel hands out afresh costs about 0.6 ms a megabyte on its
     /// first write on the bench machine, and a process writing one file after another reuses them). A string column's
     /// categories are the UTF-8 it keeps (read from a file) or are encoded once per write.
@@ -144,24 +178,24 @@ internal static class ParquetFrameWriter
     {
         private readonly Utf8Categories? _utf8 = (column as StringColumn)?.Utf8;
         private readonly byte[][] _encoded = column is StringColumn { Utf8: null } strings ? [.. strings.Categories.Select(System.Text.Encoding.UTF8.GetBytes)] : [];
-        private byte[] _values = [];
-        private byte[] _validity = [];
-        private byte[] _offsets = [];
+        private readonly byte[][] _values = [[], []];
+        private readonly byte[][] _validity = [[], []];
+        private readonly byte[][] _offsets = [[], []];
 
-        /// <summary>The Arrow array of rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/>.</summary>
-        public IArrowArray Array(int start, int count)
+        /// <summary>The Arrow array of rows <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/>, in buffer set <paramref name="set"/> (0 or 1).</summary>
+        public IArrowArray Array(int start, int count, int set)
         {
-            var (validity, nulls) = Validity(start, count);
+            var (validity, nulls) = Validity(start, count, set);
             switch (column)
             {
                 case Float64Column floats:
-                    return new DoubleArray(Copy(floats.Values.Slice(start, count)), validity, count, nulls, 0);
+                    return new DoubleArray(Copy(floats.Values.Slice(start, count), set), validity, count, nulls, 0);
                 case Int64Column longs:
-                    return new Int64Array(Copy(longs.Values.Slice(start, count)), validity, count, nulls, 0);
+                    return new Int64Array(Copy(longs.Values.Slice(start, count), set), validity, count, nulls, 0);
                 case BoolColumn bools:
                     {
                         var source = bools.Values.Slice(start, count);
-                        var bits = Buffer(ref _values, (count + 7) / 8);
+                        var bits = Buffer(ref _values[set], (count + 7) / 8);
                         bits.Clear();
                         for (var i = 0; i < source.Length; i++)
                         {
@@ -171,25 +205,25 @@ internal static class ParquetFrameWriter
                             }
                         }
 
-                        return new BooleanArray(Arrow(_values, bits.Length), validity, count, nulls, 0);
+                        return new BooleanArray(Arrow(_values[set], bits.Length), validity, count, nulls, 0);
                     }
 
                 case DateTimeColumn dates:
                     {
                         // As TimestampArray.Builder converts a DateTimeOffset: ticks since 1970 divided by ten, cut towards zero.
                         var source = dates.Values.Slice(start, count);
-                        var micros = MemoryMarshal.Cast<byte, long>(Buffer(ref _values, count * sizeof(long)));
+                        var micros = MemoryMarshal.Cast<byte, long>(Buffer(ref _values[set], count * sizeof(long)));
                         var epoch = DateTime.UnixEpoch.Ticks;
                         for (var i = 0; i < source.Length; i++)
                         {
                             micros[i] = (source[i].Ticks - epoch) / TimeSpan.TicksPerMicrosecond;
                         }
 
-                        return new TimestampArray(Timestamp, Arrow(_values, count * sizeof(long)), validity, count, nulls, 0);
+                        return new TimestampArray(Timestamp, Arrow(_values[set], count * sizeof(long)), validity, count, nulls, 0);
                     }
 
                 case StringColumn strings:
-                    return Strings(strings.Codes.Slice(start, count), validity, nulls);
+                    return Strings(strings.Codes.Slice(start, count), validity, nulls, set);
                 default:
                     throw new NotSupportedException($"Column '{column.Name}' has type {column.Type.ToName()}, which Parquet cannot write.");
             }
@@ -197,9 +231,9 @@ internal static class ParquetFrameWriter
 
         private ReadOnlySpan<byte> Category(int code) => _utf8 is null ? _encoded[code] : _utf8.Bytes(code);
 
-        private StringArray Strings(ReadOnlySpan<int> codes, ArrowBuffer validity, int nulls)
+        private StringArray Strings(ReadOnlySpan<int> codes, ArrowBuffer validity, int nulls, int set)
         {
-            var ends = MemoryMarshal.Cast<byte, int>(Buffer(ref _offsets, (codes.Length + 1) * sizeof(int)));
+            var ends = MemoryMarshal.Cast<byte, int>(Buffer(ref _offsets[set], (codes.Length + 1) * sizeof(int)));
             ends[0] = 0;
             var length = 0;
             for (var i = 0; i < codes.Length; i++)
@@ -208,7 +242,7 @@ internal static class ParquetFrameWriter
                 ends[i + 1] = length;
             }
 
-            var bytes = Buffer(ref _values, length);
+            var bytes = Buffer(ref _values[set], length);
             for (var i = 0; i < codes.Length; i++)
             {
                 if (codes[i] >= 0)
@@ -217,18 +251,18 @@ internal static class ParquetFrameWriter
                 }
             }
 
-            return new StringArray(codes.Length, Arrow(_offsets, (codes.Length + 1) * sizeof(int)), Arrow(_values, length), validity, nulls, 0);
+            return new StringArray(codes.Length, Arrow(_offsets[set], (codes.Length + 1) * sizeof(int)), Arrow(_values[set], length), validity, nulls, 0);
         }
 
         /// <summary>The rows' validity bitmap (bit set = a value) and their null count; an empty buffer when none is null.</summary>
-        private (ArrowBuffer Bitmap, int Nulls) Validity(int start, int count)
+        private (ArrowBuffer Bitmap, int Nulls) Validity(int start, int count, int set)
         {
             if (column.NullCount == 0)
             {
                 return (ArrowBuffer.Empty, 0);
             }
 
-            var bits = Buffer(ref _validity, (count + 7) / 8);
+            var bits = Buffer(ref _validity[set], (count + 7) / 8);
             bits.Clear();
             var nulls = 0;
             for (var i = 0; i < count; i++)
@@ -243,30 +277,33 @@ internal static class ParquetFrameWriter
                 }
             }
 
-            return nulls == 0 ? (ArrowBuffer.Empty, 0) : (Arrow(_validity, bits.Length), nulls);
+            return nulls == 0 ? (ArrowBuffer.Empty, 0) : (Arrow(_validity[set], bits.Length), nulls);
         }
 
         /// <summary>The values copied into the column's value buffer.</summary>
-        private ArrowBuffer Copy<T>(ReadOnlySpan<T> values)
+        private ArrowBuffer Copy<T>(ReadOnlySpan<T> values, int set)
             where T : unmanaged
         {
             var bytes = MemoryMarshal.AsBytes(values);
-            bytes.CopyTo(Buffer(ref _values, bytes.Length));
-            return Arrow(_values, bytes.Length);
+            bytes.CopyTo(Buffer(ref _values[set], bytes.Length));
+            return Arrow(_values[set], bytes.Length);
         }
 
         /// <summary>Gives the buffers back to the pool; the column must not be used afterwards.</summary>
         public void Return()
         {
-            foreach (var buffer in new[] { _values, _validity, _offsets })
+            foreach (var buffers in new[] { _values, _validity, _offsets })
             {
-                if (buffer.Length > 0)
+                for (var set = 0; set < buffers.Length; set++)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    if (buffers[set].Length > 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffers[set]);
+                    }
+
+                    buffers[set] = [];
                 }
             }
-
-            (_values, _validity, _offsets) = ([], [], []);
         }
 
         /// <summary>The first <paramref name="length"/> bytes of <paramref name="buffer"/>, replaced by a larger one from the pool first when shorter (not zeroed).</summary>

@@ -35,6 +35,56 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Write_EveryTypeOverManyRowGroups_EachRowGroupKeepsItsOwnValues()
+    {
+        // Row groups of 7 rows and 3 of every 11 rows null: consecutive row groups (written while the next one's arrays
+        // are filled, from two sets of buffers) differ in values, lengths and nulls.
+        var path = Path.Combine(_folder, "many.parquet");
+        var rows = Enumerable.Range(0, 1_000).ToArray();
+        bool Null(int r, int c) => (r + c) % 11 < 3;
+        var frame = new Frame(
+            new Int64Column("i", [.. rows.Select(r => Null(r, 0) ? null : (long?)(r * 7919L))]),
+            new Float64Column("f", [.. rows.Select(r => Null(r, 1) ? null : (double?)(r / 3.0))]),
+            new BoolColumn("b", [.. rows.Select(r => Null(r, 2) ? null : (bool?)(r % 3 == 0))]),
+            new DateTimeColumn("t", [.. rows.Select(r => Null(r, 3) ? null : (DateTime?)new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(r * 37))]),
+            new StringColumn("s", [.. rows.Select(r => Null(r, 4) ? null : new string((char)('a' + (r % 26)), 1 + (r % 13)))]));
+
+        Dataset.WriteParquet(path, frame, new ParquetWriteOptions { RowGroupSize = 7 });
+
+        AssertFramesEqual(frame, Dataset.ReadParquet(path));
+    }
+
+    [Fact]
+    public void Write_StreamFailsMidway_ThrowsTheStreamsErrorAndWritesNoMore()
+    {
+        var frame = new Frame(new Int64Column("i", [.. Enumerable.Range(0, 50_000).Select(r => (long?)r)]));
+        using var stream = new FailingStream(after: 20_000);
+
+        var error = Assert.ThrowsAny<Exception>(() => ParquetFrameWriter.Write(stream, frame, new ParquetWriteOptions { RowGroupSize = 1_000 }, CancellationToken.None));
+
+        Assert.Contains("disk full", error.ToString(), StringComparison.Ordinal);
+        var written = stream.Length;
+        Thread.Sleep(200);
+        Assert.Equal(written, stream.Length); // nothing goes on writing in the background
+    }
+
+    /// <summary>A stream that takes <c>after</c> bytes, then fails every write.</summary>
+    private sealed class FailingStream(int after) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Length + count > after)
+            {
+                throw new IOException("disk full");
+            }
+
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+    }
+
+    [Fact]
     public void RowGroups_LimitAndColumns_ReadOnlyWhatIsAsked()
     {
         var path = Path.Combine(_folder, "groups.parquet");
