@@ -173,30 +173,36 @@ internal abstract class ArrowColumnConverter(string name)
         };
     }
 
-    /// <summary>A column of fixed-size values: one array for every row of the read.</summary>
+    /// <summary>
+    /// A column of fixed-size values: one array for every row of the read, allocated (and its memory made ready,
+    /// <see cref="HugePages"/>) by the first batch, so on the core that reads the column.
+    /// </summary>
     private abstract class ValueConverter<T>(string name, int rows) : ArrowColumnConverter(name)
         where T : unmanaged
     {
         // Every row is written (a value, or the null value), so the array need not be zeroed first.
-        private T[] _values = HugePages.AllocateUninitialized<T>(rows);
+        private T[]? _values;
 
         protected abstract T NullValue { get; }
 
+        private T[] Values => _values ??= HugePages.AllocateUninitialized<T>(rows);
+
         /// <summary>The rows this batch writes.</summary>
-        protected Span<T> Target(int count) => _values.AsSpan(Count, count);
+        protected Span<T> Target(int count) => Values.AsSpan(Count, count);
 
         /// <summary>Marks the batch's null rows and stores <see cref="NullValue"/> in them (Arrow leaves their slots undefined).</summary>
         protected bool Nulls(IArrowArray array, int count) =>
-            CopyNulls(array, count, _values.Length, (Values: _values, Start: Count, Null: NullValue), static (s, i) => s.Values[s.Start + i] = s.Null);
+            CopyNulls(array, count, rows, (Values, Start: Count, Null: NullValue), static (s, i) => s.Values[s.Start + i] = s.Null);
 
         public override Column Build()
         {
-            if (_values.Length != Count)
+            var values = Count == 0 ? [] : Values;
+            if (values.Length != Count)
             {
-                System.Array.Resize(ref _values, Count);
+                System.Array.Resize(ref values, Count);
             }
 
-            return Create(Name, _values, SealNulls());
+            return Create(Name, values, SealNulls());
         }
 
         protected abstract Column Create(string name, T[] values, ulong[]? nulls);
@@ -416,30 +422,33 @@ internal abstract class ArrowColumnConverter(string name)
         private const int Unmapped = -2;
 
         private readonly Utf8CategoryTable _table = new();
-        private int[] _codes;
+        private readonly int _rows;
+        private int[]? _codes; // allocated by the first batch, as a ValueConverter's values
         private int[] _map = [];
         private int[] _needed = [];
 
         public StringConverter(string name, int rows)
             : base(name)
         {
-            _codes = HugePages.AllocateUninitialized<int>(rows);
+            _rows = rows;
         }
 
         public override string Type => "string";
 
         public override Column Build()
         {
-            if (_codes.Length != Count)
+            var codes = Count == 0 ? [] : _codes!;
+            if (codes.Length != Count)
             {
-                System.Array.Resize(ref _codes, Count);
+                System.Array.Resize(ref codes, Count);
             }
 
-            return _table.Column(Name, _codes, SealNulls());
+            return _table.Column(Name, codes, SealNulls());
         }
 
         private protected override void Convert(IArrowArray array, int count)
         {
+            _codes ??= HugePages.AllocateUninitialized<int>(_rows);
             var codes = _codes.AsSpan(Count, count);
             if (array is DictionaryArray dictionary)
             {
@@ -474,7 +483,7 @@ internal abstract class ArrowColumnConverter(string name)
             {
                 if (codes[i] < 0)
                 {
-                    SetNull(_codes.Length, i);
+                    SetNull(_rows, i);
                 }
             }
         }
@@ -497,7 +506,7 @@ internal abstract class ArrowColumnConverter(string name)
                 // A first batch of nearly all distinct values (ids, keys): the whole read will be, so size the table
                 // for it once instead of doubling it a dozen times. Other columns grow as they need (a column whose
                 // first batch is 75 % distinct may hold only a tenth as many values as rows).
-                var expected = Math.Min(_codes.Length, (int)((long)words.Length * _codes.Length / array.Length));
+                var expected = Math.Min(_rows, (int)((long)words.Length * _rows / array.Length));
                 _table.Reserve(expected, (long)((double)first.Values.Length / words.Length * expected * 1.1));
             }
 

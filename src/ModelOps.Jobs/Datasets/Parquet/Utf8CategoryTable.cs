@@ -255,7 +255,7 @@ internal sealed class Utf8CategoryTable
     private static long[] EmptySlots(int count)
     {
         var slots = ArrayPool<long>.Shared.Rent(2 * count);
-        HugePages.Advise(slots);
+        HugePages.Prepare(slots);
         slots.AsSpan().Clear();
         return slots;
     }
@@ -269,10 +269,50 @@ internal sealed class Utf8CategoryTable
         return grown;
     }
 
-    private static int Hash(ReadOnlySpan<byte> utf8)
+    /// <summary>
+    /// A 31-bit hash of <paramref name="utf8"/>: eight bytes at a time (the last eight overlapping the ones before when
+    /// the length is not a multiple of 8), each word mixed in with a multiply, then the bits folded down. About a third
+    /// of the cost of <see cref="HashCode.AddBytes"/> on the 16-25 byte strings of ids and e-mail addresses, which is
+    /// most of what a lookup computes; the table only needs the low bits spread (its slot) and the high bits to tell
+    /// values apart before comparing bytes.
+    /// </summary>
+    internal static int Hash(ReadOnlySpan<byte> utf8)
     {
-        var hash = default(HashCode);
-        hash.AddBytes(utf8);
-        return hash.ToHashCode() & int.MaxValue;
+        const ulong Multiplier = 0x9E3779B97F4A7C15UL;
+        ref var start = ref MemoryMarshal.GetReference(utf8);
+        var length = utf8.Length;
+        ulong hash;
+        if (length >= 8)
+        {
+            hash = (ulong)length * Multiplier;
+            for (var i = 0; i < length - 8; i += 8)
+            {
+                hash = Mix(hash ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, i)));
+            }
+
+            hash = Mix(hash ^ Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, length - 8)));
+        }
+        else if (length >= 4)
+        {
+            var first = Unsafe.ReadUnaligned<uint>(ref start);
+            var last = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, length - 4));
+            hash = Mix((((ulong)first << 32) | last) ^ ((ulong)length * Multiplier));
+        }
+        else if (length > 0)
+        {
+            var bytes = start | ((uint)Unsafe.Add(ref start, length / 2) << 8) | ((uint)Unsafe.Add(ref start, length - 1) << 16);
+            hash = Mix(bytes ^ ((ulong)length * Multiplier));
+        }
+        else
+        {
+            hash = Multiplier;
+        }
+
+        hash ^= hash >> 29;
+        hash *= 0xBF58476D1CE4E5B9UL;
+        hash ^= hash >> 32;
+        return (int)hash & int.MaxValue;
+
+        static ulong Mix(ulong value) => BitOperations.RotateLeft(value * Multiplier, 31) * 0x94D049BB133111EBUL;
     }
 }

@@ -2,7 +2,7 @@ using ModelOps.Core.Interop.Linux;
 
 namespace ModelOps.Core.Tests.Interop.Linux;
 
-/// <summary>Large arrays advised for transparent huge pages: ordinary arrays whatever the kernel does with the advice.</summary>
+/// <summary>Large arrays advised for transparent huge pages and populated: ordinary arrays whatever the kernel does with the advice.</summary>
 public sealed class HugePagesTests
 {
     [Theory]
@@ -19,5 +19,20 @@ public sealed class HugePagesTests
 
         Assert.Equal(length, array.Length);
         Assert.True(array.Select((value, i) => value == i * 3L).All(equal => equal));
+    }
+
+    [Fact]
+    public void Prepare_AnArrayAlreadyWritten_KeepsItsValues()
+    {
+        // An array reused from a pool has its pages already: making them ready again must not touch what they hold.
+        var array = new long[3_000_000];
+        for (var i = 0; i < array.Length; i++)
+        {
+            array[i] = (i * 7L) - 5;
+        }
+
+        HugePages.Prepare(array);
+
+        Assert.True(array.Select((value, i) => value == (i * 7L) - 5).All(equal => equal));
     }
 }

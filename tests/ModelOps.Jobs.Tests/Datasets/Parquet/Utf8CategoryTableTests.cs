@@ -35,6 +35,53 @@ public sealed class Utf8CategoryTableTests
     }
 
     [Fact]
+    public void Code_ValuesOfEveryLengthDifferingInOneByte_AreEachTheirOwnCategory()
+    {
+        // Lengths 0 to 40 cover each branch of the hash (under 4 bytes, 4 to 7, whole words and a last overlapping word),
+        // and values of one length differ in a single byte at each position.
+        var table = new Utf8CategoryTable();
+        var texts = Enumerable.Range(0, 41)
+            .SelectMany(length => Enumerable.Range(0, Math.Max(1, length)).Select(at => string.Create(length, at, (chars, place) =>
+            {
+                chars.Fill('x');
+                if (chars.Length > 0)
+                {
+                    chars[place] = 'y';
+                }
+            })))
+            .Prepend("x")
+            .Distinct()
+            .ToArray();
+
+        var codes = texts.Select(text => table.Code(Encoding.UTF8.GetBytes(text))).ToArray();
+        var again = texts.Select(text => table.Code(Encoding.UTF8.GetBytes(text))).ToArray();
+
+        Assert.Equal(Enumerable.Range(0, texts.Length), codes);
+        Assert.Equal(codes, again);
+        Assert.Equal(texts, table.Column("c", codes, null).Categories);
+    }
+
+    [Fact]
+    public void Hash_SimilarValues_SpreadOverTheSlotsAsRandomNumbersWould()
+    {
+        // 100,000 e-mail-like values differing in a few digits, and as many 8-byte ids, into 262,144 slots (the table's
+        // size for them): random numbers fill 1 - e^(-100000/262144) = 31.7 % of the slots; a hash that let similar
+        // values share low bits would fill far fewer, and each lookup would probe a long run.
+        const int Slots = 1 << 18;
+        string[][] sets =
+        [
+            [.. Enumerable.Range(0, 100_000).Select(i => $"user{i:D6}@example.org")],
+            [.. Enumerable.Range(0, 100_000).Select(i => $"{i:x8}")],
+        ];
+
+        foreach (var set in sets)
+        {
+            var filled = set.Select(text => Utf8CategoryTable.Hash(Encoding.UTF8.GetBytes(text)) & (Slots - 1)).Distinct().Count();
+            Assert.InRange(filled / (double)Slots, 0.31, 0.33);
+        }
+    }
+
+    [Fact]
     public void Reserve_AfterSomeValues_KeepsTheirCodesAndBytes()
     {
         var table = new Utf8CategoryTable();
