@@ -19,19 +19,8 @@ internal static class LibraryReads
     /// </summary>
     public static long Arrow(string path, bool threads, long[]? nonNull = null)
     {
-        int columns;
-        using (var metadata = new ParquetFileReader(path))
-        {
-            columns = metadata.FileMetaData.NumColumns;
-        }
-
-        using var properties = ArrowReaderProperties.GetDefault();
+        using var properties = ProductProperties(path);
         properties.UseThreads = threads;
-        for (var c = 0; c < columns; c++)
-        {
-            properties.SetReadDictionary(c, true);
-        }
-
         using var reader = new FileReader(path, arrowProperties: properties);
         using var batches = reader.GetRecordBatchReader();
         long rows = 0;
@@ -63,7 +52,7 @@ internal static class LibraryReads
     public static long ArrowByColumn(string path, long[]? nonNull = null, bool keep = false)
     {
         int columns, groups;
-        long rows;
+        long rows, largest = 1;
         long[] sizes;
         using (var metadata = new ParquetFileReader(path))
         {
@@ -74,6 +63,7 @@ internal static class LibraryReads
             for (var g = 0; g < groups; g++)
             {
                 using var group = metadata.RowGroup(g);
+                largest = Math.Max(largest, group.MetaData.NumRows);
                 for (var c = 0; c < columns; c++)
                 {
                     using var chunk = group.MetaData.GetColumnChunkMetaData(c);
@@ -87,12 +77,7 @@ internal static class LibraryReads
         var kept = new System.Collections.Concurrent.ConcurrentBag<Apache.Arrow.RecordBatch>();
         void Work()
         {
-            using var properties = ArrowReaderProperties.GetDefault();
-            for (var c = 0; c < columns; c++)
-            {
-                properties.SetReadDictionary(c, true);
-            }
-
+            using var properties = ProductProperties(columns, largest);
             using var reader = new FileReader(path, arrowProperties: properties);
             int taken;
             while ((taken = Interlocked.Increment(ref next)) < order.Length)
@@ -130,6 +115,36 @@ internal static class LibraryReads
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The Arrow reader properties the product's reader uses: every column read through its dictionary, batches of the
+    /// largest row group's rows (a column chunk in one batch).
+    /// </summary>
+    public static ArrowReaderProperties ProductProperties(string path)
+    {
+        using var metadata = new ParquetFileReader(path);
+        var largest = 1L;
+        for (var g = 0; g < metadata.FileMetaData.NumRowGroups; g++)
+        {
+            using var group = metadata.RowGroup(g);
+            largest = Math.Max(largest, group.MetaData.NumRows);
+        }
+
+        return ProductProperties(metadata.FileMetaData.NumColumns, largest);
+    }
+
+    /// <summary>The product's reader properties for a file of <paramref name="columns"/> columns whose largest row group has <paramref name="batchRows"/> rows.</summary>
+    public static ArrowReaderProperties ProductProperties(int columns, long batchRows)
+    {
+        var properties = ArrowReaderProperties.GetDefault();
+        properties.BatchSize = batchRows;
+        for (var c = 0; c < columns; c++)
+        {
+            properties.SetReadDictionary(c, true);
+        }
+
+        return properties;
     }
 
     /// <summary>

@@ -62,8 +62,7 @@ internal static class ParquetColumnsBench
 
     private static void ArrowColumn(string path, int column)
     {
-        using var properties = ArrowReaderProperties.GetDefault();
-        properties.SetReadDictionary(column, true);
+        using var properties = LibraryReads.ProductProperties(path);
         using var reader = new FileReader(path, arrowProperties: properties);
         for (var g = 0; g < reader.NumRowGroups; g++)
         {

@@ -91,6 +91,15 @@ internal static class ParquetFrameReader
     private sealed record Part(string File, int LeafColumns, int[] Indices, Field[] Fields, int[] GroupRows, long[] ColumnBytes)
     {
         public int Rows => GroupRows.Sum();
+
+        /// <summary>
+        /// The rows of an Arrow batch: the largest row group's, so that a column chunk comes as one batch. A string
+        /// chunk's dictionary is then looked up once per distinct value of the chunk: with Arrow's default of 65,536
+        /// rows a batch, a chunk that fell back to plain pages came as batches whose dictionaries repeat the values of
+        /// the batches before them (Arrow keeps adding to one dictionary per chunk), and each repeat was looked up again.
+        /// Memory stays bounded by a row group of one column per core.
+        /// </summary>
+        public int BatchRows => Math.Max(1, GroupRows.DefaultIfEmpty().Max());
     }
 
     /// <summary>Opens each file in turn until the limit is reached: its footer, the columns asked for, the same columns as the first file.</summary>
@@ -167,7 +176,7 @@ internal static class ParquetFrameReader
         {
             try
             {
-                using var reader = Open(part.File, part.LeafColumns);
+                using var reader = Open(part.File, part);
                 int taken;
                 while (Volatile.Read(ref failure) is null && (taken = Interlocked.Increment(ref next)) < order.Length)
                 {
@@ -229,11 +238,11 @@ internal static class ParquetFrameReader
     }
 
     /// <summary>
-    /// Opens <paramref name="file"/> with strings read through their dictionary where a column chunk has one (one
-    /// string per distinct value), given the file's <paramref name="leafColumns"/>; without reader properties (for the
-    /// footer only) when <see langword="null"/>.
+    /// Opens <paramref name="file"/> to read <paramref name="part"/>: strings read through their dictionary where a
+    /// column chunk has one (one string per distinct value), a column chunk in one batch (<see cref="Part.BatchRows"/>);
+    /// without reader properties (for the footer only) when <see langword="null"/>.
     /// </summary>
-    private static FileReader Open(string file, int? leafColumns)
+    private static FileReader Open(string file, Part? part)
     {
         if (!File.Exists(file))
         {
@@ -242,13 +251,14 @@ internal static class ParquetFrameReader
 
         try
         {
-            if (leafColumns is not { } columns)
+            if (part is null)
             {
                 return new FileReader(file);
             }
 
             using var properties = ArrowReaderProperties.GetDefault();
-            for (var c = 0; c < columns; c++)
+            properties.BatchSize = part.BatchRows;
+            for (var c = 0; c < part.LeafColumns; c++)
             {
                 properties.SetReadDictionary(c, true);
             }

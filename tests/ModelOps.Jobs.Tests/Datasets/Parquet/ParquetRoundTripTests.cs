@@ -145,6 +145,33 @@ public sealed class ParquetRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Read_RowGroupsLargerThanArrowsDefaultBatch_KeepEveryRowAndTheOrderOfFirstAppearance()
+    {
+        // Row groups of 150,000 rows (Arrow's default batch is 65,536): each column chunk is read as one batch. The
+        // e-mail-like strings (90,000 values, 25 bytes) overflow the writer's dictionary page, so the chunks fall back
+        // to plain pages and Arrow builds each batch's dictionary itself; a limit inside the second row group.
+        var path = Path.Combine(_folder, "large_groups.parquet");
+        var rows = Enumerable.Range(0, 330_000).ToArray();
+        var frame = new Frame(
+            new StringColumn("email", [.. rows.Select(r => r % 101 == 0 ? null : $"user{r * 7919L % 90_000:D6}@example.org")]),
+            new StringColumn("city", [.. rows.Select(r => $"city {r * 31 % 1_000}")]),
+            new Int64Column("id", [.. rows.Select(r => (long?)r)]));
+        Dataset.WriteParquet(path, frame, new ParquetWriteOptions { RowGroupSize = 150_000 });
+
+        var read = Dataset.ReadParquet(path);
+        var limited = Dataset.ReadParquet(path, new ParquetReadOptions { Limit = 200_000 });
+
+        AssertFramesEqual(frame, read);
+        Assert.Equal(frame.Get<StringColumn>("email").Categories, read.Get<StringColumn>("email").Categories);
+        Assert.Equal(90_000, read.Get<StringColumn>("email").Categories.Count);
+        var expected = frame.Get<StringColumn>("email");
+        var email = limited.Get<StringColumn>("email");
+        Assert.Equal(200_000, email.Length);
+        Assert.Equal(Enumerable.Range(0, 200_000).Select(r => expected.IsNull(r) ? null : expected[r]), Enumerable.Range(0, 200_000).Select(r => email.IsNull(r) ? null : email[r]));
+        Assert.Equal(expected.Categories.Take(email.Categories.Count), email.Categories);
+    }
+
+    [Fact]
     public void Read_AnEmptyRowGroupBetweenOthers_ReadsTheRowGroupsAfterIt()
     {
         var path = Path.Combine(_folder, "empty_group.parquet");
