@@ -45,6 +45,24 @@ internal static partial class HugePages
         return array;
     }
 
+    /// <summary>An array of <paramref name="length"/> zeros, its memory prepared (<see cref="Prepare"/>).</summary>
+    public static T[] Allocate<T>(int length)
+        where T : unmanaged
+    {
+        var array = new T[length];
+        Prepare(array);
+        return array;
+    }
+
+    /// <summary>An array of <paramref name="length"/> zeros (a <see cref="long"/> length), its memory prepared (<see cref="Prepare"/>).</summary>
+    public static T[] Allocate<T>(long length)
+        where T : unmanaged
+    {
+        var array = new T[length];
+        Prepare(array);
+        return array;
+    }
+
     /// <summary>
     /// Advises the whole huge pages inside <paramref name="array"/>'s memory and populates its pages, before they are
     /// first written. Costs a walk of the page tables when the pages are present already (an array reused from a pool).

@@ -1,3 +1,4 @@
+using ModelOps.Core.Interop.Linux;
 using System.Runtime.CompilerServices;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Randomness;
@@ -109,7 +110,7 @@ internal sealed class BinnedFeatures
         var values = features.Values;
         var thresholds = new double[p][];
         var hasMissing = new bool[p];
-        var bins = new byte[(long)n * p];
+        var bins = HugePages.Allocate<byte>((long)n * p);
 
         // The values the edges are learned from (a sample of rows, or every row), gathered column by
         // column in one pass over their rows: the matrix is row-major, and copying out one column at a
@@ -322,7 +323,7 @@ internal sealed class BinnedFeatures
     private static ushort[] RowMajorSlots(byte[] bins, int rows, int[] offsets)
     {
         var p = offsets.Length - 1;
-        var slots = new ushort[(long)rows * p];
+        var slots = HugePages.Allocate<ushort>((long)rows * p);
         ParallelSteps.For((rows + BinningBlock - 1) / BinningBlock, block =>
         {
             var from = block * BinningBlock;

@@ -1,3 +1,4 @@
+using ModelOps.Core.Interop.Linux;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Randomness;
 
@@ -23,7 +24,7 @@ internal static class GradientBoostingTrainer
         var n = x.Rows;
         var binned = BinnedFeatures.Create(x, options.MaxBins, (ulong)options.Seed);
         var baseScore = start?.BaseScore ?? BaseScore(y, classification);
-        var raw = new double[n];
+        var raw = HugePages.Allocate<double>(n);
         var rawValidation = new double[yValidation.Length];
         if (start is null)
         {
@@ -38,9 +39,9 @@ internal static class GradientBoostingTrainer
                 StartingRaw(start, xValidation, rawValidation);
             }
         }
-        var g = new double[n];
-        var h = new double[n];
-        var rows = new int[n];
+        var g = HugePages.Allocate<double>(n);
+        var h = HugePages.Allocate<double>(n);
+        var rows = HugePages.Allocate<int>(n);
         var buffers = new GrowerBuffers(n);
         var settings = options.Settings(x.Columns);
         var trees = new List<Tree>((start?.Trees.Count ?? 0) + options.MaxIter);

@@ -1,3 +1,4 @@
+using ModelOps.Core.Interop.Linux;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ModelOps.Core.Learning;
@@ -805,11 +806,11 @@ internal sealed class TreeGrower
 /// <summary>Work arrays of the tree grower, sized for a number of rows and reused from tree to tree.</summary>
 internal sealed class GrowerBuffers(int rowCount)
 {
-    public int[] Scratch { get; } = new int[rowCount];
+    public int[] Scratch { get; } = HugePages.Allocate<int>(rowCount);
 
-    public double[] OrderedG { get; } = new double[rowCount];
+    public double[] OrderedG { get; } = HugePages.Allocate<double>(rowCount);
 
-    public double[] OrderedH { get; } = new double[rowCount];
+    public double[] OrderedH { get; } = HugePages.Allocate<double>(rowCount);
 
     /// <summary>
     /// Histograms no node holds any more, kept from tree to tree: large ones live on the large-object
