@@ -1,5 +1,5 @@
-using ModelOps.Core.Interop.Linux;
 using System.Runtime.CompilerServices;
+using ModelOps.Core.Interop.Linux;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Randomness;
 

@@ -1,6 +1,6 @@
-using ModelOps.Core.Interop.Linux;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using ModelOps.Core.Interop.Linux;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Randomness;
 
