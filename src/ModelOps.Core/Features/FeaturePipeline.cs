@@ -1,4 +1,5 @@
 using ModelOps.Core.Data;
+using ModelOps.Core.Interop.Linux;
 using ModelOps.Core.Learning;
 using ModelOps.Core.Schemas;
 
@@ -90,7 +91,8 @@ public sealed class FeaturePipeline
     {
         var rows = Rows(frame);
         var stride = FeatureNames.Count;
-        var values = new double[rows.Count * stride];
+        // Large matrices on huge pages, populated at once (HugePages): learners read them at random rows.
+        var values = HugePages.Allocate<double>(rows.Count * stride);
 
         // Row blocks: a block of the row-major matrix stays in cache while each step writes its
         // columns into it, instead of every column striding over the whole matrix.
