@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ModelOps.Core.Interop.Linux;
 
 namespace ModelOps.Core.Learning;
 
@@ -29,7 +30,7 @@ internal static class RadixSort
         }
 
         // Keys whose unsigned order is the numeric order: positives get the sign bit set, negatives are inverted.
-        var keys = new ulong[n];
+        var keys = HugePages.AllocateUninitialized<ulong>(n); // both buffers are written in full before they are read
         var counts = new int[Digits * Buckets];
         for (var i = 0; i < n; i++)
         {
@@ -43,7 +44,7 @@ internal static class RadixSort
         }
 
         var source = keys;
-        var target = new ulong[n];
+        var target = HugePages.AllocateUninitialized<ulong>(n);
         for (var d = 0; d < Digits; d++)
         {
             var digitCounts = counts.AsSpan(d * Buckets, Buckets);

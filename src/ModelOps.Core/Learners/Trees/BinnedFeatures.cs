@@ -120,7 +120,7 @@ internal sealed class BinnedFeatures
         var columns = new double[p][];
         for (var f = 0; f < p; f++)
         {
-            columns[f] = new double[sampled];
+            columns[f] = HugePages.AllocateUninitialized<double>(sampled); // every value written below
         }
 
         for (var i = 0; i < sampled; i++)
@@ -276,18 +276,21 @@ internal sealed class BinnedFeatures
 
         var values = column.AsSpan(0, count);
         RadixSort.Sort(values);
-        var distinct = new List<double>();
+        // The distinct values in order (fresh memory on huge pages: a continuous feature's sample is mostly distinct).
+        var distinctValues = HugePages.AllocateUninitialized<double>(values.Length);
+        var distinctCount = 0;
         foreach (var v in values)
         {
-            if (distinct.Count == 0 || distinct[^1] != v)
+            if (distinctCount == 0 || distinctValues[distinctCount - 1] != v)
             {
-                distinct.Add(v);
+                distinctValues[distinctCount++] = v;
             }
         }
 
-        if (distinct.Count <= maxBins)
+        ReadOnlySpan<double> distinct = distinctValues.AsSpan(0, distinctCount);
+        if (distinct.Length <= maxBins)
         {
-            var edges = new double[distinct.Count - 1];
+            var edges = new double[distinct.Length - 1];
             for (var i = 0; i < edges.Length; i++)
             {
                 edges[i] = Midpoint(distinct[i], distinct[i + 1]);
@@ -343,10 +346,10 @@ internal sealed class BinnedFeatures
     }
 
     // The edge just above a value that repeats across a quantile: between it and the next distinct value.
-    private static double NextEdge(List<double> distinct, double value)
+    private static double NextEdge(ReadOnlySpan<double> distinct, double value)
     {
         var i = distinct.BinarySearch(value);
-        return i + 1 < distinct.Count ? Midpoint(distinct[i], distinct[i + 1]) : value;
+        return i + 1 < distinct.Length ? Midpoint(distinct[i], distinct[i + 1]) : value;
     }
 
     private static double Midpoint(double a, double b)
