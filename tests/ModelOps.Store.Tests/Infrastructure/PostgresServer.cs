@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Npgsql;
 
 namespace ModelOps.Store.Tests.Infrastructure;
@@ -8,6 +10,9 @@ namespace ModelOps.Store.Tests.Infrastructure;
 /// <c>pg_ctl start</c> on a free port of 127.0.0.1, as the unprivileged <c>postgres</c> user when
 /// the tests run as root. Durability is off (fsync) since the data is deleted at the end. When the
 /// server binaries are missing, every PostgreSQL test fails with the command that installs them.
+/// The server never outlives the tests: a watchdog stops it and deletes its folder once the test process is gone
+/// (killed, crashed or ended without disposing the fixture), a stop that fails ends in a kill, and the server inherits
+/// none of the test process's files (a lock a shell took around the run is not held on by it).
 /// </summary>
 public sealed class PostgresServer : IAsyncLifetime
 {
@@ -17,6 +22,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private TempFolder? _folder;
     private string _binaries = string.Empty;
+    private int? _serverPid;
 
     public string Host => "127.0.0.1";
 
@@ -56,6 +62,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _binaries = FindBinaries();
+        KeepFilesFromChildren();
         _folder = new TempFolder("modelops-pg-");
         if (IsRoot)
         {
@@ -89,6 +96,8 @@ public sealed class PostgresServer : IAsyncLifetime
             throw new InvalidOperationException($"{last.Message}\nserver log:\n{log}", last);
         }
 
+        _serverPid = int.Parse(File.ReadLines(Path.Combine(DataPath, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        StartWatchdog();
         await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
         await connection.OpenAsync();
         await using var create = new NpgsqlCommand($"CREATE DATABASE {DatabaseName}", connection);
@@ -106,10 +115,17 @@ public sealed class PostgresServer : IAsyncLifetime
                 {
                     RunAsPostgres("pg_ctl", ["-D", DataPath, "-m", "immediate", "-w", "stop"]);
                 }
-                catch (InvalidOperationException)
+                catch (Exception error) when (error is InvalidOperationException or TimeoutException)
                 {
-                    // The server was not running; nothing to stop.
+                    // Not running, or not stopping: the kill below makes sure.
                 }
+            }
+
+            if (_serverPid is { } pid && IsOurServer(pid))
+            {
+                using var server = Process.GetProcessById(pid);
+                server.Kill(entireProcessTree: true);
+                server.WaitForExit(10_000);
             }
 
             _folder.Dispose();
@@ -117,6 +133,67 @@ public sealed class PostgresServer : IAsyncLifetime
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Whether process <paramref name="pid"/> is still this fixture's server (and not another process that took its id).</summary>
+    private bool IsOurServer(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains(DataPath, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false; // gone
+        }
+    }
+
+    /// <summary>
+    /// A detached shell that waits for this process to end, then stops the server and deletes its folder: the
+    /// fixture's disposal never runs when the test host is killed or crashes.
+    /// </summary>
+    private void StartWatchdog()
+    {
+        var stop = string.Join(' ', new[] { IsRoot ? $"runuser -u {SuperUser} --" : string.Empty, Quote(Path.Combine(_binaries, "pg_ctl")), "-D", Quote(DataPath), "-m immediate -w stop" });
+        var script = string.Create(CultureInfo.InvariantCulture,
+            $"exec </dev/null >/dev/null 2>&1; while [ -d /proc/{Environment.ProcessId} ]; do sleep 1; done; if [ -d {Quote(DataPath)} ]; then {stop}; fi; rm -rf {Quote(_folder!.Path)}");
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var argument in new[] { "sh", "-c", script })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var watchdog = Process.Start(info) ?? throw new InvalidOperationException("Could not start the PostgreSQL watchdog.");
+    }
+
+    private static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// Marks every file this process inherited close-on-exec (.NET's own files already are), so that the server,
+    /// which runs on after pg_ctl returns, holds none of them: a lock file that <c>flock</c> opened around the test
+    /// run would otherwise stay locked as long as the server runs.
+    /// </summary>
+    private static void KeepFilesFromChildren()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        foreach (var entry in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var fd) && fd > 2)
+            {
+                _ = Fcntl(fd, SetDescriptorFlags, CloseOnExec); // a descriptor closed meanwhile (the listing's own) fails: nothing to do
+            }
+        }
+    }
+
+    private const int SetDescriptorFlags = 2; // F_SETFD
+
+    private const int CloseOnExec = 1; // FD_CLOEXEC
+
+    [DllImport("libc", EntryPoint = "fcntl")]
+    private static extern int Fcntl(int fd, int command, int argument);
 
     private static bool IsRoot => Environment.UserName == "root";
 
