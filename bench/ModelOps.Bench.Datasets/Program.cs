@@ -12,10 +12,11 @@ namespace ModelOps.Bench;
 ///        modelops-bench parquet-data CSV PARQUET ROWS        (writes the Parquet benchmark's table, BenchTable)
 ///        modelops-bench parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME[,NAME...]]   (ParquetBench; --only: those measurements, no checks, for profiling)
 ///        modelops-bench parquet-columns PARQUET [--runs N] [--only COLUMN]   (ParquetColumnsBench: the time column by column)
+///        modelops-bench memory-touch [--runs N]   (MemoryTouchBench: what filling a frame column's fresh or reused memory costs)
 /// </summary>
 public static class Program
 {
-    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME[,NAME...]] | parquet-columns PARQUET [--runs N] [--only COLUMN]";
+    private const string Usage = "usage: modelops-bench csv FILE [--runs N] | parquet-data CSV PARQUET ROWS | parquet CSV PARQUET OUT_FOLDER [--runs N] [--only NAME[,NAME...]] | parquet-columns PARQUET [--runs N] [--only COLUMN] | memory-touch [--runs N]";
 
     public static int Main(string[] args)
     {
@@ -44,6 +45,8 @@ public static class Program
                 return ParquetBench.Run(csv, parquet, outFolder, runs, only);
             case ["parquet-columns", var parquet, ..]:
                 return ParquetColumnsBench.Run(parquet, runs, only);
+            case ["memory-touch", ..]:
+                return MemoryTouchBench.Run(runs);
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
