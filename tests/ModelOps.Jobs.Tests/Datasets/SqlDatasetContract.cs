@@ -296,6 +296,7 @@ public abstract class SqlDatasetContract
             {
                 batches.Add(rows);
                 cancel.Cancel();
+                return Task.CompletedTask;
             },
         };
 
@@ -319,7 +320,7 @@ public abstract class SqlDatasetContract
             Table = "bike",
             Mode = SqlWriteMode.Append,
             BatchRows = 2,
-            RowsWritten = _ => seen.Add(Task.Run(() => reader.ReadAsync()).GetAwaiter().GetResult().Frame.RowCount),
+            RowsWritten = async _ => seen.Add((await reader.ReadAsync()).Frame.RowCount),
         };
 
         await writer.WriteAsync(Bike(5, offset: 3));

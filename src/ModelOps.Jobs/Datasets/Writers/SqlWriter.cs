@@ -39,8 +39,11 @@ public sealed record SqlWriter : DatasetWriter
     /// <summary>Rows sent per round trip (PostgreSQL) and between cancellation checks.</summary>
     internal int BatchRows { get; init; } = 500;
 
-    /// <summary>Called after each batch with the rows written so far (inside the transaction); tests cancel from here.</summary>
-    internal Action<long>? RowsWritten { get; init; }
+    /// <summary>
+    /// Awaited after each batch with the rows written so far (inside the transaction), before the next batch; tests
+    /// cancel or read the table from here.
+    /// </summary>
+    internal Func<long, Task>? RowsWritten { get; init; }
 
     /// <inheritdoc/>
     public override async Task<string> WriteAsync(Frame frame, CancellationToken cancellationToken = default)
@@ -169,7 +172,7 @@ public sealed record SqlWriter : DatasetWriter
             {
                 if (row > 0)
                 {
-                    RowsWritten?.Invoke(row);
+                    await ReportAsync(row).ConfigureAwait(false);
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
@@ -190,7 +193,7 @@ public sealed record SqlWriter : DatasetWriter
             }
         }
 
-        RowsWritten?.Invoke(frame.RowCount);
+        await ReportAsync(frame.RowCount).ConfigureAwait(false);
     }
 
     private async Task InsertPostgresAsync(
@@ -238,9 +241,11 @@ public sealed record SqlWriter : DatasetWriter
                 throw database.Error($"table '{Table}' {rows}: {SqlDatabase.Describe(error)}", error);
             }
 
-            RowsWritten?.Invoke(end);
+            await ReportAsync(end).ConfigureAwait(false);
         }
     }
+
+    private Task ReportAsync(long rows) => RowsWritten?.Invoke(rows) ?? Task.CompletedTask;
 
     private string InsertSql(Frame frame, Func<int, string> parameter)
     {
