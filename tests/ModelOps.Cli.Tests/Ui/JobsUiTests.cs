@@ -125,7 +125,7 @@ public sealed class JobsUiTests(HubUiFixture hub)
 
         // The job page follows the job until the bar is full and the job succeeded.
         // Submitting checks and queues the config; on a loaded machine (every test project at once) that took over 30 s once.
-        await ui.Page.WaitForURLAsync(new Regex(@"/jobs/\d+$"), new() { Timeout = 90_000 });
+        await ui.WaitForUrlAsync(new Regex(@"/jobs/\d+$"), 90_000);
         var id = long.Parse(ui.Page.Url[(ui.Page.Url.LastIndexOf('/') + 1)..], CultureInfo.InvariantCulture);
         await ui.WaitForCircuitAsync();
         await Assertions.Expect(ui.Page.GetByRole(AriaRole.Heading, new() { Name = $"#{id} {model}.yaml", Level = 1 })).ToBeVisibleAsync();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace ModelOps.Cli.Tests.Ui;
@@ -83,6 +84,27 @@ internal sealed class UiSession : IAsyncDisposable
         catch (TimeoutException error)
         {
             throw new TimeoutException($"no interactive page at {Page.Url}; console errors: {string.Join(" | ", _consoleErrors)}; blazor: {await Page.EvaluateAsync<string>("() => typeof window.Blazor")}", error);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the page to navigate to a URL matching <paramref name="url"/>; a timeout says where the page is and what
+    /// it shows (a submit still running, an alert), so a slow machine and a failed action tell apart in a CI log.
+    /// </summary>
+    public async Task WaitForUrlAsync(Regex url, float timeout)
+    {
+        try
+        {
+            await Page.WaitForURLAsync(url, new() { Timeout = timeout });
+        }
+        catch (TimeoutException error)
+        {
+            var busy = await Page.Locator(".mud-progress-linear").CountAsync() > 0;
+            var alerts = await Page.GetByRole(AriaRole.Alert).AllInnerTextsAsync();
+            throw new TimeoutException(
+                $"still at {Page.Url} after {timeout / 1000:F0} s; {(busy ? "a progress bar shows (the action is still running)" : "no progress bar")}; "
+                + $"alerts: [{string.Join(" | ", alerts)}]; console errors: [{string.Join(" | ", _consoleErrors)}]",
+                error);
         }
     }
 
