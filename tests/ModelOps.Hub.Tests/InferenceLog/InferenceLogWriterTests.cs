@@ -11,31 +11,28 @@ namespace ModelOps.Hub.Tests.InferenceLog;
 
 public sealed class InferenceLogWriterTests : IAsyncLifetime
 {
-    private readonly TempFolder _folder = new("modelops-writer-");
-    private IModelStore _store = null!;
+    private TempStore _temp = null!;
+
+    private IModelStore Store => _temp.Store;
 
     public async Task InitializeAsync()
     {
-        _store = await StoreFactory.OpenAsync(_folder.Combine("modelops.db"), new StoreOptions { ArtifactRoot = _folder.Combine("artifacts") });
-        await TestModels.RegisterAllAsync(_store);
+        _temp = await TempStore.OpenAsync("modelops-writer-");
+        await TestModels.RegisterAllAsync(Store);
         foreach (var name in new[] { "rides", "trips" })
         {
-            await _store.Groups.CreateGroupAsync(new NewModelGroup(name, [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "tests");
+            await Store.Groups.CreateGroupAsync(new NewModelGroup(name, [new GroupMember("bike", 1, GroupRole.Champion, 100)], GroupDeletionPolicy.Delete), "tests");
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        _folder.Dispose();
-    }
+    public async Task DisposeAsync() => await _temp.DisposeAsync();
 
     [Fact]
     public async Task Commit_FailsOnceForOneGroup_EveryRequestIs503AndNoneOfItsRowsIsEverCommitted()
     {
         // The first transaction fails, the next would succeed: a request answered 503 must not have
         // its rows committed by a retry (a client that retries would be logged twice).
-        var log = new FailingAppends(_store.InferenceLog, failures: 1);
+        var log = new FailingAppends(Store.InferenceLog, failures: 1);
         var counters = new HubCounters();
         var writer = Writer(log, counters);
         var first = writer.TryAppend([Record("rides", "a", 0), Record("rides", "a", 1)])!;
@@ -47,7 +44,7 @@ public sealed class InferenceLogWriterTests : IAsyncLifetime
 
         Assert.Equal(new string?[] { "the database is unavailable (test)", "the database is unavailable (test)" }, errors);
         Assert.Equal(1, log.Calls);
-        Assert.Empty(await _store.InferenceLog.ReadOutcomesAsync("rides"));
+        Assert.Empty(await Store.InferenceLog.ReadOutcomesAsync("rides"));
         var counted = counters.Snapshot();
         Assert.Equal((0L, 0L, 0L, 2L), (counted.QueuedRequests, counted.RowsCommitted, counted.Batches, counted.WriteFailures));
     }
@@ -58,11 +55,11 @@ public sealed class InferenceLogWriterTests : IAsyncLifetime
         // Group 'trips' loses its table after its request is queued: the batch's transaction fails,
         // each group gets one transaction of its own; 'rides' commits, 'trips' is answered 503.
         var counters = new HubCounters();
-        var writer = Writer(_store.InferenceLog, counters);
+        var writer = Writer(Store.InferenceLog, counters);
         var rides = writer.TryAppend([Record("rides", "a", 0), Record("rides", "a", 1)])!;
         var trips = writer.TryAppend([Record("trips", "b", 0)])!;
         var more = writer.TryAppend([Record("rides", "c", 0)])!;
-        await _store.Groups.DeleteGroupAsync("trips", "tests");
+        await Store.Groups.DeleteGroupAsync("trips", "tests");
 
         await writer.StartAsync(CancellationToken.None);
         var errors = await Task.WhenAll(Outcome(rides), Outcome(trips), Outcome(more));
@@ -71,7 +68,7 @@ public sealed class InferenceLogWriterTests : IAsyncLifetime
         Assert.Null(errors[0]);
         Assert.NotNull(errors[1]);
         Assert.Null(errors[2]);
-        Assert.Equal(3, (await _store.InferenceLog.ReadOutcomesAsync("rides")).Count);
+        Assert.Equal(3, (await Store.InferenceLog.ReadOutcomesAsync("rides")).Count);
         var counted = counters.Snapshot();
         Assert.Equal((0L, 3L, 1L, 1L), (counted.QueuedRequests, counted.RowsCommitted, counted.Batches, counted.WriteFailures));
     }

@@ -4,6 +4,7 @@ using ModelOps.Core.Data;
 using ModelOps.Jobs.Import.Metadata;
 using ModelOps.Store;
 using ModelOps.Store.Registry;
+using ModelOps.Store.Tests.Infrastructure;
 using ModelOps.Store.Tracking;
 
 namespace ModelOps.Jobs.Tests.Import.Metadata;
@@ -11,16 +12,13 @@ namespace ModelOps.Jobs.Tests.Import.Metadata;
 /// <summary>Metadata saved together with its XGBoost model file: the version scores, and a file that does not match is refused before anything is written.</summary>
 public sealed class AttachedModelTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("modelops-attached-").FullName;
-    private IModelStore _store = null!;
+    private TempStore _temp = null!;
 
-    public async Task InitializeAsync() => _store = await StoreFactory.OpenAsync(Path.Combine(_folder, "modelops.db"));
+    private IModelStore Store => _temp.Store;
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task InitializeAsync() => _temp = await TempStore.OpenAsync("modelops-attached-");
+
+    public async Task DisposeAsync() => await _temp.DisposeAsync();
 
     private static AttachedModel XGBoost(string file) => new(file, File.ReadAllBytes(RepoPaths.Combine("tests", "fixtures", "xgboost", file)));
 
@@ -35,8 +33,8 @@ public sealed class AttachedModelTests : IAsyncLifetime
 
     private async Task AssertNothingWrittenAsync()
     {
-        Assert.Empty(await _store.ListModelsAsync());
-        Assert.DoesNotContain(await _store.ListExperimentsAsync(), e => e.Name == "imports");
+        Assert.Empty(await Store.ListModelsAsync());
+        Assert.DoesNotContain(await Store.ListExperimentsAsync(), e => e.Name == "imports");
     }
 
     [Fact]
@@ -44,9 +42,9 @@ public sealed class AttachedModelTests : IAsyncLifetime
     {
         var proposal = Proposal(MetadataFixtures.MlflowRun);
 
-        var result = await MetadataRegistration.RegisterAsync(_store, proposal, MetadataFixtures.Source(MetadataFixtures.MlflowRun), new MetadataSave("dana") { Model = XGBoost("bike_reg.json") });
+        var result = await MetadataRegistration.RegisterAsync(Store, proposal, MetadataFixtures.Source(MetadataFixtures.MlflowRun), new MetadataSave("dana") { Model = XGBoost("bike_reg.json") });
 
-        var version = await _store.GetVersionAsync("bike-hgb-2026-12-01", 1);
+        var version = await Store.GetVersionAsync("bike-hgb-2026-12-01", 1);
         Assert.True(RegisteredModels.IsExternal(version));
         Assert.False(RegisteredModels.IsMetadataOnly(version));
         Assert.Equal(("external", "xgboost", "bike_reg.json", "50", "0.9221", "mobility"), (version.Tags["kind"], version.Tags["model_file"], version.Tags["model_source"], version.Tags["trees_used"], version.Tags["r2"], version.Tags["team"]));
@@ -54,7 +52,7 @@ public sealed class AttachedModelTests : IAsyncLifetime
             "Hourly bike rentals (UCI Bike Sharing), histogram gradient boosting on calendar and weather columns; casual and registered left out (they sum to cnt). (Imported from XGBoost 1.7.4 (bike_reg.json); all 50 trees (best iteration 49))",
             version.Description);
         Assert.StartsWith("""{"inputs":[{"name":"season","type":"float64"},""", version.Signature, StringComparison.Ordinal);
-        var run = await _store.GetRunAsync(version.RunId!);
+        var run = await Store.GetRunAsync(version.RunId!);
         Assert.Equal(RunStatus.Finished, run.Info.Status);
         Assert.Equal(("metadata+xgboost", "dana"), (run.Tags["format"], run.Tags["imported_by"]));
         Assert.Equal(("bike_reg.json", "reg:squarederror", "50"), (run.Parameters["model_source"], run.Parameters["objective"], run.Parameters["trees_used"]));
@@ -64,7 +62,7 @@ public sealed class AttachedModelTests : IAsyncLifetime
         Assert.Equal(run.Artifacts.Single(a => a.Path == "model.json").Uri, version.ArtifactUri);
 
         // The stored version predicts what XGBoost predicted for the fixture's rows (float32 outputs).
-        var loaded = await _store.LoadAsync("bike-hgb-2026-12-01/1");
+        var loaded = await Store.LoadAsync("bike-hgb-2026-12-01/1");
         using var expected = JsonDocument.Parse(File.ReadAllText(RepoPaths.Combine("tests", "fixtures", "xgboost", "expected.json")));
         var bike = expected.RootElement.GetProperty("models").GetProperty("bike_reg");
         var names = bike.GetProperty("feature_names").EnumerateArray().Select(n => n.GetString()!).ToArray();
@@ -82,10 +80,10 @@ public sealed class AttachedModelTests : IAsyncLifetime
         string[] credit = ["duration", "credit_amount", "installment_commitment", "residence_since", "age", "existing_credits", "num_dependents"];
         var (proposal, source) = await ProposalAsync($$"""{"model_name": "credit-xgb", "task": "binary_classification", "metrics": {"roc_auc": 0.78}, "input_features": [{{string.Join(", ", credit.Select(c => $"\"{c}\""))}}]}""");
 
-        var result = await MetadataRegistration.RegisterAsync(_store, proposal, source, new MetadataSave("sam") { Model = XGBoost("credit_logistic.json") });
+        var result = await MetadataRegistration.RegisterAsync(Store, proposal, source, new MetadataSave("sam") { Model = XGBoost("credit_logistic.json") });
 
         Assert.Equal(credit, result.Model!.FeatureNames);
-        var version = await _store.GetVersionAsync("credit-xgb", 1);
+        var version = await Store.GetVersionAsync("credit-xgb", 1);
         Assert.StartsWith("""{"inputs":[{"name":"duration","type":"float64"},""", version.Signature, StringComparison.Ordinal);
         Assert.Equal("0.78", version.Tags["roc_auc"]);
     }
@@ -112,7 +110,7 @@ public sealed class AttachedModelTests : IAsyncLifetime
     {
         var save = new MetadataSave("sam") { Model = XGBoost(file) };
 
-        var error = await Assert.ThrowsAsync<MetadataImportException>(() => MetadataRegistration.RegisterAsync(_store, Proposal(fixture), MetadataFixtures.Source(fixture), save));
+        var error = await Assert.ThrowsAsync<MetadataImportException>(() => MetadataRegistration.RegisterAsync(Store, Proposal(fixture), MetadataFixtures.Source(fixture), save));
 
         Assert.Equal((MetadataImportErrorKind.AttachedModel, message), (error.Kind, error.Message));
         await AssertNothingWrittenAsync();
@@ -123,7 +121,7 @@ public sealed class AttachedModelTests : IAsyncLifetime
     {
         var (proposal, source) = await ProposalAsync("""{"model_name": "churn", "task": "binary_classification", "metrics": {"roc_auc": 0.9}}""");
 
-        var error = await Assert.ThrowsAsync<MetadataImportException>(() => MetadataRegistration.RegisterAsync(_store, proposal, source, new MetadataSave("sam") { Model = XGBoost("bike_reg.json") }));
+        var error = await Assert.ThrowsAsync<MetadataImportException>(() => MetadataRegistration.RegisterAsync(Store, proposal, source, new MetadataSave("sam") { Model = XGBoost("bike_reg.json") }));
 
         Assert.Equal("the metadata's task is binary_classification but bike_reg.json is an XGBoost reg:squarederror model (regression); nothing was saved", error.Message);
         await AssertNothingWrittenAsync();
