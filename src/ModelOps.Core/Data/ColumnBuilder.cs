@@ -1,3 +1,5 @@
+using ModelOps.Core.Interop.Linux;
+
 namespace ModelOps.Core.Data;
 
 /// <summary>Appends values one row at a time and then builds an immutable <see cref="Column"/>.</summary>
@@ -133,7 +135,8 @@ public sealed class StringColumnBuilder : ColumnBuilder
     /// <summary>An empty builder with room for <paramref name="capacity"/> rows.</summary>
     public StringColumnBuilder(int capacity = 16)
     {
-        _codes = new int[Math.Max(capacity, 4)];
+        // Codes are written before they are read: not zeroed; large arrays made ready in one call (HugePages).
+        _codes = HugePages.AllocateUninitialized<int>(Math.Max(capacity, 4));
         _spanLookup = _lookup.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -174,7 +177,7 @@ public sealed class StringColumnBuilder : ColumnBuilder
     {
         if (Count == _codes.Length)
         {
-            Array.Resize(ref _codes, _codes.Length * 2);
+            _codes = Copy(_codes, _codes.Length * 2);
         }
 
         _codes[Count++] = code;
@@ -183,12 +186,15 @@ public sealed class StringColumnBuilder : ColumnBuilder
     /// <inheritdoc/>
     public override Column Build(string name)
     {
-        var codes = _codes;
-        if (codes.Length != Count)
-        {
-            Array.Resize(ref codes, Count);
-        }
-
+        var codes = _codes.Length == Count ? _codes : Copy(_codes, Count);
         return new StringColumn(name, codes, [.. _categories], NullMask.Seal(_nulls, Count));
+    }
+
+    // The first min(length, Count) codes in a new array of `length`.
+    private int[] Copy(int[] codes, int length)
+    {
+        var copy = HugePages.AllocateUninitialized<int>(length);
+        codes.AsSpan(0, Math.Min(length, Count)).CopyTo(copy);
+        return copy;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using ModelOps.Core.Data;
+using ModelOps.Core.Interop.Linux;
 
 namespace ModelOps.Jobs.Datasets;
 
@@ -297,9 +298,11 @@ internal sealed class ColumnAccumulator
         _raw = kept;
     }
 
+    // Large value arrays are made ready in one call (huge pages, populated: HugePages), as the Parquet reader's are.
     private static T[] Allocate<T>(int capacity, int cleared)
+        where T : unmanaged
     {
-        var values = GC.AllocateUninitializedArray<T>(capacity);
+        var values = HugePages.AllocateUninitialized<T>(capacity);
         Array.Clear(values, 0, Math.Min(cleared, capacity));
         return values;
     }
@@ -388,20 +391,22 @@ internal sealed class ColumnAccumulator
     }
 
     private static T[] Grow<T>(T[] values, int capacity, int count)
+        where T : unmanaged
     {
-        var grown = GC.AllocateUninitializedArray<T>(capacity);
+        var grown = HugePages.AllocateUninitialized<T>(capacity);
         values.AsSpan(0, Math.Min(count, values.Length)).CopyTo(grown);
         return grown;
     }
 
     private static T[] Exact<T>(T[] values, int rows)
+        where T : unmanaged
     {
         if (values.Length == rows)
         {
             return values;
         }
 
-        var exact = GC.AllocateUninitializedArray<T>(rows);
+        var exact = HugePages.AllocateUninitialized<T>(rows);
         values.AsSpan(0, rows).CopyTo(exact);
         return exact;
     }

@@ -179,6 +179,37 @@ public sealed class FrameTests
         Assert.Equal(1, column.NullCount);
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(200_000)]
+    public void StringColumnBuilder_ManyRowsFromAnyCapacity_KeepsEveryCodeInOrder(int capacity)
+    {
+        // 150,000 rows: from a small capacity the codes array doubles past the size whose memory is prepared in one
+        // call (64 KB); from a larger one the built column gets an exact copy.
+        var builder = new StringColumnBuilder(capacity);
+        for (var i = 0; i < 150_000; i++)
+        {
+            if (i % 7 == 3)
+            {
+                builder.AppendNull();
+            }
+            else
+            {
+                builder.Append($"v{i % 1_000}".AsSpan());
+            }
+        }
+
+        var column = (StringColumn)builder.Build("c");
+
+        Assert.Equal(150_000, column.Length);
+        Assert.Equal(1_000, column.Categories.Count);
+        Assert.Equal(150_000 / 7 + (150_000 % 7 > 3 ? 1 : 0), column.NullCount);
+        for (var i = 0; i < 150_000; i++)
+        {
+            Assert.Equal(i % 7 == 3 ? null : $"v{i % 1_000}", column[i]);
+        }
+    }
+
     [Fact]
     public void StringColumn_BadCode_Throws()
     {
