@@ -177,7 +177,7 @@ public sealed class StringColumnBuilder : ColumnBuilder
     {
         if (Count == _codes.Length)
         {
-            _codes = Copy(_codes, _codes.Length * 2);
+            _codes = HugePages.Resized(_codes, _codes.Length * 2, Count);
         }
 
         _codes[Count++] = code;
@@ -186,15 +186,7 @@ public sealed class StringColumnBuilder : ColumnBuilder
     /// <inheritdoc/>
     public override Column Build(string name)
     {
-        var codes = _codes.Length == Count ? _codes : Copy(_codes, Count);
+        var codes = _codes.Length == Count ? _codes : HugePages.Resized(_codes, Count, Count);
         return new StringColumn(name, codes, [.. _categories], NullMask.Seal(_nulls, Count));
-    }
-
-    // The first min(length, Count) codes in a new array of `length`.
-    private int[] Copy(int[] codes, int length)
-    {
-        var copy = HugePages.AllocateUninitialized<int>(length);
-        codes.AsSpan(0, Math.Min(length, Count)).CopyTo(copy);
-        return copy;
     }
 }

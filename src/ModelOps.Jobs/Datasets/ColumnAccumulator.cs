@@ -80,10 +80,10 @@ internal sealed class ColumnAccumulator
 
         _values = _values switch
         {
-            long[] values => Grow(values, capacity, _count),
-            double[] values => Grow(values, capacity, _count),
-            bool[] values => Grow(values, capacity, _count),
-            DateTime[] values => Grow(values, capacity, _count),
+            long[] values => HugePages.Resized(values, capacity, Math.Min(_count, values.Length)),
+            double[] values => HugePages.Resized(values, capacity, Math.Min(_count, values.Length)),
+            bool[] values => HugePages.Resized(values, capacity, Math.Min(_count, values.Length)),
+            DateTime[] values => HugePages.Resized(values, capacity, Math.Min(_count, values.Length)),
             _ => throw new InvalidOperationException("Unknown value array."),
         };
     }
@@ -390,24 +390,6 @@ internal sealed class ColumnAccumulator
         return true;
     }
 
-    private static T[] Grow<T>(T[] values, int capacity, int count)
-        where T : unmanaged
-    {
-        var grown = HugePages.AllocateUninitialized<T>(capacity);
-        values.AsSpan(0, Math.Min(count, values.Length)).CopyTo(grown);
-        return grown;
-    }
-
     private static T[] Exact<T>(T[] values, int rows)
-        where T : unmanaged
-    {
-        if (values.Length == rows)
-        {
-            return values;
-        }
-
-        var exact = HugePages.AllocateUninitialized<T>(rows);
-        values.AsSpan(0, rows).CopyTo(exact);
-        return exact;
-    }
+        where T : unmanaged => values.Length == rows ? values : HugePages.Resized(values, rows, rows);
 }

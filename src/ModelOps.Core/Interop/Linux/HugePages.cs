@@ -45,6 +45,18 @@ internal static partial class HugePages
         return array;
     }
 
+    /// <summary>
+    /// A new array of <paramref name="length"/> elements, its memory prepared (<see cref="Prepare"/>), holding the first
+    /// <paramref name="keep"/> elements of <paramref name="array"/>; the elements after them are not zeroed.
+    /// </summary>
+    public static T[] Resized<T>(T[] array, int length, int keep)
+        where T : unmanaged
+    {
+        var resized = AllocateUninitialized<T>(length);
+        array.AsSpan(0, keep).CopyTo(resized);
+        return resized;
+    }
+
     /// <summary>An array of <paramref name="length"/> zeros, its memory prepared (<see cref="Prepare"/>).</summary>
     public static T[] Allocate<T>(int length)
         where T : unmanaged

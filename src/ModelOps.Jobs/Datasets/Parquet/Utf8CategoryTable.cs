@@ -79,9 +79,9 @@ internal sealed class Utf8CategoryTable
         }
 
         var slots = (int)Math.Min(1L << 29, (long)BitOperations.RoundUpToPowerOf2((uint)entries) * 2);
-        _codes = Grown(_codes, entries + 1);
-        _starts = Grown(_starts, entries + 2);
-        _bytes = Grown(_bytes, (int)Math.Min(System.Array.MaxLength, Math.Max(_bytes.Length, bytes)));
+        _codes = HugePages.Resized(_codes, entries + 1, _codes.Length);
+        _starts = HugePages.Resized(_starts, entries + 2, _starts.Length);
+        _bytes = HugePages.Resized(_bytes, (int)Math.Min(System.Array.MaxLength, Math.Max(_bytes.Length, bytes)), _bytes.Length);
         if (2 * slots > _slots.Length)
         {
             Rehash(slots);
@@ -203,14 +203,14 @@ internal sealed class Utf8CategoryTable
         var e = _entries++;
         if (_entries == _codes.Length)
         {
-            _codes = Grown(_codes, _codes.Length * 2);
-            _starts = Grown(_starts, _codes.Length + 1);
+            _codes = HugePages.Resized(_codes, _codes.Length * 2, _codes.Length);
+            _starts = HugePages.Resized(_starts, _codes.Length + 1, _starts.Length);
         }
 
         var start = _starts[e];
         if (start + utf8.Length > _bytes.Length)
         {
-            _bytes = Grown(_bytes, Math.Max(_bytes.Length * 2, start + utf8.Length));
+            _bytes = HugePages.Resized(_bytes, Math.Max(_bytes.Length * 2, start + utf8.Length), _bytes.Length);
         }
 
         utf8.CopyTo(_bytes.AsSpan(start));
@@ -258,15 +258,6 @@ internal sealed class Utf8CategoryTable
         HugePages.Prepare(slots);
         slots.AsSpan().Clear();
         return slots;
-    }
-
-    /// <summary>A copy of <paramref name="array"/> with room for <paramref name="length"/> elements.</summary>
-    private static T[] Grown<T>(T[] array, int length)
-        where T : unmanaged
-    {
-        var grown = HugePages.AllocateUninitialized<T>(length);
-        array.CopyTo(grown, 0);
-        return grown;
     }
 
     /// <summary>
