@@ -86,7 +86,7 @@ internal static class MemoryTouchBench
     private static void Line(string what, double[] milliseconds, double megabytes)
     {
         var sorted = milliseconds.Order().ToArray();
-        var median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        var median = Samples.Median(sorted);
         Console.WriteLine(FormattableString.Invariant($"| {what} | {sorted[0]:F2} | {median:F2} | {sorted[0] / megabytes:F2} |"));
     }
 }

@@ -100,7 +100,7 @@ internal static class ParquetBench
             var runsOf = samples[m];
             var seconds = runsOf.Select(s => s.Seconds).Order().ToArray();
             var best = seconds[0];
-            var median = seconds.Length % 2 == 1 ? seconds[seconds.Length / 2] : (seconds[(seconds.Length / 2) - 1] + seconds[seconds.Length / 2]) / 2;
+            var median = Samples.Median(seconds);
             var wall = runsOf.Sum(s => s.Seconds);
             var othersMax = runsOf.Max(s => s.OthersCpu / s.Seconds);
             var idle = runsOf.Where(s => s.OthersCpu / s.Seconds < IdleCores).Select(s => s.Seconds).DefaultIfEmpty(double.NaN).Min();

@@ -79,7 +79,7 @@ public static class Program
 
         Array.Sort(seconds);
         var best = seconds[0];
-        var median = runs % 2 == 1 ? seconds[runs / 2] : (seconds[(runs / 2) - 1] + seconds[runs / 2]) / 2;
+        var median = Samples.Median(seconds);
         var peakMb = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
         Console.WriteLine(FormattableString.Invariant(
             $"RESULT name=modelops rows={rows} best_s={best:F4} median_s={median:F4} rows_per_s={rows / best:F0} allocated_mb={allocated / 1048576.0:F0} peak_rss_mb={peakMb:F0}"));
