@@ -43,6 +43,7 @@ internal static class GradientBoostingTrainer
         var h = HugePages.Allocate<double>(n);
         var rows = HugePages.Allocate<int>(n);
         var buffers = new GrowerBuffers(n);
+        var leafOf = HugePages.Allocate<byte>(n);
         var settings = options.Settings(x.Columns);
         var trees = new List<Tree>((start?.Trees.Count ?? 0) + options.MaxIter);
         trees.AddRange(start?.Trees ?? []);
@@ -67,7 +68,7 @@ internal static class GradientBoostingTrainer
 
             var grown = TreeGrower.Grow(binned, g, h, rows, settings, (ulong)iteration, buffers, rowsInOrder: true);
             trees.Add(grown.Tree);
-            AddLeafValues(grown, raw, classification ? null : (y, g));
+            AddLeafValues(grown, raw, classification ? null : (y, g), leafOf);
             progress?.Report((iteration + 1) / (double)options.MaxIter);
 
             if (xValidation is not null)
@@ -97,46 +98,75 @@ internal static class GradientBoostingTrainer
         }
     }
 
-    // Adds each leaf's value to the raw scores of its rows; every row is in one leaf, so leaves may go in parallel.
-    // With `residuals` (squared error) the rows' next gradients raw - y are written in the same pass.
-    private static void AddLeafValues(GrownTree grown, double[] raw, (double[] Y, double[] G)? residuals)
+    // Adds each leaf's value to the raw scores of its rows. With `residuals` (squared error) the rows' next gradients
+    // raw - y are written in the same pass. Up to 256 leaves, each row's leaf number is first written to `leafOf` (one
+    // byte a row, scattered, but into a 1 MB array per million rows), then the rows are updated in row order, in pieces
+    // on the cores: updating them leaf by leaf scattered the reads and writes of three 8-byte arrays, and took about
+    // three times as long on the 1M x 20 data (0.65 against 0.22 s a fit of 100 trees on 2 threads).
+    private static void AddLeafValues(GrownTree grown, double[] raw, (double[] Y, double[] G)? residuals, byte[] leafOf)
     {
         var tree = grown.Tree;
         var rows = grown.Rows;
-        if (rows.Length < ParallelRows)
+        var leaves = grown.Leaves;
+        if (leaves.Length > byte.MaxValue + 1)
         {
-            foreach (var leaf in grown.Leaves)
+            // Deep trees without a leaf limit: leaf by leaf, every row being in one leaf.
+            foreach (var leaf in leaves)
             {
-                AddLeafValue(tree, rows, leaf, raw, residuals);
+                var value = tree.Values[leaf.Node];
+                var segment = rows.AsSpan(leaf.Start, leaf.End - leaf.Start);
+                foreach (var r in segment)
+                {
+                    raw[r] += value;
+                }
+
+                if (residuals is { } pair)
+                {
+                    var (y, g) = pair;
+                    foreach (var r in segment)
+                    {
+                        g[r] = raw[r] - y[r];
+                    }
+                }
             }
 
             return;
         }
 
-        var leaves = grown.Leaves;
-        ParallelSteps.For(leaves.Length, i => AddLeafValue(tree, rows, leaves[i], raw, residuals));
+        var values = new double[leaves.Length];
+        for (var j = 0; j < leaves.Length; j++)
+        {
+            var (node, start, end) = leaves[j];
+            values[j] = tree.Values[node];
+            foreach (var r in rows.AsSpan(start, end - start))
+            {
+                leafOf[r] = (byte)j;
+            }
+        }
+
+        var n = rows.Length;
+        var parts = Math.Clamp(n / ParallelRows, 1, Environment.ProcessorCount);
+        ParallelSteps.For(parts, part => AddLeafValues(values, leafOf, raw, residuals, (int)((long)n * part / parts), (int)((long)n * (part + 1) / parts)));
     }
 
-    private static void AddLeafValue(Tree tree, int[] rows, (int Node, int Start, int End) leaf, double[] raw, (double[] Y, double[] G)? residuals)
+    private static void AddLeafValues(double[] values, byte[] leafOf, double[] raw, (double[] Y, double[] G)? residuals, int from, int to)
     {
-        var value = tree.Values[leaf.Node];
-        var segment = rows.AsSpan(leaf.Start, leaf.End - leaf.Start);
         if (residuals is not { } pair)
         {
-            foreach (var r in segment)
+            for (var i = from; i < to; i++)
             {
-                raw[r] += value;
+                raw[i] += values[leafOf[i]];
             }
 
             return;
         }
 
         var (y, g) = pair;
-        foreach (var r in segment)
+        for (var i = from; i < to; i++)
         {
-            var updated = raw[r] + value;
-            raw[r] = updated;
-            g[r] = updated - y[r];
+            var updated = raw[i] + values[leafOf[i]];
+            raw[i] = updated;
+            g[i] = updated - y[i];
         }
     }
 

@@ -124,6 +124,29 @@ public sealed class TreeLearnerTests
         }
     }
 
+    // The scores a fit carries from tree to tree (each row's leaf value added after every tree) must be the ensemble's
+    // own predictions: a fit continued from the first tree's predictions then grows the same later trees. Up to 256
+    // leaves a tree, the rows' leaf numbers are bytes; deeper trees add their values leaf by leaf.
+    [Theory]
+    [InlineData(31)]
+    [InlineData(null)]
+    public void GradientBoosting_ScoresCarriedBetweenTrees_AreTheEnsemblesPredictions(int? maxLeafNodes)
+    {
+        var bike = ShippedData.Bike.Head(6000);
+        GradientBoostingRegressorOptions Options(int iterations) => new() { MaxIter = iterations, MaxLeafNodes = maxLeafNodes, MaxDepth = maxLeafNodes is null ? 16 : null, MinSamplesLeaf = 2 };
+        FeatureStep[] steps = [new OneHotStep(ShippedData.BikeOneHot), new PassthroughStep(ShippedData.BikeNumeric)];
+        var whole = new Model(steps, Options(3));
+        whole.Fit(bike, bike["cnt"]);
+        var first = new Model(steps, Options(1));
+        first.Fit(bike, bike["cnt"]);
+
+        var continued = first.Continue(bike, bike["cnt"], Options(2));
+
+        var leaves = ((TreeEnsemble)whole.Predictor!).Trees[0].LeafCount;
+        Assert.True(maxLeafNodes is null ? leaves > 256 : leaves == 31, $"{leaves} leaves");
+        Assert.Equal(whole.PredictRaw(bike), continued.PredictRaw(bike));
+    }
+
     [Fact]
     public void RandomForest_SameSeed_GivesByteIdenticalModelFile()
     {
