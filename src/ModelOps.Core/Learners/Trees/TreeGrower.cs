@@ -60,6 +60,12 @@ internal sealed class TreeGrower
     // for large nodes), a row-wise one once per row, fetched ahead.
     private const int ScatteredFraction = 16;
 
+    // On several cores, only nodes under 1/256 of the rows: the cores split a feature-by-feature pass without
+    // sharing anything, while they split a row-wise pass by features and every core fetches every row. On the
+    // 1M x 20 data on 2 cores, the histograms took 10-15 % less time than with 1/16; 1/64 was halfway, no row-wise
+    // pass at all the same as 1/256. On one core 1/16 stays: 1/256 made the histograms 15 % slower there.
+    private const int ScatteredFractionParallel = 256;
+
     // How many rows ahead a row-wise pass over scattered rows prefetches.
     private const int PrefetchDistance = 16;
     private const double MinGain = 1e-12;
@@ -396,7 +402,8 @@ internal sealed class TreeGrower
             }
         }
 
-        if (_data.RowSlots is { } slots && (_data.RowWiseEverywhere || (long)length * ScatteredFraction < _data.Rows))
+        var scattered = (long)length * (_settings.ParallelHistograms && Environment.ProcessorCount > 1 ? ScatteredFractionParallel : ScatteredFraction) < _data.Rows;
+        if (_data.RowSlots is { } slots && (_data.RowWiseEverywhere || scattered))
         {
             // Scattered rows cost a cache miss each, worth a second core as early as the feature-wise pass.
             if (_settings.ParallelHistograms && (long)length * _p >= (_data.RowWiseEverywhere ? RowWiseParallelWork : ParallelWorkThreshold))
@@ -412,18 +419,24 @@ internal sealed class TreeGrower
         }
         else if (parallel)
         {
-            // `alongside`, when given, is part 0: the longest single part, claimed first.
+            // Each core takes about two ranges of features, and `alongside`, when given, is part 0 (claimed first).
+            // Parts of one feature each (21 steps' parts on the 1M x 20 data) made the histograms about 5 % slower
+            // on 2 cores than 4 ranges of 5 features; 2 ranges of 10 balanced the cores worse.
             var extra = alongside is null ? 0 : 1;
             var first = alongside;
-            ParallelSteps.For(_p + extra, part =>
+            var ranges = Math.Min(_p, 2 * Environment.ProcessorCount);
+            ParallelSteps.For(ranges + extra, part =>
             {
                 if (part < extra)
                 {
                     first!();
+                    return;
                 }
-                else
+
+                var range = part - extra;
+                for (var f = _p * range / ranges; f < _p * (range + 1) / ranges; f++)
                 {
-                    AccumulateFeature(part - extra, rows, start, length, whole, histogram);
+                    AccumulateFeature(f, rows, start, length, whole, histogram);
                 }
             });
             alongside = null;
