@@ -79,6 +79,7 @@ internal sealed class TreeGrower
     private readonly bool _allFeatures;
     private readonly int[] _featureOrder;
     private readonly int[] _scratch;
+    private readonly GrowerBuffers _buffers;
     private readonly double[] _orderedG;
     private readonly double[] _orderedH;
     private readonly bool _unitHessian;
@@ -109,6 +110,7 @@ internal sealed class TreeGrower
         }
 
         _scratch = buffers.Scratch;
+        _buffers = buffers;
         _pool = buffers.Histograms;
         _orderedG = buffers.OrderedG;
         _orderedH = buffers.OrderedH;
@@ -695,15 +697,17 @@ internal sealed class TreeGrower
         }
     }
 
-    // Large nodes are cut into pieces partitioned on the cores, then joined: the left rows of every
-    // piece in order, then the right rows of every piece in order — the same order as one pass.
+    // Large nodes are cut into pieces partitioned on the cores, each piece's left rows to one work array and its
+    // right rows to another; then the cores copy them back in place: the left rows of every piece in order, then
+    // the right rows of every piece in order, the same order as one pass. (Left rows kept in place in the pieces
+    // had to be joined by one core: the partitions of a 1M x 20 fit on 2 cores took 0.72-0.83 s, now 0.60-0.67 s.)
     private int Partition(int[] rows, int start, int end, int feature, int bin, bool defaultLeft)
     {
         var length = end - start;
         var parts = _settings.ParallelHistograms ? Parts(length) : 1;
         if (parts == 1)
         {
-            var leftCount = PartitionPiece(rows, start, end, feature, bin, defaultLeft);
+            var leftCount = PartitionPiece(rows, start, end, feature, bin, defaultLeft, rows);
             _scratch.AsSpan(start, length - leftCount).CopyTo(rows.AsSpan(start + leftCount));
             return start + leftCount;
         }
@@ -715,31 +719,39 @@ internal sealed class TreeGrower
         }
 
         var leftCounts = new int[parts];
-        ParallelSteps.For(parts, part => leftCounts[part] = PartitionPiece(rows, bounds[part], bounds[part + 1], feature, bin, defaultLeft));
+        var lefts = _buffers.ScratchLeft;
+        ParallelSteps.For(parts, part => leftCounts[part] = PartitionPiece(rows, bounds[part], bounds[part + 1], feature, bin, defaultLeft, lefts));
 
-        // Left rows sit at the start of each piece in rows; right rows at the same offsets in the scratch array.
-        var write = start + leftCounts[0];
-        for (var part = 1; part < parts; part++)
+        // Where each piece's left and right rows go.
+        var leftTo = new int[parts];
+        var rightTo = new int[parts];
+        var write = start;
+        for (var part = 0; part < parts; part++)
         {
-            rows.AsSpan(bounds[part], leftCounts[part]).CopyTo(rows.AsSpan(write));
+            leftTo[part] = write;
             write += leftCounts[part];
         }
 
         var mid = write;
         for (var part = 0; part < parts; part++)
         {
-            var rightCount = bounds[part + 1] - bounds[part] - leftCounts[part];
-            _scratch.AsSpan(bounds[part], rightCount).CopyTo(rows.AsSpan(write));
-            write += rightCount;
+            rightTo[part] = write;
+            write += bounds[part + 1] - bounds[part] - leftCounts[part];
         }
 
+        var rights = _scratch;
+        ParallelSteps.For(parts, part =>
+        {
+            lefts.AsSpan(bounds[part], leftCounts[part]).CopyTo(rows.AsSpan(leftTo[part]));
+            rights.AsSpan(bounds[part], bounds[part + 1] - bounds[part] - leftCounts[part]).CopyTo(rows.AsSpan(rightTo[part]));
+        });
         return mid;
     }
 
-    // Stable partition of rows[start, end): the rows going left move to the front of the range, those
-    // going right to scratch[start...]; returns the left count. Branch-free: every row is written to
-    // both sides and only the matching cursor advances.
-    private int PartitionPiece(int[] rows, int start, int end, int feature, int bin, bool defaultLeft)
+    // Stable partition of rows[start, end): the rows going left go to lefts[start...] (which may be `rows` itself:
+    // the writes never pass the reads), those going right to scratch[start...]; returns the left count.
+    // Branch-free: every row is written to both sides and only the matching cursor advances.
+    private int PartitionPiece(int[] rows, int start, int end, int feature, int bin, bool defaultLeft, int[] lefts)
     {
         var column = _data.Column(feature);
         var missingBin = _data.MissingBinOf(feature);
@@ -752,7 +764,7 @@ internal sealed class TreeGrower
             var r = rows[i];
             int b = column[r];
             var left = b == missingBin ? missingLeft : (b <= bin ? 1 : 0);
-            rows[write] = r;
+            lefts[write] = r;
             scratch[spill] = r;
             write += left;
             spill += 1 - left;
@@ -825,6 +837,9 @@ internal sealed class TreeGrower
 internal sealed class GrowerBuffers(int rowCount)
 {
     public int[] Scratch { get; } = HugePages.Allocate<int>(rowCount);
+
+    /// <summary>The left rows of partitions cut into pieces for the cores; made at the first such partition.</summary>
+    public int[] ScratchLeft => field ??= HugePages.Allocate<int>(rowCount);
 
     public double[] OrderedG { get; } = HugePages.Allocate<double>(rowCount);
 
