@@ -496,31 +496,35 @@ internal sealed class TreeGrower
     // How many pieces a row range is cut into for the cores (a fixed cut: results never depend on it).
     private static int Parts(int length) => Math.Clamp(length / ParallelRowThreshold, 1, Environment.ProcessorCount);
 
+    // Without bounds checks (they took about a tenth of the histograms' time on the 1M x 20 data): every bin of
+    // the feature's column is below its bin count (the missing bin included), every row below the row count, and
+    // the gradients are read for k < length only.
     private void AccumulateFeature(int feature, int[] rowArray, int start, int length, bool whole, BinStats[] histogram)
     {
         var column = _data.Column(feature);
-        var offset = _data.Offsets[feature];
-        var bins = histogram.AsSpan(offset, _data.Offsets[feature + 1] - offset);
+        ref var bins = ref histogram[_data.Offsets[feature]];
+        ref var bin = ref MemoryMarshal.GetReference(column);
         if (whole)
         {
-            var g = _g.AsSpan(0, column.Length);
+            ref var gw = ref MemoryMarshal.GetArrayDataReference(_g);
+            nint n = column.Length;
             if (_unitHessian)
             {
                 // Gradients only: BuildHistogram fills in the row counts, known in advance.
-                for (var i = 0; i < column.Length; i++)
+                for (nint i = 0; i < n; i++)
                 {
-                    bins[column[i]].G += g[i];
+                    Unsafe.Add(ref bins, Unsafe.Add(ref bin, i)).G += Unsafe.Add(ref gw, i);
                 }
 
                 return;
             }
 
-            var h = _h.AsSpan(0, column.Length);
-            for (var i = 0; i < column.Length; i++)
+            ref var hw = ref MemoryMarshal.GetArrayDataReference(_h);
+            for (nint i = 0; i < n; i++)
             {
-                ref var stats = ref bins[column[i]];
-                stats.G += g[i];
-                stats.H += h[i];
+                ref var stats = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, i));
+                stats.G += Unsafe.Add(ref gw, i);
+                stats.H += Unsafe.Add(ref hw, i);
                 stats.N++;
             }
 
@@ -529,65 +533,64 @@ internal sealed class TreeGrower
 
         // Four rows a step, their scattered bin loads first: the loads no longer wait behind the
         // previous rows' histogram stores. Each bin still adds its rows in order.
-        var rows = rowArray.AsSpan(start, length);
-        var og = _orderedG.AsSpan(0, length);
-        var k = 0;
+        ref var rows = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rowArray), start);
+        ref var og = ref MemoryMarshal.GetArrayDataReference(_orderedG);
+        nint count = length;
+        nint k = 0;
         if (_unitHessian)
         {
-            for (; k + 4 <= rows.Length; k += 4)
+            for (; k + 4 <= count; k += 4)
             {
-                int b0 = column[rows[k]], b1 = column[rows[k + 1]], b2 = column[rows[k + 2]], b3 = column[rows[k + 3]];
-                ref var s0 = ref bins[b0];
-                s0.G += og[k];
+                ref var s0 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k)));
+                ref var s1 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k + 1)));
+                ref var s2 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k + 2)));
+                ref var s3 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k + 3)));
+                s0.G += Unsafe.Add(ref og, k);
                 s0.N++;
-                ref var s1 = ref bins[b1];
-                s1.G += og[k + 1];
+                s1.G += Unsafe.Add(ref og, k + 1);
                 s1.N++;
-                ref var s2 = ref bins[b2];
-                s2.G += og[k + 2];
+                s2.G += Unsafe.Add(ref og, k + 2);
                 s2.N++;
-                ref var s3 = ref bins[b3];
-                s3.G += og[k + 3];
+                s3.G += Unsafe.Add(ref og, k + 3);
                 s3.N++;
             }
 
-            for (; k < rows.Length; k++)
+            for (; k < count; k++)
             {
-                ref var stats = ref bins[column[rows[k]]];
-                stats.G += og[k];
+                ref var stats = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k)));
+                stats.G += Unsafe.Add(ref og, k);
                 stats.N++;
             }
 
             return;
         }
 
-        var oh = _orderedH.AsSpan(0, length);
-        for (; k + 4 <= rows.Length; k += 4)
+        ref var oh = ref MemoryMarshal.GetArrayDataReference(_orderedH);
+        for (; k + 4 <= count; k += 4)
         {
-            int b0 = column[rows[k]], b1 = column[rows[k + 1]], b2 = column[rows[k + 2]], b3 = column[rows[k + 3]];
-            ref var s0 = ref bins[b0];
-            s0.G += og[k];
-            s0.H += oh[k];
+            ref var s0 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k)));
+            ref var s1 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k + 1)));
+            ref var s2 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k + 2)));
+            ref var s3 = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k + 3)));
+            s0.G += Unsafe.Add(ref og, k);
+            s0.H += Unsafe.Add(ref oh, k);
             s0.N++;
-            ref var s1 = ref bins[b1];
-            s1.G += og[k + 1];
-            s1.H += oh[k + 1];
+            s1.G += Unsafe.Add(ref og, k + 1);
+            s1.H += Unsafe.Add(ref oh, k + 1);
             s1.N++;
-            ref var s2 = ref bins[b2];
-            s2.G += og[k + 2];
-            s2.H += oh[k + 2];
+            s2.G += Unsafe.Add(ref og, k + 2);
+            s2.H += Unsafe.Add(ref oh, k + 2);
             s2.N++;
-            ref var s3 = ref bins[b3];
-            s3.G += og[k + 3];
-            s3.H += oh[k + 3];
+            s3.G += Unsafe.Add(ref og, k + 3);
+            s3.H += Unsafe.Add(ref oh, k + 3);
             s3.N++;
         }
 
-        for (; k < rows.Length; k++)
+        for (; k < count; k++)
         {
-            ref var stats = ref bins[column[rows[k]]];
-            stats.G += og[k];
-            stats.H += oh[k];
+            ref var stats = ref Unsafe.Add(ref bins, Unsafe.Add(ref bin, Unsafe.Add(ref rows, k)));
+            stats.G += Unsafe.Add(ref og, k);
+            stats.H += Unsafe.Add(ref oh, k);
             stats.N++;
         }
     }
