@@ -597,62 +597,55 @@ internal sealed class TreeGrower
 
     // Row by row over the row-major slots (see BinnedFeatures.RowSlots), prefetching the slots of
     // gathered rows ahead. Every bin still adds its rows in row order, so the sums are bit for bit
-    // those of the feature-wise pass. The bins are addressed without bounds checks: every slot is
-    // below HistogramLength by construction. row * p stays in int: RowSlots holds at most 2^28 slots.
+    // those of the feature-wise pass. Without bounds checks: every slot is below HistogramLength by
+    // construction, every row below the row count, and k < length (the bike data's boosting fits took
+    // 13 % less time on one core, 4 % on two, than with the checks). RowSlots holds at most 2^28 slots.
     private void AccumulateRows(ushort[] slots, int[] rowArray, int start, int length, bool whole, BinStats[] histogram, int fromFeature, int toFeature)
     {
-        var p = _p;
-        var width = toFeature - fromFeature;
-        var g = whole ? _g.AsSpan(0, length) : _orderedG.AsSpan(0, length);
-        var rows = rowArray.AsSpan(start, length);
+        nint p = _p;
+        nint width = toFeature - fromFeature;
+        ref var g = ref MemoryMarshal.GetArrayDataReference(whole ? _g : _orderedG);
+        ref var h = ref MemoryMarshal.GetArrayDataReference(whole ? _h : _orderedH);
+        ref var rows = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(rowArray), start);
+        ref var slotBase = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(slots), fromFeature);
         ref var bins = ref MemoryMarshal.GetArrayDataReference(histogram);
-        if (_unitHessian)
+        nint count = length;
+        var unit = _unitHessian;
+        for (nint k = 0; k < count; k++)
         {
-            for (var k = 0; k < rows.Length; k++)
+            if (!whole && k + PrefetchDistance < count)
             {
-                if (!whole && k + PrefetchDistance < rows.Length)
-                {
-                    CacheHints.Prefetch(ref slots[(rows[k + PrefetchDistance] * p) + fromFeature]);
-                }
+                CacheHints.Prefetch(ref Unsafe.Add(ref slotBase, Unsafe.Add(ref rows, k + PrefetchDistance) * p));
+            }
 
-                var gk = g[k];
-                var row = slots.AsSpan(((whole ? k : rows[k]) * p) + fromFeature, width);
+            var gk = Unsafe.Add(ref g, k);
+            ref var row = ref Unsafe.Add(ref slotBase, (whole ? k : Unsafe.Add(ref rows, k)) * p);
+            if (unit)
+            {
                 if (whole)
                 {
-                    // Gradients only: BuildHistogram fills in the row counts, known in advance.
-                    foreach (var slot in row)
+                    for (nint f = 0; f < width; f++)
                     {
-                        Unsafe.Add(ref bins, slot).G += gk;
+                        Unsafe.Add(ref bins, Unsafe.Add(ref row, f)).G += gk;
                     }
 
                     continue;
                 }
 
-                foreach (var slot in row)
+                for (nint f = 0; f < width; f++)
                 {
-                    ref var stats = ref Unsafe.Add(ref bins, slot);
+                    ref var stats = ref Unsafe.Add(ref bins, Unsafe.Add(ref row, f));
                     stats.G += gk;
                     stats.N++;
                 }
+
+                continue;
             }
 
-            return;
-        }
-
-        var h = whole ? _h.AsSpan(0, length) : _orderedH.AsSpan(0, length);
-        for (var k = 0; k < rows.Length; k++)
-        {
-            if (!whole && k + PrefetchDistance < rows.Length)
+            var hk = Unsafe.Add(ref h, k);
+            for (nint f = 0; f < width; f++)
             {
-                CacheHints.Prefetch(ref slots[(rows[k + PrefetchDistance] * p) + fromFeature]);
-            }
-
-            var gk = g[k];
-            var hk = h[k];
-            var row = slots.AsSpan(((whole ? k : rows[k]) * p) + fromFeature, width);
-            foreach (var slot in row)
-            {
-                ref var stats = ref Unsafe.Add(ref bins, slot);
+                ref var stats = ref Unsafe.Add(ref bins, Unsafe.Add(ref row, f));
                 stats.G += gk;
                 stats.H += hk;
                 stats.N++;
