@@ -422,7 +422,7 @@ internal sealed class TreeGrower
         else if (parallel)
         {
             // Each core takes about two ranges of features, and `alongside`, when given, is part 0 (claimed first).
-            // Parts of one feature each (21 steps' parts on the 1M x 20 data) made the histograms about 5 % slower
+            // Parts of one feature each (21 parts a step on the 1M x 20 data) made the histograms about 5 % slower
             // on 2 cores than 4 ranges of 5 features; 2 ranges of 10 balanced the cores worse.
             var extra = alongside is null ? 0 : 1;
             var first = alongside;
