@@ -78,7 +78,6 @@ internal sealed class TreeGrower
     private readonly int _p;
     private readonly bool _allFeatures;
     private readonly int[] _featureOrder;
-    private readonly int[] _scratch;
     private readonly GrowerBuffers _buffers;
     private readonly double[] _orderedG;
     private readonly double[] _orderedH;
@@ -109,7 +108,6 @@ internal sealed class TreeGrower
             _featureOrder[f] = f;
         }
 
-        _scratch = buffers.Scratch;
         _buffers = buffers;
         _pool = buffers.Histograms;
         _orderedG = buffers.OrderedG;
@@ -704,7 +702,7 @@ internal sealed class TreeGrower
         if (parts == 1)
         {
             var leftCount = PartitionPiece(rows, start, end, feature, bin, defaultLeft, rows);
-            _scratch.AsSpan(start, length - leftCount).CopyTo(rows.AsSpan(start + leftCount));
+            _buffers.Scratch.AsSpan(start, length - leftCount).CopyTo(rows.AsSpan(start + leftCount));
             return start + leftCount;
         }
 
@@ -735,7 +733,7 @@ internal sealed class TreeGrower
             write += bounds[part + 1] - bounds[part] - leftCounts[part];
         }
 
-        var rights = _scratch;
+        var rights = _buffers.Scratch;
         ParallelSteps.For(parts, part =>
         {
             lefts.AsSpan(bounds[part], leftCounts[part]).CopyTo(rows.AsSpan(leftTo[part]));
@@ -752,7 +750,7 @@ internal sealed class TreeGrower
         var column = _data.Column(feature);
         var missingBin = _data.MissingBinOf(feature);
         var missingLeft = defaultLeft ? 1 : 0;
-        var scratch = _scratch;
+        var scratch = _buffers.Scratch;
         var write = start;
         var spill = start;
         for (var i = start; i < end; i++)
